@@ -1,0 +1,27 @@
+"""Access helpers: the only way a view reaches an agency-owned row."""
+
+from typing import TypeVar
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+
+M = TypeVar("M", bound=Model)
+
+
+def get_for_agency[M: Model](request: HttpRequest, model: type[M], **lookup) -> M:
+    """The row of the request's agency, or 404: another agency's row looks like no row at all."""
+    if request.agency is None:
+        raise Http404
+    return get_object_or_404(model.objects.for_agency(request.agency), **lookup)
+
+
+def require_coordinator(request: HttpRequest) -> None:
+    if request.staff is None or not request.staff.is_coordinator:
+        raise PermissionDenied
+
+
+def require_manager(request: HttpRequest) -> None:
+    if request.staff is None or not request.staff.is_manager:
+        raise PermissionDenied

@@ -1,0 +1,282 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+
+class AgencyQuerySet(models.QuerySet):
+    """Every agency-owned model's queryset: the only way views list rows."""
+
+    def for_agency(self, agency: "Agency | None") -> "AgencyQuerySet":
+        if agency is None:
+            return self.none()
+        return self.filter(agency=agency)
+
+
+class Agency(models.Model):
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    street_address = models.CharField(_("street address"), max_length=200, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    province = models.CharField(_("province"), max_length=60, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=7, blank=True)
+    phone = models.CharField(_("telephone"), max_length=30, blank=True)
+    privacy_statement = models.TextField(
+        _("Privacy/Confidentiality Statement"),
+        blank=True,
+        help_text=_("Shown to the caseworker before a named client is registered."),
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("agency")
+        verbose_name_plural = _("agencies")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Program(models.Model):
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="programs")
+    name = models.CharField(_("name"), max_length=120)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    objects = AgencyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("program")
+        verbose_name_plural = _("programs")
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "name"], name="agencies_program_name_unique_per_agency")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SiteGroup(models.Model):
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="site_groups")
+    name = models.CharField(_("name"), max_length=120)
+
+    objects = AgencyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("site group")
+        verbose_name_plural = _("site groups")
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "name"], name="agencies_sitegroup_name_unique_per_agency")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Site(models.Model):
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="sites")
+    group = models.ForeignKey(SiteGroup, on_delete=models.PROTECT, related_name="sites", verbose_name=_("group"))
+    name = models.CharField(_("site name"), max_length=160)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    objects = AgencyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("registration site")
+        verbose_name_plural = _("registration sites")
+        constraints = [models.UniqueConstraint(fields=["agency", "name"], name="agencies_site_name_unique_per_agency")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    CASEWORKER = "caseworker", _("Caseworker")
+    COORDINATOR = "coordinator", _("Agency Coordinator")
+    MANAGER = "manager", _("Manager")
+
+
+class StaffProfile(models.Model):
+    """Ties a login to one agency, a role, its programs and its grants."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_profile")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="staff")
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.CASEWORKER)
+    programs = models.ManyToManyField(Program, verbose_name=_("programs"), related_name="staff")
+    default_site = models.ForeignKey(
+        Site, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("default site"), related_name="+"
+    )
+    may_unlock_sensitive = models.BooleanField(_("may unlock sensitive information"), default=False)
+    may_upload_icare = models.BooleanField(_("may upload to iCARE"), default=False)
+
+    objects = AgencyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["user__last_name", "user__first_name", "user__username"]
+        verbose_name = _("staff profile")
+        verbose_name_plural = _("staff profiles")
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return self.user.get_full_name() or self.user.get_username()
+
+    @property
+    def is_coordinator(self) -> bool:
+        """Coordinators and managers may do everything a coordinator may."""
+        return self.role in {Role.COORDINATOR, Role.MANAGER}
+
+    @property
+    def is_manager(self) -> bool:
+        return self.role == Role.MANAGER
+
+
+class IcareList(models.TextChoices):
+    """IRCC's own code lists: values are exported to iCARE exactly as stored."""
+
+    IDENTIFIER_TYPE = "unique_identifier", _("Unique identifier")
+    OFFICIAL_LANGUAGE = "official_language_of_preference", _("Official language of preference")
+    PROVINCE = "province", _("Province")
+    STREET_TYPE = "street_type", _("Street type")
+    STREET_DIRECTION = "street_direction", _("Street direction")
+    LANGUAGE = "language_of_service", _("Language")
+    CLB_LISTENING = "listening_clb_level", _("Listening CLB level")
+    CLB_SPEAKING = "speaking_clb_level", _("Speaking CLB level")
+    CLB_READING = "reading_clb_level", _("Reading CLB level")
+    CLB_WRITING = "writing_clb_level", _("Writing CLB level")
+    CHILD_AGE = "child_age", _("Children's age group")
+    REFERRAL_SOURCE = "referred_by", _("Referral source")
+    EMPLOYMENT_STATUS = "employment_status", _("Employment status")
+    EDUCATION_STATUS = "education_status", _("Education status")
+
+
+class IcareValueQuerySet(models.QuerySet):
+    def of(self, icare_list: str) -> "IcareValueQuerySet":
+        return self.filter(list=icare_list)
+
+
+class IcareValue(models.Model):
+    """One value of an IRCC list, spelled as IRCC spells it (trailing spaces and all)."""
+
+    list = models.CharField(max_length=40, choices=IcareList.choices)
+    value = models.CharField(max_length=200)
+    label_fr = models.CharField(max_length=200, blank=True)
+    position = models.PositiveIntegerField()
+
+    objects = IcareValueQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["list", "position"]
+        verbose_name = _("iCARE list value")
+        verbose_name_plural = _("iCARE list values")
+        constraints = [models.UniqueConstraint(fields=["list", "value"], name="agencies_icarevalue_unique")]
+
+    def __str__(self) -> str:
+        if self.label_fr and (get_language() or "en").startswith("fr"):
+            return self.label_fr
+        return self.value.strip()
+
+
+class AgencyList(models.TextChoices):
+    """Lists iCARE does not define: each agency keeps and edits its own."""
+
+    GENDER = "gender", _("Gender")
+    IMMIGRATION_CLASS = "immigration_class", _("Immigration class")
+    IMMIGRATION_STATUS = "immigration_status", _("Immigration status")
+    EDUCATION_LEVEL = "education_level", _("Education level")
+    HOUSING_STATUS = "housing_status", _("Housing status")
+    ABORIGINAL_STATUS = "aboriginal_status", _("Aboriginal status")
+    IMMIGRATION_CARD_TYPE = "immigration_card_type", _("Immigration card type")
+    RELATIONSHIP = "relationship", _("Relationship")
+    HEALTH_INSURANCE_STATUS = "health_insurance_status", _("Health insurance status")
+    FAMILY_INCOME = "family_income", _("Family income")
+    SELF_IDENTITY = "self_identity", _("Self-identity")
+    IDENTIFIER_TYPE = "identifier_type", _("Client identifier type")
+
+
+class ListItemQuerySet(AgencyQuerySet):
+    def of(self, agency_list: str) -> "ListItemQuerySet":
+        return self.filter(list=agency_list, is_active=True)
+
+
+class ListItem(models.Model):
+    """A value of an agency-editable drop-down list."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="list_items")
+    list = models.CharField(_("list"), max_length=40, choices=AgencyList.choices)
+    label = models.CharField(_("label (English)"), max_length=200)
+    label_fr = models.CharField(_("label (French)"), max_length=200, blank=True)
+    group = models.CharField(_("group"), max_length=100, blank=True)
+    position = models.PositiveIntegerField(_("position"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+    icare_value = models.ForeignKey(
+        IcareValue,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        limit_choices_to=Q(list=IcareList.IDENTIFIER_TYPE),
+        verbose_name=_("iCARE identifier type"),
+        help_text=_("Only for client identifier types that iCARE accepts."),
+    )
+
+    objects = ListItemQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["list", "position", "label"]
+        verbose_name = _("list value")
+        verbose_name_plural = _("list values")
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "list", "label"], name="agencies_listitem_unique_per_agency")
+        ]
+
+    def __str__(self) -> str:
+        if self.label_fr and (get_language() or "en").startswith("fr"):
+            return self.label_fr
+        return self.label
+
+
+class OccupationQuerySet(models.QuerySet):
+    def search(self, text: str) -> "OccupationQuerySet":
+        """Occupations whose code starts with the digits typed, or whose title has every word typed."""
+        text = text.strip()
+        if not text:
+            return self.none()
+        if text.isdigit():
+            return self.filter(code__startswith=text)
+        query = self.all()
+        for word in text.split():
+            query = query.filter(Q(title_en__icontains=word) | Q(title_fr__icontains=word))
+        return query
+
+
+class Occupation(models.Model):
+    """A NOC 2021 unit group (Statistics Canada, NOC 2021 Version 1.0)."""
+
+    code = models.CharField(_("NOC code"), max_length=5, primary_key=True)
+    title_en = models.CharField(_("title (English)"), max_length=250)
+    title_fr = models.CharField(_("title (French)"), max_length=250)
+    teer = models.PositiveSmallIntegerField(_("TEER"))
+    broad_category = models.PositiveSmallIntegerField(_("broad category"))
+
+    objects = OccupationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("NOC occupation")
+        verbose_name_plural = _("NOC occupations")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+    @property
+    def title(self) -> str:
+        return self.title_fr if (get_language() or "en").startswith("fr") else self.title_en

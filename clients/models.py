@@ -1,0 +1,593 @@
+import re
+import uuid
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+from phonenumber_field.modelfields import PhoneNumberField
+from simple_history.models import HistoricalRecords
+
+from agencies.models import (
+    Agency,
+    AgencyList,
+    AgencyQuerySet,
+    IcareList,
+    IcareValue,
+    ListItem,
+    Occupation,
+    Program,
+    Site,
+    StaffProfile,
+)
+from clients.validators import BirthDateValidator, NotInFutureValidator, PostalCodeValidator
+
+
+def agency_list(name: str) -> Q:
+    return Q(list=name)
+
+
+def icare_list(name: str) -> Q:
+    return Q(list=name)
+
+
+def identifier_key(value: str) -> str:
+    """An identifier as compared: without spaces or hyphens, upper case."""
+    return re.sub(r"[\s\-–]+", "", value or "").upper()
+
+
+class MaritalStatus(models.TextChoices):
+    SINGLE = "single", _("Single")
+    COMMON_LAW = "common_law", _("Common-Law")
+    MARRIED = "married", _("Married")
+    DIVORCED = "divorced", _("Divorced")
+    SEPARATED = "separated", _("Separated")
+    WIDOWED = "widowed", _("Widowed")
+
+
+class ProgramStatus(models.TextChoices):
+    NEW = "new", _("New Client")
+    RETURNING = "returning", _("Returning Client")
+
+
+class VolunteerStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    INACTIVE = "inactive", _("Inactive")
+
+
+class VolunteerStream(models.TextChoices):
+    ADULT = "adult", _("Adult")
+    YOUTH = "youth", _("Youth")
+
+
+class VolunteerType(models.TextChoices):
+    EXPERIENCED_CANADIAN = "experienced_canadian", _("Experienced Canadian")
+    NEWCOMER = "newcomer", _("Newcomer")
+
+
+class ClientQuerySet(AgencyQuerySet):
+    def named(self) -> "ClientQuerySet":
+        return self.filter(is_anonymous=False)
+
+
+def yes_no_field(verbose_name: str) -> models.BooleanField:
+    return models.BooleanField(verbose_name, null=True, blank=True)
+
+
+class Client(models.Model):
+    """A client of one agency: a named profile, or an anonymous one that can never become named."""
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="clients")
+    number = models.PositiveIntegerField(_("client number"), editable=False)
+    is_anonymous = models.BooleanField(_("anonymous client"), default=False, editable=False)
+    privacy_confirmed = models.BooleanField(_("privacy statement read and understood"), default=False)
+
+    # About Your Client (Primary Information)
+    first_name = models.CharField(_("First Name"), max_length=100, blank=True)
+    last_name = models.CharField(_("Last Name"), max_length=100, blank=True)
+    gender = models.ForeignKey(
+        ListItem,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to=agency_list(AgencyList.GENDER),
+        verbose_name=_("Gender"),
+    )
+    preferred_name = models.CharField(_("Preferred Name"), max_length=100, blank=True)
+    date_of_birth = models.DateField(_("Date of Birth"), null=True, blank=True, validators=[BirthDateValidator()])
+    marital_status = models.CharField(_("Marital Status"), max_length=20, choices=MaritalStatus.choices, blank=True)
+    family = models.ForeignKey(
+        "families.Family",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="members",
+        verbose_name=_("Family Code"),
+    )
+    official_language = models.ForeignKey(
+        IcareValue,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to=icare_list(IcareList.OFFICIAL_LANGUAGE),
+        verbose_name=_("Preferred Official Language"),
+    )
+
+    # Immigration Related
+    landing_date = models.DateField(_("Landing Date"), null=True, blank=True, validators=[NotInFutureValidator()])
+    arrival_date = models.DateField(_("Arrival Date"), null=True, blank=True, validators=[NotInFutureValidator()])
+    reentry_date = models.DateField(_("Re-Entry Date"), null=True, blank=True, validators=[NotInFutureValidator()])
+    initial_destination = models.CharField(_("Initial Destination"), max_length=120, blank=True)
+    country_of_origin = CountryField(_("Country of Origin"), blank=True)
+    last_residence = CountryField(_("Last Residence"), blank=True)
+    immigration_class = models.ForeignKey(
+        ListItem,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to=agency_list(AgencyList.IMMIGRATION_CLASS),
+        verbose_name=_("Immigration Class"),
+    )
+    immigration_status = models.ForeignKey(
+        ListItem,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to=agency_list(AgencyList.IMMIGRATION_STATUS),
+        verbose_name=_("Immigration Status"),
+    )
+    aboriginal_status = models.ForeignKey(
+        ListItem,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to=agency_list(AgencyList.ABORIGINAL_STATUS),
+        verbose_name=_("Aboriginal Status"),
+    )
+    immigration_card_type = models.ForeignKey(
+        ListItem,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to=agency_list(AgencyList.IMMIGRATION_CARD_TYPE),
+        verbose_name=_("Immigration Card Type"),
+    )
+    research_consent = yes_no_field(_("Consent for Future Research/Consultation"))
+    contact_consent = yes_no_field(
+        _("Has the client's consent to be contacted by your agency been given and documented?")
+    )
+    picture_consent = yes_no_field(
+        _("For display purposes and advertising does the client consent to having his/her picture taken?")
+    )
+    arrival_year = models.PositiveSmallIntegerField(
+        _("Arrival Year"), null=True, blank=True, validators=[MinValueValidator(1900), MaxValueValidator(2100)]
+    )
+
+    # Client History Prior to OCMS
+    first_visit_date = models.DateField(
+        _("Date of First Agency Visit in Program"), null=True, blank=True, validators=[NotInFutureValidator()]
+    )
+
+    # About Your Client (Contact Information)
+    email = models.EmailField(_("Email"), blank=True)
+    email_safe = models.BooleanField(_("Safe to contact by email"), default=False)
+    phone = PhoneNumberField(_("Telephone Number"), blank=True)
+    phone_safe = models.BooleanField(_("Safe to contact by telephone"), default=False)
+    phone_alt1 = PhoneNumberField(_("Telephone (ALT 1)"), blank=True)
+    phone_alt2 = PhoneNumberField(_("Telephone (ALT 2)"), blank=True)
+    street_number = models.CharField(_("Street Number"), max_length=20, blank=True)
+    street_name = models.CharField(_("Street Name"), max_length=120, blank=True)
+    street_type = models.ForeignKey(
+        IcareValue,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to=icare_list(IcareList.STREET_TYPE),
+        verbose_name=_("Type"),
+    )
+    street_direction = models.ForeignKey(
+        IcareValue,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to=icare_list(IcareList.STREET_DIRECTION),
+        verbose_name=_("Direction"),
+    )
+    unit = models.CharField(_("Unit/Suite/Apt"), max_length=20, blank=True)
+    city = models.CharField(_("City"), max_length=100, blank=True)
+    province = models.ForeignKey(
+        IcareValue,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to=icare_list(IcareList.PROVINCE),
+        verbose_name=_("Province"),
+    )
+    country = CountryField(_("Country"), blank=True, default="CA")
+    postal_code = models.CharField(_("Postal Code"), max_length=6, blank=True, validators=[PostalCodeValidator()])
+
+    # Employment Related
+    employment_status = models.ForeignKey(
+        IcareValue,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to=icare_list(IcareList.EMPLOYMENT_STATUS),
+        verbose_name=_("Employment Status"),
+    )
+    current_profession = models.ForeignKey(
+        Occupation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Current Profession"),
+    )
+    desired_profession = models.ForeignKey(
+        Occupation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Desired Profession"),
+    )
+    professional_background = models.TextField(_("Professional Background"), blank=True)
+    education_level = models.ForeignKey(
+        ListItem,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to=agency_list(AgencyList.EDUCATION_LEVEL),
+        verbose_name=_("Education level"),
+    )
+
+    # Housing Status
+    housing_status = models.ForeignKey(
+        ListItem,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to=agency_list(AgencyList.HOUSING_STATUS),
+        verbose_name=_("Housing Status"),
+    )
+
+    # Volunteer
+    volunteer_status = models.CharField(
+        _("Volunteer Status"), max_length=10, choices=VolunteerStatus.choices, blank=True
+    )
+    volunteer_stream = models.CharField(
+        _("Primary Volunteer Stream"), max_length=10, choices=VolunteerStream.choices, blank=True
+    )
+    volunteer_type = models.CharField(_("Volunteer Type"), max_length=30, choices=VolunteerType.choices, blank=True)
+
+    # Emergency Contact & Consent
+    consent_required = yes_no_field(_("Consent Required"))
+
+    # Learned About Your Agency
+    referral_sources = models.ManyToManyField(
+        IcareValue,
+        blank=True,
+        related_name="+",
+        limit_choices_to=icare_list(IcareList.REFERRAL_SOURCE),
+        verbose_name=_("Learned about Program"),
+    )
+
+    # Registration Summary
+    primary_worker = models.ForeignKey(
+        StaffProfile,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="primary_clients",
+        verbose_name=_("Primary Worker"),
+    )
+    registration_date = models.DateField(_("Registration Date"), default=timezone.localdate)
+    registration_site = models.ForeignKey(
+        Site,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="clients",
+        verbose_name=_("Registration Site"),
+    )
+    comments = models.TextField(_("Comments"), blank=True)
+
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+    objects = ClientQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["last_name", "first_name", "number"]
+        verbose_name = _("client")
+        verbose_name_plural = _("clients")
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "number"], name="clients_client_number_unique_per_agency"),
+        ]
+        indexes = [
+            models.Index(fields=["agency", "date_of_birth"], name="clients_agency_dob_idx"),
+            models.Index(fields=["agency", "registration_date"], name="clients_agency_regdate_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.display_name} ({self.number})"
+
+    @property
+    def display_name(self) -> str:
+        if self.is_anonymous:
+            return str(_("Anonymous Client"))
+        return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def age(self) -> int | None:
+        if not self.date_of_birth:
+            return None
+        today = timezone.localdate()
+        born = self.date_of_birth
+        return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+    @property
+    def postal_code_display(self) -> str:
+        code = self.postal_code
+        return f"{code[:3]} {code[3:]}" if len(code) == 6 else code
+
+    @property
+    def agency_status(self) -> str:
+        """New/Repeat Status of Client in Agency: Returning once any program is Returning."""
+        if any(p.status == ProgramStatus.RETURNING for p in self.program_statuses.all()):
+            return ProgramStatus.RETURNING
+        return ProgramStatus.NEW
+
+    def get_agency_status_display(self) -> str:
+        return ProgramStatus(self.agency_status).label
+
+
+class ClientPartQuerySet(models.QuerySet):
+    def for_agency(self, agency: Agency | None) -> "ClientPartQuerySet":
+        if agency is None:
+            return self.none()
+        return self.filter(client__agency=agency)
+
+
+class Identifier(models.Model):
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="identifiers")
+    identifier_type = models.ForeignKey(
+        ListItem,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to=agency_list(AgencyList.IDENTIFIER_TYPE),
+        verbose_name=_("Client Identifier"),
+    )
+    value = models.CharField(_("Identifier Value"), max_length=60)
+    value_key = models.CharField(max_length=60, editable=False, db_index=True)
+
+    history = HistoricalRecords()
+    objects = ClientPartQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["identifier_type__position", "pk"]
+        verbose_name = _("client identifier")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["client", "identifier_type", "value_key"], name="clients_identifier_unique_per_client"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.identifier_type}: {self.value}"
+
+    def save(self, *args, **kwargs) -> None:
+        self.value_key = identifier_key(self.value)
+        super().save(*args, **kwargs)
+
+    @property
+    def is_icare(self) -> bool:
+        return self.identifier_type.icare_value_id is not None
+
+
+class ClientProgram(models.Model):
+    """A row of the Agency Program Table: New/Returning, and the client's volunteer status there."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="program_statuses")
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="+", verbose_name=_("Program"))
+    status = models.CharField(_("Status"), max_length=10, choices=ProgramStatus.choices, default=ProgramStatus.NEW)
+    volunteer_status = models.CharField(
+        _("Volunteer status"), max_length=10, choices=VolunteerStatus.choices, blank=True
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["program__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["client", "program"], name="clients_clientprogram_unique_per_client")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.program}: {self.get_status_display()}"
+
+
+class Certificate(models.Model):
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="certificates")
+    institution = models.CharField(_("Institution Name"), max_length=160)
+    year = models.PositiveSmallIntegerField(
+        _("Year"), null=True, blank=True, validators=[MinValueValidator(1900), MaxValueValidator(2100)]
+    )
+    country = CountryField(_("Country"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["year", "pk"]
+
+    def __str__(self) -> str:
+        return self.institution
+
+
+class ClientLanguage(models.Model):
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="languages")
+    language = models.ForeignKey(
+        IcareValue,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to=icare_list(IcareList.LANGUAGE),
+        verbose_name=_("Language"),
+    )
+    comments = models.CharField(_("Comments"), max_length=300, blank=True)
+    listening = models.ForeignKey(
+        IcareValue,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to=icare_list(IcareList.CLB_LISTENING),
+        verbose_name=_("Listening"),
+    )
+    speaking = models.ForeignKey(
+        IcareValue,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to=icare_list(IcareList.CLB_SPEAKING),
+        verbose_name=_("Speaking"),
+    )
+    reading = models.ForeignKey(
+        IcareValue,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to=icare_list(IcareList.CLB_READING),
+        verbose_name=_("Reading"),
+    )
+    writing = models.ForeignKey(
+        IcareValue,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to=icare_list(IcareList.CLB_WRITING),
+        verbose_name=_("Writing"),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["client", "language"], name="clients_language_unique_per_client")
+        ]
+
+    def __str__(self) -> str:
+        return str(self.language)
+
+
+class ContactKind(models.TextChoices):
+    GUARDIAN = "guardian", _("Guardian")
+    CONSENTER = "consenter", _("Person Giving Consent")
+    EMERGENCY = "emergency", _("Emergency Contact")
+
+
+class ConsentContact(models.Model):
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="consent_contacts")
+    kind = models.CharField(max_length=10, choices=ContactKind.choices)
+    name = models.CharField(_("Name"), max_length=160, blank=True)
+    relationship = models.ForeignKey(
+        ListItem,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to=agency_list(AgencyList.RELATIONSHIP),
+        verbose_name=_("Relationship"),
+    )
+    phone = PhoneNumberField(_("Telephone"), blank=True)
+    email = models.EmailField(_("Email"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["kind"]
+        constraints = [models.UniqueConstraint(fields=["client", "kind"], name="clients_consentcontact_one_per_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.name}"
+
+
+class Child(models.Model):
+    """A child of the client between Infant and School Age."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="children")
+    name = models.CharField(_("Name"), max_length=160)
+    age_group = models.ForeignKey(
+        IcareValue,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to=icare_list(IcareList.CHILD_AGE),
+        verbose_name=_("Age Group"),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name_plural = _("children")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SensitiveInfo(models.Model):
+    """The password-protected part of a profile, kept in its own table and read only when unlocked."""
+
+    client = models.OneToOneField(Client, on_delete=models.CASCADE, related_name="sensitive")
+    health_insurance_status = models.ForeignKey(
+        ListItem,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to=agency_list(AgencyList.HEALTH_INSURANCE_STATUS),
+        verbose_name=_("Health Insurance Status"),
+    )
+    illnesses = models.TextField(_("Illnesses"), blank=True)
+    self_identity = models.ManyToManyField(
+        ListItem,
+        blank=True,
+        related_name="+",
+        limit_choices_to=agency_list(AgencyList.SELF_IDENTITY),
+        verbose_name=_("Self-Identity"),
+    )
+    family_income = models.ForeignKey(
+        ListItem,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to=agency_list(AgencyList.FAMILY_INCOME),
+        verbose_name=_("Family Income"),
+    )
+
+    history = HistoricalRecords()
+
+    def __str__(self) -> str:
+        return str(_("Sensitive Information"))

@@ -1,0 +1,54 @@
+import re
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.deconstruct import deconstructible
+from django.utils.translation import gettext_lazy as _
+
+# A9A 9A9; never D, F, I, O, Q or U; never W or Z first.
+POSTAL_CODE_RE = re.compile(r"^[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z]\d[ABCEGHJ-NPRSTV-Z]\d$")
+
+
+def normalise_postal_code(value: str) -> str:
+    """Six characters, upper case, no space: how OCMS stores a Canadian postal code."""
+    return re.sub(r"[\s\-]+", "", value or "").upper()
+
+
+@deconstructible
+class PostalCodeValidator:
+    message = _("Postal code must look like A1A 1A1 (letters D, F, I, O, Q and U are never used).")
+    code = "invalid_postal_code"
+
+    def __call__(self, value: str) -> None:
+        if value and not POSTAL_CODE_RE.match(normalise_postal_code(value)):
+            raise ValidationError(self.message, code=self.code)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, PostalCodeValidator)
+
+
+@deconstructible
+class BirthDateValidator:
+    message = _("Date of birth must be between 1900-01-01 and today.")
+    code = "invalid_birth_date"
+
+    def __call__(self, value: date) -> None:
+        if value and not (date(1900, 1, 1) <= value <= timezone.localdate()):
+            raise ValidationError(self.message, code=self.code)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, BirthDateValidator)
+
+
+@deconstructible
+class NotInFutureValidator:
+    message = _("This date is in the future: enter a date up to today.")
+    code = "date_in_future"
+
+    def __call__(self, value: date) -> None:
+        if value and value > timezone.localdate():
+            raise ValidationError(self.message, code=self.code)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, NotInFutureValidator)

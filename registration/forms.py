@@ -1,0 +1,604 @@
+"""The forms of the registration wizard and of profile editing: one per profile section."""
+
+from datetime import date
+from typing import Any
+
+from django import forms
+from django.forms import BaseInlineFormSet, inlineformset_factory
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from agencies.models import AgencyList, ListItem, Program, Site, StaffProfile
+from clients.models import (
+    Certificate,
+    Child,
+    Client,
+    ClientLanguage,
+    ConsentContact,
+    ContactKind,
+    Identifier,
+    ProgramStatus,
+    SensitiveInfo,
+    VolunteerStatus,
+    identifier_key,
+)
+from clients.validators import normalise_postal_code
+from families.models import Family, family_code_is_valid, normalise_family_code
+from registration.rules import Facts, Level, field_levels, unmet
+
+
+class DateInput(forms.DateInput):
+    """The browser's date picker; typed YYYY-MM-DD is accepted too."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict | None = None) -> None:
+        super().__init__(attrs={"class": "form-control", **(attrs or {})}, format="%Y-%m-%d")
+
+
+class YesNoSelect(forms.NullBooleanSelect):
+    def __init__(self, attrs: dict | None = None) -> None:
+        super().__init__(attrs={"class": "form-select", **(attrs or {})})
+        self.choices = [("unknown", _("Choose Yes or No")), ("true", _("Yes")), ("false", _("No"))]
+
+
+def style_widgets(form: forms.BaseForm) -> None:
+    """Bootstrap classes on every widget, so templates can render fields plainly."""
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):
+            widget.attrs.setdefault("class", "form-check-input")
+        elif isinstance(widget, forms.Select | forms.SelectMultiple):
+            widget.attrs.setdefault("class", "form-select")
+        elif not isinstance(widget, forms.HiddenInput):
+            widget.attrs.setdefault("class", "form-control")
+
+
+def scope_list_fields(form: forms.BaseForm, agency) -> None:
+    """Drop-downs of agency-editable lists offer only the agency's own active values."""
+    for field in form.fields.values():
+        if isinstance(field, forms.ModelChoiceField) and field.queryset.model is ListItem:
+            list_name = dict(field.limit_choices_to.children)["list"]
+            field.queryset = ListItem.objects.for_agency(agency).of(list_name)
+
+
+class SectionForm(forms.ModelForm):
+    """A profile section: agency-scoped lists, Bootstrap widgets, and this section's green rules."""
+
+    step = ""
+
+    def __init__(self, *args, agency, staff: StaffProfile, facts: Facts | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.agency = agency
+        self.staff = staff
+        self.facts = facts or {}
+        scope_list_fields(self, agency)
+        for field in self.fields.values():
+            field.required = False
+        style_widgets(self)
+        self.levels = field_levels(self.step, self.facts_with(self.initial_facts()))
+
+    def initial_facts(self) -> Facts:
+        return {}
+
+    def facts_with(self, extra: Facts) -> Facts:
+        return {**self.facts, **extra}
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        self.block_unmet_ocms_rules(self.facts_with(cleaned))
+        return cleaned
+
+    def block_unmet_ocms_rules(self, facts: Facts, prefix: str = "") -> None:
+        """Attach the message of each unmet green rule of this section to its field."""
+        for rule in unmet(facts, Level.OCMS, self.step):
+            field = rule.key.removeprefix(prefix)
+            if rule.key.startswith(prefix) and field in self.fields and field not in self.errors:
+                self.add_error(field, rule.error)
+
+
+class PrivacyForm(forms.Form):
+    privacy_confirmed = forms.TypedChoiceField(
+        label=_("Has the client read and understood your agency's Privacy/Confidentiality Statement?"),
+        choices=[("", _("Choose Yes or No")), ("yes", _("Yes")), ("no", _("No"))],
+        required=True,
+        error_messages={"required": _("Choose Yes or No.")},
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    step = "privacy"
+
+    def __init__(self, *args, agency=None, staff=None, facts=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.levels = {"privacy_confirmed": Level.OCMS}
+
+
+class PrimaryForm(SectionForm):
+    step = "primary"
+    family_code = forms.CharField(
+        label=_("Family Code"),
+        required=False,
+        max_length=12,
+        help_text=_("Click New to generate a code, or type the code of the client's family."),
+    )
+
+    class Meta:
+        model = Client
+        fields = [
+            "first_name",
+            "last_name",
+            "gender",
+            "preferred_name",
+            "date_of_birth",
+            "marital_status",
+            "official_language",
+        ]
+        widgets = {"date_of_birth": DateInput(attrs={"max": "9999-12-31"})}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        instance = self.instance
+        if instance.pk and instance.family_id and not self.is_bound:
+            self.initial["family_code"] = instance.family.code
+        self.fields["official_language"].empty_label = _("Choose a language")
+        self.fields["gender"].empty_label = _("Choose a gender")
+
+    def clean_first_name(self) -> str:
+        return self.cleaned_data["first_name"].strip()
+
+    def clean_last_name(self) -> str:
+        return self.cleaned_data["last_name"].strip()
+
+    def clean_family_code(self) -> str:
+        code = normalise_family_code(self.cleaned_data["family_code"])
+        if not code:
+            return ""
+        exists = Family.objects.for_agency(self.agency).filter(code=code).exists()
+        if not exists and not family_code_is_valid(code):
+            raise forms.ValidationError(
+                _("This is not a family code of your agency. Codes look like F-4821-K: check it, or click New."),
+                code="invalid_family_code",
+            )
+        return code
+
+
+class ImmigrationForm(SectionForm):
+    step = "immigration"
+
+    class Meta:
+        model = Client
+        fields = [
+            "landing_date",
+            "arrival_date",
+            "reentry_date",
+            "initial_destination",
+            "country_of_origin",
+            "last_residence",
+            "immigration_class",
+            "immigration_status",
+            "aboriginal_status",
+            "immigration_card_type",
+            "research_consent",
+            "contact_consent",
+            "picture_consent",
+        ]
+        widgets = {
+            "landing_date": DateInput(),
+            "arrival_date": DateInput(),
+            "reentry_date": DateInput(),
+            "research_consent": YesNoSelect(),
+            "contact_consent": YesNoSelect(),
+            "picture_consent": YesNoSelect(),
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["immigration_class"].queryset = self.fields["immigration_class"].queryset.order_by("position")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        born = self.facts.get("date_of_birth")
+        arrival = cleaned.get("arrival_date")
+        if born and arrival and arrival < born:
+            self.add_error(
+                "arrival_date", _("The arrival date is before the date of birth (%(born)s).") % {"born": born}
+            )
+        landing = cleaned.get("landing_date")
+        if born and landing and landing < born:
+            self.add_error(
+                "landing_date", _("The landing date is before the date of birth (%(born)s).") % {"born": born}
+            )
+        reentry = cleaned.get("reentry_date")
+        if reentry and arrival and reentry < arrival:
+            self.add_error(
+                "reentry_date",
+                _("The re-entry date must come after the arrival date (%(arrival)s).") % {"arrival": arrival},
+            )
+        return cleaned
+
+
+class HistoryForm(SectionForm):
+    step = "identification"
+
+    class Meta:
+        model = Client
+        fields = ["first_visit_date"]
+        widgets = {"first_visit_date": DateInput()}
+
+
+class ContactForm(SectionForm):
+    step = "contact"
+
+    class Meta:
+        model = Client
+        fields = [
+            "email",
+            "email_safe",
+            "phone",
+            "phone_safe",
+            "phone_alt1",
+            "phone_alt2",
+            "street_number",
+            "street_name",
+            "street_type",
+            "street_direction",
+            "unit",
+            "city",
+            "province",
+            "country",
+            "postal_code",
+        ]
+        labels = {"email_safe": _("Safe to contact"), "phone_safe": _("Safe to contact")}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("phone", "phone_alt1", "phone_alt2"):
+            self.fields[name].widget.attrs.update({"type": "tel", "autocomplete": "off"})
+            self.fields[name].error_messages["invalid"] = _(
+                "Enter a telephone number such as 416-555-0199, or +44 20 7946 0958 for a number outside Canada."
+            )
+        self.fields["email"].error_messages["invalid"] = _("Enter an email address such as name@example.com.")
+        self.fields["postal_code"].widget.attrs.update({"maxlength": 7, "autocomplete": "off"})
+        self.fields["postal_code"].max_length = 7
+        self.fields["postal_code"].validators = [
+            v for v in self.fields["postal_code"].validators if v.__class__.__name__ != "MaxLengthValidator"
+        ]
+        if self.instance.postal_code and not self.is_bound:
+            self.initial["postal_code"] = self.instance.postal_code_display
+
+    def clean_postal_code(self) -> str:
+        return normalise_postal_code(self.cleaned_data["postal_code"])
+
+
+class OccupationWidget(forms.TextInput):
+    """The NOC code; the page's Find button fills it from the NOC list."""
+
+    def __init__(self) -> None:
+        super().__init__(attrs={"class": "form-control", "inputmode": "numeric", "maxlength": 5, "size": 6})
+
+
+class EmploymentForm(SectionForm):
+    step = "employment"
+
+    class Meta:
+        model = Client
+        fields = [
+            "employment_status",
+            "current_profession",
+            "desired_profession",
+            "professional_background",
+            "education_level",
+        ]
+        widgets = {
+            "current_profession": OccupationWidget(),
+            "desired_profession": OccupationWidget(),
+            "professional_background": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("current_profession", "desired_profession"):
+            self.fields[name].error_messages["invalid_choice"] = _(
+                "This is not a NOC 2021 code: click Find to look the occupation up."
+            )
+            self.fields[name].help_text = _("NOC 2021 code: type it, or click Find to search by words.")
+
+
+class HousingForm(SectionForm):
+    step = "language"
+
+    class Meta:
+        model = Client
+        fields = ["housing_status"]
+
+
+class VolunteerForm(SectionForm):
+    step = "sensitive"
+
+    class Meta:
+        model = Client
+        fields = ["volunteer_status", "volunteer_stream", "volunteer_type"]
+
+
+class SensitiveForm(SectionForm):
+    step = "sensitive"
+
+    class Meta:
+        model = SensitiveInfo
+        fields = ["health_insurance_status", "illnesses", "self_identity", "family_income"]
+        widgets = {"illnesses": forms.Textarea(attrs={"rows": 3}), "self_identity": forms.CheckboxSelectMultiple}
+
+
+class ConsentForm(SectionForm):
+    step = "consent"
+
+    class Meta:
+        model = Client
+        fields = ["consent_required", "referral_sources"]
+        widgets = {"consent_required": YesNoSelect(), "referral_sources": forms.CheckboxSelectMultiple}
+        labels = {"consent_required": _("Consent Required: does the client need consent for services (a minor)?")}
+
+
+class ConsentContactForm(SectionForm):
+    step = "consent"
+
+    class Meta:
+        model = ConsentContact
+        fields = ["name", "relationship", "phone", "email"]
+
+    def __init__(self, *args, kind: str, **kwargs) -> None:
+        self.kind = kind
+        super().__init__(*args, **kwargs)
+        self.fields["phone"].widget.attrs["type"] = "tel"
+
+    def initial_facts(self) -> Facts:
+        return {}
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = forms.ModelForm.clean(self)
+        prefix = f"{self.kind}-"
+        self.block_unmet_ocms_rules({**self.facts, **{prefix + k: v for k, v in cleaned.items()}}, prefix)
+        return cleaned
+
+    def contact_levels(self) -> dict[str, Level]:
+        prefix = f"{self.kind}-"
+        return {k.removeprefix(prefix): v for k, v in self.levels.items() if k.startswith(prefix)}
+
+
+class SummaryForm(SectionForm):
+    step = "summary"
+    registration_site = forms.ModelChoiceField(
+        queryset=Site.objects.none(), to_field_name="code", label=_("Registration Site"), widget=forms.HiddenInput
+    )
+
+    class Meta:
+        model = Client
+        fields = ["primary_worker", "registration_date", "registration_site", "comments"]
+        widgets = {"registration_date": DateInput(), "comments": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {"comments": _("Everyone in your agency can see these comments; write about the client only.")}
+
+    def __init__(self, *args, may_change_date: bool = True, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["primary_worker"].queryset = StaffProfile.objects.for_agency(self.agency).select_related("user")
+        self.fields["primary_worker"].label_from_instance = lambda staff: staff.display_name
+        self.fields["registration_site"].queryset = Site.objects.for_agency(self.agency).filter(is_active=True)
+        self.fields["registration_site"].required = False
+        self.may_change_date = may_change_date
+        if not may_change_date:
+            self.fields["registration_date"].disabled = True
+            self.fields["registration_date"].help_text = _(
+                "Only an Agency Coordinator or the person who created the profile can change the Registration Date."
+            )
+
+    def clean_registration_date(self) -> date | None:
+        value = self.cleaned_data.get("registration_date")
+        if value and value > timezone.localdate():
+            raise forms.ValidationError(_("The registration date cannot be in the future."), code="future")
+        return value
+
+
+class AnonymousForm(SectionForm):
+    step = "anonymous"
+    arrival_year = forms.TypedChoiceField(label=_("Arrival Year"), coerce=int, empty_value=None, required=False)
+    registration_site = forms.ModelChoiceField(queryset=Site.objects.none(), label=_("Registration Site"))
+
+    class Meta:
+        model = Client
+        fields = [
+            "gender",
+            "arrival_year",
+            "immigration_status",
+            "postal_code",
+            "registration_date",
+            "registration_site",
+            "comments",
+        ]
+        widgets = {"registration_date": DateInput(), "comments": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        this_year = timezone.localdate().year
+        self.fields["arrival_year"].choices = [("", _("Unknown"))] + [
+            (year, str(year)) for year in range(this_year, 1939, -1)
+        ]
+        self.fields["registration_site"].queryset = Site.objects.for_agency(self.agency).filter(is_active=True)
+        self.fields["registration_site"].required = True
+        self.fields["registration_site"].widget.attrs["class"] = "form-select"
+        self.fields["registration_date"].required = True
+        self.fields["postal_code"].required = True
+        self.fields["postal_code"].max_length = 7
+        self.fields["postal_code"].widget.attrs["maxlength"] = 7
+        self.fields["postal_code"].validators = [
+            v for v in self.fields["postal_code"].validators if v.__class__.__name__ != "MaxLengthValidator"
+        ]
+        self.levels = {"postal_code": Level.OCMS, "registration_date": Level.OCMS, "registration_site": Level.OCMS}
+        if not self.is_bound and staff_site(self.staff):
+            self.initial.setdefault("registration_site", staff_site(self.staff).pk)
+
+    def clean_postal_code(self) -> str:
+        return normalise_postal_code(self.cleaned_data["postal_code"])
+
+
+def staff_site(staff: StaffProfile | None) -> Site | None:
+    return staff.default_site if staff else None
+
+
+# Rows added with [+]: identifiers, certificates, languages, children.
+
+
+class RowFormSet(BaseInlineFormSet):
+    def __init__(self, *args, agency, staff, facts=None, **kwargs) -> None:
+        self.agency = agency
+        self.staff = staff
+        self.facts = facts or {}
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index: int) -> dict:
+        return {"agency": self.agency, "staff": self.staff, "facts": self.facts}
+
+    @property
+    def empty_form(self):
+        form = self.form(
+            auto_id=self.auto_id,
+            prefix=self.add_prefix("__prefix__"),
+            empty_permitted=True,
+            use_required_attribute=False,
+            **self.get_form_kwargs(None),
+            renderer=self.renderer,
+        )
+        self.add_fields(form, None)
+        return form
+
+
+class RowForm(SectionForm):
+    def clean(self) -> dict[str, Any]:
+        return forms.ModelForm.clean(self)
+
+
+class IdentifierForm(RowForm):
+    step = "identification"
+
+    class Meta:
+        model = Identifier
+        fields = ["identifier_type", "value"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["identifier_type"].queryset = (
+            ListItem.objects.for_agency(self.agency).of(AgencyList.IDENTIFIER_TYPE).order_by("position")
+        )
+        self.fields["identifier_type"].empty_label = _("Choose the identifier type")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if cleaned.get("value") and not cleaned.get("identifier_type"):
+            self.add_error("identifier_type", _("Choose which kind of identifier this is."))
+        if cleaned.get("identifier_type") and not (cleaned.get("value") or "").strip():
+            self.add_error("value", _("Type the identifier's number, or remove the row."))
+        return cleaned
+
+
+class CertificateForm(RowForm):
+    step = "employment"
+
+    class Meta:
+        model = Certificate
+        fields = ["institution", "year", "country"]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if (cleaned.get("year") or cleaned.get("country")) and not cleaned.get("institution"):
+            self.add_error("institution", _("Type the institution's name, or remove the row."))
+        if cleaned.get("year") and cleaned["year"] > timezone.localdate().year:
+            self.add_error("year", _("The year cannot be in the future."))
+        return cleaned
+
+
+class LanguageForm(RowForm):
+    step = "language"
+
+    class Meta:
+        model = ClientLanguage
+        fields = ["language", "comments", "listening", "speaking", "reading", "writing"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            # A language's comment is written once, when the row is first saved.
+            self.fields["comments"].disabled = True
+            self.fields["comments"].help_text = _("Comments cannot be changed once saved.")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        has_other = any(cleaned.get(f) for f in ("comments", "listening", "speaking", "reading", "writing"))
+        if has_other and not cleaned.get("language") and not self.instance.pk:
+            self.add_error("language", _("Choose the language, or remove the row."))
+        return cleaned
+
+
+class ChildForm(RowForm):
+    step = "consent"
+
+    class Meta:
+        model = Child
+        fields = ["name", "age_group"]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if cleaned.get("age_group") and not cleaned.get("name"):
+            self.add_error("name", _("Type the child's name, or remove the row."))
+        if cleaned.get("name") and not cleaned.get("age_group"):
+            self.add_error("age_group", _("Choose the child's age group."))
+        return cleaned
+
+
+def row_formset(model, form, extra: int = 0):
+    return inlineformset_factory(Client, model, form=form, formset=RowFormSet, extra=extra, can_delete=True)
+
+
+IdentifierFormSet = row_formset(Identifier, IdentifierForm, extra=1)
+CertificateFormSet = row_formset(Certificate, CertificateForm)
+LanguageFormSet = row_formset(ClientLanguage, LanguageForm, extra=1)
+ChildFormSet = row_formset(Child, ChildForm)
+
+
+class ProgramRowForm(forms.Form):
+    """A row of the Agency Program Table (and the program's volunteer status)."""
+
+    program = forms.ModelChoiceField(queryset=Program.objects.none(), to_field_name="code", widget=forms.HiddenInput)
+    status = forms.ChoiceField(
+        label=_("Status"), choices=ProgramStatus.choices, initial=ProgramStatus.NEW, required=False
+    )
+    volunteer_status = forms.ChoiceField(
+        label=_("Volunteer status"), choices=[("", "—"), *VolunteerStatus.choices], required=False
+    )
+
+    def __init__(self, *args, agency, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["program"].queryset = Program.objects.for_agency(agency)
+        style_widgets(self)
+
+
+class BaseProgramFormSet(forms.BaseFormSet):
+    def __init__(self, *args, agency, **kwargs) -> None:
+        self.agency = agency
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index: int) -> dict:
+        return {"agency": self.agency}
+
+
+ProgramFormSet = forms.formset_factory(ProgramRowForm, formset=BaseProgramFormSet, extra=0)
+
+
+def identifier_duplicates(*, agency, identifiers: list[tuple[Any, str]], exclude_client=None) -> list[Identifier]:
+    """Identifiers of other clients of the agency with the same value (spaces, hyphens, case ignored)."""
+    keys = {identifier_key(value) for _type, value in identifiers if value}
+    if not keys:
+        return []
+    found = Identifier.objects.for_agency(agency).filter(value_key__in=keys).select_related("client", "identifier_type")
+    if exclude_client is not None:
+        found = found.exclude(client=exclude_client)
+    return list(found.order_by("client__last_name", "client__first_name")[:20])
+
+
+CONTACT_KINDS = [kind for kind, _label in ContactKind.choices]

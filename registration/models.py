@@ -1,0 +1,41 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from agencies.models import Agency, AgencyQuerySet
+
+
+class DraftQuerySet(AgencyQuerySet):
+    def of_user(self, request) -> "DraftQuerySet":
+        return self.for_agency(request.agency).filter(owner=request.user)
+
+
+class Draft(models.Model):
+    """A named client's registration in progress: every step's input as it was posted, valid or not."""
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+")
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="registration_drafts")
+    data = models.JSONField(default=dict)  # {step: {field: [values]}}
+    step = models.CharField(max_length=30, default="privacy")
+    # Values copied from a relative when registering a family member, and the fields they filled.
+    prefilled = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = DraftQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-updated_at"]
+        verbose_name = _("registration draft")
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def title(self) -> str:
+        primary = self.data.get("primary", {})
+        name = " ".join(v[0] for v in (primary.get("first_name"), primary.get("last_name")) if v and v[0])
+        return name or str(_("Unnamed client"))

@@ -1,0 +1,221 @@
+"""Every required-field rule of a named client, stated once.
+
+Green (OCMS) rules block Register; yellow (ICARE) rules never block: they warn, list what is missing,
+and decide whether a client is ready for iCARE. The step forms, the markers on the page, the profile's
+badge and the iCARE export all read this table.
+
+A rule is judged on *facts*: a flat dict of a client's values (see `facts_from_client`), where the
+registration wizard's draft gives the same keys before the client exists.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from django.utils.functional import Promise
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+Facts = dict[str, Any]
+
+
+class Level(StrEnum):
+    OCMS = "ocms"  # green: required by OCMS to save
+    ICARE = "icare"  # yellow: required for iCARE reporting
+
+
+def research_consent_yes(facts: Facts) -> bool:
+    return facts.get("research_consent") is True
+
+
+def consent_required(facts: Facts) -> bool:
+    return facts.get("consent_required") is True
+
+
+def filled(key: str) -> Callable[[Facts], bool]:
+    def check(facts: Facts) -> bool:
+        return facts.get(key) not in (None, "", [], False)
+
+    return check
+
+
+def has_icare_identifier(facts: Facts) -> bool:
+    return any(is_icare and value for is_icare, value in facts.get("identifiers", []))
+
+
+def has_email_or_phone(facts: Facts) -> bool:
+    return bool(facts.get("email")) or bool(facts.get("phone"))
+
+
+@dataclass(frozen=True)
+class Rule:
+    key: str  # the form field the rule marks (or a name for a rule over several fields)
+    level: Level
+    label: str | Promise
+    step: str  # the wizard step (and profile section) where it is fixed
+    when: Callable[[Facts], bool] | None = None
+    present: Callable[[Facts], bool] | None = None
+    message: str | Promise | None = None
+    fields: tuple[str, ...] = ()  # the form fields shaded for a rule over several fields
+
+    def applies(self, facts: Facts) -> bool:
+        return self.when is None or self.when(facts)
+
+    def is_met(self, facts: Facts) -> bool:
+        return (self.present or filled(self.key))(facts)
+
+    @property
+    def error(self) -> str | Promise:
+        if self.message:
+            return self.message
+        if self.level == Level.OCMS:
+            return _("%(label)s is required by OCMS: fill it in to register the client.") % {"label": self.label}
+        return _("%(label)s is required for iCARE reporting.") % {"label": self.label}
+
+    @property
+    def marked_fields(self) -> tuple[str, ...]:
+        return self.fields or (self.key,)
+
+
+IDENTIFIER_ALERT = _(
+    "This client has no FOSS/GCMS Client ID, Temporary Resident or Minister's Permit Number, or IMM5292, "
+    "IMM5509, IMM1000 Number. You can register the client without it, but you need one to report this "
+    "client to iCARE."
+)
+
+RULES: tuple[Rule, ...] = (
+    # Privacy
+    Rule(
+        "privacy_confirmed",
+        Level.OCMS,
+        _("Privacy/Confidentiality Statement"),
+        "privacy",
+        message=_(
+            "A named client can only be registered once they have read and understood your agency's "
+            "Privacy/Confidentiality Statement."
+        ),
+    ),
+    # About Your Client (Primary Information)
+    Rule("first_name", Level.OCMS, _("First Name"), "primary"),
+    Rule("last_name", Level.OCMS, _("Last Name"), "primary"),
+    Rule("gender", Level.OCMS, _("Gender"), "primary"),
+    Rule("date_of_birth", Level.OCMS, _("Date of Birth"), "primary"),
+    Rule("official_language", Level.ICARE, _("Preferred Official Language"), "primary"),
+    # Immigration Related
+    Rule(
+        "research_consent",
+        Level.ICARE,
+        _("Consent for Future Research/Consultation"),
+        "immigration",
+        present=lambda facts: facts.get("research_consent") in (True, False),
+    ),
+    # Identification Documents
+    Rule(
+        "identifiers",
+        Level.ICARE,
+        _("An iCARE client identifier with its value"),
+        "identification",
+        present=has_icare_identifier,
+        message=IDENTIFIER_ALERT,
+    ),
+    # About Your Client (Contact Information)
+    Rule("postal_code", Level.OCMS, _("Postal Code"), "contact"),
+    Rule(
+        "email_or_phone",
+        Level.ICARE,
+        _("Email or Telephone Number"),
+        "contact",
+        when=research_consent_yes,
+        present=has_email_or_phone,
+        message=_("The client consented to future research: iCARE needs an email or a telephone number."),
+        fields=("email", "phone"),
+    ),
+    Rule("street_number", Level.ICARE, _("Street Number"), "contact", when=research_consent_yes),
+    Rule("street_name", Level.ICARE, _("Street Name"), "contact", when=research_consent_yes),
+    Rule("city", Level.ICARE, _("City"), "contact", when=research_consent_yes),
+    Rule("province", Level.ICARE, _("Province"), "contact", when=research_consent_yes),
+    # Emergency Contact & Consent: a minor's three contacts become required.
+    *(
+        Rule(f"{kind}-{field}", Level.OCMS, label, "consent", when=consent_required)
+        for kind, kind_label in (
+            ("guardian", _("Guardian")),
+            ("consenter", _("Person Giving Consent")),
+            ("emergency", _("Emergency Contact")),
+        )
+        for field, label in (
+            ("name", format_lazy("{}: {}", kind_label, _("Name"))),
+            ("relationship", format_lazy("{}: {}", kind_label, _("Relationship"))),
+            ("phone", format_lazy("{}: {}", kind_label, _("Telephone"))),
+        )
+    ),
+    # Registration Summary
+    Rule("primary_worker", Level.OCMS, _("Primary Worker"), "summary"),
+    Rule("registration_date", Level.OCMS, _("Registration Date"), "summary"),
+    Rule("registration_site", Level.OCMS, _("Registration Site"), "summary"),
+)
+
+
+def rules_for(step: str) -> list[Rule]:
+    return [rule for rule in RULES if rule.step == step]
+
+
+def unmet(facts: Facts, level: Level, step: str | None = None) -> list[Rule]:
+    """The rules of a level (and step) that apply to these facts and are not met."""
+    return [
+        rule
+        for rule in RULES
+        if rule.level == level
+        and (step is None or rule.step == step)
+        and rule.applies(facts)
+        and not rule.is_met(facts)
+    ]
+
+
+def field_levels(step: str, facts: Facts) -> dict[str, Level]:
+    """Which fields of a step are shaded green or yellow, given what is known so far."""
+    levels: dict[str, Level] = {}
+    for rule in rules_for(step):
+        if rule.applies(facts):
+            for field in rule.marked_fields:
+                if levels.get(field) != Level.OCMS:
+                    levels[field] = rule.level
+    return levels
+
+
+def icare_missing(facts: Facts) -> list[Rule]:
+    """What keeps a client from iCARE: every unmet yellow rule, and any unmet green one."""
+    return unmet(facts, Level.OCMS) + unmet(facts, Level.ICARE)
+
+
+def facts_from_client(client) -> Facts:
+    """A saved client's facts, with the same keys as the wizard's."""
+    facts: Facts = {
+        field: getattr(client, field)
+        for field in (
+            "privacy_confirmed",
+            "first_name",
+            "last_name",
+            "date_of_birth",
+            "research_consent",
+            "consent_required",
+            "email",
+            "street_number",
+            "street_name",
+            "city",
+            "postal_code",
+            "registration_date",
+        )
+    }
+    for field in ("gender", "official_language", "province", "primary_worker", "registration_site"):
+        facts[field] = getattr(client, f"{field}_id")
+    facts["phone"] = str(client.phone) if client.phone else ""
+    facts["identifiers"] = [
+        (identifier.identifier_type.icare_value_id is not None, identifier.value)
+        for identifier in client.identifiers.all()
+    ]
+    for contact in client.consent_contacts.all():
+        facts[f"{contact.kind}-name"] = contact.name
+        facts[f"{contact.kind}-relationship"] = contact.relationship_id
+        facts[f"{contact.kind}-phone"] = str(contact.phone) if contact.phone else ""
+    return facts

@@ -1,0 +1,91 @@
+"""My Tasks: the page every staff member lands on."""
+
+import re
+from html.parser import HTMLParser
+
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+class NavParser(HTMLParser):
+    """The links and the text of the main menu (the sidebar <nav>)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.depth = 0
+        self.links: list[tuple[str, str]] = []
+        self.text: list[str] = []
+        self._href: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "nav" and attrs.get("aria-label") == "Main menu":
+            self.depth = 1
+        elif self.depth and tag == "nav":
+            self.depth += 1
+        elif self.depth and tag == "a":
+            self._href = attrs.get("href")
+
+    def handle_endtag(self, tag):
+        if self.depth and tag == "nav":
+            self.depth -= 1
+        elif tag == "a":
+            self._href = None
+
+    def handle_data(self, data):
+        if self.depth and data.strip():
+            self.text.append(data.strip())
+            if self._href is not None:
+                self.links.append((data.strip(), self._href))
+
+
+def main_menu(response) -> NavParser:
+    parser = NavParser()
+    parser.feed(response.content.decode())
+    return parser
+
+
+def test_it_shows_the_my_tasks_links_in_the_sidebar(caseworker_client):
+    response = caseworker_client.get("/")
+
+    assert response.status_code == 200
+    links = main_menu(response).links
+    assert ("Register New Client", reverse("registration:register-start")) in links
+    assert ("Find Client", reverse("clients:client-find")) in links
+
+
+@pytest.mark.parametrize(
+    ("persona", "role"),
+    [("caseworker", "Caseworker"), ("coordinator", "Agency Coordinator"), ("manager", "Manager")],
+)
+def test_it_shows_who_is_logged_in_their_agency_and_role(persona, role, request, client):
+    profile = request.getfixturevalue(persona)
+    profile.user.first_name, profile.user.last_name = "Amara", "Okonkwo"
+    profile.user.save()
+    client.force_login(profile.user)
+
+    text = main_menu(client.get("/")).text
+
+    assert "Amara Okonkwo" in text
+    assert "Maple Test Agency" in text
+    assert role in text
+
+
+def test_it_sends_anonymous_users_to_the_login_page(client):
+    response = client.get("/")
+
+    assert response.status_code == 302
+    assert response.url == f"{reverse('login')}?next=/"
+
+
+def test_it_switches_the_page_to_french(caseworker_client):
+    # Only the language switch itself: the French catalogue (locale/fr) does not exist yet, so the
+    # translated headings cannot be checked here.
+    response = caseworker_client.post(reverse("set_language"), {"language": "fr", "next": "/"}, follow=True)
+
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert '<html lang="fr">' in content
+    assert re.search(r'<button[^>]*value="fr"[^>]*aria-pressed="true"', content)

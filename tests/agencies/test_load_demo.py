@@ -1,0 +1,94 @@
+"""The demo data: two agencies and their staff, safe to load again."""
+
+from io import StringIO
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from agencies.models import Agency, ListItem, Program, Role, Site, SiteGroup, StaffProfile
+
+pytestmark = pytest.mark.django_db
+
+DEMO_PASSWORD = "ocms-demo-2026"
+DEMO_STAFF = {
+    # username: agency, role, may unlock sensitive
+    "caseworker": ("Maple Settlement Services", Role.CASEWORKER, True),
+    "caseworker2": ("Maple Settlement Services", Role.CASEWORKER, False),
+    "coordinator": ("Maple Settlement Services", Role.COORDINATOR, False),
+    "manager": ("Maple Settlement Services", Role.MANAGER, True),
+    "outsider": ("Harbour Newcomer Centre", Role.CASEWORKER, True),
+}
+
+
+def load_demo() -> str:
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    return out.getvalue()
+
+
+def row_counts() -> dict[str, int]:
+    models = [Agency, Program, SiteGroup, Site, ListItem, StaffProfile, get_user_model()]
+    return {model.__name__: model.objects.count() for model in models}
+
+
+@pytest.fixture
+def loaded_twice() -> dict[str, int]:
+    load_demo()
+    after_first = row_counts()
+    load_demo()
+    return after_first
+
+
+def test_it_creates_maple_with_its_programs_and_sites_in_two_groups(loaded_twice):
+    maple = Agency.objects.get(name="Maple Settlement Services")
+
+    assert sorted(maple.programs.values_list("name", flat=True)) == ["Employment", "Language Training", "Settlement"]
+    assert maple.sites.count() == 4
+    assert sorted(maple.site_groups.values_list("name", flat=True)) == ["Non-schools or Reception Centres", "Schools"]
+    assert {site.group.agency_id for site in maple.sites.all()} == {maple.pk}
+
+
+def test_it_creates_the_harbour_agency_apart_from_maple(loaded_twice):
+    harbour = Agency.objects.get(name="Harbour Newcomer Centre")
+
+    assert list(harbour.programs.values_list("name", flat=True)) == ["Settlement"]
+    assert harbour.sites.count() == 1
+    assert Agency.objects.count() == 2
+
+
+@pytest.mark.parametrize("username", DEMO_STAFF)
+def test_it_gives_each_demo_login_its_agency_role_and_grants(loaded_twice, username):
+    agency_name, role, may_unlock = DEMO_STAFF[username]
+    profile = StaffProfile.objects.select_related("agency", "user").get(user__username=username)
+
+    assert profile.agency.name == agency_name
+    assert profile.role == role
+    assert profile.may_unlock_sensitive is may_unlock
+    assert set(profile.programs.all()) == set(profile.agency.programs.all())
+    assert profile.default_site is not None and profile.default_site.agency == profile.agency
+    assert profile.user.check_password(DEMO_PASSWORD)
+
+
+def test_it_lets_only_the_manager_of_maple_upload_to_icare(loaded_twice):
+    maple_uploaders = StaffProfile.objects.filter(agency__name="Maple Settlement Services", may_upload_icare=True)
+
+    assert list(maple_uploaders.values_list("user__username", flat=True)) == ["manager"]
+
+
+def test_it_makes_the_coordinator_an_admin_user(loaded_twice):
+    coordinator = get_user_model().objects.get(username="coordinator")
+
+    assert coordinator.is_staff
+    assert not coordinator.is_superuser
+    assert coordinator.has_perm("agencies.change_program")
+    assert not get_user_model().objects.get(username="caseworker").is_staff
+
+
+def test_it_duplicates_nothing_when_run_again(loaded_twice):
+    assert loaded_twice["StaffProfile"] == len(DEMO_STAFF)
+    assert row_counts() == loaded_twice
+
+
+def test_it_prints_the_demo_password(db):
+    assert DEMO_PASSWORD in load_demo()

@@ -1,0 +1,135 @@
+"""Logging in and out, locking after repeated failures, and how passwords and sessions are kept."""
+
+import importlib
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.hashers import Argon2PasswordHasher
+from django.test import Client
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+LOGIN_URL = "/accounts/login/"
+
+
+def log_in(client: Client, username: str, password: str):
+    return client.post(LOGIN_URL, {"username": username, "password": password})
+
+
+def logged_in_user_id(client: Client) -> str | None:
+    return client.session.get("_auth_user_id")
+
+
+def test_it_shows_the_login_page():
+    response = Client().get(LOGIN_URL)
+
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "Username or e-mail" in content
+    assert "Password" in content
+    assert ">Log in</button>" in content
+
+
+def test_it_logs_in_by_username(caseworker, password):
+    client = Client()
+
+    response = log_in(client, "casey", password)
+
+    assert response.status_code == 302
+    assert response.url == reverse("home")
+    assert logged_in_user_id(client) == str(caseworker.user.pk)
+
+
+def test_it_logs_in_by_email_in_any_case(caseworker, password):
+    client = Client()
+
+    response = log_in(client, "Casey@Example.org", password)
+
+    assert response.status_code == 302
+    assert logged_in_user_id(client) == str(caseworker.user.pk)
+
+
+def test_it_shows_an_error_and_keeps_the_username_for_a_wrong_password(caseworker):
+    client = Client()
+
+    response = log_in(client, "casey", "not-the-password")
+
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "Please enter a correct username and password" in content
+    assert 'value="casey"' in content
+    assert logged_in_user_id(client) is None
+
+
+def test_it_still_accepts_the_right_password_after_four_failures(caseworker, password):
+    client = Client()
+    for _ in range(4):
+        log_in(client, "casey", "not-the-password")
+
+    response = log_in(client, "casey", password)
+
+    assert response.status_code == 302
+    assert logged_in_user_id(client) == str(caseworker.user.pk)
+
+
+def test_it_locks_the_account_after_five_failures_even_with_the_right_password(caseworker, password):
+    for _ in range(5):
+        log_in(Client(), "casey", "not-the-password")
+    client = Client()
+
+    response = log_in(client, "casey", password)
+
+    assert response.status_code == 429
+    assert "Account locked" in response.content.decode()
+    assert logged_in_user_id(client) is None
+
+
+def test_it_locks_the_account_whichever_spelling_of_the_login_the_guesses_use(caseworker, password):
+    # The backend accepts the username in any case and the e-mail too, so guesses spread over those
+    # spellings are guesses at the same account and must count together.
+    for spelling in ("casey", "CASEY", "Casey", "casey@example.org", "CASEY@EXAMPLE.ORG"):
+        log_in(Client(), spelling, "not-the-password")
+    client = Client()
+
+    response = log_in(client, "casey", password)
+
+    assert response.status_code == 429
+    assert logged_in_user_id(client) is None
+
+
+def test_it_does_not_log_out_on_get(caseworker_client):
+    response = caseworker_client.get(reverse("logout"))
+
+    assert response.status_code == 405
+    assert caseworker_client.get("/").status_code == 200
+
+
+def test_it_logs_out_on_post(caseworker_client):
+    response = caseworker_client.post(reverse("logout"))
+
+    assert response.status_code == 302
+    assert response.url == reverse("login")
+    assert logged_in_user_id(caseworker_client) is None
+    assert caseworker_client.get("/").status_code == 302
+
+
+def test_it_hashes_passwords_with_argon2_in_production():
+    production = importlib.import_module("ocms.settings")
+    hasher = Argon2PasswordHasher()
+
+    assert production.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
+    # The library is installed: a hash is made and checks out.
+    encoded = hasher.encode("correct-horse-battery", hasher.salt())
+    assert encoded.startswith("argon2$")
+    assert hasher.verify("correct-horse-battery", encoded)
+
+
+def test_it_ends_the_session_after_twenty_minutes_idle(caseworker_client):
+    assert settings.SESSION_COOKIE_AGE == 20 * 60
+    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+
+    # Every page view pushes the expiry 20 minutes forward.
+    response = caseworker_client.get("/")
+
+    assert response.cookies[settings.SESSION_COOKIE_NAME]["max-age"] == 20 * 60

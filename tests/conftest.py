@@ -1,0 +1,130 @@
+"""Personas, once: a caseworker, a coordinator and a manager of agency A, and an outsider of agency B."""
+
+import os
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+from agencies.models import Role
+from tests.factories import PASSWORD, AgencyFactory, ProgramFactory, SiteFactory, SiteGroupFactory, StaffFactory
+
+# Playwright's sync API runs an event loop in the main thread; without this Django refuses ORM calls there.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+AXE_JS = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    # Debian's Chromium: Playwright cannot download a browser of its own here.
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture
+def password() -> str:
+    return PASSWORD
+
+
+@pytest.fixture
+def agency(db):
+    agency = AgencyFactory(name="Maple Test Agency")
+    for name in ("Settlement", "Language Training", "Employment"):
+        ProgramFactory(agency=agency, name=name)
+    reception = SiteGroupFactory(agency=agency, name="Non-schools or Reception Centres")
+    schools = SiteGroupFactory(agency=agency, name="Schools")
+    SiteFactory(agency=agency, group=reception, name="Main Office")
+    SiteFactory(agency=agency, group=reception, name="Welcome Centre")
+    SiteFactory(agency=agency, group=schools, name="Riverside Public School")
+    return agency
+
+
+@pytest.fixture
+def other_agency(db):
+    agency = AgencyFactory(name="Harbour Test Centre")
+    ProgramFactory(agency=agency, name="Settlement")
+    SiteFactory(agency=agency, group=SiteGroupFactory(agency=agency), name="Harbour Office")
+    return agency
+
+
+@pytest.fixture
+def caseworker(agency):
+    return StaffFactory(agency=agency, role=Role.CASEWORKER, user__username="casey", may_unlock_sensitive=True)
+
+
+@pytest.fixture
+def caseworker2(agency):
+    return StaffFactory(agency=agency, role=Role.CASEWORKER, user__username="casey2")
+
+
+@pytest.fixture
+def coordinator(agency):
+    return StaffFactory(agency=agency, role=Role.COORDINATOR, user__username="cora")
+
+
+@pytest.fixture
+def manager(agency):
+    return StaffFactory(
+        agency=agency, role=Role.MANAGER, user__username="mana", may_unlock_sensitive=True, may_upload_icare=True
+    )
+
+
+@pytest.fixture
+def outsider(other_agency):
+    return StaffFactory(agency=other_agency, role=Role.CASEWORKER, user__username="otto", may_unlock_sensitive=True)
+
+
+def client_for(profile) -> Client:
+    client = Client()
+    client.force_login(profile.user)
+    return client
+
+
+@pytest.fixture
+def caseworker_client(caseworker) -> Client:
+    return client_for(caseworker)
+
+
+@pytest.fixture
+def coordinator_client(coordinator) -> Client:
+    return client_for(coordinator)
+
+
+@pytest.fixture
+def manager_client(manager) -> Client:
+    return client_for(manager)
+
+
+@pytest.fixture
+def outsider_client(outsider) -> Client:
+    return client_for(outsider)
+
+
+def axe_violations(page) -> list[dict]:
+    """Serious and critical WCAG 2.1 AA violations axe-core finds on the page."""
+    # Evaluated through the DevTools protocol: the page's Content-Security-Policy forbids inline scripts.
+    page.evaluate(AXE_JS.read_text(encoding="utf-8"))
+    result = page.evaluate(
+        "async () => await axe.run(document, {runOnly: {type: 'tag', "
+        "values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
+    )
+    return [v for v in result["violations"] if v["impact"] in {"serious", "critical"}]
+
+
+def browser_login(page, live_server, username: str, password: str = PASSWORD) -> None:
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Username or e-mail").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()

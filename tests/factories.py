@@ -1,0 +1,88 @@
+import factory
+from django.contrib.auth import get_user_model
+
+from agencies.lists import agency_lists_seed
+from agencies.models import Agency, Program, Role, Site, SiteGroup, StaffProfile
+
+PASSWORD = "correct-horse-battery"
+
+
+class AgencyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Agency
+        django_get_or_create = ["name"]
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Agency {n}")
+    street_address = "1 Main Street"
+    city = "Toronto"
+    province = "Ontario"
+    postal_code = "M5V 2T6"
+    phone = "416-555-0100"
+    privacy_statement = "We keep your information private."
+
+    @factory.post_generation
+    def lists(obj, create, extracted, **kwargs):  # noqa: N805 - factory-boy passes the object
+        if create:
+            agency_lists_seed(agency=obj)
+
+
+class ProgramFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Program
+
+    agency = factory.SubFactory(AgencyFactory)
+    name = factory.Sequence(lambda n: f"Program {n}")
+
+
+class SiteGroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SiteGroup
+
+    agency = factory.SubFactory(AgencyFactory)
+    name = "Non-schools or Reception Centres"
+
+
+class SiteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Site
+
+    agency = factory.SubFactory(AgencyFactory)
+    group = factory.SubFactory(SiteGroupFactory, agency=factory.SelfAttribute("..agency"))
+    name = factory.Sequence(lambda n: f"Site {n}")
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = "Test"
+    last_name = factory.Sequence(lambda n: f"Worker{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def saved(obj, create, extracted, **kwargs):  # noqa: N805 - factory-boy passes the object
+        if create:
+            obj.save()
+
+
+class StaffFactory(factory.django.DjangoModelFactory):
+    """A staff profile with its user; the agency's programs and first site unless given."""
+
+    class Meta:
+        model = StaffProfile
+        skip_postgeneration_save = True
+
+    user = factory.SubFactory(UserFactory)
+    agency = factory.SubFactory(AgencyFactory)
+    role = Role.CASEWORKER
+    default_site = factory.LazyAttribute(lambda p: p.agency.sites.order_by("pk").first())
+
+    @factory.post_generation
+    def programs(obj, create, extracted, **kwargs):  # noqa: N805 - factory-boy passes the object
+        if create:
+            obj.programs.set(extracted if extracted is not None else obj.agency.programs.all())
