@@ -6,4 +6,5 @@ app_name = "clients"
 
 urlpatterns = [
     path("find/", views.client_find, name="client-find"),
+    path("<uuid:code>/", views.client_detail, name="client-detail"),
 ]

@@ -1,5 +1,6 @@
 """The forms of the registration wizard and of profile editing: one per profile section."""
 
+import uuid
 from datetime import date
 from typing import Any
 
@@ -8,7 +9,7 @@ from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from agencies.models import AgencyList, ListItem, Program, Site, StaffProfile
+from agencies.models import AgencyList, ListItem, Occupation, Program, Site, StaffProfile
 from clients.models import (
     Certificate,
     Child,
@@ -76,10 +77,7 @@ class SectionForm(forms.ModelForm):
         for field in self.fields.values():
             field.required = False
         style_widgets(self)
-        self.levels = field_levels(self.step, self.facts_with(self.initial_facts()))
-
-    def initial_facts(self) -> Facts:
-        return {}
+        self.levels = field_levels(self.step, self.facts)
 
     def facts_with(self, extra: Facts) -> Facts:
         return {**self.facts, **extra}
@@ -302,6 +300,19 @@ class EmploymentForm(SectionForm):
             )
             self.fields[name].help_text = _("NOC 2021 code: type it, or click Find to search by words.")
 
+    def occupation_title(self, name: str) -> str:
+        code = self.data.get(self.add_prefix(name)) if self.is_bound else getattr(self.instance, f"{name}_id")
+        occupation = Occupation.objects.filter(code=(code or "").strip()).first() if code else None
+        return str(occupation) if occupation else ""
+
+    @property
+    def current_profession_title(self) -> str:
+        return self.occupation_title("current_profession")
+
+    @property
+    def desired_profession_title(self) -> str:
+        return self.occupation_title("desired_profession")
+
 
 class HousingForm(SectionForm):
     step = "language"
@@ -349,19 +360,14 @@ class ConsentContactForm(SectionForm):
         self.kind = kind
         super().__init__(*args, **kwargs)
         self.fields["phone"].widget.attrs["type"] = "tel"
-
-    def initial_facts(self) -> Facts:
-        return {}
+        prefix = f"{kind}-"
+        self.levels = {k.removeprefix(prefix): v for k, v in self.levels.items() if k.startswith(prefix)}
 
     def clean(self) -> dict[str, Any]:
         cleaned = forms.ModelForm.clean(self)
         prefix = f"{self.kind}-"
         self.block_unmet_ocms_rules({**self.facts, **{prefix + k: v for k, v in cleaned.items()}}, prefix)
         return cleaned
-
-    def contact_levels(self) -> dict[str, Level]:
-        prefix = f"{self.kind}-"
-        return {k.removeprefix(prefix): v for k, v in self.levels.items() if k.startswith(prefix)}
 
 
 class SummaryForm(SectionForm):
@@ -383,11 +389,26 @@ class SummaryForm(SectionForm):
         self.fields["registration_site"].queryset = Site.objects.for_agency(self.agency).filter(is_active=True)
         self.fields["registration_site"].required = False
         self.may_change_date = may_change_date
+        if not self.is_bound and self.instance.pk is None:
+            self.initial["primary_worker"] = self.initial.get("primary_worker") or self.staff.pk
+            if self.staff.default_site and not self.initial.get("registration_site"):
+                self.initial["registration_site"] = self.staff.default_site.code
+        elif not self.is_bound and self.instance.registration_site_id:
+            self.initial["registration_site"] = self.instance.registration_site.code
         if not may_change_date:
             self.fields["registration_date"].disabled = True
             self.fields["registration_date"].help_text = _(
                 "Only an Agency Coordinator or the person who created the profile can change the Registration Date."
             )
+
+    @property
+    def registration_site_name(self) -> str:
+        try:
+            code = uuid.UUID(str(self["registration_site"].value()))
+        except ValueError:
+            return ""
+        site = Site.objects.for_agency(self.agency).filter(code=code).first()
+        return site.name if site else ""
 
     def clean_registration_date(self) -> date | None:
         value = self.cleaned_data.get("registration_date")
@@ -431,8 +452,8 @@ class AnonymousForm(SectionForm):
             v for v in self.fields["postal_code"].validators if v.__class__.__name__ != "MaxLengthValidator"
         ]
         self.levels = {"postal_code": Level.OCMS, "registration_date": Level.OCMS, "registration_site": Level.OCMS}
-        if not self.is_bound and staff_site(self.staff):
-            self.initial.setdefault("registration_site", staff_site(self.staff).pk)
+        if not self.is_bound and not self.initial.get("registration_site") and staff_site(self.staff):
+            self.initial["registration_site"] = staff_site(self.staff).pk
 
     def clean_postal_code(self) -> str:
         return normalise_postal_code(self.cleaned_data["postal_code"])

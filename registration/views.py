@@ -1,9 +1,331 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.decorators.http import require_GET, require_POST
+
+from agencies.access import get_for_agency
+from agencies.models import Site, SiteGroup
+from clients.models import Client
+from families.models import family_code_new
+from registration import forms as f
+from registration.models import Draft
+from registration.rules import IDENTIFIER_ALERT, Level, facts_from_client, unmet
+from registration.services import anonymous_client_register, client_register, client_section_update
+from registration.steps import EDITABLE_SECTIONS, STEP_NAMES, STEPS, build_section, step_named
+
+SKIPPED_POST_KEYS = {"csrfmiddlewaretoken", "go"}
+
+
+def posted_data(request: HttpRequest) -> dict[str, list[str]]:
+    """A step's input as posted, to keep in the draft whether it is valid or not."""
+    return {key: values for key, values in request.POST.lists() if key not in SKIPPED_POST_KEYS}
+
+
+def as_querydict(data: dict[str, list[str]] | None) -> QueryDict | None:
+    if data is None:
+        return None
+    query = QueryDict(mutable=True)
+    for key, values in data.items():
+        query.setlist(key, values)
+    return query
+
+
+def may_change_registration_date(request: HttpRequest, client: Client) -> bool:
+    """Only an Agency Coordinator (or manager) and the profile's creator may change a Registration Date."""
+    return request.staff.is_coordinator or client.pk is None or client.created_by_id == request.user.pk
 
 
 @login_required
 def register_start(request: HttpRequest) -> HttpResponse:
-    """Staff: choose the client type."""
-    return render(request, "registration/register_start.html")
+    """Staff: choose the client type, or resume a registration in progress."""
+    drafts = Draft.objects.of_user(request)
+    return render(request, "registration/register_start.html", {"drafts": drafts})
+
+
+@login_required
+@require_POST
+def draft_create(request: HttpRequest) -> HttpResponse:
+    """Staff: begin registering a named client."""
+    draft = Draft.objects.create(agency=request.agency, owner=request.user)
+    return redirect("registration:draft-step", code=draft.code, step=STEP_NAMES[0])
+
+
+@login_required
+@require_POST
+def draft_clear(request: HttpRequest, code) -> HttpResponse:
+    """The draft's owner: discard it (the page asked for confirmation)."""
+    draft = get_for_agency(request, Draft, code=code, owner=request.user)
+    draft.delete()
+    messages.info(request, _("The registration was cleared: nothing was saved."))
+    return redirect("registration:register-start")
+
+
+class DraftStepView(LoginRequiredMixin, View):
+    """The draft's owner: one step of the named-client wizard. Every POST is kept in the draft first."""
+
+    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.draft = get_for_agency(request, Draft, code=kwargs["code"], owner=request.user)
+        self.step = step_named(kwargs["step"])
+        if self.step is None:
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def new_client(self) -> Client:
+        return Client(agency=self.request.agency, created_by=self.request.user)
+
+    def sections(self, client: Client) -> list:
+        """Every step's forms bound to the draft, validated in order so later steps see earlier facts."""
+        facts: dict = {}
+        sections = []
+        for step in STEPS:
+            data = self.draft.data.get(step.name)
+            section = build_section(
+                step.name,
+                as_querydict(data),
+                agency=self.request.agency,
+                staff=self.request.staff,
+                client=client,
+                facts=facts,
+            )
+            section.is_valid()
+            facts.update(section.facts())
+            sections.append(section)
+        return sections
+
+    def facts_before(self, step_name: str) -> dict:
+        """What the earlier steps tell this one (date of birth, consent to research...)."""
+        facts: dict = {}
+        client = self.new_client()
+        for step in STEPS:
+            if step.name == step_name:
+                break
+            data = self.draft.data.get(step.name)
+            if data is None:
+                continue
+            section = build_section(
+                step.name,
+                as_querydict(data),
+                agency=self.request.agency,
+                staff=self.request.staff,
+                client=client,
+                facts=facts,
+            )
+            section.is_valid()
+            facts.update(section.facts())
+        return facts
+
+    def current_section(self, data):
+        return build_section(
+            self.step.name,
+            data,
+            agency=self.request.agency,
+            staff=self.request.staff,
+            client=self.new_client(),
+            facts=self.facts_before(self.step.name),
+        )
+
+    def get(self, request: HttpRequest, code, step: str) -> HttpResponse:
+        stored = self.draft.data.get(self.step.name)
+        section = self.current_section(as_querydict(stored))
+        if stored is not None:
+            section.is_valid()
+        return self.render_step(section)
+
+    def post(self, request: HttpRequest, code, step: str) -> HttpResponse:
+        self.draft.data[self.step.name] = posted_data(request)
+        self.draft.step = self.step.name
+        self.draft.save(update_fields=["data", "step", "updated_at"])
+        go = request.POST.get("go", "next")
+        index = STEP_NAMES.index(self.step.name)
+        if go == "back":
+            return redirect("registration:draft-step", code=self.draft.code, step=STEP_NAMES[max(index - 1, 0)])
+        if go in STEP_NAMES:
+            return redirect("registration:draft-step", code=self.draft.code, step=go)
+        section = self.current_section(as_querydict(self.draft.data[self.step.name]))
+        if not section.is_valid():
+            return self.render_step(section, status=200)
+        if self.step.name == "privacy" and section.forms["privacy"].cleaned_data["privacy_confirmed"] == "no":
+            return render(request, "registration/privacy_declined.html", {"draft": self.draft})
+        if go == "register" and self.step.name == STEP_NAMES[-1]:
+            return self.register()
+        return redirect("registration:draft-step", code=self.draft.code, step=STEP_NAMES[index + 1])
+
+    def register(self) -> HttpResponse:
+        client = self.new_client()
+        sections = self.sections(client)
+        unvisited = [section for section in sections if section.step not in self.draft.data]
+        if unvisited:
+            messages.error(
+                self.request,
+                _("Fill in this step, or confirm it is empty with Next, before registering the client: %(step)s.")
+                % {"step": step_named(unvisited[0].step).title},
+            )
+            return redirect("registration:draft-step", code=self.draft.code, step=unvisited[0].step)
+        invalid = [section for section in sections if not section.is_valid()]
+        if invalid:
+            messages.error(
+                self.request,
+                _("This step needs correcting before the client can be registered: %(step)s.")
+                % {"step": step_named(invalid[0].step).title},
+            )
+            return redirect("registration:draft-step", code=self.draft.code, step=invalid[0].step)
+        facts = {}
+        for section in sections:
+            facts.update(section.facts())
+        missing = unmet(facts, Level.ICARE)
+        client = client_register(staff=self.request.staff, client=client, sections=sections, draft=self.draft)
+        messages.success(
+            self.request,
+            _("%(name)s is registered with client number %(number)s.")
+            % {"name": client.display_name, "number": client.number},
+        )
+        if missing:
+            if any(rule.key == "identifiers" for rule in missing):
+                messages.warning(self.request, IDENTIFIER_ALERT)
+            others = [str(rule.label) for rule in missing if rule.key != "identifiers"]
+            if others:
+                messages.warning(
+                    self.request,
+                    _("Not ready for iCARE. Still missing: %(fields)s.") % {"fields": ", ".join(others)},
+                )
+        return redirect("registration:next-steps", code=client.code)
+
+    def render_step(self, section, status: int = 200) -> HttpResponse:
+        context = {
+            "draft": self.draft,
+            "step": self.step,
+            "steps": STEPS,
+            "step_index": STEP_NAMES.index(self.step.name),
+            "section": section,
+            "is_last": self.step.name == STEP_NAMES[-1],
+            "posted_steps": set(self.draft.data),
+        }
+        if self.step.name == "identification" and section.formsets["identifiers"].is_bound:
+            section.formsets["identifiers"].is_valid()
+            context["duplicates"] = f.identifier_duplicates(
+                agency=self.request.agency, identifiers=section.identifier_values()
+            )
+        if self.step.name == "summary":
+            context.update(self.summary_context())
+        return render(self.request, "registration/step.html", context, status=status)
+
+    def summary_context(self) -> dict:
+        client = self.new_client()
+        sections = self.sections(client)
+        facts: dict = {}
+        for section in sections:
+            facts.update(section.facts())
+        identification = next(s for s in sections if s.step == "identification")
+        return {
+            "icare_missing": unmet(facts, Level.ICARE),
+            "steps_with_errors": [
+                step_named(s.step)
+                for s in sections
+                if s.step in self.draft.data and s.step != "summary" and not s.is_valid()
+            ],
+            "steps_not_visited": [
+                step_named(s.step) for s in sections if s.step not in self.draft.data and s.step != "summary"
+            ],
+            "duplicates": f.identifier_duplicates(
+                agency=self.request.agency, identifiers=identification.identifier_values()
+            ),
+            "identifier_alert": IDENTIFIER_ALERT,
+        }
+
+
+@login_required
+def anonymous_register(request: HttpRequest) -> HttpResponse:
+    """Staff: register an anonymous client (information, orientation or a referral only)."""
+    client = Client(agency=request.agency, created_by=request.user, is_anonymous=True)
+    form = f.AnonymousForm(request.POST or None, instance=client, agency=request.agency, staff=request.staff)
+    if request.method == "POST" and form.is_valid():
+        client = anonymous_client_register(staff=request.staff, client=form.instance)
+        messages.success(
+            request, _("The anonymous client is registered with client number %(number)s.") % {"number": client.number}
+        )
+        return redirect("registration:next-steps", code=client.code)
+    return render(request, "registration/anonymous.html", {"form": form})
+
+
+@login_required
+def next_steps(request: HttpRequest, code) -> HttpResponse:
+    """Staff: what to do after registering a client."""
+    client = get_for_agency(request, Client, code=code)
+    family = []
+    if client.family_id:
+        family = client.family.members.exclude(pk=client.pk).order_by("number")
+    return render(request, "registration/next_steps.html", {"client": client, "family": family})
+
+
+@login_required
+@require_GET
+def family_code_generate(request: HttpRequest) -> HttpResponse:
+    """Staff: a fresh family code for the New button."""
+    return render(
+        request,
+        "registration/_family_code_input.html",
+        {
+            "field_id": request.GET.get("field", "id_family_code"),
+            "name": request.GET.get("name", "family_code"),
+            "code": family_code_new(agency=request.agency),
+        },
+    )
+
+
+@login_required
+@require_GET
+def site_search(request: HttpRequest) -> HttpResponse:
+    """Staff: the agency's registration sites whose name has the typed words, or all of a group."""
+    sites = Site.objects.for_agency(request.agency).filter(is_active=True).select_related("group")
+    query = request.GET.get("q", "").strip()
+    for word in query.split():
+        sites = sites.filter(name__icontains=word)
+    groups = SiteGroup.objects.for_agency(request.agency).order_by("name")
+    return render(
+        request,
+        "registration/_site_results.html",
+        {"sites": sites.order_by("group__name", "name")[:50], "groups": groups, "query": query},
+    )
+
+
+@login_required
+def section_edit(request: HttpRequest, code, section: str) -> HttpResponse:
+    """Staff of the client's agency: edit one section of a saved named profile with the wizard's forms."""
+    client = get_for_agency(request, Client, code=code)
+    if client.is_anonymous or section not in EDITABLE_SECTIONS:
+        raise Http404
+    may_change_date = may_change_registration_date(request, client)
+    if (
+        request.method == "POST"
+        and section == "summary"
+        and not may_change_date
+        and "registration_date" in request.POST
+        and request.POST["registration_date"] != client.registration_date.isoformat()
+    ):
+        raise PermissionDenied
+    bound = build_section(
+        section,
+        request.POST if request.method == "POST" else None,
+        agency=request.agency,
+        staff=request.staff,
+        client=client,
+        facts=facts_from_client(client),
+        may_change_date=may_change_date,
+    )
+    if request.method == "POST" and bound.is_valid():
+        client_section_update(client=client, section=bound)
+        messages.success(request, _("The profile is updated."))
+        return redirect(reverse("clients:client-detail", kwargs={"code": client.code}) + f"#section-{section}")
+    return render(
+        request,
+        "registration/section_edit.html",
+        {"client": client, "section": bound, "step": step_named(section)},
+    )

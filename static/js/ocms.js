@@ -8,3 +8,55 @@ document.addEventListener("click", (event) => {
     event.preventDefault();
   }
 });
+
+// [+] rows of a formset: copy the row template, numbered after the rows already there.
+document.addEventListener("click", (event) => {
+  const button = event.target.closest("[data-add-row]");
+  if (!button) return;
+  const prefix = button.dataset.addRow;
+  const total = document.getElementById(`id_${prefix}-TOTAL_FORMS`);
+  const template = document.getElementById(`${prefix}-empty`);
+  const index = Number(total.value);
+  const html = template.innerHTML.replaceAll("__prefix__", String(index));
+  const rows = button.closest("[data-formset]").querySelector(".formset-rows");
+  rows.insertAdjacentHTML("beforeend", html);
+  total.value = String(index + 1);
+  const first = rows.lastElementChild.querySelector("select, input:not([type=hidden]), textarea");
+  if (first) first.focus();
+});
+
+// NOC lookup: "Select" fills the code field and shows the title.
+document.addEventListener("click", (event) => {
+  const button = event.target.closest("[data-noc-target]");
+  if (!button) return;
+  const input = document.getElementById(button.dataset.nocTarget);
+  input.value = button.dataset.nocCode;
+  document.getElementById(`${button.dataset.nocTarget}_title`).textContent =
+    `${button.dataset.nocCode} ${button.dataset.nocTitle}`;
+  document.getElementById(`${button.dataset.nocTarget}_results`).replaceChildren();
+  input.focus();
+});
+
+// Registration site: "Select Site" fills the site and its name.
+document.addEventListener("click", (event) => {
+  const button = event.target.closest("[data-site-code]");
+  if (!button) return;
+  const picker = button.closest(".site-picker");
+  picker.querySelector("input[type=hidden]").value = button.dataset.siteCode;
+  const name = picker.querySelector("[data-site-name]");
+  name.value = button.dataset.siteName;
+  picker.querySelector("#site-results").replaceChildren();
+  name.focus();
+});
+
+// The agency status follows the Agency Program Table: Returning once any program is Returning.
+function showAgencyStatus() {
+  const output = document.querySelector("[data-agency-status]");
+  if (!output) return;
+  const returning = [...document.querySelectorAll("select[name$='-status']")].some((s) => s.value === "returning");
+  output.textContent = returning ? output.dataset.returning : output.dataset.new;
+}
+document.addEventListener("change", (event) => {
+  if (event.target.matches("select[name$='-status']")) showAgencyStatus();
+});
+document.addEventListener("DOMContentLoaded", showAgencyStatus);

@@ -1,0 +1,58 @@
+"""Writing clients: a registration writes the client and all its rows in one transaction."""
+
+from django.db import transaction
+from django.db.models import Max
+
+from agencies.models import Agency, StaffProfile
+from clients.models import Client
+from registration.models import Draft
+from registration.steps import Section
+
+FIRST_CLIENT_NUMBER = 1_000_001
+
+
+def client_number_next(*, agency: Agency) -> int:
+    """The agency's next 7-digit client number. Call inside a transaction: it locks the agency row."""
+    Agency.objects.select_for_update().filter(pk=agency.pk).first()
+    highest = Client.objects.filter(agency=agency).aggregate(highest=Max("number"))["highest"]
+    return max(FIRST_CLIENT_NUMBER, (highest or 0) + 1)
+
+
+@transaction.atomic
+def client_register(
+    *, staff: StaffProfile, client: Client, sections: list[Section], draft: Draft | None = None
+) -> Client:
+    """Save a named client whose sections have all been validated onto `client`, then discard the draft."""
+    client.agency = staff.agency
+    client.created_by = staff.user
+    client.privacy_confirmed = True
+    for section in sections:
+        section.apply(client)
+    client.number = client_number_next(agency=staff.agency)
+    client.full_clean(exclude=["family", "created_by", "agency"])
+    client.save()
+    for section in sections:
+        section.save_rows(client)
+    if draft is not None:
+        draft.delete()
+    return client
+
+
+@transaction.atomic
+def anonymous_client_register(*, staff: StaffProfile, client: Client) -> Client:
+    client.agency = staff.agency
+    client.created_by = staff.user
+    client.is_anonymous = True
+    client.number = client_number_next(agency=staff.agency)
+    client.full_clean(exclude=["created_by", "agency"])
+    client.save()
+    return client
+
+
+@transaction.atomic
+def client_section_update(*, client: Client, section: Section) -> Client:
+    """Save one edited profile section (its forms were validated onto `client`)."""
+    section.apply(client)
+    client.save()
+    section.save_rows(client)
+    return client

@@ -1,0 +1,78 @@
+"""`make bench`: time each benchmark of reports/bench.py beside the bare baseline and print a table."""
+
+import os
+import platform
+import warnings
+
+import django
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection
+
+from reports import bench
+
+
+def database_version() -> str:
+    if connection.vendor != "postgresql":
+        return f"{connection.display_name} (not PostgreSQL: these are not the figures to compare)"
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        return f"PostgreSQL {cursor.fetchone()[0]}"
+
+
+class Command(BaseCommand):
+    help = "Time the benchmarks through the whole middleware stack; print median and p95 beside the baseline."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--runs", type=int, default=200, help="timed runs of each benchmark (default 200)")
+        parser.add_argument("--warmup", type=int, default=20, help="untimed runs before the timed ones (default 20)")
+        parser.add_argument(
+            "--only",
+            action="append",
+            metavar="NAME",
+            help="run only the benchmarks whose name contains NAME (any case); may be given again",
+        )
+
+    def handle(self, *args, runs: int, warmup: int, only: list[str] | None, **options) -> None:
+        if runs < 1 or warmup < 0:
+            raise CommandError("--runs must be at least 1 and --warmup at least 0.")
+        selected = self.select(only)
+        load_1, load_5, load_15 = os.getloadavg()
+        self.stdout.write(
+            f"OCMS benchmarks: {runs} timed runs of each after {warmup} warm-up runs, "
+            "in-process through django.test.Client\n"
+            f"Database:      {database_version()}\n"
+            f"Load average:  {load_1:.2f} {load_5:.2f} {load_15:.2f} (1, 5, 15 min) on {os.cpu_count()} CPUs\n"
+            f"Versions:      Python {platform.python_version()}, Django {django.get_version()}\n"
+            f'Baseline:      {bench.BASELINE.name}: a minimal view answering "ok" through the same client, '
+            "timed alternately with each benchmark\n\n"
+        )
+        name_width = max(len(benchmark.name) for benchmark in selected)
+        header = (
+            f"{'benchmark':<{name_width}}  {'median ms':>9}  {'p95 ms':>8}  "
+            f"{'baseline median':>15}  {'baseline p95':>12}  {'ratio':>7}"
+        )
+        self.stdout.write(header)
+        self.stdout.write("-" * len(header))
+        for benchmark in selected:
+            try:
+                with warnings.catch_warnings():
+                    # WhiteNoise warns once that collectstatic never ran; static files are not benchmarked.
+                    warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
+                    result = bench.benchmark_measure(benchmark=benchmark, runs=runs, warmup=warmup)
+            except bench.BenchmarkError as error:
+                raise CommandError(f"{benchmark.name}: {error}") from error
+            self.stdout.write(
+                f"{result.name:<{name_width}}  {result.median_ms:>9.2f}  {result.p95_ms:>8.2f}  "
+                f"{result.baseline_median_ms:>15.2f}  {result.baseline_p95_ms:>12.2f}  {result.ratio:>6.1f}x"
+            )
+        self.stdout.write("\nTimes in milliseconds. ratio: the benchmark's median over the baseline's median.")
+
+    def select(self, only: list[str] | None) -> list[bench.Benchmark]:
+        if not only:
+            return list(bench.BENCHMARKS)
+        words = [word.lower() for word in only]
+        selected = [b for b in bench.BENCHMARKS if any(word in b.name.lower() for word in words)]
+        if not selected:
+            names = "\n  ".join(b.name for b in bench.BENCHMARKS)
+            raise CommandError(f"No benchmark's name contains {' or '.join(only)!r}. The benchmarks are:\n  {names}")
+        return selected

@@ -1,0 +1,60 @@
+"""`manage.py bench`: the table of figures `make bench` prints. Timings are never asserted."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from reports import bench
+
+pytestmark = pytest.mark.django_db
+
+
+def run_bench(**options) -> str:
+    call_command("load_demo", stdout=StringIO())
+    out = StringIO()
+    call_command("bench", runs=3, warmup=1, stdout=out, **options)
+    return out.getvalue()
+
+
+def table_rows(output: str) -> list[str]:
+    """The lines between the table's rule and the note under it."""
+    lines = output.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("---")) + 1
+    return [line for line in lines[start:] if line.strip() and not line.startswith("Times in milliseconds")]
+
+
+def test_it_prints_a_row_for_each_benchmark_and_names_the_baseline():
+    output = run_bench()
+
+    rows = table_rows(output)
+    assert [row.split("  ")[0].strip() for row in rows] == [b.name for b in bench.BENCHMARKS]
+    assert "bare baseline (GET /health/)" in output
+    assert "baseline median" in output
+    assert "PostgreSQL" in output
+    assert "Load average:" in output
+
+
+def test_it_runs_only_the_benchmarks_asked_for():
+    output = run_bench(only=["home"])
+
+    assert [row.split("  ")[0].strip() for row in table_rows(output)] == ["home page (GET / as caseworker)"]
+
+
+def test_it_refuses_a_name_no_benchmark_has():
+    with pytest.raises(CommandError, match="login page"):
+        run_bench(only=["no such page"])
+
+
+def test_it_fails_loudly_when_a_page_does_not_answer_200(monkeypatch):
+    # The home page without logging in redirects to the login page: quick, and worthless as a figure.
+    anonymous_home = bench.Benchmark("anonymous home", run=lambda context: bench.get_ok(context, "/"))
+    monkeypatch.setattr(bench, "BENCHMARKS", [anonymous_home])
+
+    with pytest.raises(CommandError, match="anonymous home: GET / answered 302 instead of 200"):
+        run_bench()
+
+
+def test_it_says_to_load_the_demo_when_the_caseworker_is_missing():
+    with pytest.raises(CommandError, match="load_demo"):
+        call_command("bench", runs=1, warmup=0, only=["home"], stdout=StringIO())
