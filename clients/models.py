@@ -23,6 +23,7 @@ from agencies.models import (
     Site,
     StaffProfile,
 )
+from clients.text import name_words
 from clients.validators import BirthDateValidator, NotInFutureValidator, PostalCodeValidator
 
 
@@ -32,6 +33,12 @@ def agency_list(name: str) -> Q:
 
 def icare_list(name: str) -> Q:
     return Q(list=name)
+
+
+def search_keys(first_name: str, last_name: str, preferred_name: str) -> tuple[str, str]:
+    """The folded full name, and its words as " w1 w2 " (spaces around each, for word matching)."""
+    words = name_words(first_name, last_name, preferred_name)
+    return " ".join(words), f" {' '.join(words)} " if words else ""
 
 
 def identifier_key(value: str) -> str:
@@ -308,11 +315,20 @@ class Client(models.Model):
     )
     comments = models.TextField(_("Comments"), blank=True)
 
+    # Registered despite a likely duplicate: the caseworker's reason ("different person").
+    duplicate_reason = models.CharField(
+        _("Reason for registering despite a possible duplicate"), max_length=300, blank=True
+    )
+
+    # Search keys, kept by save(): the folded full name and its words as " word word ".
+    search_name = models.CharField(max_length=320, blank=True, editable=False)
+    name_words = models.CharField(max_length=320, blank=True, editable=False)
+
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "search_name", "name_words"])
     objects = ClientQuerySet.as_manager()
 
     class Meta:
@@ -329,6 +345,12 @@ class Client(models.Model):
 
     def __str__(self) -> str:
         return f"{self.display_name} ({self.number})"
+
+    def save(self, *args, **kwargs) -> None:
+        self.search_name, self.name_words = search_keys(self.first_name, self.last_name, self.preferred_name)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_name", "name_words"}
+        super().save(*args, **kwargs)
 
     @property
     def display_name(self) -> str:
@@ -591,3 +613,144 @@ class SensitiveInfo(models.Model):
 
     def __str__(self) -> str:
         return str(_("Sensitive Information"))
+
+
+class NameWord(models.Model):
+    """A word that occurs in the names of an agency's clients: the dictionary typed names are expanded against."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+")
+    word = models.CharField(max_length=60)
+
+    objects = AgencyQuerySet.as_manager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["agency", "word"], name="clients_nameword_unique_per_agency")]
+
+    def __str__(self) -> str:
+        return self.word
+
+
+class UnlockOutcome(models.TextChoices):
+    GRANTED = "granted", _("Granted")
+    WRONG_PASSWORD = "wrong_password", _("Wrong password")
+    NOT_PERMITTED = "not_permitted", _("Not permitted")
+    LOCKED_OUT = "locked_out", _("Locked after repeated wrong passwords")
+
+
+class UnlockAttempt(models.Model):
+    """One attempt to open a client's sensitive information: who, which client, when, from where, and the outcome."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="unlock_attempts")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    address = models.GenericIPAddressField(_("from address"), null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=UnlockOutcome.choices)
+
+    objects = AgencyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["agency", "-at"], name="clients_unlock_at_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.client_id} {self.outcome}"
+
+
+class SessionType(models.TextChoices):
+    DIRECT = "direct", _("Direct Service")
+    JOB_DEVELOPMENT = "job_development", _("Direct Service (Job Development)")
+    FINANCE = "finance", _("Direct Service (Finance)")
+    LANGUAGE_TRAINING = "language_training", _("Language Training")
+    INFORMATION_ORIENTATION = "information_orientation", _("Information & Orientation group activity")
+    COMMUNITY_CONNECTIONS = "community_connections", _("Community Connections group activity")
+
+
+class DeliveryMode(models.TextChoices):
+    IN_PERSON = "in_person", _("In person")
+    PHONE = "phone", _("Phone")
+    EMAIL = "email", _("Email")
+    ONLINE = "online", _("Online")
+
+
+class Service(models.TextChoices):
+    NEEDS_ASSESSMENT = "needs_assessment", _("Needs assessment and referrals")
+    INFORMATION = "information", _("Information and orientation")
+    LANGUAGE_ASSESSMENT = "language_assessment", _("Language assessment")
+    EMPLOYMENT = "employment", _("Employment-related services")
+    HOUSING = "housing", _("Housing help")
+    HEALTH = "health", _("Health system navigation")
+    EDUCATION = "education", _("Education and school registration")
+    DOCUMENTS = "documents", _("Forms and documents")
+    FINANCIAL = "financial", _("Financial literacy")
+    COMMUNITY = "community", _("Community connections")
+    INTERPRETATION = "interpretation", _("Interpretation or translation")
+    COUNSELLING = "counselling", _("Supportive counselling")
+
+
+class SessionQuerySet(AgencyQuerySet):
+    pass
+
+
+class Session(models.Model):
+    """An interaction with a client: a service session."""
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="sessions")
+    date = models.DateField(_("Date"), default=timezone.localdate)
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="+", verbose_name=_("Program"))
+    session_type = models.CharField(_("Session type"), max_length=30, choices=SessionType.choices)
+    delivery_mode = models.CharField(
+        _("Delivery mode"), max_length=20, choices=DeliveryMode.choices, default=DeliveryMode.IN_PERSON
+    )
+    services = models.JSONField(_("Services given"), default=list)
+    duration_minutes = models.PositiveIntegerField(
+        _("Duration (minutes)"), validators=[MinValueValidator(1), MaxValueValidator(24 * 60)]
+    )
+    notes = models.TextField(_("Notes"), blank=True)
+    worker = models.ForeignKey(StaffProfile, on_delete=models.PROTECT, related_name="+", verbose_name=_("Worker"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+    objects = SessionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        indexes = [models.Index(fields=["client", "date"], name="clients_session_date_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.get_session_type_display()}"
+
+    def get_services_display(self) -> list[str]:
+        labels = dict(Service.choices)
+        return [str(labels.get(code, code)) for code in self.services]
+
+
+class MatchKind(models.TextChoices):
+    MENTOR = "mentor", _("Mentor")
+    TUTOR = "tutor", _("Tutor")
+
+
+class MentorMatch(models.Model):
+    """A client matched with a mentor or a tutor."""
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="mentor_matches")
+    kind = models.CharField(_("Mentor or tutor"), max_length=10, choices=MatchKind.choices)
+    name = models.CharField(_("Mentor or tutor name"), max_length=160)
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="+", verbose_name=_("Program"))
+    start_date = models.DateField(_("Start date"))
+    end_date = models.DateField(_("End date"), null=True, blank=True)
+    notes = models.TextField(_("Notes"), blank=True)
+
+    history = HistoricalRecords()
+    objects = AgencyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["start_date", "pk"]
+        verbose_name_plural = _("mentor/tutor matches")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.name}"

@@ -1,10 +1,10 @@
 from django.urls import path
 
-from clients import views
+from clients.views import find, profile
 
 app_name = "clients"
 
 urlpatterns = [
-    path("find/", views.client_find, name="client-find"),
-    path("<uuid:code>/", views.client_detail, name="client-detail"),
+    path("find/", find.client_find, name="client-find"),
+    path("<uuid:code>/", profile.client_detail, name="client-detail"),
 ]

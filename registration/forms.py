@@ -6,10 +6,15 @@ from typing import Any
 
 from django import forms
 from django.forms import BaseInlineFormSet, inlineformset_factory
+from django.forms.utils import flatatt
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django_countries.widgets import LazySelect
 
-from agencies.models import AgencyList, ListItem, Occupation, Program, Site, StaffProfile
+from agencies.models import AgencyList, IcareValue, ListItem, Occupation, Program, Site, StaffProfile
 from clients.models import (
     Certificate,
     Child,
@@ -43,16 +48,66 @@ class YesNoSelect(forms.NullBooleanSelect):
         self.choices = [("unknown", _("Choose Yes or No")), ("true", _("Yes")), ("false", _("No"))]
 
 
+class FastSelectMixin:
+    """Renders a drop-down's options in Python rather than one template per option.
+
+    Django renders each <option> through its own template; for the long lists of a profile (countries,
+    languages) that alone costs tens of milliseconds a page.
+    """
+
+    def render(self, name, value, attrs=None, renderer=None) -> str:
+        context = self.get_context(name, value, attrs)["widget"]
+        parts = [format_html('<select name="{}"{}>', context["name"], flatatt(context["attrs"]))]
+        for group_name, options, _index in context["optgroups"]:
+            if group_name:
+                parts.append(format_html('<optgroup label="{}">', group_name))
+            for option in options:
+                parts.append(
+                    format_html(
+                        '<option value="{}"{}>{}</option>',
+                        option["value"],
+                        mark_safe(" selected") if option["selected"] else "",
+                        option["label"],
+                    )
+                )
+            if group_name:
+                parts.append(mark_safe("</optgroup>"))
+        parts.append(mark_safe("</select>"))
+        return mark_safe("".join(parts))
+
+
+_fast_classes: dict[type, type] = {}
+
+
+def fast_select_class(widget_class: type) -> type:
+    if widget_class not in _fast_classes:
+        _fast_classes[widget_class] = type(f"Fast{widget_class.__name__}", (FastSelectMixin, widget_class), {})
+    return _fast_classes[widget_class]
+
+
 def style_widgets(form: forms.BaseForm) -> None:
-    """Bootstrap classes on every widget, so templates can render fields plainly."""
+    """Bootstrap classes on every widget, so templates can render fields plainly; fast long drop-downs."""
     for field in form.fields.values():
         widget = field.widget
+        if type(widget) in (forms.Select, LazySelect):
+            widget.__class__ = fast_select_class(type(widget))
         if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):
             widget.attrs.setdefault("class", "form-check-input")
         elif isinstance(widget, forms.Select | forms.SelectMultiple):
             widget.attrs.setdefault("class", "form-select")
         elif not isinstance(widget, forms.HiddenInput):
             widget.attrs.setdefault("class", "form-control")
+
+
+_icare_choices: dict[tuple[str, str], list[tuple[int, str]]] = {}
+
+
+def icare_choices(list_name: str, empty_label) -> list[tuple]:
+    """An IRCC list's options, read once per process and language: IRCC's lists change only by migration."""
+    key = (list_name, get_language() or "en")
+    if key not in _icare_choices:
+        _icare_choices[key] = [(value.pk, str(value)) for value in IcareValue.objects.of(list_name)]
+    return [("", empty_label), *_icare_choices[key]] if empty_label is not None else _icare_choices[key]
 
 
 def scope_list_fields(form: forms.BaseForm, agency) -> None:
@@ -68,14 +123,27 @@ class SectionForm(forms.ModelForm):
 
     step = ""
 
-    def __init__(self, *args, agency, staff: StaffProfile, facts: Facts | None = None, **kwargs) -> None:
+    def __init__(
+        self,
+        *args,
+        agency,
+        staff: StaffProfile,
+        facts: Facts | None = None,
+        choices_cache: dict | None = None,
+        **kwargs,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.agency = agency
         self.staff = staff
         self.facts = facts or {}
         scope_list_fields(self, agency)
-        for field in self.fields.values():
+        for name, field in self.fields.items():
             field.required = False
+            if type(field) is forms.ModelChoiceField and field.queryset.model is IcareValue:
+                field.widget.choices = icare_choices(dict(field.limit_choices_to.children)["list"], field.empty_label)
+            elif choices_cache is not None and isinstance(field, forms.ModelChoiceField):
+                # The rows of a formset share their drop-downs' options: read and built once.
+                field.widget.choices = choices_cache.setdefault(name, list(field.choices))
         style_widgets(self)
         self.levels = field_levels(self.step, self.facts)
 
@@ -471,10 +539,11 @@ class RowFormSet(BaseInlineFormSet):
         self.agency = agency
         self.staff = staff
         self.facts = facts or {}
+        self.choices_cache: dict = {}
         super().__init__(*args, **kwargs)
 
     def get_form_kwargs(self, index: int) -> dict:
-        return {"agency": self.agency, "staff": self.staff, "facts": self.facts}
+        return {"agency": self.agency, "staff": self.staff, "facts": self.facts, "choices_cache": self.choices_cache}
 
     @property
     def empty_form(self):

@@ -20,6 +20,8 @@ from registration.services import anonymous_client_register, client_register, cl
 from registration.steps import EDITABLE_SECTIONS, STEP_NAMES, STEPS, build_section, step_named
 
 SKIPPED_POST_KEYS = {"csrfmiddlewaretoken", "go"}
+# The steps whose answers change later steps' rules (date checks, consent-dependent iCARE fields).
+FACT_STEPS = ("primary", "immigration")
 
 
 def posted_data(request: HttpRequest) -> dict[str, list[str]]:
@@ -101,13 +103,15 @@ class DraftStepView(LoginRequiredMixin, View):
         return sections
 
     def facts_before(self, step_name: str) -> dict:
-        """What the earlier steps tell this one (date of birth, consent to research...)."""
+        """What the earlier steps tell this one: the date of birth and the consent to research."""
         facts: dict = {}
         client = self.new_client()
         for step in STEPS:
             if step.name == step_name:
                 break
             data = self.draft.data.get(step.name)
+            if step.name not in FACT_STEPS:
+                continue
             if data is None:
                 continue
             section = build_section(

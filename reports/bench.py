@@ -73,11 +73,88 @@ def log_in_as(username: str) -> Callable[[BenchContext], None]:
 
 BASELINE = Benchmark("bare baseline (GET /health/)", run=lambda context: get_ok(context, "/health/"))
 
+
+def registration_draft_setup(context: BenchContext) -> None:
+    """Log in as the demo caseworker and walk a draft through every step, with realistic input."""
+    from agencies.models import IcareValue, ListItem, StaffProfile
+
+    log_in_as("caseworker")(context)
+    staff = StaffProfile.objects.select_related("agency", "default_site").get(user__username="caseworker")
+    items = ListItem.objects.for_agency(staff.agency)
+    icare = IcareValue.objects
+    response = context.client.post("/register/named/")
+    base = response["Location"].rstrip("/").rsplit("/", 1)[0]
+    programs = list(staff.agency.programs.values_list("code", flat=True))
+    program_rows = {"programs-TOTAL_FORMS": len(programs), "programs-INITIAL_FORMS": 0}
+    for index, code in enumerate(programs):
+        program_rows |= {f"programs-{index}-program": code, f"programs-{index}-status": "new"}
+    steps = {
+        "privacy": {"privacy_confirmed": "yes"},
+        "primary": {
+            "first_name": "Amal",
+            "last_name": "Haddad",
+            "gender": items.get(list="gender", label="Female").pk,
+            "date_of_birth": "1990-02-03",
+            "official_language": icare.get(list="official_language_of_preference", value="English").pk,
+        },
+        "immigration": {"arrival_date": "2024-01-01", "country_of_origin": "SY", "research_consent": "true"},
+        "identification": {
+            "identifiers-TOTAL_FORMS": 1,
+            "identifiers-INITIAL_FORMS": 0,
+            "identifiers-0-identifier_type": items.filter(list="identifier_type").order_by("position").first().pk,
+            "identifiers-0-value": "1234-5678",
+        }
+        | program_rows,
+        "contact": {"phone": "416-555-0199", "postal_code": "M5V 2T6", "country": "CA", "city": "Toronto"},
+        "employment": {"current_profession": "31301", "certificates-TOTAL_FORMS": 0, "certificates-INITIAL_FORMS": 0},
+        "language": {
+            "languages-TOTAL_FORMS": 1,
+            "languages-INITIAL_FORMS": 0,
+            "languages-0-language": icare.get(list="language_of_service", value="Arabic").pk,
+        },
+        "sensitive": dict(program_rows),
+        "consent": {"children-TOTAL_FORMS": 0, "children-INITIAL_FORMS": 0},
+    }
+    for step, data in steps.items():
+        response = context.client.post(f"{base}/{step}/", {"go": "next", **data})
+        if response.status_code != 302:
+            raise BenchmarkError(f"The registration step {step!r} did not accept the benchmark's input.")
+    context.objects["draft_url"] = base
+
+
+def wizard_step(step: str) -> Benchmark:
+    return Benchmark(
+        f"wizard step {step} (GET)",
+        run=lambda context: get_ok(context, f"{context.objects['draft_url']}/{step}/"),
+        setup=registration_draft_setup,
+    )
+
+
 BENCHMARKS: list[Benchmark] = [
     Benchmark("login page (GET /accounts/login/)", run=lambda context: get_ok(context, "/accounts/login/")),
     Benchmark(
         "home page (GET / as caseworker)",
         run=lambda context: get_ok(context, "/"),
+        setup=log_in_as("caseworker"),
+    ),
+    *(
+        wizard_step(step)
+        for step in (
+            "privacy",
+            "primary",
+            "immigration",
+            "identification",
+            "contact",
+            "employment",
+            "language",
+            "sensitive",
+            "consent",
+            "summary",
+        )
+    ),
+    Benchmark(
+        "anonymous client form (GET)",
+        run=lambda context: get_ok(context, "/register/anonymous/"),
         setup=log_in_as("caseworker"),
     ),
 ]

@@ -7,12 +7,6 @@ from clients.models import Client
 
 
 @login_required
-def client_find(request: HttpRequest) -> HttpResponse:
-    """Staff: search the agency's clients."""
-    return render(request, "clients/client_find.html")
-
-
-@login_required
 def client_detail(request: HttpRequest, code) -> HttpResponse:
     """Staff of the client's agency: the profile, every section with its Edit link."""
     client = get_for_agency(request, Client, code=code)

@@ -1,0 +1,27 @@
+"""Text as search compares it: lower case, accents and punctuation removed."""
+
+import re
+import unicodedata
+
+# Letters NFKD does not split into a base letter and an accent.
+SPECIAL_LETTERS = str.maketrans(
+    {"đ": "d", "ð": "d", "ø": "o", "ł": "l", "ß": "ss", "æ": "ae", "œ": "oe", "ı": "i", "þ": "th"}
+)
+NON_WORD = re.compile(r"[^a-z0-9]+")
+
+
+def fold(text: str) -> str:
+    """'Nguyễn Đức' -> 'nguyen duc': lower case, no accents, words separated by single spaces."""
+    decomposed = unicodedata.normalize("NFKD", (text or "").lower().translate(SPECIAL_LETTERS))
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return NON_WORD.sub(" ", plain.translate(SPECIAL_LETTERS)).strip()
+
+
+def name_words(*names: str) -> list[str]:
+    """The distinct folded words of a client's names, in order."""
+    words: list[str] = []
+    for name in names:
+        for word in fold(name).split():
+            if word not in words:
+                words.append(word)
+    return words

@@ -1,0 +1,53 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from agencies.models import Agency, AgencyQuerySet, Program
+from clients.models import Client
+
+
+class IcareExport(models.Model):
+    """One iCARE Client Profile file produced for upload: who, when, which clients, the file's checksum."""
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    date_from = models.DateField(_("Registered from"))
+    date_to = models.DateField(_("Registered to"))
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    sha256 = models.CharField(_("file checksum (SHA-256)"), max_length=64, blank=True)
+    client_count = models.PositiveIntegerField(default=0)
+
+    objects = AgencyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"iCARE export {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class IcareStatus(models.TextChoices):
+    EXPORTED = "exported", _("Exported")
+    ACCEPTED = "accepted", _("Accepted by iCARE")
+    REJECTED = "rejected", _("Rejected by iCARE")
+
+
+class IcareExportRow(models.Model):
+    """A client in an export, and what iCARE said of it once the returned file is uploaded."""
+
+    export = models.ForeignKey(IcareExport, on_delete=models.CASCADE, related_name="rows")
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="icare_rows")
+    status = models.CharField(max_length=10, choices=IcareStatus.choices, default=IcareStatus.EXPORTED)
+    message = models.TextField(_("iCARE processing details"), blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["export__created_at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["export", "client"], name="reports_icarerow_once_per_export")]
+
+    def __str__(self) -> str:
+        return f"{self.client_id}: {self.status}"
