@@ -2,7 +2,7 @@
 
 from typing import TypeVar
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Model
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
@@ -14,7 +14,11 @@ def get_for_agency[M: Model](request: HttpRequest, model: type[M], **lookup) -> 
     """The row of the request's agency, or 404: another agency's row looks like no row at all."""
     if request.agency is None:
         raise Http404
-    return get_object_or_404(model.objects.for_agency(request.agency), **lookup)
+    try:
+        return get_object_or_404(model.objects.for_agency(request.agency), **lookup)
+    except (ValidationError, ValueError):
+        # A code that is not even a UUID names no row either.
+        raise Http404 from None
 
 
 def require_coordinator(request: HttpRequest) -> None:

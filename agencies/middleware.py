@@ -1,5 +1,6 @@
 from collections.abc import Callable
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -8,6 +9,7 @@ from agencies.models import StaffProfile
 
 # Paths a signed-in user without a staff profile may still reach (to sign out, or as a superuser).
 OPEN_PREFIXES = ("/accounts/", "/admin/", "/static/", "/i18n/", "/health/")
+ADMIN_PREFIX = "/admin/"
 
 
 class AgencyMiddleware:
@@ -31,4 +33,7 @@ class AgencyMiddleware:
                 request.agency = profile.agency
             elif not request.path.startswith(OPEN_PREFIXES):
                 return render(request, "auth/no_agency.html", {"logout_url": reverse("logout")}, status=403)
+            if request.path.startswith(ADMIN_PREFIX) and not request.user.is_staff:
+                # Caseworkers are refused the admin outright, rather than offered its login form to try another account.
+                raise PermissionDenied
         return self.get_response(request)

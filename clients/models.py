@@ -4,7 +4,8 @@ import uuid
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
@@ -341,6 +342,11 @@ class Client(models.Model):
         indexes = [
             models.Index(fields=["agency", "date_of_birth"], name="clients_agency_dob_idx"),
             models.Index(fields=["agency", "registration_date"], name="clients_agency_regdate_idx"),
+            models.Index(fields=["agency", "phone"], name="clients_agency_phone_idx"),
+            models.Index(fields=["agency", "phone_alt1"], name="clients_agency_phone1_idx"),
+            models.Index(fields=["agency", "phone_alt2"], name="clients_agency_phone2_idx"),
+            models.Index(fields=["agency", "postal_code"], name="clients_agency_postal_idx"),
+            models.Index(F("agency"), Upper("email"), name="clients_agency_email_idx"),
         ]
 
     def __str__(self) -> str:
@@ -754,3 +760,8 @@ class MentorMatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.name}"
+
+    @property
+    def is_current(self) -> bool:
+        """Still running: no end date, or one that has not passed."""
+        return self.end_date is None or self.end_date >= timezone.localdate()

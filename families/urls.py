@@ -1,3 +1,10 @@
+from django.urls import path
+
+from families import views
+
 app_name = "families"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("find/", views.family_find, name="family-find"),
+    path("select/", views.family_select, name="family-select"),
+]

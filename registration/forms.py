@@ -13,6 +13,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries.widgets import LazySelect
+from phonenumber_field.phonenumber import PhoneNumber, to_python
+from phonenumber_field.widgets import RegionalPhoneNumberWidget
 
 from agencies.models import AgencyList, IcareValue, ListItem, Occupation, Program, Site, StaffProfile
 from clients.models import (
@@ -85,12 +87,23 @@ def fast_select_class(widget_class: type) -> type:
     return _fast_classes[widget_class]
 
 
+class TypedPhoneWidget(RegionalPhoneNumberWidget):
+    """Shows a number the way it was typed when it is not a valid one, so the caseworker can correct it."""
+
+    def format_value(self, value):
+        if isinstance(value, str) and not (to_python(value, region=self.region) or PhoneNumber()).is_valid():
+            return value
+        return super().format_value(value)
+
+
 def style_widgets(form: forms.BaseForm) -> None:
     """Bootstrap classes on every widget, so templates can render fields plainly; fast long drop-downs."""
     for field in form.fields.values():
         widget = field.widget
         if type(widget) in (forms.Select, LazySelect):
             widget.__class__ = fast_select_class(type(widget))
+        elif type(widget) is RegionalPhoneNumberWidget:
+            widget.__class__ = TypedPhoneWidget
         if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):
             widget.attrs.setdefault("class", "form-check-input")
         elif isinstance(widget, forms.Select | forms.SelectMultiple):
@@ -313,12 +326,11 @@ class ContactForm(SectionForm):
             "country",
             "postal_code",
         ]
-        labels = {"email_safe": _("Safe to contact"), "phone_safe": _("Safe to contact")}
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         for name in ("phone", "phone_alt1", "phone_alt2"):
-            self.fields[name].widget.attrs.update({"type": "tel", "autocomplete": "off"})
+            self.fields[name].widget.attrs.update({"autocomplete": "off"})
             self.fields[name].error_messages["invalid"] = _(
                 "Enter a telephone number such as 416-555-0199, or +44 20 7946 0958 for a number outside Canada."
             )
@@ -427,7 +439,6 @@ class ConsentContactForm(SectionForm):
     def __init__(self, *args, kind: str, **kwargs) -> None:
         self.kind = kind
         super().__init__(*args, **kwargs)
-        self.fields["phone"].widget.attrs["type"] = "tel"
         prefix = f"{kind}-"
         self.levels = {k.removeprefix(prefix): v for k, v in self.levels.items() if k.startswith(prefix)}
 
@@ -446,7 +457,7 @@ class SummaryForm(SectionForm):
 
     class Meta:
         model = Client
-        fields = ["primary_worker", "registration_date", "registration_site", "comments"]
+        fields = ["primary_worker", "registration_date", "registration_site", "comments", "duplicate_reason"]
         widgets = {"registration_date": DateInput(), "comments": forms.Textarea(attrs={"rows": 3})}
         help_texts = {"comments": _("Everyone in your agency can see these comments; write about the client only.")}
 
@@ -457,6 +468,10 @@ class SummaryForm(SectionForm):
         self.fields["registration_site"].queryset = Site.objects.for_agency(self.agency).filter(is_active=True)
         self.fields["registration_site"].required = False
         self.may_change_date = may_change_date
+        self.fields["duplicate_reason"].widget.attrs["placeholder"] = _("Different person")
+        self.fields["duplicate_reason"].help_text = _(
+            "If the client is not one of the possible duplicates above, say so: it is recorded with the profile."
+        )
         if not self.is_bound and self.instance.pk is None:
             self.initial["primary_worker"] = self.initial.get("primary_worker") or self.staff.pk
             if self.staff.default_site and not self.initial.get("registration_site"):
@@ -645,7 +660,23 @@ def row_formset(model, form, extra: int = 0):
     return inlineformset_factory(Client, model, form=form, formset=RowFormSet, extra=extra, can_delete=True)
 
 
-IdentifierFormSet = row_formset(Identifier, IdentifierForm, extra=1)
+class IdentifierRowFormSet(RowFormSet):
+    def clean(self) -> None:
+        super().clean()
+        seen = set()
+        for form in self.forms:
+            cleaned = getattr(form, "cleaned_data", None) or {}
+            if cleaned.get("DELETE") or not cleaned.get("identifier_type") or not cleaned.get("value"):
+                continue
+            key = (cleaned["identifier_type"].pk, identifier_key(cleaned["value"]))
+            if key in seen:
+                form.add_error("value", _("This identifier is already listed above: remove one of the two rows."))
+            seen.add(key)
+
+
+IdentifierFormSet = inlineformset_factory(
+    Client, Identifier, form=IdentifierForm, formset=IdentifierRowFormSet, extra=1, can_delete=True
+)
 CertificateFormSet = row_formset(Certificate, CertificateForm)
 LanguageFormSet = row_formset(ClientLanguage, LanguageForm, extra=1)
 ChildFormSet = row_formset(Child, ChildForm)
@@ -680,15 +711,10 @@ class BaseProgramFormSet(forms.BaseFormSet):
 ProgramFormSet = forms.formset_factory(ProgramRowForm, formset=BaseProgramFormSet, extra=0)
 
 
-def identifier_duplicates(*, agency, identifiers: list[tuple[Any, str]], exclude_client=None) -> list[Identifier]:
-    """Identifiers of other clients of the agency with the same value (spaces, hyphens, case ignored)."""
-    keys = {identifier_key(value) for _type, value in identifiers if value}
-    if not keys:
-        return []
-    found = Identifier.objects.for_agency(agency).filter(value_key__in=keys).select_related("client", "identifier_type")
-    if exclude_client is not None:
-        found = found.exclude(client=exclude_client)
-    return list(found.order_by("client__last_name", "client__first_name")[:20])
+class DuplicateCheckForm(forms.Form):
+    first_name = forms.CharField(required=False, max_length=100)
+    last_name = forms.CharField(required=False, max_length=100)
+    date_of_birth = forms.DateField(required=False)
 
 
 CONTACT_KINDS = [kind for kind, _label in ContactKind.choices]

@@ -20,8 +20,11 @@ class Draft(models.Model):
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="registration_drafts")
     data = models.JSONField(default=dict)  # {step: {field: [values]}}
     step = models.CharField(max_length=30, default="privacy")
-    # Values copied from a relative when registering a family member, and the fields they filled.
-    prefilled = models.JSONField(default=list, blank=True)
+    # Values copied from a relative when registering a family member: {step: {field: value}}.
+    prefill = models.JSONField(default=dict, blank=True)
+    prefilled_from = models.ForeignKey(
+        "clients.Client", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -118,6 +118,7 @@ RULES: tuple[Rule, ...] = (
         "identification",
         present=has_icare_identifier,
         message=IDENTIFIER_ALERT,
+        fields=("identifier_type", "value"),
     ),
     # About Your Client (Contact Information)
     Rule("postal_code", Level.OCMS, _("Postal Code"), "contact"),

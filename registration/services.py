@@ -5,6 +5,7 @@ from django.db.models import Max
 
 from agencies.models import Agency, StaffProfile
 from clients.models import Client
+from clients.search import name_words_remember
 from registration.models import Draft
 from registration.steps import Section
 
@@ -31,6 +32,7 @@ def client_register(
     client.number = client_number_next(agency=staff.agency)
     client.full_clean(exclude=["family", "created_by", "agency"])
     client.save()
+    name_words_remember(agency=client.agency, words=client.search_name.split())
     for section in sections:
         section.save_rows(client)
     if draft is not None:
@@ -54,5 +56,6 @@ def client_section_update(*, client: Client, section: Section) -> Client:
     """Save one edited profile section (its forms were validated onto `client`)."""
     section.apply(client)
     client.save()
+    name_words_remember(agency=client.agency, words=client.search_name.split())
     section.save_rows(client)
     return client

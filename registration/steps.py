@@ -195,21 +195,26 @@ def build_section(
         section.formsets["languages"] = f.LanguageFormSet(data, instance=client, prefix="languages", **kwargs)
         section.forms["housing"] = f.HousingForm(data, instance=client, **kwargs)
     elif step == "sensitive":
-        if staff.may_unlock_sensitive:
-            info = getattr(client, "sensitive", None) if client.pk else None
+        # Granted staff enter Sensitive Information while registering. A saved client's is read and edited only
+        # behind the password (clients.views.sensitive), so editing this section of a profile edits the Volunteer part.
+        if staff.may_unlock_sensitive and client.pk is None:
             section.forms["sensitive_info"] = f.SensitiveForm(
-                data, instance=info or SensitiveInfo(), prefix="sensitive", **kwargs
+                data, instance=SensitiveInfo(), prefix="sensitive", **kwargs
             )
         section.forms["volunteer"] = f.VolunteerForm(data, instance=client, **kwargs)
         section.formsets["programs"] = f.ProgramFormSet(
             data, prefix="programs", agency=agency, initial=program_initial(agency, client)
         )
     elif step == "consent":
-        section.forms["consent"] = f.ConsentForm(data, instance=client, **kwargs)
+        consent = f.ConsentForm(data, instance=client, **kwargs)
+        section.forms["consent"] = consent
+        # The contacts are required by this same step's answer to Consent Required, as posted or as saved.
+        required = consent["consent_required"].value() if data is not None else client.consent_required
+        contact_kwargs = kwargs | {"facts": facts | {"consent_required": required in (True, "true", "True")}}
         contacts = {c.kind: c for c in client.consent_contacts.all()} if client.pk else {}
         for kind in f.CONTACT_KINDS:
             section.forms[kind] = f.ConsentContactForm(
-                data, instance=contacts.get(kind) or ConsentContact(kind=kind), prefix=kind, kind=kind, **kwargs
+                data, instance=contacts.get(kind) or ConsentContact(kind=kind), prefix=kind, kind=kind, **contact_kwargs
             )
         section.formsets["children"] = f.ChildFormSet(data, instance=client, prefix="children", **kwargs)
     elif step == "summary":

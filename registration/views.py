@@ -11,8 +11,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from agencies.access import get_for_agency
 from agencies.models import Site, SiteGroup
+from clients.duplicates import likely_duplicates
 from clients.models import Client
 from families.models import family_code_new
+from families.services import family_member_prefill
 from registration import forms as f
 from registration.models import Draft
 from registration.rules import IDENTIFIER_ALERT, Level, facts_from_client, unmet
@@ -53,8 +55,13 @@ def register_start(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def draft_create(request: HttpRequest) -> HttpResponse:
-    """Staff: begin registering a named client."""
-    draft = Draft.objects.create(agency=request.agency, owner=request.user)
+    """Staff: begin registering a named client; from a relative's profile, a family member pre-filled."""
+    draft = Draft(agency=request.agency, owner=request.user)
+    if request.POST.get("relative"):
+        relative = get_for_agency(request, Client, code=request.POST["relative"], is_anonymous=False)
+        draft.prefill = family_member_prefill(relative=relative)
+        draft.prefilled_from = relative
+    draft.save()
     return redirect("registration:draft-step", code=draft.code, step=STEP_NAMES[0])
 
 
@@ -127,7 +134,7 @@ class DraftStepView(LoginRequiredMixin, View):
         return facts
 
     def current_section(self, data):
-        return build_section(
+        section = build_section(
             self.step.name,
             data,
             agency=self.request.agency,
@@ -135,6 +142,12 @@ class DraftStepView(LoginRequiredMixin, View):
             client=self.new_client(),
             facts=self.facts_before(self.step.name),
         )
+        copied = self.draft.prefill.get(self.step.name, {})
+        for form in section.forms.values():
+            form.copied = {name for name in copied if name in form.fields}
+            if data is None:
+                form.initial.update({name: value for name, value in copied.items() if name in form.fields})
+        return section
 
     def get(self, request: HttpRequest, code, step: str) -> HttpResponse:
         stored = self.draft.data.get(self.step.name)
@@ -184,6 +197,11 @@ class DraftStepView(LoginRequiredMixin, View):
         facts = {}
         for section in sections:
             facts.update(section.facts())
+        blocking = unmet(facts, Level.OCMS)
+        if blocking:
+            # A green rule the steps could not see alone (e.g. a privacy answer of No, reached by a step link).
+            messages.error(self.request, blocking[0].error)
+            return redirect("registration:draft-step", code=self.draft.code, step=blocking[0].step)
         missing = unmet(facts, Level.ICARE)
         client = client_register(staff=self.request.staff, client=client, sections=sections, draft=self.draft)
         messages.success(
@@ -214,7 +232,7 @@ class DraftStepView(LoginRequiredMixin, View):
         }
         if self.step.name == "identification" and section.formsets["identifiers"].is_bound:
             section.formsets["identifiers"].is_valid()
-            context["duplicates"] = f.identifier_duplicates(
+            context["candidates"] = likely_duplicates(
                 agency=self.request.agency, identifiers=section.identifier_values()
             )
         if self.step.name == "summary":
@@ -238,8 +256,14 @@ class DraftStepView(LoginRequiredMixin, View):
             "steps_not_visited": [
                 step_named(s.step) for s in sections if s.step not in self.draft.data and s.step != "summary"
             ],
-            "duplicates": f.identifier_duplicates(
-                agency=self.request.agency, identifiers=identification.identifier_values()
+            "candidates": likely_duplicates(
+                agency=self.request.agency,
+                first_name=facts.get("first_name") or "",
+                last_name=facts.get("last_name") or "",
+                date_of_birth=facts.get("date_of_birth"),
+                identifiers=identification.identifier_values(),
+                phones=[str(facts[key]) for key in ("phone", "phone_alt1", "phone_alt2") if facts.get(key)],
+                emails=[facts["email"]] if facts.get("email") else [],
             ),
             "identifier_alert": IDENTIFIER_ALERT,
         }
@@ -267,6 +291,18 @@ def next_steps(request: HttpRequest, code) -> HttpResponse:
     if client.family_id:
         family = client.family.members.exclude(pk=client.pk).order_by("number")
     return render(request, "registration/next_steps.html", {"client": client, "family": family})
+
+
+@login_required
+@require_GET
+def draft_duplicates(request: HttpRequest, code) -> HttpResponse:
+    """The draft's owner: existing clients like the one being typed (name and date of birth), as it is typed."""
+    get_for_agency(request, Draft, code=code, owner=request.user)
+    form = f.DuplicateCheckForm(request.GET)
+    candidates = []
+    if form.is_valid() and form.cleaned_data["first_name"] and form.cleaned_data["last_name"]:
+        candidates = likely_duplicates(agency=request.agency, **form.cleaned_data)
+    return render(request, "registration/_duplicates.html", {"candidates": candidates, "live": True})
 
 
 @login_required

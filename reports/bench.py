@@ -160,6 +160,53 @@ BENCHMARKS: list[Benchmark] = [
 ]
 
 
+def receipt_setup(context: BenchContext) -> None:
+    """Log in as the demo caseworker and register a demo client with a family and two programs."""
+    from datetime import date
+
+    from django.db import transaction
+
+    from agencies.models import StaffProfile
+    from clients.models import Client, ClientProgram, ProgramStatus
+    from families.models import Family, family_code_new
+    from registration.services import client_number_next
+
+    log_in_as("caseworker")(context)
+    staff = StaffProfile.objects.select_related("agency", "default_site").get(user__username="caseworker")
+    agency = staff.agency
+    with transaction.atomic():
+        family = Family.objects.create(agency=agency, code=family_code_new(agency=agency))
+        people = [("Amal", "Haddad", date(1990, 2, 3)), ("Karim", "Haddad", date(1987, 9, 14))]
+        clients = [
+            Client.objects.create(
+                agency=agency,
+                number=client_number_next(agency=agency),
+                privacy_confirmed=True,
+                first_name=first,
+                last_name=last,
+                date_of_birth=born,
+                family=family,
+                primary_worker=staff,
+                registration_site=staff.default_site,
+                created_by=staff.user,
+            )
+            for first, last, born in people
+        ]
+        for program, status in zip(agency.programs.order_by("name")[:2], ProgramStatus.values, strict=False):
+            ClientProgram.objects.create(client=clients[0], program=program, status=status)
+    context.objects["receipt_url"] = f"/reports/{clients[0].code}/receipt/?format=pdf&lang=en"
+
+
+def receipt_render(context: BenchContext) -> HttpResponse:
+    response = get_ok(context, context.objects["receipt_url"])
+    if not response.content.startswith(b"%PDF-"):
+        raise BenchmarkError("The receipt answered 200 but is not a PDF.")
+    return response
+
+
+BENCHMARKS.append(Benchmark("receipt render (GET Registration Receipt PDF)", run=receipt_render, setup=receipt_setup))
+
+
 def percentile(sorted_values: list[float], fraction: float) -> float:
     """Nearest-rank percentile: always one of the measured values, defined for any number of runs."""
     return sorted_values[max(0, math.ceil(fraction * len(sorted_values)) - 1)]

@@ -1,3 +1,10 @@
+from django.urls import path
+
+from reports import views
+
 app_name = "reports"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("<uuid:code>/", views.client_report, name="client-report"),
+    path("<uuid:code>/<slug:document>/", views.client_document, name="client-document"),
+]

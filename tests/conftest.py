@@ -7,7 +7,8 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from agencies.models import Role
+from agencies.lists import icare_values_load, occupations_load
+from agencies.models import IcareValue, Occupation, Role
 from tests.factories import PASSWORD, AgencyFactory, ProgramFactory, SiteFactory, SiteGroupFactory, StaffFactory
 
 # Playwright's sync API runs an event loop in the main thread; without this Django refuses ORM calls there.
@@ -31,6 +32,23 @@ AXE_JS = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
 def browser_type_launch_args(browser_type_launch_args):
     # Debian's Chromium: Playwright cannot download a browser of its own here.
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(autouse=True)
+def _reference_lists(request) -> None:
+    """Put back the IRCC lists and the NOC list the migrations load: a transactional test (the browser
+    tests) empties every table when it ends, these included."""
+    uses_db = request.node.get_closest_marker("django_db") or {"db", "transactional_db", "live_server"} & set(
+        request.fixturenames
+    )
+    if not uses_db:
+        return
+    request.getfixturevalue("django_db_setup")
+    with request.getfixturevalue("django_db_blocker").unblock():
+        if not IcareValue.objects.exists():
+            icare_values_load(IcareValue)
+        if not Occupation.objects.exists():
+            occupations_load(Occupation)
 
 
 @pytest.fixture

@@ -86,3 +86,47 @@ class StaffFactory(factory.django.DjangoModelFactory):
     def programs(obj, create, extracted, **kwargs):  # noqa: N805 - factory-boy passes the object
         if create:
             obj.programs.set(extracted if extracted is not None else obj.agency.programs.all())
+
+
+class ClientFactory(factory.django.DjangoModelFactory):
+    """A named client of the agency, as if registered by one of its caseworkers."""
+
+    class Meta:
+        model = "clients.Client"
+
+    agency = factory.SubFactory(AgencyFactory)
+    number = factory.Sequence(lambda n: 1_000_001 + n)
+    privacy_confirmed = True
+    first_name = factory.Iterator(["Amina", "Omar", "Lina", "Mateo", "Priya", "Chen"])
+    last_name = factory.Iterator(["Haddad", "Farouk", "Nguyen", "Rojas", "Sharma", "Wei"])
+    date_of_birth = factory.Faker("date_between", start_date="-70y", end_date="-18y")
+    registration_site = factory.LazyAttribute(lambda c: c.agency.sites.order_by("pk").first())
+    created_by = factory.SubFactory(UserFactory)
+
+
+class SessionFactory(factory.django.DjangoModelFactory):
+    """A session of the client, given by a worker of the client's agency."""
+
+    class Meta:
+        model = "clients.Session"
+
+    client = factory.SubFactory(ClientFactory)
+    agency = factory.SelfAttribute("client.agency")
+    program = factory.LazyAttribute(lambda s: s.agency.programs.order_by("name").first())
+    session_type = "direct"
+    delivery_mode = "in_person"
+    services = factory.LazyFunction(lambda: ["needs_assessment"])
+    duration_minutes = 45
+    worker = factory.LazyAttribute(lambda s: s.agency.staff.order_by("pk").first())
+
+
+class MentorMatchFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "clients.MentorMatch"
+
+    client = factory.SubFactory(ClientFactory)
+    agency = factory.SelfAttribute("client.agency")
+    kind = "mentor"
+    name = "Claire Tremblay"
+    program = factory.LazyAttribute(lambda m: m.agency.programs.order_by("name").first())
+    start_date = factory.Faker("date_between", start_date="-2y", end_date="-30d")

@@ -1,9 +1,81 @@
+from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+
+from clients.search import client_search
+
+PAGE_SIZE = 20
+
+
+class FindClientForm(forms.Form):
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=200,
+        help_text=_(
+            "A name, date of birth (YYYY-MM-DD), client number, identifier, telephone number, email, "
+            "postal code or family code."
+        ),
+        widget=forms.TextInput(attrs={"class": "form-control", "type": "search", "autofocus": True}),
+    )
+    date_of_birth = forms.DateField(
+        label=_("Date of Birth"),
+        required=False,
+        widget=forms.DateInput(attrs={"class": "form-control", "type": "date"}, format="%Y-%m-%d"),
+    )
+    search_comments = forms.BooleanField(
+        label=_("Also search the registration comments"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
+    include_anonymous = forms.BooleanField(
+        label=_("Include anonymous clients"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        text = (cleaned.get("q") or "").strip()
+        if not cleaned.get("date_of_birth") and len(text) < 2:
+            self.add_error(
+                "q",
+                _(
+                    "Type at least two characters: part of a name, a client number, a phone number, "
+                    "an identifier or a date of birth."
+                ),
+            )
+        return cleaned
 
 
 @login_required
 def client_find(request: HttpRequest) -> HttpResponse:
     """Staff: search the agency's clients."""
-    return render(request, "clients/client_find.html")
+    form = FindClientForm(request.GET or None)
+    context: dict = {"form": form}
+    if form.is_bound and form.is_valid():
+        try:
+            page = max(1, int(request.GET.get("page", 1)))
+        except ValueError:
+            page = 1
+        results = client_search(
+            agency=request.agency,
+            text=form.cleaned_data["q"],
+            include_anonymous=form.cleaned_data["include_anonymous"],
+            search_comments=form.cleaned_data["search_comments"],
+            birth_date=form.cleaned_data["date_of_birth"],
+        ).select_related("family")
+        # One row more than a page tells whether there is a next page, without counting every match.
+        rows = list(results[(page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1])
+        query = request.GET.copy()
+        query.pop("page", None)
+        context |= {
+            "clients": rows[:PAGE_SIZE],
+            "page": page,
+            "has_next": len(rows) > PAGE_SIZE,
+            "first_index": (page - 1) * PAGE_SIZE + 1,
+            "querystring": query.urlencode(),
+        }
+    return render(request, "clients/client_find.html", context)

@@ -18,9 +18,12 @@ def field(bound: BoundField, label: str = "", inline: bool = False) -> dict:
         "level": level,
         "is_ocms": level == Level.OCMS,
         "is_icare": level == Level.ICARE,
-        "is_checkbox": widget.input_type == "checkbox" if hasattr(widget, "input_type") else False,
+        # A list of checkboxes (CheckboxSelectMultiple) has input_type "checkbox" too, but is a fieldset.
+        "is_checkbox": getattr(widget, "input_type", None) == "checkbox"
+        and not getattr(widget, "allow_multiple_selected", False),
         "is_multiple_checkbox": widget.__class__.__name__ == "CheckboxSelectMultiple",
         "inline": inline,
+        "copied": bound.name in getattr(bound.form, "copied", ()),
     }
 
 

@@ -60,3 +60,21 @@ document.addEventListener("change", (event) => {
   if (event.target.matches("select[name$='-status']")) showAgencyStatus();
 });
 document.addEventListener("DOMContentLoaded", showAgencyStatus);
+
+// Sensitive Information: a refusal (403, 429) replaces the locked section, so its reason shows where the user looks.
+document.addEventListener("htmx:beforeSwap", (event) => {
+  const status = event.detail.xhr.status;
+  if ((status === 403 || status === 429) && event.detail.target.closest("[data-swap-refusals]")) {
+    event.detail.shouldSwap = true;
+    event.detail.isError = false;
+  }
+});
+
+// Unlocked Sensitive Information never outlives the page: it is emptied when the page is left, and a page
+// the browser brings back from its back/forward cache is loaded again, locked.
+window.addEventListener("pagehide", () => {
+  document.querySelectorAll("[data-sensitive-unlocked]").forEach((element) => element.replaceChildren());
+});
+window.addEventListener("pageshow", (event) => {
+  if (event.persisted && document.querySelector("[data-sensitive-unlocked]")) window.location.reload();
+});

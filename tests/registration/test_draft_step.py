@@ -3,12 +3,14 @@
 import html
 
 import pytest
+from django.db import IntegrityError
 from django.urls import reverse
 from django.utils import timezone
 
 from agencies.models import AgencyList, IcareList, IcareValue
 from clients.models import Client, ClientProgram, ConsentContact, Identifier, SensitiveInfo
-from clients.validators import BirthDateValidator, PostalCodeValidator
+from clients.validators import BirthDateValidator, NotInFutureValidator, PostalCodeValidator
+from families.models import Family, family_check_letter
 from registration.models import Draft
 from registration.rules import IDENTIFIER_ALERT, RULES
 from tests.registration.helpers import (
@@ -146,7 +148,7 @@ def test_it_blocks_each_missing_green_field_beside_the_field_and_keeps_the_rest(
     assert response.request["PATH_INFO"] == step_url(code, step)
     assert field_errors(response, f"id_{field}") == [RULE_ERRORS[field]]
     if kept_field == "comments":
-        assert f">{kept_value}</textarea>" in response.content.decode()
+        assert f"{kept_value}</textarea>" in response.content.decode()
     else:
         assert input_value(response, kept_field) == kept_value
     assert Client.objects.count() == 0
@@ -251,6 +253,13 @@ def test_it_sends_the_caseworker_to_the_step_to_correct_before_registering(casew
             "reentry_date",
             "The re-entry date must come after the arrival date (2015-06-01).",
         ),
+        (
+            "immigration",
+            {"landing_date": "1985-06-01"},
+            "landing_date",
+            f"The landing date is before the date of birth ({DATE_OF_BIRTH}).",
+        ),
+        ("immigration", {"arrival_date": "2999-06-01"}, "arrival_date", str(NotInFutureValidator.message)),
         ("contact", {"postal_code": "D1A 1A1"}, "postal_code", str(PostalCodeValidator.message)),
         ("contact", {"postal_code": "12345"}, "postal_code", str(PostalCodeValidator.message)),
         ("contact", {"email": "amara@"}, "email", EMAIL_MESSAGE),
@@ -261,6 +270,8 @@ def test_it_sends_the_caseworker_to_the_step_to_correct_before_registering(casew
         "birth-before-1900",
         "arrival-before-birth",
         "reentry-before-arrival",
+        "landing-before-birth",
+        "arrival-in-future",
         "postal-code-with-D",
         "postal-code-of-digits",
         "email",
@@ -275,8 +286,17 @@ def test_it_refuses_impossible_input_with_a_clear_message_and_keeps_what_was_typ
     assert response.status_code == 200
     assert response.request["PATH_INFO"] == step_url(code, step)
     assert field_errors(response, f"id_{field}") == [message]
-    assert input_value(response, field) == values[field]
+    shown = input_value(response, field)
+    if field == "phone":
+        # The phone widget re-shows an invalid number in national style: the digits typed are kept.
+        assert digits(shown) == digits(values[field])
+    else:
+        assert shown == values[field]
     assert Client.objects.count() == 0
+
+
+def digits(value: str | None) -> str:
+    return "".join(ch for ch in value or "" if ch.isdigit())
 
 
 def test_it_stores_the_postal_code_normalised_and_the_phone_in_e164(caseworker_client, caseworker):
@@ -357,6 +377,26 @@ def test_it_answers_404_for_an_unknown_step(caseworker_client):
     code = draft_start(caseworker_client)
 
     assert caseworker_client.get(step_url(code, "nowhere")).status_code == 404
+
+
+def test_it_fills_the_summary_with_the_caseworker_today_and_their_site(caseworker_client, caseworker):
+    code = draft_start(caseworker_client)
+
+    response = caseworker_client.get(step_url(code, "summary"))
+
+    assert selected_value(response, "primary_worker") == str(caseworker.pk)
+    assert input_value(response, "registration_date") == timezone.localdate().isoformat()
+    assert input_value(response, "registration_site") == str(caseworker.default_site.code)
+    assert 'value="Main Office" data-site-name' in response.content.decode()
+
+
+def test_it_offers_only_staff_of_the_agency_as_primary_worker(caseworker_client, caseworker, caseworker2, outsider):
+    code = draft_start(caseworker_client)
+
+    response = caseworker_client.get(step_url(code, "summary"))
+
+    options = response.context["section"].forms["summary"].fields["primary_worker"].queryset
+    assert set(options) == {caseworker, caseworker2}
 
 
 # Privacy
@@ -519,6 +559,19 @@ def test_it_makes_the_client_returning_when_a_program_is_returning(caseworker_cl
     assert client.agency_status == "returning"
 
 
+def test_it_keeps_the_program_status_and_the_volunteer_status_of_the_same_program(caseworker_client, caseworker):
+    overrides = {
+        "identification": {"programs-2-status": "returning"},
+        "sensitive": {"programs-2-volunteer_status": "inactive"},
+    }
+
+    _code, response = walk(caseworker_client, caseworker, overrides)
+
+    client = registered_client(response)
+    settlement = ClientProgram.objects.get(client=client, program__name="Settlement")
+    assert (settlement.status, settlement.volunteer_status) == ("returning", "inactive")
+
+
 def test_it_keeps_the_client_new_when_every_program_is_new(caseworker_client, caseworker):
     client = registered_client(walk(caseworker_client, caseworker)[1])
 
@@ -559,6 +612,37 @@ def test_it_alerts_when_the_only_identifier_is_a_passport_number(caseworker_clie
 
     registered_client(response)
     assert str(IDENTIFIER_ALERT) in page_after(caseworker_client, response)
+
+
+def test_it_marks_the_identifier_row_required_for_icare(caseworker_client):
+    code = draft_start(caseworker_client)
+
+    response = caseworker_client.get(step_url(code, "identification"))
+
+    assert field_marker(response, "id_identifiers-0-identifier_type") == "Required for iCARE"
+
+
+def test_it_refuses_the_same_identifier_twice_for_one_client(caseworker_client, caseworker, agency):
+    foss = str(foss_id_type(agency).pk)
+    overrides = {
+        "identification": {
+            "identifiers-TOTAL_FORMS": "2",
+            "identifiers-0-identifier_type": foss,
+            "identifiers-0-value": "1234-5678",
+            "identifiers-1-identifier_type": foss,
+            "identifiers-1-value": "12345678",
+        }
+    }
+
+    try:
+        code, response = walk(caseworker_client, caseworker, overrides)
+    except IntegrityError as error:
+        pytest.fail(f"Register crashed instead of refusing the repeated identifier: {error}")
+
+    assert Client.objects.count() == 0
+    assert response.status_code in (200, 302)
+    if response.status_code == 302:
+        assert response.url == step_url(code, "identification")
 
 
 def test_it_asks_for_the_value_of_an_identifier_row(caseworker_client, caseworker, agency):
@@ -772,3 +856,42 @@ def test_it_starts_a_draft_owned_by_the_caseworker(caseworker_client, caseworker
 def test_it_answers_405_to_a_get_on_named_client(caseworker_client):
     assert caseworker_client.get(reverse("registration:draft-create")).status_code == 405
     assert not Draft.objects.exists()
+
+
+# Family Code
+
+
+def test_it_refuses_a_family_code_with_a_wrong_check_letter_and_keeps_it(caseworker_client, caseworker):
+    right = family_check_letter("1234")
+    wrong = next(letter for letter in "XYZW" if letter != right)
+
+    _code, response = walk(caseworker_client, caseworker, {"primary": {"family_code": f"F-1234-{wrong}"}})
+
+    assert response.status_code == 200
+    message = "This is not a family code of your agency. Codes look like F-4821-K: check it, or click New."
+    assert response.context["section"].forms["primary"].errors["family_code"] == [message]
+    field = text(response).split('id="family-code-field"', 1)[1].split('id="id_official_language"', 1)[0]
+    assert message in field
+    assert input_value(response, "family_code") == f"F-1234-{wrong}"
+    assert not Family.objects.exists()
+
+
+def test_it_creates_the_family_of_a_new_valid_code_typed_loosely(caseworker_client, caseworker, agency):
+    code = f"f 1234 {family_check_letter('1234').lower()}"
+
+    _code, response = walk(caseworker_client, caseworker, {"primary": {"family_code": code}})
+
+    client = registered_client(response)
+    assert client.family.code == f"F-1234-{family_check_letter('1234')}"
+    assert client.family.agency == agency
+
+
+def test_it_joins_an_existing_family_of_the_agency(caseworker_client, caseworker, agency):
+    family = Family.objects.create(agency=agency, code=f"F-4821-{family_check_letter('4821')}")
+    relative = saved_client(caseworker, first_name="Ngozi", family=family)
+
+    _code, response = walk(caseworker_client, caseworker, {"primary": {"family_code": family.code}})
+
+    client = registered_client(response)
+    assert client.family == family
+    assert set(family.members.all()) == {client, relative}

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 def run_bench(**options) -> str:
     call_command("load_demo", stdout=StringIO())
     out = StringIO()
-    call_command("bench", runs=3, warmup=1, stdout=out, **options)
+    call_command("bench", runs=3, warmup=1, stdout=out, **({"search_sizes": "0"} | options))
     return out.getvalue()
 
 
@@ -58,3 +58,12 @@ def test_it_fails_loudly_when_a_page_does_not_answer_200(monkeypatch):
 def test_it_says_to_load_the_demo_when_the_caseworker_is_missing():
     with pytest.raises(CommandError, match="load_demo"):
         call_command("bench", runs=1, warmup=0, only=["home"], stdout=StringIO())
+
+
+def test_it_prints_the_find_client_table_with_the_bare_sql_beside_each_search():
+    out = run_bench(only=None, search_sizes="300", search_runs=5)
+
+    table = out.split("Find Client and the registration duplicate check", 1)[1]
+    for search in ("name with a typo", "phone", "identifier", "duplicate check (name + birth date)"):
+        assert f"      300  {search}" in table
+    assert "bare SQL median" in table

@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
 from reports import bench
+from reports.bench_search import search_bench
 
 
 def database_version() -> str:
@@ -31,8 +32,23 @@ class Command(BaseCommand):
             metavar="NAME",
             help="run only the benchmarks whose name contains NAME (any case); may be given again",
         )
+        parser.add_argument(
+            "--search-sizes",
+            default="10000,100000,1000000",
+            help="client counts for the Find Client table, comma-separated; 0 leaves the table out",
+        )
+        parser.add_argument("--search-runs", type=int, default=200, help="timed runs of each search (default 200)")
 
-    def handle(self, *args, runs: int, warmup: int, only: list[str] | None, **options) -> None:
+    def handle(
+        self,
+        *args,
+        runs: int,
+        warmup: int,
+        only: list[str] | None,
+        search_sizes: str,
+        search_runs: int,
+        **options,
+    ) -> None:
         if runs < 1 or warmup < 0:
             raise CommandError("--runs must be at least 1 and --warmup at least 0.")
         selected = self.select(only)
@@ -66,6 +82,32 @@ class Command(BaseCommand):
                 f"{result.baseline_median_ms:>15.2f}  {result.baseline_p95_ms:>12.2f}  {result.ratio:>6.1f}x"
             )
         self.stdout.write("\nTimes in milliseconds. ratio: the benchmark's median over the baseline's median.")
+        sizes = [int(size) for size in search_sizes.replace("_", "").split(",") if size.strip() and int(size) > 0]
+        if sizes and not only:
+            self.search_table(sizes, search_runs)
+
+    def search_table(self, sizes: list[int], runs: int) -> None:
+        self.stdout.write(
+            f"\nFind Client and the registration duplicate check: {runs} timed requests of each, "
+            "one agency holding all the clients\n"
+        )
+        results = search_bench(sizes, runs, report=self.stdout.write)
+        header = (
+            f"{'clients':>9}  {'search':<36}  {'median ms':>9}  {'p95 ms':>8}  "
+            f"{'bare SQL median':>15}  {'bare SQL p95':>12}  {'ratio':>7}"
+        )
+        self.stdout.write(header)
+        self.stdout.write("-" * len(header))
+        for result in results:
+            self.stdout.write(
+                f"{result.size:>9,}  {result.name:<36}  {result.median_ms:>9.2f}  {result.p95_ms:>8.2f}  "
+                f"{result.sql_median_ms:>15.2f}  {result.sql_p95_ms:>12.2f}  {result.ratio:>6.1f}x"
+            )
+        load_1, load_5, load_15 = os.getloadavg()
+        self.stdout.write(
+            f"\nbare SQL: the statements the request ran for the search, re-run on a cursor. "
+            f"Load average after: {load_1:.2f} {load_5:.2f} {load_15:.2f}."
+        )
 
     def select(self, only: list[str] | None) -> list[bench.Benchmark]:
         if not only:

@@ -1,0 +1,86 @@
+"""Likely duplicates of a client being registered: the same identifier, the same date of birth with a
+similar name, or the same phone or e-mail, each candidate with the reasons it matched."""
+
+from dataclasses import dataclass, field
+from datetime import date
+from difflib import SequenceMatcher
+
+from django.db.models import Q
+from django.db.models.functions import Upper
+from django.utils.translation import gettext as _
+
+from agencies.models import Agency
+from clients.models import Client, Identifier, identifier_key
+from clients.text import fold
+
+# Names at least this alike (0..1) on the same date of birth make a likely duplicate.
+NAME_LIKENESS = 0.75
+
+
+@dataclass
+class Candidate:
+    client: Client
+    reasons: list[str] = field(default_factory=list)
+
+
+def name_likeness(first: str, last: str, other: Client) -> float:
+    """How alike two names are, whichever order first and last name were typed in."""
+    typed = fold(f"{first} {last}")
+    swapped = fold(f"{last} {first}")
+    theirs = [fold(f"{other.first_name} {other.last_name}"), fold(f"{other.preferred_name} {other.last_name}")]
+    return max(SequenceMatcher(None, a, b).ratio() for a in (typed, swapped) for b in theirs if b.strip())
+
+
+def likely_duplicates(
+    *,
+    agency: Agency,
+    first_name: str = "",
+    last_name: str = "",
+    date_of_birth: date | None = None,
+    identifiers: list[tuple] = (),
+    phones: list[str] = (),
+    emails: list[str] = (),
+    exclude: Client | None = None,
+    limit: int = 10,
+) -> list[Candidate]:
+    """Existing named clients of the agency that may be the person being registered."""
+    found: dict[int, Candidate] = {}
+    clients = Client.objects.for_agency(agency).named()
+    if exclude is not None and exclude.pk:
+        clients = clients.exclude(pk=exclude.pk)
+
+    def add(client: Client, reason: str) -> None:
+        candidate = found.setdefault(client.pk, Candidate(client))
+        if reason not in candidate.reasons:
+            candidate.reasons.append(reason)
+
+    typed_ids = [(getattr(kind, "pk", kind), identifier_key(value)) for kind, value in identifiers if value]
+    if typed_ids:
+        keys = {key for _kind, key in typed_ids}
+        rows = (
+            Identifier.objects.for_agency(agency)
+            .filter(value_key__in=keys, client__in=clients)
+            .select_related("client", "identifier_type")
+        )
+        for row in rows:
+            same_type = (row.identifier_type_id, row.value_key) in typed_ids
+            add(
+                row.client,
+                _("same %(type)s: %(value)s") % {"type": row.identifier_type, "value": row.value}
+                if same_type
+                else _("same identifier value (%(type)s): %(value)s")
+                % {"type": row.identifier_type, "value": row.value},
+            )
+    if date_of_birth and (first_name or last_name):
+        for client in clients.filter(date_of_birth=date_of_birth)[:200]:
+            if name_likeness(first_name, last_name, client) >= NAME_LIKENESS:
+                add(client, _("same date of birth and a similar name"))
+    phones = [p for p in phones if p]
+    if phones:
+        for client in clients.filter(Q(phone__in=phones) | Q(phone_alt1__in=phones) | Q(phone_alt2__in=phones))[:limit]:
+            add(client, _("same telephone number"))
+    emails = [e.upper() for e in emails if e]
+    if emails:
+        for client in clients.annotate(email_upper=Upper("email")).filter(email_upper__in=emails)[:limit]:
+            add(client, _("same email"))
+    return sorted(found.values(), key=lambda c: (-len(c.reasons), c.client.last_name, c.client.number))[:limit]

@@ -1,0 +1,208 @@
+"""Forms of the clients app: a session with a client, a mentor/tutor match, and Sensitive Information."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from agencies.models import Agency, AgencyList, ListItem, Program, StaffProfile
+from clients.models import MentorMatch, SensitiveInfo, Service, Session, UnlockOutcome
+from clients.validators import NotInFutureValidator
+
+# The level the {% field %} tag marks a field with: green, required to save.
+REQUIRED = "ocms"
+MAX_SESSION_MINUTES = 24 * 60
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs: dict | None = None) -> None:
+        super().__init__(attrs={"class": "form-control", **(attrs or {})}, format="%Y-%m-%d")
+
+
+def agency_programs(agency: Agency):
+    return Program.objects.for_agency(agency).filter(is_active=True).order_by("name")
+
+
+class SessionForm(forms.ModelForm):
+    """Begin Session with Client. The agency, client and worker are set on the instance, never posted."""
+
+    services = forms.MultipleChoiceField(
+        label=_("Services given"),
+        choices=Service.choices,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+        error_messages={"required": _("Choose at least one service given in this session.")},
+    )
+    duration_minutes = forms.IntegerField(
+        label=_("Duration (minutes)"),
+        min_value=1,
+        max_value=MAX_SESSION_MINUTES,
+        widget=forms.NumberInput(attrs={"class": "form-control", "inputmode": "numeric"}),
+        error_messages={
+            "required": _("Enter how long the session took, in minutes."),
+            "invalid": _("Enter the duration as a whole number of minutes, such as 45."),
+            "min_value": _("Duration must be at least 1 minute."),
+            "max_value": _("Duration must be at most 1440 minutes (one day)."),
+        },
+    )
+
+    levels = dict.fromkeys(
+        ("date", "program", "session_type", "delivery_mode", "services", "duration_minutes"), REQUIRED
+    )
+
+    class Meta:
+        model = Session
+        fields = ["date", "program", "session_type", "delivery_mode", "services", "duration_minutes", "notes"]
+        widgets = {
+            "date": DateInput(),
+            "program": forms.Select(attrs={"class": "form-select"}),
+            "session_type": forms.Select(attrs={"class": "form-select"}),
+            "delivery_mode": forms.Select(attrs={"class": "form-select"}),
+            "notes": forms.Textarea(attrs={"class": "form-control", "rows": 4}),
+        }
+        error_messages = {
+            "date": {"required": _("Enter the date of the session.")},
+            "program": {
+                "required": _("Choose the program this session belongs to."),
+                "invalid_choice": _("Choose one of your agency's programs."),
+            },
+            "session_type": {"required": _("Choose the session type.")},
+            "delivery_mode": {"required": _("Choose how the session was delivered.")},
+        }
+
+    def __init__(self, *args, agency: Agency, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["program"].queryset = agency_programs(agency)
+        self.fields["program"].empty_label = _("Choose a program")
+        date = self.fields["date"]
+        date.validators.append(NotInFutureValidator())
+        date.show_hidden_initial = False  # the model's callable default would add a hidden copy of the date
+        date.initial = timezone.localdate
+        session_types = Session._meta.get_field("session_type").choices
+        self.fields["session_type"].choices = [("", _("Choose a session type")), *session_types]
+
+    def clean_services(self) -> list[str]:
+        chosen = set(self.cleaned_data["services"])
+        # Stored in the order of the list, so every document lists them the same way.
+        return [code for code in Service.values if code in chosen]
+
+
+class MentorMatchForm(forms.ModelForm):
+    """Add mentor/tutor match. The agency and client are set on the instance, never posted."""
+
+    levels = dict.fromkeys(("kind", "name", "program", "start_date"), REQUIRED)
+
+    class Meta:
+        model = MentorMatch
+        fields = ["kind", "name", "program", "start_date", "end_date", "notes"]
+        widgets = {
+            "kind": forms.Select(attrs={"class": "form-select"}),
+            "name": forms.TextInput(attrs={"class": "form-control", "autocomplete": "off"}),
+            "program": forms.Select(attrs={"class": "form-select"}),
+            "start_date": DateInput(),
+            "end_date": DateInput(),
+            "notes": forms.Textarea(attrs={"class": "form-control", "rows": 3}),
+        }
+        error_messages = {
+            "kind": {"required": _("Choose whether this is a mentor or a tutor.")},
+            "name": {"required": _("Enter the name of the mentor or tutor.")},
+            "program": {
+                "required": _("Choose the program of this match."),
+                "invalid_choice": _("Choose one of your agency's programs."),
+            },
+            "start_date": {"required": _("Enter the date the match started.")},
+        }
+
+    def __init__(self, *args, agency: Agency, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["program"].queryset = agency_programs(agency)
+        self.fields["program"].empty_label = _("Choose a program")
+        self.fields["kind"].choices = [("", _("Choose mentor or tutor")), *MentorMatch._meta.get_field("kind").choices]
+        self.fields["start_date"].validators.append(NotInFutureValidator())
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        start, end = cleaned.get("start_date"), cleaned.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", _("The end date is before the start date: enter a date on or after it."))
+        return cleaned
+
+
+# Sensitive Information: unlocking it, editing it, and the managers' review of the unlock log.
+
+
+class UnlockForm(forms.Form):
+    """The login password, re-entered each time Sensitive Information is opened or saved."""
+
+    password = forms.CharField(
+        label=_("Your password"),
+        required=False,  # an empty password is a wrong one: refused and logged like any other
+        strip=False,
+        # render_value stays False: the password is never sent back to the browser.
+        widget=forms.PasswordInput(attrs={"class": "form-control", "autocomplete": "current-password"}),
+    )
+
+
+class SensitiveInfoForm(forms.ModelForm):
+    """Health Insurance Status, Illnesses, Self-Identity and Family Income of a saved profile."""
+
+    LISTS = {
+        "health_insurance_status": AgencyList.HEALTH_INSURANCE_STATUS,
+        "self_identity": AgencyList.SELF_IDENTITY,
+        "family_income": AgencyList.FAMILY_INCOME,
+    }
+
+    class Meta:
+        model = SensitiveInfo
+        fields = ["health_insurance_status", "illnesses", "self_identity", "family_income"]
+        widgets = {
+            "health_insurance_status": forms.Select(attrs={"class": "form-select"}),
+            "illnesses": forms.Textarea(attrs={"class": "form-control", "rows": 3}),
+            "self_identity": forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+            "family_income": forms.Select(attrs={"class": "form-select"}),
+        }
+
+    def __init__(self, *args, agency: Agency, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for name, list_name in self.LISTS.items():
+            self.fields[name].queryset = ListItem.objects.for_agency(agency).of(list_name)
+
+
+class UnlockLogFilterForm(forms.Form):
+    """The filters of the Sensitive Information Access page (and of its CSV export)."""
+
+    staff = forms.ModelChoiceField(
+        label=_("Staff member"),
+        queryset=StaffProfile.objects.none(),
+        required=False,
+        empty_label=_("Anyone"),
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    client = forms.CharField(
+        label=_("Client"),
+        required=False,
+        max_length=100,
+        help_text=_("Client number, or part of the name."),
+        widget=forms.TextInput(attrs={"class": "form-control", "type": "search"}),
+    )
+    outcome = forms.ChoiceField(
+        label=_("Outcome"),
+        required=False,
+        choices=[("", _("Any outcome")), *UnlockOutcome.choices],
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
+
+    def __init__(self, *args, agency: Agency, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        staff = self.fields["staff"]
+        staff.queryset = StaffProfile.objects.for_agency(agency).select_related("user")
+        staff.label_from_instance = lambda profile: profile.display_name
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and end < start:
+            self.add_error("date_to", _("The end date is before the start date: enter a date on or after it."))
+        return cleaned

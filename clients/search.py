@@ -1,0 +1,276 @@
+"""Find Client: what a typed search means, and the index-backed queries that answer it.
+
+A search is split into parts: a date is a date of birth, an e-mail an e-mail, a postal code a postal code,
+a family code a family, a run of digits a client number, an identifier or a phone number, and the words
+left over are names. Every part is answered through an index of (agency, key); names go through the
+agency's dictionary of name words (clients_nameword), so a typo or a missing accent is expanded to the
+words clients really have before the clients are looked up by word.
+"""
+
+import contextlib
+import difflib
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+import phonenumbers
+from django.db import connection
+from django.db.models import BooleanField, Case, FloatField, Q, QuerySet, Value, When
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Upper
+
+from agencies.models import Agency
+from clients.models import Client, Identifier, NameWord, identifier_key
+from clients.text import fold
+from clients.validators import POSTAL_CODE_RE, normalise_postal_code
+
+DATE_IN_TEXT_RE = re.compile(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")
+EMAIL_IN_TEXT_RE = re.compile(r"[^@\s]+@[^@\s]+")
+# Digits with the separators people write them with: phones, identifiers, client numbers.
+NUMBER_IN_TEXT_RE = re.compile(r"(?<![\w@-])\+?\(?\d[\d\-\s().]{4,}\d(?![\w@])")
+FAMILY_RE = re.compile(r"^F-?\d{4,6}-?[A-Z]$", re.IGNORECASE)
+# How many spellings of one typed word a search may expand to.
+MAX_EXPANSIONS = 40
+
+
+@dataclass
+class ParsedQuery:
+    text: str
+    words: list[str] = field(default_factory=list)
+    birth_dates: list[date] = field(default_factory=list)
+    emails: list[str] = field(default_factory=list)
+    postal_codes: list[str] = field(default_factory=list)
+    family_codes: list[str] = field(default_factory=list)
+    numbers: list[str] = field(default_factory=list)  # digits: client number, identifier or phone
+
+    @property
+    def is_empty(self) -> bool:
+        return not (
+            self.words or self.birth_dates or self.emails or self.postal_codes or self.family_codes or self.numbers
+        )
+
+
+def parse_query(text: str) -> ParsedQuery:
+    """Split a search into its parts; a phone number written with spaces stays one part."""
+    parsed = ParsedQuery(text=text.strip())
+
+    def take_date(match: re.Match) -> str:
+        with contextlib.suppress(ValueError):  # an impossible date such as 2020-02-31 is ignored
+            parsed.birth_dates.append(date(*(int(part) for part in match.groups())))
+        return " "
+
+    def take_email(match: re.Match) -> str:
+        parsed.emails.append(match.group(0).lower())
+        return " "
+
+    def take_number(match: re.Match) -> str:
+        parsed.numbers.append(match.group(0).strip())
+        return " "
+
+    remaining = DATE_IN_TEXT_RE.sub(take_date, parsed.text)
+    remaining = EMAIL_IN_TEXT_RE.sub(take_email, remaining)
+    remaining = NUMBER_IN_TEXT_RE.sub(take_number, remaining)
+    tokens = remaining.replace(",", " ").replace(";", " ").split()
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        pair = normalise_postal_code(f"{token}{tokens[index + 1]}") if index + 1 < len(tokens) else ""
+        if len(token) == 3 and POSTAL_CODE_RE.match(pair):
+            parsed.postal_codes.append(pair)
+            index += 2
+            continue
+        if FAMILY_RE.match(token):
+            compact = re.sub(r"[^0-9A-Z]", "", token.upper())
+            parsed.family_codes.append(f"F-{compact[1:-1]}-{compact[-1]}")
+        elif POSTAL_CODE_RE.match(normalise_postal_code(token)):
+            parsed.postal_codes.append(normalise_postal_code(token))
+        elif token.isdigit():
+            parsed.numbers.append(token)
+        else:
+            parsed.words.extend(fold(token).split())
+        index += 1
+    return parsed
+
+
+def phone_key(text: str) -> str | None:
+    """A typed phone number in E.164, as phones are stored; None when it cannot be one."""
+    digits = re.sub(r"\D", "", text)
+    if len(digits) < 10:
+        return None
+    try:
+        number = phonenumbers.parse(text, "CA")
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_possible_number(number):
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+# Name words -----------------------------------------------------------------------------------
+
+
+def name_words_remember(*, agency: Agency, words: list[str]) -> None:
+    """Add a client's name words to the agency's dictionary (existing ones are left alone)."""
+    NameWord.objects.bulk_create(
+        [NameWord(agency=agency, word=word[:60]) for word in words if word], ignore_conflicts=True
+    )
+
+
+def word_expansions(*, agency: Agency, word: str, prefix: bool = False) -> list[str]:
+    """The agency's name words a typed word may stand for: itself, small typos, swapped letters, variants."""
+    if connection.vendor == "postgresql":
+        return _pg_word_expansions(agency.pk, word, prefix)
+    known = list(NameWord.objects.for_agency(agency).values_list("word", flat=True))
+    found = difflib.get_close_matches(word, known, n=MAX_EXPANSIONS, cutoff=0.7)
+    if prefix:
+        found += [w for w in known if w.startswith(word) and w not in found][:MAX_EXPANSIONS]
+    return [word, *[w for w in found if w != word]]
+
+
+def _pg_word_expansions(agency_id: int, word: str, prefix: bool) -> list[str]:
+    # Trigram similarity finds variants (index-backed); Levenshtein catches short words and transpositions
+    # that share few trigrams; both run over the agency's dictionary only, a few thousand words at most.
+    max_edits = 1 if len(word) <= 4 else 2
+    sql = """
+        SELECT word FROM clients_nameword
+        WHERE agency_id = %(agency)s::bigint
+          AND (word %% %(word)s
+               OR (length(word) BETWEEN %(shortest)s AND %(longest)s
+                   AND levenshtein_less_equal(word, %(word)s, %(edits)s) <= %(edits)s)
+               OR dmetaphone(word) = dmetaphone(%(word)s)
+               {prefix})
+        ORDER BY levenshtein_less_equal(word, %(word)s, 3), similarity(word, %(word)s) DESC
+        LIMIT %(limit)s
+    """.format(prefix="OR word LIKE %(like)s" if prefix else "")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql,
+            {
+                "agency": agency_id,
+                "word": word,
+                "shortest": len(word) - max_edits,
+                "longest": len(word) + max_edits,
+                "edits": max_edits,
+                "like": word.replace("%", "").replace("_", "") + "%",
+                "limit": MAX_EXPANSIONS,
+            },
+        )
+        found = [row[0] for row in cursor.fetchall()]
+    return [word, *[w for w in found if w != word]]
+
+
+def with_name_words(queryset: QuerySet, groups: list[list[str]]) -> QuerySet:
+    """Clients having, for every typed word, one of its expansions among their name words."""
+    if connection.vendor == "postgresql":
+        for expansions in groups:
+            queryset = queryset.filter(
+                RawSQL(
+                    "string_to_array(btrim(clients_client.name_words), ' ') && %s::text[]", [expansions], BooleanField()
+                )
+            )
+        return queryset
+    for expansions in groups:
+        condition = Q()
+        for word in expansions:
+            condition |= Q(name_words__contains=f" {word} ")
+        queryset = queryset.filter(condition)
+    return queryset
+
+
+def order_by_name_likeness(queryset: QuerySet, typed_words: list[str]) -> QuerySet:
+    """Best match first: trigram similarity on PostgreSQL; elsewhere, how many typed words match exactly."""
+    if connection.vendor == "postgresql":
+        likeness = RawSQL("similarity(clients_client.search_name, %s)", [" ".join(typed_words)], FloatField())
+    else:
+        likeness = sum(
+            (Case(When(name_words__contains=f" {word} ", then=Value(1.0)), default=Value(0.0)) for word in typed_words),
+            Value(0.0),
+        )
+    return queryset.annotate(likeness=likeness).order_by("-likeness", "last_name", "first_name", "number")
+
+
+# Find Client ----------------------------------------------------------------------------------
+
+
+def client_search(
+    *,
+    agency: Agency,
+    text: str,
+    include_anonymous: bool = False,
+    search_comments: bool = False,
+    birth_date: date | None = None,
+) -> QuerySet:
+    """The agency's clients matching a typed search, best match first."""
+    parsed = parse_query(text)
+    if birth_date:
+        parsed.birth_dates.append(birth_date)
+    clients = Client.objects.for_agency(agency)
+    if not include_anonymous:
+        clients = clients.named()
+    if parsed.birth_dates:
+        clients = clients.filter(date_of_birth__in=parsed.birth_dates)
+    if parsed.emails:
+        clients = clients.annotate(email_upper=Upper("email")).filter(
+            email_upper__in=[e.upper() for e in parsed.emails]
+        )
+    if parsed.postal_codes:
+        clients = clients.filter(postal_code__in=parsed.postal_codes)
+    if parsed.family_codes:
+        clients = clients.filter(family__code__in=parsed.family_codes, family__agency=agency)
+    for number in parsed.numbers:
+        clients = clients.filter(number_matches(agency, number))
+    if parsed.words:
+        if search_comments:
+            clients = clients.filter(comments_or_names(agency, parsed.words))
+        else:
+            groups = [
+                word_expansions(agency=agency, word=word, prefix=index == len(parsed.words) - 1)
+                for index, word in enumerate(parsed.words)
+            ]
+            clients = with_name_words(clients, groups)
+        return order_by_name_likeness(clients, parsed.words)
+    return clients.order_by("last_name", "first_name", "number")
+
+
+def number_matches(agency: Agency, typed: str) -> Q:
+    """A run of digits may be a client number, an identifier value or a phone number.
+
+    Each meaning is looked up on its own index and the client ids joined here: one query with an OR
+    across a subquery would make PostgreSQL read every client of the agency.
+    """
+    ids = set(
+        Identifier.objects.for_agency(agency)
+        .filter(value_key=identifier_key(typed))
+        .values_list("client_id", flat=True)
+    )
+    agency_clients = Client.objects.filter(agency=agency)
+    digits = re.sub(r"\D", "", typed)
+    if digits and len(digits) <= 9:
+        ids.update(agency_clients.filter(number=int(digits)).values_list("pk", flat=True))
+    phone = phone_key(typed)
+    if phone:
+        ids.update(
+            agency_clients.filter(Q(phone=phone) | Q(phone_alt1=phone) | Q(phone_alt2=phone)).values_list(
+                "pk", flat=True
+            )
+        )
+    return Q(pk__in=sorted(ids))
+
+
+def comments_or_names(agency: Agency, words: list[str]) -> Q:
+    """Clients whose comments hold every typed word (full-text on PostgreSQL), or whose names match."""
+    groups = [word_expansions(agency=agency, word=word) for word in words]
+    by_name = with_name_words(Client.objects.for_agency(agency), groups).values("pk")
+    if connection.vendor == "postgresql":
+        by_comment = Client.objects.for_agency(agency).filter(
+            RawSQL(
+                "to_tsvector('simple', clients_client.comments) @@ plainto_tsquery('simple', %s)",
+                [" ".join(words)],
+                BooleanField(),
+            )
+        )
+    else:
+        by_comment = Client.objects.for_agency(agency)
+        for word in words:
+            by_comment = by_comment.filter(comments__icontains=word)
+    return Q(pk__in=by_name) | Q(pk__in=by_comment.values("pk"))

@@ -1,0 +1,248 @@
+"""Sensitive Information: unlocking it with the login password, editing it, and the managers' unlock log.
+
+Unlocked content is rendered only in the response to the request that carried the right password; nothing
+is remembered in the session, so the next request shows the section locked again.
+"""
+
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.formats import time_format
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_GET, require_POST
+
+from agencies.access import get_for_agency, require_manager
+from clients.forms import SensitiveInfoForm, UnlockForm, UnlockLogFilterForm
+from clients.models import Client, SensitiveInfo, UnlockAttempt, UnlockOutcome
+from clients.text import fold
+from clients.unlock import (
+    LOCKOUT_FAILURES,
+    LOCKOUT_PERIOD,
+    request_address,
+    sensitive_info_of,
+    sensitive_section_context,
+    sensitive_unlock_attempt,
+    unlock_locked_until,
+)
+from clients.views.profile import client_profile
+
+# A refusal by role is a 403; a locked-out user is asked to wait; a wrong password is a form error.
+STATUS = {
+    UnlockOutcome.GRANTED: 200,
+    UnlockOutcome.WRONG_PASSWORD: 200,
+    UnlockOutcome.NOT_PERMITTED: 403,
+    UnlockOutcome.LOCKED_OUT: 429,
+}
+LOG_PAGE_SIZE = 50
+
+
+def named_client(request: HttpRequest, code) -> Client:
+    """The agency's named client (an anonymous profile has no Sensitive Information), or 404."""
+    client = get_for_agency(request, Client, code=code)
+    if client.is_anonymous:
+        raise Http404
+    return client
+
+
+def refusal_message(attempt: UnlockAttempt) -> str:
+    if attempt.outcome == UnlockOutcome.NOT_PERMITTED:
+        return _(
+            "You are not granted access to sensitive information, so it stays locked. "
+            "Ask your manager if your work needs it. This attempt is logged."
+        )
+    if attempt.outcome == UnlockOutcome.LOCKED_OUT:
+        until = unlock_locked_until(user=attempt.user, now=attempt.at) or attempt.at
+        return _(
+            "Unlocking is locked for %(minutes)s minutes after %(failures)s wrong passwords. "
+            "Try again after %(time)s. This attempt is logged."
+        ) % {
+            "minutes": int(LOCKOUT_PERIOD.total_seconds() // 60),
+            "failures": LOCKOUT_FAILURES,
+            "time": time_format(timezone.localtime(until), "H:i"),
+        }
+    return _("That password is not correct: enter the password you log in with. This attempt is logged.")
+
+
+def attempt_unlock(request: HttpRequest, client: Client) -> UnlockAttempt:
+    form = UnlockForm(request.POST)
+    form.is_valid()  # a single optional field: always valid
+    return sensitive_unlock_attempt(
+        staff=request.staff,
+        client=client,
+        password=form.cleaned_data["password"],
+        address=request_address(request),
+    )
+
+
+@login_required
+@require_POST
+@sensitive_post_parameters("password")
+@never_cache
+def sensitive_unlock(request: HttpRequest, code) -> HttpResponse:
+    """Staff of the client's agency: open the profile's Sensitive Information with their password.
+
+    Granted staff only; every attempt is logged. htmx swaps just the section; without scripts the whole
+    profile comes back.
+    """
+    client = named_client(request, code)
+    attempt = attempt_unlock(request, client)
+    if attempt.outcome == UnlockOutcome.GRANTED:
+        extra = {"unlocked": True, "sensitive": sensitive_info_of(client)}
+    else:
+        extra = {"refusal": refusal_message(attempt)}
+    status = STATUS[attempt.outcome]
+    if request.headers.get("HX-Request"):
+        context = {"client": client, **sensitive_section_context(request, client), **extra}
+        response = render(request, "clients/_profile_sensitive.html", context, status=status)
+    else:
+        response = client_profile(request, client, status=status, **extra)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@login_required
+@sensitive_post_parameters("password")
+@never_cache
+def sensitive_edit(request: HttpRequest, code) -> HttpResponse:
+    """Granted staff of the client's agency: open the Sensitive Information for editing with their password."""
+    client = named_client(request, code)
+    if request.method != "POST":
+        return render(request, "clients/sensitive_edit.html", {"client": client, "unlock_form": UnlockForm()})
+    attempt = attempt_unlock(request, client)
+    if attempt.outcome != UnlockOutcome.GRANTED:
+        context = {"client": client, "unlock_form": UnlockForm(), "refusal": refusal_message(attempt)}
+        return render(request, "clients/sensitive_edit.html", context, status=STATUS[attempt.outcome])
+    info = sensitive_info_of(client) or SensitiveInfo(client=client)
+    form = SensitiveInfoForm(instance=info, agency=request.agency)
+    return render(request, "clients/sensitive_edit.html", {"client": client, "form": form, "unlock_form": UnlockForm()})
+
+
+@login_required
+@require_POST
+@sensitive_post_parameters("password")
+@never_cache
+def sensitive_update(request: HttpRequest, code) -> HttpResponse:
+    """Granted staff of the client's agency: save the Sensitive Information; only with the right password."""
+    client = named_client(request, code)
+    attempt = attempt_unlock(request, client)
+    if attempt.outcome == UnlockOutcome.NOT_PERMITTED:
+        # Nothing of the form comes back to someone who may not see it.
+        context = {"client": client, "unlock_form": UnlockForm(), "refusal": refusal_message(attempt)}
+        return render(request, "clients/sensitive_edit.html", context, status=STATUS[attempt.outcome])
+    info = SensitiveInfo.objects.filter(client=client).first() or SensitiveInfo(client=client)
+    form = SensitiveInfoForm(request.POST, instance=info, agency=request.agency)
+    if attempt.outcome == UnlockOutcome.GRANTED and form.is_valid():
+        form.save()
+        messages.success(request, _("The Sensitive Information is updated. It is locked again."))
+        return redirect(reverse("clients:client-detail", kwargs={"code": client.code}) + "#section-sensitive-info")
+    # A wrong password, or a lock, keeps what was typed: nothing is lost, and nothing is saved.
+    context = {"client": client, "form": form, "unlock_form": UnlockForm()}
+    if attempt.outcome != UnlockOutcome.GRANTED:
+        context["refusal"] = refusal_message(attempt)
+    return render(request, "clients/sensitive_edit.html", context, status=STATUS[attempt.outcome])
+
+
+# The managers' review of the unlock log
+
+
+def unlock_log_filtered(request: HttpRequest, form: UnlockLogFilterForm) -> QuerySet[UnlockAttempt]:
+    """The agency's attempts, newest first, narrowed by whichever filters are valid."""
+    attempts = UnlockAttempt.objects.for_agency(request.agency).select_related("user", "client").order_by("-at", "-pk")
+    if not form.is_bound:
+        return attempts
+    if not form.is_valid():
+        return attempts.none()  # the form shows what to correct
+    data = form.cleaned_data
+    if data["staff"]:
+        attempts = attempts.filter(user=data["staff"].user_id)
+    text = data["client"].strip()
+    if text.isdigit():
+        attempts = attempts.filter(client__number=int(text))
+    elif text:
+        for word in fold(text).split():
+            attempts = attempts.filter(client__name_words__contains=f" {word}")
+    if data["outcome"]:
+        attempts = attempts.filter(outcome=data["outcome"])
+    if data["date_from"]:
+        attempts = attempts.filter(at__date__gte=data["date_from"])
+    if data["date_to"]:
+        attempts = attempts.filter(at__date__lte=data["date_to"])
+    return attempts
+
+
+@login_required
+@require_GET
+@never_cache
+def unlock_log(request: HttpRequest) -> HttpResponse:
+    """Managers: Sensitive Information Access, every attempt of the agency's staff, filterable."""
+    require_manager(request)
+    form = UnlockLogFilterForm(request.GET or None, agency=request.agency)
+    attempts = unlock_log_filtered(request, form)
+    page = Paginator(attempts, LOG_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    refused_without_grant = attempts.filter(outcome=UnlockOutcome.NOT_PERMITTED).count()
+    return render(
+        request,
+        "clients/unlock_log.html",
+        {
+            "form": form,
+            "page": page,
+            "querystring": query.urlencode(),
+            "refused_without_grant": refused_without_grant,
+        },
+    )
+
+
+# Spreadsheets run cells that begin with these as formulas; a client's name must never be one.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value) -> str:
+    text = "" if value is None else str(value)
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
+@login_required
+@require_GET
+@never_cache
+def unlock_log_csv(request: HttpRequest) -> HttpResponse:
+    """Managers: the filtered Sensitive Information Access log as a CSV file."""
+    require_manager(request)
+    form = UnlockLogFilterForm(request.GET or None, agency=request.agency)
+    attempts = unlock_log_filtered(request, form)
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="sensitive-information-access-{stamp}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(
+        [_("When"), _("Staff member"), _("Username"), _("Client number"), _("Client"), _("Outcome"), _("From address")]
+    )
+    for attempt in attempts.iterator(chunk_size=2000):
+        writer.writerow(
+            csv_cell(value)
+            for value in (
+                timezone.localtime(attempt.at).isoformat(timespec="seconds"),
+                staff_name(attempt.user),
+                attempt.user.get_username(),
+                attempt.client.number,
+                attempt.client.display_name,
+                attempt.get_outcome_display(),
+                attempt.address or "",
+            )
+        )
+    return response
+
+
+def staff_name(user) -> str:
+    return user.get_full_name() or user.get_username()

@@ -1,0 +1,76 @@
+"""Families: joining a relative's family, and what a new family member starts with."""
+
+from django.db import transaction
+
+from clients.models import Client
+from families.models import Family, family_code_new
+
+# What a family member registered from a relative starts with (domain.md, the help article): the last
+# name, the immigration dates and origin, the official language and the contact information. Nothing
+# else: no other name, no identifier, nothing sensitive.
+PREFILL_FIELDS: dict[str, tuple[str, ...]] = {
+    "primary": ("last_name", "official_language"),
+    "immigration": (
+        "landing_date",
+        "arrival_date",
+        "reentry_date",
+        "country_of_origin",
+        "last_residence",
+        "immigration_class",
+    ),
+    "contact": (
+        "email",
+        "email_safe",
+        "phone",
+        "phone_safe",
+        "phone_alt1",
+        "phone_alt2",
+        "street_number",
+        "street_name",
+        "street_type",
+        "street_direction",
+        "unit",
+        "city",
+        "province",
+        "country",
+        "postal_code",
+    ),
+}
+
+
+@transaction.atomic
+def family_of(*, client: Client) -> Family:
+    """The client's family; a new one, with a fresh code, when the client has none yet."""
+    if client.family_id:
+        return client.family
+    client.family = Family.objects.create(agency=client.agency, code=family_code_new(agency=client.agency))
+    client.save(update_fields=["family", "updated_at"])
+    return client.family
+
+
+def as_form_value(client: Client, field_name: str) -> str | bool:
+    """A client's value as the registration form would post it."""
+    field = Client._meta.get_field(field_name)
+    value = getattr(client, field.attname)
+    if field_name == "postal_code":
+        return client.postal_code_display
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return value
+    if hasattr(value, "as_e164"):  # a phone number: keep its country code
+        return value.as_e164
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+def family_member_prefill(*, relative: Client) -> dict[str, dict[str, str | bool]]:
+    """A new family member's starting values, by wizard step, copied from a relative (and the family code)."""
+    family = family_of(client=relative)
+    prefill: dict[str, dict[str, str | bool]] = {}
+    for step, fields in PREFILL_FIELDS.items():
+        values = {name: as_form_value(relative, name) for name in fields}
+        prefill[step] = {name: value for name, value in values.items() if value not in ("", False)}
+    prefill["primary"]["family_code"] = family.code
+    return prefill

@@ -1,0 +1,45 @@
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET, require_POST
+
+from agencies.access import get_for_agency
+from clients.models import Client
+from clients.search import client_search
+from families.services import family_of
+
+
+@login_required
+@require_GET
+def family_find(request: HttpRequest) -> HttpResponse:
+    """Staff: the agency's registered clients matching a search, to pick a relative whose family to join."""
+    query = request.GET.get("family_q", "").strip()
+    clients = []
+    if len(query) >= 2:
+        clients = client_search(agency=request.agency, text=query).select_related("family")[:15]
+    return render(
+        request,
+        "families/_family_find.html",
+        {"clients": clients, "query": query, "field_id": request.GET.get("field", "id_family_code")},
+    )
+
+
+@login_required
+@require_POST
+def family_select(request: HttpRequest) -> HttpResponse:
+    """Staff: join the ticked relative's family: their code (a new one for them if they have none)."""
+    field_id = request.POST.get("field", "id_family_code")
+    relative_code = request.POST.get("relative")
+    if not relative_code:
+        return render(
+            request,
+            "families/_family_find.html",
+            {"clients": [], "query": "", "field_id": field_id, "error": True},
+        )
+    relative = get_for_agency(request, Client, code=relative_code, is_anonymous=False)
+    family = family_of(client=relative)
+    return render(
+        request,
+        "families/_family_selected.html",
+        {"code": family.code, "relative": relative, "field_id": field_id},
+    )

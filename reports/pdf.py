@@ -1,0 +1,65 @@
+"""The one caller of WeasyPrint: an HTML template with print CSS, rendered to PDF bytes.
+
+Documents never reach the network. Their CSS is inside the template and their fonts are the
+machine's (DejaVu, through fontconfig), embedded in the PDF; the only URLs WeasyPrint may open are
+data: URLs and files under the project's static folder.
+"""
+
+import threading
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+
+STATIC_DIR = Path(settings.BASE_DIR) / "static"
+
+
+class OfflineFetchError(ValueError):
+    """A document asked for something outside the static folder."""
+
+
+@cache
+def _weasyprint():
+    # Imported on first use: WeasyPrint takes most of a second to import, and most processes never print.
+    import weasyprint
+    from weasyprint.text.fonts import FontConfiguration
+    from weasyprint.urls import URLFetcher
+
+    class StaticOnlyFetcher(URLFetcher):
+        """data: URLs, and files under the static folder; never the network."""
+
+        def __init__(self) -> None:
+            super().__init__(allowed_protocols={"file", "data"}, allow_redirects=False)
+
+        def fetch(self, url: str, headers: dict | None = None):
+            if url.startswith("file:"):
+                path = Path(url.removeprefix("file://").split("?")[0]).resolve()
+                if not path.is_relative_to(STATIC_DIR.resolve()):
+                    raise OfflineFetchError(f"Documents may only use files of the static folder, not {url}")
+            return super().fetch(url, headers)
+
+    return weasyprint, StaticOnlyFetcher, FontConfiguration
+
+
+_per_thread = threading.local()
+
+
+def pdf_render(html: str) -> bytes:
+    """PDF bytes of a complete HTML document."""
+    weasyprint, fetcher_class, font_configuration = _weasyprint()
+    # A fetcher and a font configuration per thread, kept between renders: building a fetcher loads the
+    # system's TLS certificates (~80 ms) and a font configuration caches its font lookups. Neither is
+    # safe to share between threads rendering at the same time.
+    if not hasattr(_per_thread, "font_config"):
+        _per_thread.font_config = font_configuration()
+        _per_thread.fetcher = fetcher_class()
+    document = weasyprint.HTML(string=html, base_url=STATIC_DIR.as_uri() + "/", url_fetcher=_per_thread.fetcher)
+    return document.write_pdf(font_config=_per_thread.font_config)
+
+
+def pdf_from_template(template_name: str, context: dict[str, Any], *, request: HttpRequest | None = None) -> bytes:
+    """Render a document template (in the active language) and print it to PDF."""
+    return pdf_render(render_to_string(template_name, context, request=request))

@@ -1,0 +1,237 @@
+"""A family registered in one sitting, in a real browser: the principal client with a new family code, then
+two members through Register Another Family Member, typing only what differs (first name, gender, date of
+birth, an identifier); the copied values are on screen, each profile lists the rest of the family, and the
+dashboard passes axe-core."""
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from agencies.lists import icare_values_load, occupations_load
+from agencies.models import IcareValue, Occupation
+from clients.models import Client
+from families.models import family_code_is_valid
+from tests.conftest import axe_violations, browser_login
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+BADGE = "Copied from the family member"
+REMAINING_STEPS = (
+    "Employment Related",
+    "Client Language Related",
+    "Sensitive Information",
+    "Emergency Contact & Consent",
+    "Registration Summary",
+)
+
+
+@pytest.fixture(autouse=True)
+def reference_lists(transactional_db) -> None:
+    """The IRCC values and NOC list the migrations load, emptied by any transactional test that ran before."""
+    if not IcareValue.objects.exists():
+        icare_values_load(IcareValue)
+    if not Occupation.objects.exists():
+        occupations_load(Occupation)
+
+
+@pytest.fixture(autouse=True)
+def quick_failures(page: Page) -> None:
+    page.set_default_timeout(15_000)
+
+
+def assert_accessible(page: Page, name: str) -> None:
+    """Screenshot the page for a human look, and fail with each serious axe-core finding and where it is."""
+    page.screenshot(path=f"/tmp/family-{name}.png", full_page=True)
+    found = [
+        f"{violation['id']}: {node['target']} {node.get('failureSummary', '')}"
+        for violation in axe_violations(page)
+        for node in violation["nodes"]
+    ]
+    assert found == [], f"{name}: {page.url}"
+
+
+def press_next(page: Page, next_heading: str) -> None:
+    page.get_by_role("button", name="Next", exact=True).click()
+    expect(page.get_by_role("heading", level=2, name=next_heading, exact=True)).to_be_visible()
+
+
+def confirm_privacy(page: Page) -> None:
+    expect(page.get_by_role("heading", name="Privacy/Confidentiality Statement")).to_be_visible()
+    page.get_by_label(re.compile(r"read and understood your agency's Privacy")).select_option(label="Yes")
+    press_next(page, "About Your Client (Primary Information)")
+
+
+def field(page: Page, label: str):
+    """The block of one field: its label, input, messages and badges."""
+    return page.locator("div.mb-3").filter(has=page.get_by_label(label, exact=False)).last
+
+
+def expect_copied(page: Page, label: str, value: str) -> None:
+    expect(page.get_by_label(label, exact=False).first).to_have_value(value)
+    expect(field(page, label).get_by_text(BADGE)).to_be_visible()
+
+
+def type_identifier(page: Page, value: str) -> None:
+    page.get_by_label("Client Identifier", exact=False).first.select_option(label="FOSS/GCMS Client ID")
+    page.get_by_label("Identifier Value", exact=False).first.fill(value)
+
+
+def finish_and_register(page: Page) -> None:
+    for heading in REMAINING_STEPS:
+        press_next(page, heading)
+    page.get_by_role("button", name="Register").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Next Steps")
+
+
+def register_member(page: Page, first: str, gender: str, born: str, identifier: str, code: str) -> None:
+    """Register Another Family Member, typing only what differs, and checking what was copied."""
+    page.get_by_role("button", name="Register Another Family Member").click()
+    confirm_privacy(page)
+
+    expect_copied(page, "Last Name", "Haddad")
+    expect_copied(page, "Family Code", code)
+    expect(page.get_by_label("Preferred Official Language", exact=False).locator("option:checked")).to_have_text(
+        "French"
+    )
+    expect(field(page, "Preferred Official Language").get_by_text(BADGE)).to_be_visible()
+    for label in ("First Name", "Date of Birth", "Preferred Name"):
+        expect(page.get_by_label(label, exact=False)).to_have_value("")
+        expect(field(page, label).get_by_text(BADGE)).to_have_count(0)
+    page.get_by_label("First Name", exact=False).fill(first)
+    page.get_by_label("Gender", exact=False).select_option(label=gender)
+    page.get_by_label("Date of Birth", exact=False).fill(born)
+    press_next(page, "Immigration Related")
+
+    expect_copied(page, "Landing Date", "2019-06-01")
+    expect_copied(page, "Arrival Date", "2019-06-02")
+    expect(page.get_by_label("Country of Origin")).to_have_value("SY")
+    expect(field(page, "Country of Origin").get_by_text(BADGE)).to_be_visible()
+    expect(page.get_by_label("Initial Destination")).to_have_value("")
+    press_next(page, "Identification Documents")
+
+    expect(page.get_by_label("Identifier Value", exact=False).first).to_have_value("")
+    type_identifier(page, identifier)
+    press_next(page, "About Your Client (Contact Information)")
+
+    expect_copied(page, "Email", "haddad.family@example.com")
+    expect_copied(page, "Telephone Number", "(416) 555-0142")
+    expect_copied(page, "Street Name", "Bloor")
+    expect_copied(page, "City", "Toronto")
+    expect_copied(page, "Postal Code", "M5S 1X5")
+    expect(page.get_by_label("Province", exact=False).locator("option:checked")).to_have_text("Ontario")
+    assert_accessible(page, f"{first.lower()}-contact-copied")
+    finish_and_register(page)
+
+
+def expect_family_table(page: Page, live_server, client: Client, others: list[Client]) -> None:
+    """The client's profile lists every other member with number, date of birth, Profile and Dashboard links."""
+    page.goto(f"{live_server.url}/clients/{client.code}/")
+    expect(page.get_by_role("heading", level=1)).to_have_text(client.display_name)
+    members = page.get_by_role("region", name="Family Members")
+    rows = members.get_by_role("row")
+    expect(rows).to_have_count(len(others) + 1)  # the header row, then one row per other member
+    for other in others:
+        row = rows.filter(has_text=other.display_name)
+        expect(row).to_contain_text(str(other.number))
+        expect(row).to_contain_text(other.date_of_birth.isoformat())
+        expect(row.get_by_role("link", name=f"Profile {other.display_name}")).to_have_attribute(
+            "href", f"/clients/{other.code}/"
+        )
+        expect(row.get_by_role("link", name=f"Dashboard {other.display_name}")).to_have_attribute(
+            "href", f"/clients/{other.code}/dashboard/"
+        )
+    expect(members).not_to_contain_text(str(client.number))
+
+
+def test_a_family_of_three_is_registered_in_one_sitting(live_server, page: Page, caseworker):
+    browser_login(page, live_server, "casey")
+    page.get_by_role("navigation", name="Main menu").get_by_role("link", name="Register New Client").click()
+    page.get_by_role("button", name="Named Client").click()
+    confirm_privacy(page)
+
+    # The principal client, with a new family code.
+    page.get_by_label("First Name", exact=False).fill("Samir")
+    page.get_by_label("Last Name", exact=False).fill("Haddad")
+    page.get_by_label("Gender", exact=False).select_option(label="Male")
+    page.get_by_label("Date of Birth", exact=False).fill("1979-02-03")
+    page.get_by_label("Preferred Name").fill("Sam")
+    page.get_by_role("button", name="New", exact=True).click()
+    family_code = page.get_by_label("Family Code")
+    expect(family_code).to_have_value(re.compile(r"^F-\d{4}-[A-Z]$"))
+    code = family_code.input_value()
+    assert family_code_is_valid(code)
+    page.get_by_label("Preferred Official Language", exact=False).select_option(label="French")
+    assert_accessible(page, "principal-primary")
+    press_next(page, "Immigration Related")
+    page.get_by_label("Landing Date").fill("2019-06-01")
+    page.get_by_label("Arrival Date").fill("2019-06-02")
+    page.get_by_label("Initial Destination").fill("Montréal")
+    page.get_by_label("Country of Origin").select_option(label="Syria")
+    press_next(page, "Identification Documents")
+    type_identifier(page, "1111-2222")
+    press_next(page, "About Your Client (Contact Information)")
+    page.get_by_label("Email", exact=False).fill("haddad.family@example.com")
+    page.get_by_label("Telephone Number", exact=False).fill("416-555-0142")
+    page.get_by_label("Street Number", exact=False).fill("120")
+    page.get_by_label("Street Name", exact=False).fill("Bloor")
+    page.get_by_label("City", exact=False).fill("Toronto")
+    page.get_by_label("Province", exact=False).select_option(label="Ontario")
+    page.get_by_label("Postal Code", exact=False).fill("m5s 1x5")
+    finish_and_register(page)
+
+    samir = Client.objects.get(first_name="Samir")
+    expect(page.get_by_text(f"Family Code {code}")).to_be_visible()
+    assert_accessible(page, "principal-next-steps")
+
+    # Two members, each from the Next Steps of the one registered before.
+    register_member(page, "Leila", "Female", "2008-09-10", "3333-4444", code)
+    leila = Client.objects.get(first_name="Leila")
+    family_table = page.get_by_role("table").filter(has_text="Leila Haddad")
+    expect(family_table).to_contain_text(f"Samir Haddad{samir.number}")
+    expect(family_table).to_contain_text(f"Leila Haddad{leila.number}")
+    assert_accessible(page, "member-next-steps")
+
+    register_member(page, "Yusuf", "Male", "2015-01-20", "5555-6666", code)
+    yusuf = Client.objects.get(first_name="Yusuf")
+    for member in (samir, leila, yusuf):
+        expect(page.get_by_role("table")).to_contain_text(f"{member.display_name}{member.number}")
+
+    # Each profile lists the rest of the family.
+    expect_family_table(page, live_server, samir, [leila, yusuf])
+    expect_family_table(page, live_server, leila, [samir, yusuf])
+    expect_family_table(page, live_server, yusuf, [samir, leila])
+    assert_accessible(page, "member-profile")
+
+    # The dashboard, reached from the family table.
+    page.get_by_role("region", name="Family Members").get_by_role("link", name="Dashboard Samir Haddad").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Samir Haddad")
+    expect(page.get_by_text(f"Client number {samir.number}")).to_be_visible()
+    members = page.locator(".card").filter(has=page.get_by_role("heading", name="Family Members"))
+    expect(members.get_by_role("link", name="Leila Haddad")).to_be_visible()
+    expect(members.get_by_role("link", name="Yusuf Haddad")).to_be_visible()
+    for button in ("Edit Profile", "Begin Session", "Print the Registration Receipt"):
+        expect(page.get_by_role("link", name=button)).to_be_visible()
+    expect(page.get_by_role("button", name="Create New Family Member")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollHeight") <= page.viewport_size["height"], "fits one screen"
+    assert_accessible(page, "dashboard")
+
+    # What was typed and what was copied, in the database.
+    samir.refresh_from_db()
+    assert {m.family for m in (samir, leila, yusuf)} == {samir.family}
+    assert samir.family.code == code
+    for member in (leila, yusuf):
+        member.refresh_from_db()
+        assert (member.last_name, member.postal_code, member.email, member.city) == (
+            "Haddad",
+            "M5S1X5",
+            "haddad.family@example.com",
+            "Toronto",
+        )
+        assert member.official_language == samir.official_language
+        assert member.landing_date == samir.landing_date
+        assert member.country_of_origin == "SY"
+        assert member.preferred_name == ""
+        assert member.initial_destination == ""
+        assert member.identifiers.count() == 1
+    assert leila.identifiers.get().value == "3333-4444"

@@ -1,0 +1,102 @@
+"""Find Client in a real browser, as a caseworker uses it before registering: from My Tasks, a misspelt name,
+the results, the profile; axe-core on each page."""
+
+from datetime import date
+
+import pytest
+from django.db.models import Max
+from playwright.sync_api import Page, expect
+
+from agencies.lists import icare_values_load, occupations_load
+from agencies.models import IcareValue, Occupation
+from clients.generate import clients_generate
+from clients.models import Client
+from clients.search import name_words_remember
+from tests.conftest import axe_violations, browser_login
+from tests.factories import ClientFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def reference_lists(transactional_db) -> None:
+    """The IRCC values and NOC list the migrations load: every transactional test that ran before this one
+    emptied all tables when it ended, these included."""
+    if not IcareValue.objects.exists():
+        icare_values_load(IcareValue)
+    if not Occupation.objects.exists():
+        occupations_load(Occupation)
+
+
+@pytest.fixture(autouse=True)
+def quick_failures(page: Page) -> None:
+    page.set_default_timeout(10_000)
+
+
+@pytest.fixture
+def qasim(caseworker) -> Client:
+    """Mohammed Qasim among three hundred invented clients of the caseworker's agency."""
+    agency = caseworker.agency
+    clients_generate(agency=agency, count=300, created_by=caseworker.user)
+    highest = Client.objects.filter(agency=agency).aggregate(highest=Max("number"))["highest"]
+    client = ClientFactory(
+        agency=agency,
+        number=highest + 1,
+        first_name="Mohammed",
+        last_name="Qasim",
+        date_of_birth=date(1980, 1, 15),
+        created_by=caseworker.user,
+    )
+    name_words_remember(agency=agency, words=client.search_name.split())
+    return client
+
+
+def assert_accessible(page: Page) -> None:
+    found = [
+        f"{violation['id']}: {node['target']} {node.get('failureSummary', '')}"
+        for violation in axe_violations(page)
+        for node in violation["nodes"]
+    ]
+    assert found == [], page.url
+
+
+def open_find_client(page: Page, live_server) -> None:
+    browser_login(page, live_server, "casey")
+    page.get_by_role("navigation", name="Main menu").get_by_role("link", name="Find Client").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Find Client")
+
+
+def search(page: Page, typed: str) -> None:
+    page.get_by_label("Search", exact=True).fill(typed)
+    page.get_by_role("button", name="Search", exact=True).click()
+
+
+def test_a_caseworker_finds_a_client_by_a_misspelt_name_and_opens_the_profile(live_server, page: Page, qasim):
+    open_find_client(page, live_server)
+    assert_accessible(page)
+
+    search(page, "Mohamad Qasim")
+
+    expect(page.get_by_role("heading", name="Results")).to_be_visible()
+    first_row = page.get_by_role("table").get_by_role("row").nth(1)
+    expect(first_row).to_contain_text("Mohammed Qasim")
+    expect(first_row).to_contain_text("1980-01-15")
+    expect(first_row).to_contain_text(str(qasim.number))
+    expect(first_row.get_by_role("link", name="Dashboard Mohammed Qasim")).to_be_visible()
+    assert_accessible(page)
+
+    first_row.get_by_role("link", name="Profile Mohammed Qasim").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mohammed Qasim")
+    assert page.url == f"{live_server.url}/clients/{qasim.code}/"
+    assert_accessible(page)
+
+
+def test_a_one_letter_search_explains_what_to_type(live_server, page: Page, qasim):
+    open_find_client(page, live_server)
+
+    search(page, "M")
+
+    expect(page.get_by_text("Type at least two characters")).to_be_visible()
+    expect(page.get_by_role("heading", name="Results")).to_have_count(0)
+    assert_accessible(page)

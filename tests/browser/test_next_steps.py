@@ -1,0 +1,156 @@
+"""After Register: Next Steps prints the Registration Receipt and begins a session; the profile's Report menu
+saves the client's documents. Walked in a real browser, finding fields by their visible labels."""
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+from pypdf import PdfReader
+
+from agencies.lists import icare_values_load, occupations_load
+from agencies.models import IcareValue, Occupation
+from clients.models import Client, Session, SessionType
+from tests.conftest import axe_violations, browser_login
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def reference_lists(transactional_db) -> None:
+    """The IRCC values and NOC list the migrations load, emptied by any transactional test that ran before."""
+    if not IcareValue.objects.exists():
+        icare_values_load(IcareValue)
+    if not Occupation.objects.exists():
+        occupations_load(Occupation)
+
+
+@pytest.fixture(autouse=True)
+def quick_failures(page: Page) -> None:
+    page.set_default_timeout(15_000)
+
+
+def assert_accessible(page: Page, name: str) -> None:
+    page.screenshot(path=f"/tmp/next-steps-{name}.png", full_page=True)
+    found = [
+        f"{violation['id']}: {node['target']} {node.get('failureSummary', '')}"
+        for violation in axe_violations(page)
+        for node in violation["nodes"]
+    ]
+    assert found == [], f"{name}: {page.url}"
+
+
+def press_next(page: Page, next_heading: str) -> None:
+    page.get_by_role("button", name="Next", exact=True).click()
+    expect(page.get_by_role("heading", level=2, name=next_heading, exact=True)).to_be_visible()
+
+
+def register_green_client(page: Page, live_server) -> Client:
+    """Register New Client with only the green fields, as a caseworker does it."""
+    browser_login(page, live_server, "casey")
+    page.get_by_role("navigation", name="Main menu").get_by_role("link", name="Register New Client").click()
+    page.get_by_role("button", name="Named Client").click()
+    page.get_by_label(re.compile(r"read and understood your agency's Privacy")).select_option(label="Yes")
+    press_next(page, "About Your Client (Primary Information)")
+    page.get_by_label("First Name", exact=False).fill("Leila")
+    page.get_by_label("Last Name", exact=False).fill("Mansour")
+    page.get_by_label("Gender", exact=False).select_option(label="Female")
+    page.get_by_label("Date of Birth", exact=False).fill("1991-07-23")
+    press_next(page, "Immigration Related")
+    press_next(page, "Identification Documents")
+    press_next(page, "About Your Client (Contact Information)")
+    page.get_by_label("Postal Code", exact=False).fill("M6H 2N9")
+    for heading in (
+        "Employment Related",
+        "Client Language Related",
+        "Sensitive Information",
+        "Emergency Contact & Consent",
+        "Registration Summary",
+    ):
+        press_next(page, heading)
+    page.get_by_role("button", name="Register").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Next Steps")
+    return Client.objects.get(last_name="Mansour")
+
+
+def downloaded_pdf_text(download) -> str:
+    content = Path(download.path()).read_bytes()
+    assert content.startswith(b"%PDF-")
+    reader = PdfReader(io.BytesIO(content))
+    return re.sub(r"\s+", " ", " ".join(page.extract_text() for page in reader.pages))
+
+
+def test_next_steps_prints_the_receipt_and_begins_a_session(live_server, page: Page, caseworker):
+    client = register_green_client(page, live_server)
+    assert_accessible(page, "next-steps")
+
+    # Print the Registration Receipt: PDF and English are the defaults.
+    receipt = page.get_by_role("form", name="Registration Receipt")
+    expect(receipt.get_by_label("Save as")).to_have_value("pdf")
+    expect(receipt.get_by_label("Print In")).to_have_value("en")
+    with page.expect_download() as download_info:
+        receipt.get_by_role("button", name="Print the Registration Receipt").click()
+    download = download_info.value
+    assert download.suggested_filename == f"receipt-{client.number}-en.pdf"
+    text = downloaded_pdf_text(download)
+    assert "Settlement Program Registration Receipt" in text
+    assert str(client.number) in text
+    assert "Leila Mansour" in text
+    assert "July 23, 1991" in text
+
+    receipt.get_by_label("Print In").select_option(label="French")
+    with page.expect_download() as download_info:
+        receipt.get_by_role("button", name="Print the Registration Receipt").click()
+    text = downloaded_pdf_text(download_info.value)
+    assert "Reçu d’inscription au programme d’établissement" in text
+    assert "23 juillet 1991" in text
+
+    # Begin Session with Client.
+    page.get_by_role("link", name="Begin Session with Client").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Begin Session with Client")
+    assert_accessible(page, "session-form")
+    page.get_by_role("button", name="Save Session").click()
+    expect(page.get_by_text("Choose at least one service given in this session.")).to_be_visible()
+    assert_accessible(page, "session-form-errors")
+    page.get_by_label("Program", exact=False).select_option(label="Language Training")
+    page.get_by_label("Session type", exact=False).select_option(label="Language Training")
+    page.get_by_label("Delivery mode", exact=False).select_option(label="Online")
+    page.get_by_label("Language assessment").check()
+    page.get_by_label("Information and orientation").check()
+    page.get_by_label("Duration (minutes)", exact=False).fill("40")
+    page.get_by_label("Notes").fill("Booked the CLB assessment.")
+    page.get_by_role("button", name="Save Session").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sessions")
+    expect(page.get_by_role("status")).to_contain_text("is saved")
+    table = page.get_by_role("table")
+    expect(table).to_contain_text("Language assessment")
+    expect(table).to_contain_text("Booked the CLB assessment.")
+    assert_accessible(page, "session-list")
+    session = Session.objects.get(client=client)
+    assert session.worker == caseworker
+    assert session.agency == client.agency
+    assert session.session_type == SessionType.LANGUAGE_TRAINING
+    assert session.services == ["information", "language_assessment"]
+
+    # The profile lists it, and its Report menu saves the Client History with it.
+    page.get_by_role("link", name="Back to the profile").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Leila Mansour")
+    expect(page.locator("#section-sessions + div table")).to_contain_text("Booked the CLB assessment.")
+    assert_accessible(page, "profile")
+    menu = page.get_by_role("form", name="Report menu")
+    menu.get_by_label("Report").select_option(label="Client History")
+    with page.expect_download() as download_info:
+        menu.get_by_role("button", name="Execute").click()
+    assert download_info.value.suggested_filename == f"history-{client.number}-en.pdf"
+    text = downloaded_pdf_text(download_info.value)
+    assert "Client History" in text
+    assert "Booked the CLB assessment." in text
+
+    menu.get_by_label("Report").select_option(label="OCMS Client Card")
+    menu.get_by_label("Save as").select_option(label="HTML")
+    with page.expect_download() as download_info:
+        menu.get_by_role("button", name="Execute").click()
+    assert download_info.value.suggested_filename == f"card-{client.number}-en.html"
+    assert str(client.number) in Path(download_info.value.path()).read_text(encoding="utf-8")

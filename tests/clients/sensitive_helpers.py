@@ -1,0 +1,81 @@
+"""A client with Sensitive Information, and what its unlock looks like from outside."""
+
+import html
+import re
+
+from django.http import HttpResponse
+from django.urls import reverse
+
+from agencies.models import AgencyList, ListItem, StaffProfile
+from clients.models import Client, SensitiveInfo
+from tests.factories import PASSWORD
+from tests.registration.helpers import saved_client
+
+ILLNESSES = "Type 2 diabetes; seasonal asthma"
+INSURANCE = "Interim Federal Health Program"
+INCOME = "$20,000 to $39,999"
+IDENTITIES = ("Person with a disability", "2SLGBTQI+")
+# What must never reach a browser that has not unlocked the section.
+SECRETS = (ILLNESSES, INSURANCE, INCOME, *IDENTITIES)
+TABS = ("Health Insurance Status", "Illnesses", "Self-Identity", "Family Income")
+WRONG = "not-my-password-at-all"
+
+
+def item(agency, list_name: str, label: str) -> ListItem:
+    return ListItem.objects.get(agency=agency, list=list_name, label=label)
+
+
+def client_with_secrets(staff: StaffProfile, **fields) -> Client:
+    """A named client registered by `staff`, with every Sensitive Information field filled in."""
+    client = saved_client(staff, **fields)
+    agency = staff.agency
+    info = SensitiveInfo.objects.create(
+        client=client,
+        health_insurance_status=item(agency, AgencyList.HEALTH_INSURANCE_STATUS, INSURANCE),
+        illnesses=ILLNESSES,
+        family_income=item(agency, AgencyList.FAMILY_INCOME, INCOME),
+    )
+    info.self_identity.set([item(agency, AgencyList.SELF_IDENTITY, label) for label in IDENTITIES])
+    return client
+
+
+def unlock_url(client: Client) -> str:
+    return reverse("clients:sensitive-unlock", kwargs={"code": client.code})
+
+
+def detail_url(client: Client) -> str:
+    return reverse("clients:client-detail", kwargs={"code": client.code})
+
+
+def edit_url(client: Client) -> str:
+    return reverse("clients:sensitive-edit", kwargs={"code": client.code})
+
+
+def update_url(client: Client) -> str:
+    return reverse("clients:sensitive-update", kwargs={"code": client.code})
+
+
+def unlock(http, client: Client, password: str = PASSWORD, *, htmx: bool = False, address: str = "") -> HttpResponse:
+    """Press Unlock on the profile: as htmx sends it, or as a plain form post."""
+    extra = {"REMOTE_ADDR": address} if address else {}
+    return http.post(
+        unlock_url(client), {"password": password}, headers={"HX-Request": "true"} if htmx else None, **extra
+    )
+
+
+def page_text(response: HttpResponse) -> str:
+    return html.unescape(response.content.decode())
+
+
+def secrets_shown(response: HttpResponse) -> list[str]:
+    text = page_text(response)
+    return [secret for secret in SECRETS if secret in text]
+
+
+def is_not_cacheable(response: HttpResponse) -> bool:
+    directives = {part.strip() for part in response.get("Cache-Control", "").split(",")}
+    return "no-store" in directives
+
+
+def has_password_field(response: HttpResponse) -> bool:
+    return re.search(r'<input type="password" name="password"', response.content.decode()) is not None

@@ -1,0 +1,437 @@
+"""Find Client: each kind of search finds the right client among a few hundred invented ones, only ever in
+the user's agency; names are found in any order, without their accents and with small typos; the page
+asks for two characters, lists the best match first and pages through the rest."""
+
+import re
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from clients.generate import clients_generate
+from clients.models import Client, Identifier
+from clients.search import client_search, name_words_remember, parse_query
+from families.models import Family, family_check_letter
+from tests.registration.helpers import foss_id_type, identifier_type, saved_client, text
+
+pytestmark = pytest.mark.django_db
+
+FIND_URL = reverse("clients:client-find")
+TWO_CHARACTERS = "Type at least two characters"
+FAMILY_DIGITS = "482913"
+FAMILY_CODE = f"F-{FAMILY_DIGITS}-{family_check_letter(FAMILY_DIGITS)}"
+PROFILE_LINK_RE = re.compile(r'href="/clients/([0-9a-f-]{36})/"')
+
+
+def remembered(client: Client) -> Client:
+    """A client saved straight to the database, its name words added to the dictionary as registration does."""
+    name_words_remember(agency=client.agency, words=client.search_name.split())
+    return client
+
+
+def client_like_qasim(staff, **fields) -> Client:
+    """Mohammed Qasim of the staff member's agency, with every detail a search can find him by."""
+    values = {
+        "first_name": "Mohammed",
+        "last_name": "Qasim",
+        "date_of_birth": date(1980, 1, 15),
+        "phone": "+14165550199",
+        "email": "Mohammed.Qasim@Example.org",
+        "postal_code": "M4C1B5",
+        "comments": "Asked about tenancy rights at the food bank.",
+        "family": Family.objects.get_or_create(agency=staff.agency, code=FAMILY_CODE)[0],
+        **fields,
+    }
+    client = remembered(saved_client(staff, **values))
+    Identifier.objects.create(client=client, identifier_type=foss_id_type(staff.agency), value="8765-4321")
+    return client
+
+
+def found(agency, typed: str, **options) -> list[Client]:
+    return list(client_search(agency=agency, text=typed, **options))
+
+
+def profile_codes(response) -> list[str]:
+    """The clients a results page links to, in the order listed."""
+    return PROFILE_LINK_RE.findall(response.content.decode())
+
+
+@pytest.fixture
+def crowd(agency, caseworker, other_agency, outsider) -> None:
+    """Three hundred invented clients in each agency: the same seed gives both agencies the same people,
+    client numbers, telephones and identifiers."""
+    clients_generate(agency=agency, count=300, created_by=caseworker.user, seed=7)
+    clients_generate(agency=other_agency, count=300, created_by=outsider.user, seed=7)
+
+
+@pytest.fixture
+def qasim(crowd, caseworker) -> Client:
+    return client_like_qasim(caseworker)
+
+
+@pytest.fixture
+def other_qasim(crowd, outsider) -> Client:
+    """The other agency's client with the same name, birth date, identifier, phone, email, postal code, family code
+    and comments as ours."""
+    return client_like_qasim(outsider)
+
+
+# What a search means ----------------------------------------------------------------------------
+
+
+def test_a_search_splits_into_names_date_email_postal_code_family_and_numbers():
+    parsed = parse_query("Nguyễn, Thị Lan 1990-04-12 LAN.Nguyen@Example.org m4c 1b5 f-482913-x (416) 555-0199")
+
+    assert parsed.words == ["nguyen", "thi", "lan"]
+    assert parsed.birth_dates == [date(1990, 4, 12)]
+    assert parsed.emails == ["lan.nguyen@example.org"]
+    assert parsed.postal_codes == ["M4C1B5"]
+    assert parsed.family_codes == ["F-482913-X"]
+    assert parsed.numbers == ["(416) 555-0199"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "number"),
+    [
+        ("(416) 555-0199", "(416) 555-0199"),
+        ("416 555 0199", "416 555 0199"),
+        ("+1 416-555-0199", "+1 416-555-0199"),
+        ("1000123", "1000123"),
+        ("1234-5678", "1234-5678"),
+    ],
+)
+def test_a_number_written_with_spaces_or_hyphens_stays_one_number(typed, number):
+    parsed = parse_query(typed)
+
+    assert parsed.numbers == [number]
+    assert parsed.words == []
+
+
+@pytest.mark.parametrize("typed", ["M4C1B5", "m4c 1b5", "M4C-1B5"])
+def test_a_postal_code_is_read_with_or_without_a_space(typed):
+    assert parse_query(typed).postal_codes == ["M4C1B5"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "code"), [("F-482913-X", "F-482913-X"), ("f482913x", "F-482913-X"), ("f-4829k", "F-4829-K")]
+)
+def test_a_family_code_is_read_in_any_case_with_or_without_hyphens(typed, code):
+    assert parse_query(typed).family_codes == [code]
+
+
+def test_an_impossible_date_is_ignored_rather_than_read_as_a_name():
+    parsed = parse_query("2020-02-31")
+
+    assert parsed.birth_dates == []
+    assert parsed.words == []
+    assert parsed.is_empty
+
+
+def test_a_blank_search_is_empty():
+    assert parse_query("   ").is_empty
+
+
+# Names --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("typed", ["Mohammed Qasim", "Qasim Mohammed", "qasim, MOHAMMED", "Qasim"])
+def test_it_finds_a_client_by_name_in_any_order_and_case(qasim, typed):
+    assert found(qasim.agency, typed)[0] == qasim
+
+
+def test_it_finds_a_client_by_preferred_name(crowd, caseworker):
+    mina = remembered(saved_client(caseworker, first_name="Aminata", last_name="Ouedraogo", preferred_name="Mina"))
+
+    assert found(caseworker.agency, "Mina Ouedraogo")[0] == mina
+
+
+def test_it_finds_nguyen_when_the_name_is_stored_with_its_accents(crowd, caseworker):
+    thao = remembered(saved_client(caseworker, first_name="Thảo", last_name="Nguyễn"))
+
+    assert found(caseworker.agency, "Thao Nguyen")[0] == thao
+    assert found(caseworker.agency, "nguyen thao")[0] == thao
+
+
+def test_it_finds_a_name_stored_without_accents_when_typed_with_them(crowd, caseworker):
+    hoa = remembered(saved_client(caseworker, first_name="Hoa", last_name="Nguyen"))
+
+    assert found(caseworker.agency, "Hòa Nguyễn")[0] == hoa
+
+
+def test_every_client_named_nguyen_is_found_whether_typed_with_accents_or_without(crowd, agency):
+    named_nguyen = set(Client.objects.for_agency(agency).filter(name_words__contains=" nguyen "))
+    assert len(named_nguyen) >= 3, "the invented crowd should hold a few Nguyễns"
+
+    assert named_nguyen <= set(found(agency, "Nguyen"))
+    assert named_nguyen <= set(found(agency, "Nguyễn"))
+
+
+def test_it_finds_mohammed_when_mohamad_is_typed(qasim):
+    assert found(qasim.agency, "Mohamad Qasim")[0] == qasim
+
+
+def test_it_finds_a_name_typed_with_two_letters_swapped(qasim):
+    assert found(qasim.agency, "Mohammed Qaism")[0] == qasim
+    assert found(qasim.agency, "Mohmamed Qasim")[0] == qasim
+
+
+def test_it_finds_a_name_with_a_letter_missing(qasim):
+    assert found(qasim.agency, "Mohammed Qasm")[0] == qasim
+
+
+def test_it_does_not_find_a_client_by_an_unrelated_name(qasim):
+    assert qasim not in found(qasim.agency, "Svitlana Qasim")
+
+
+def test_the_exact_name_is_listed_before_a_typo_match(crowd, caseworker):
+    mohammed = remembered(saved_client(caseworker, first_name="Mohammed", last_name="Qasim"))
+    mohamad = remembered(saved_client(caseworker, first_name="Mohamad", last_name="Qasim"))
+
+    assert found(caseworker.agency, "Mohamad Qasim")[:2] == [mohamad, mohammed]
+    assert found(caseworker.agency, "Mohammed Qasim")[:2] == [mohammed, mohamad]
+
+
+# Every other kind of search ---------------------------------------------------------------------------
+
+
+def test_it_finds_the_clients_born_on_a_date(qasim):
+    born_that_day = found(qasim.agency, "1980-01-15")
+
+    assert qasim in born_that_day
+    assert {c.date_of_birth for c in born_that_day} == {date(1980, 1, 15)}
+
+
+def test_a_date_of_birth_narrows_a_name_search(qasim, caseworker):
+    namesake = remembered(
+        saved_client(caseworker, first_name="Mohammed", last_name="Qasim", date_of_birth=date(1995, 6, 1))
+    )
+
+    assert set(found(qasim.agency, "Mohammed Qasim")) >= {qasim, namesake}
+    assert found(qasim.agency, "Mohammed Qasim", birth_date=date(1995, 6, 1)) == [namesake]
+    assert found(qasim.agency, "Mohammed Qasim 1980-01-15") == [qasim]
+
+
+def test_it_finds_a_client_by_client_number(qasim):
+    assert found(qasim.agency, str(qasim.number)) == [qasim]
+
+
+@pytest.mark.parametrize("typed", ["8765-4321", "87654321", "8765 4321", " 8765 - 4321 "])
+def test_it_finds_a_client_by_identifier_with_or_without_spaces_and_hyphens(qasim, typed):
+    assert found(qasim.agency, typed) == [qasim]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="app bug: parse_query reads an identifier with letters as name words (or a word and a number), "
+    "so number_matches never looks it up",
+)
+@pytest.mark.parametrize(
+    ("kind", "value", "typed"),
+    [
+        ("Passport Number", "AB123456", "AB123456"),
+        ("Passport Number", "AB123456", "ab 123456"),
+        ("Driver's Licence Number", "A1234-56789-01234", "A1234-56789-01234"),
+        ("Provincial Health Card Number", "1234-567-890-AB", "1234567890AB"),
+    ],
+)
+def test_it_finds_a_client_by_an_identifier_with_letters(qasim, kind, value, typed):
+    Identifier.objects.create(client=qasim, identifier_type=identifier_type(qasim.agency, kind), value=value)
+
+    assert found(qasim.agency, typed) == [qasim]
+
+
+@pytest.mark.parametrize("typed", ["(416) 555-0199", "416 555 0199", "+1 416-555-0199", "416.555.0199", "4165550199"])
+def test_it_finds_a_client_by_phone_written_any_common_way(qasim, typed):
+    assert found(qasim.agency, typed) == [qasim]
+
+
+def test_it_finds_a_client_by_an_alternative_phone(crowd, caseworker):
+    client = remembered(saved_client(caseworker, phone_alt2="+16135550142"))
+
+    assert found(caseworker.agency, "613-555-0142") == [client]
+
+
+@pytest.mark.parametrize(
+    "typed", ["mohammed.qasim@example.org", "MOHAMMED.QASIM@EXAMPLE.ORG", "Mohammed.Qasim@Example.org"]
+)
+def test_it_finds_a_client_by_email_in_any_case(qasim, typed):
+    assert found(qasim.agency, typed) == [qasim]
+
+
+@pytest.mark.parametrize("typed", ["M4C 1B5", "m4c1b5"])
+def test_it_finds_a_client_by_postal_code_with_or_without_a_space(qasim, typed):
+    at_that_address = found(qasim.agency, typed)
+
+    assert qasim in at_that_address
+    assert {c.postal_code for c in at_that_address} == {"M4C1B5"}
+
+
+def test_it_finds_every_member_of_a_family_by_family_code(qasim, caseworker):
+    sister = remembered(saved_client(caseworker, first_name="Huda", last_name="Qasim", family=qasim.family))
+
+    assert set(found(qasim.agency, FAMILY_CODE)) == {qasim, sister}
+    assert set(found(qasim.agency, FAMILY_CODE.lower().replace("-", ""))) == {qasim, sister}
+
+
+def test_it_finds_words_of_the_comments_only_when_asked(qasim):
+    assert found(qasim.agency, "tenancy") == []
+    assert found(qasim.agency, "tenancy", search_comments=True) == [qasim]
+    assert found(qasim.agency, "tenancy rights", search_comments=True) == [qasim]
+
+
+def test_searching_the_comments_still_finds_names(qasim):
+    assert qasim in found(qasim.agency, "Mohammed Qasim", search_comments=True)
+
+
+def test_it_leaves_out_anonymous_clients_unless_asked(crowd, caseworker):
+    anonymous = saved_client(
+        caseworker, first_name="", last_name="", date_of_birth=None, is_anonymous=True, postal_code="K1A0B1"
+    )
+
+    assert found(caseworker.agency, str(anonymous.number)) == []
+    assert found(caseworker.agency, "K1A 0B1") == []
+    assert found(caseworker.agency, str(anonymous.number), include_anonymous=True) == [anonymous]
+    assert found(caseworker.agency, "K1A 0B1", include_anonymous=True) == [anonymous]
+
+
+# Never another agency's client ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "Mohammed Qasim",
+        "Mohamad Qasim",
+        "1980-01-15",
+        "8765-4321",
+        "(416) 555-0199",
+        "mohammed.qasim@example.org",
+        "M4C 1B5",
+        FAMILY_CODE,
+    ],
+)
+def test_it_never_finds_another_agencys_client_with_the_same_details(qasim, other_qasim, typed):
+    assert qasim in found(qasim.agency, typed)
+    assert other_qasim in found(other_qasim.agency, typed)
+    assert other_qasim not in found(qasim.agency, typed)
+    assert {c.agency_id for c in found(qasim.agency, typed)} == {qasim.agency_id}
+
+
+def test_it_never_finds_another_agencys_client_by_comments(qasim, other_qasim):
+    assert found(qasim.agency, "tenancy", search_comments=True) == [qasim]
+
+
+def test_it_never_finds_another_agencys_client_by_the_same_client_number(crowd, agency, other_agency):
+    ours = Client.objects.for_agency(agency).order_by("number")[150]
+    theirs = Client.objects.for_agency(other_agency).get(number=ours.number)
+
+    assert found(agency, str(ours.number)) == [ours]
+    assert found(other_agency, str(ours.number)) == [theirs]
+
+
+def test_it_finds_invented_clients_by_each_of_their_details_and_never_their_twins(crowd, agency):
+    with_identifiers = Client.objects.for_agency(agency).filter(identifiers__isnull=False).order_by("number")
+    for client in with_identifiers[:300:40]:
+        identifier = client.identifiers.get()
+        for typed in (
+            f"{client.first_name} {client.last_name} {client.date_of_birth:%Y-%m-%d}",
+            str(client.number),
+            identifier.value,
+            identifier.value_key,
+            client.phone.as_national,
+        ):
+            results = found(agency, typed)
+            assert client in results, typed
+            assert {c.agency_id for c in results} == {agency.pk}, typed
+
+
+# The Find Client page -------------------------------------------------------------------------------
+
+
+def test_the_page_lists_a_match_with_its_details_and_links_to_profile_and_dashboard(qasim, caseworker_client):
+    response = caseworker_client.get(FIND_URL, {"q": "Mohamad Qasim"})
+
+    page = text(response)
+    assert response.status_code == 200
+    assert "Mohammed Qasim" in page
+    assert "1980-01-15" in page
+    assert str(qasim.number) in page
+    assert FAMILY_CODE in page
+    assert f"{qasim.registration_date:%Y-%m-%d}" in page
+    assert profile_codes(response)[0] == str(qasim.code)
+    assert f'href="{reverse("clients:client-dashboard", args=[qasim.code])}"' in response.content.decode()
+
+
+@pytest.mark.parametrize("typed", ["", "a", "  b  "])
+def test_the_page_asks_for_two_characters_instead_of_listing_everyone(qasim, caseworker_client, typed):
+    response = caseworker_client.get(FIND_URL, {"q": typed})
+
+    assert response.status_code == 200
+    assert TWO_CHARACTERS in text(response)
+    assert profile_codes(response) == []
+
+
+def test_the_page_lists_nothing_and_asks_nothing_before_a_search(qasim, caseworker_client):
+    response = caseworker_client.get(FIND_URL)
+
+    assert response.status_code == 200
+    assert TWO_CHARACTERS not in text(response)
+    assert profile_codes(response) == []
+
+
+def test_the_page_finds_by_date_of_birth_alone(qasim, caseworker_client):
+    response = caseworker_client.get(FIND_URL, {"q": "", "date_of_birth": "1980-01-15"})
+
+    assert TWO_CHARACTERS not in text(response)
+    assert str(qasim.code) in profile_codes(response)
+
+
+def test_the_page_includes_anonymous_clients_when_the_box_is_ticked(crowd, caseworker, caseworker_client):
+    anonymous = saved_client(caseworker, first_name="", last_name="", date_of_birth=None, is_anonymous=True)
+
+    without = caseworker_client.get(FIND_URL, {"q": str(anonymous.number)})
+    with_box = caseworker_client.get(FIND_URL, {"q": str(anonymous.number), "include_anonymous": "on"})
+
+    assert profile_codes(without) == []
+    assert profile_codes(with_box) == [str(anonymous.code)]
+    assert "Anonymous Client" in text(with_box)
+
+
+def test_the_page_searches_comments_when_the_box_is_ticked(qasim, caseworker_client):
+    without = caseworker_client.get(FIND_URL, {"q": "tenancy"})
+    with_box = caseworker_client.get(FIND_URL, {"q": "tenancy", "search_comments": "on"})
+
+    assert profile_codes(without) == []
+    assert profile_codes(with_box) == [str(qasim.code)]
+
+
+def test_the_page_shows_twenty_matches_and_a_distinct_second_page(crowd, caseworker, caseworker_client):
+    okonkwos = {
+        str(remembered(saved_client(caseworker, first_name=f"Chidi{letter}", last_name="Okonkwo")).code)
+        for letter in "abcdefghijklmnopqrstuvwxy"
+    }
+
+    first = caseworker_client.get(FIND_URL, {"q": "Okonkwo"})
+    second = caseworker_client.get(FIND_URL, {"q": "Okonkwo", "page": "2"})
+
+    assert len(profile_codes(first)) == 20
+    assert "page=2" in first.content.decode()
+    assert len(profile_codes(second)) == 5
+    assert "page=3" not in second.content.decode()
+    assert set(profile_codes(first)).isdisjoint(profile_codes(second))
+    assert set(profile_codes(first)) | set(profile_codes(second)) == okonkwos
+
+
+def test_the_page_never_shows_another_agencys_client_to_an_outsider(qasim, outsider_client):
+    response = outsider_client.get(FIND_URL, {"q": "Mohammed Qasim"})
+
+    assert response.status_code == 200
+    assert str(qasim.code) not in response.content.decode()
+    assert "No client of your agency matches" in text(response)
+
+
+def test_the_page_asks_a_visitor_to_log_in(client, qasim):
+    response = client.get(FIND_URL, {"q": "Mohammed Qasim"})
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))

@@ -1,0 +1,138 @@
+"""A client's change history for managers: who changed which field, old → new, when."""
+
+import html
+import re
+
+import pytest
+from django.urls import reverse
+
+from agencies.models import AgencyList, Role
+from clients.models import Identifier
+from tests.clients.sensitive_helpers import (
+    ILLNESSES,
+    client_with_secrets,
+    detail_url,
+    is_not_cacheable,
+    item,
+    page_text,
+    update_url,
+)
+from tests.conftest import client_for
+from tests.factories import PASSWORD, StaffFactory
+from tests.registration.helpers import foss_id_type, saved_client, step_data
+
+pytestmark = pytest.mark.django_db
+
+
+def history_url(client) -> str:
+    return reverse("clients:client-change-history", kwargs={"code": client.code})
+
+
+def edit_url(client, section: str) -> str:
+    return reverse("registration:section-edit", kwargs={"code": client.code, "section": section})
+
+
+def rows(response) -> list[str]:
+    content = response.content.decode()
+    body = content.split("<tbody>", 1)[1].split("</tbody>", 1)[0] if "<tbody>" in content else ""
+    texts = [
+        " ".join(html.unescape(re.sub(r"<[^>]+>", " ", row)).split()) for row in body.split("</tr>") if "<td" in row
+    ]
+    return [text.replace(" :", ":") for text in texts]
+
+
+@pytest.fixture
+def edited(caseworker, caseworker_client, coordinator_client):
+    """A client registered by the caseworker; the caseworker moves them to Ottawa, then the coordinator to Kingston."""
+    client = saved_client(caseworker, city="Toronto")
+    for http, city in ((caseworker_client, "Ottawa"), (coordinator_client, "Kingston")):
+        data = {**step_data("contact", staff=caseworker), "city": city}
+        assert http.post(edit_url(client, "contact"), data).status_code == 302
+    return client
+
+
+def test_it_shows_a_manager_who_changed_which_field_old_to_new(manager_client, edited, caseworker, coordinator):
+    response = manager_client.get(history_url(edited))
+
+    assert response.status_code == 200
+    listed = rows(response)
+    assert f"{coordinator.display_name} Profile Changed City: Ottawa → Kingston" in listed[0]
+    assert f"{caseworker.display_name} Profile Changed City: Toronto → Ottawa" in listed[1]
+    assert re.match(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2} ", listed[0])
+    assert is_not_cacheable(response)
+
+
+def test_it_lists_only_saves_that_changed_something(manager_client, caseworker, caseworker_client):
+    client = saved_client(caseworker, city="Toronto")
+    data = {**step_data("contact", staff=caseworker), "city": "Toronto"}
+    caseworker_client.post(edit_url(client, "contact"), data)
+
+    listed = rows(manager_client.get(history_url(client)))
+
+    assert len(listed) == 1
+    assert "Registered" in listed[0]
+
+
+def test_it_shows_a_changed_list_value_by_its_label(manager_client, caseworker, caseworker_client, agency):
+    client = saved_client(caseworker)
+    data = {**step_data("primary", staff=caseworker), "gender": str(item(agency, AgencyList.GENDER, "Male").pk)}
+    assert caseworker_client.post(edit_url(client, "primary"), data).status_code == 302
+
+    assert "Gender: Female → Male" in rows(manager_client.get(history_url(client)))[0]
+
+
+def test_it_shows_the_parts_of_a_profile_added_and_removed(manager_client, caseworker, agency):
+    client = saved_client(caseworker)
+    identifier = Identifier.objects.create(client=client, identifier_type=foss_id_type(agency), value="1234-5678")
+    identifier.delete()
+
+    listed = rows(manager_client.get(history_url(client)))
+
+    assert "Identification Documents Removed: FOSS/GCMS Client ID: 1234-5678" in listed[0]
+    assert "Identification Documents Added: FOSS/GCMS Client ID: 1234-5678" in listed[1]
+    assert "Identifier Value: — → 1234-5678" in listed[1]
+
+
+def test_it_names_changed_sensitive_fields_without_their_values(manager_client, caseworker_client, caseworker, agency):
+    client = client_with_secrets(caseworker)
+    data = {
+        "password": PASSWORD,
+        "illnesses": "Hypertension",
+        "health_insurance_status": "",
+        "family_income": "",
+    }
+    assert caseworker_client.post(update_url(client), data).status_code == 302
+
+    response = manager_client.get(history_url(client))
+
+    text = page_text(response)
+    assert rows(response)[0].endswith(
+        "Sensitive Information Changed Health Insurance Status (value hidden) Illnesses (value hidden) "
+        "Family Income (value hidden)"
+    )
+    for secret in ("Hypertension", ILLNESSES, "Interim Federal Health Program", "$20,000 to $39,999"):
+        assert secret not in text
+
+
+def test_it_links_the_profile_to_the_history_for_managers_only(manager_client, caseworker_client, edited):
+    link = f'href="{history_url(edited)}"'
+
+    assert link in manager_client.get(detail_url(edited)).content.decode()
+    assert link not in caseworker_client.get(detail_url(edited)).content.decode()
+
+
+@pytest.mark.parametrize("persona", ["caseworker", "caseworker2", "coordinator"])
+def test_it_refuses_the_history_to_anyone_but_a_manager(request, persona, edited):
+    http = client_for(request.getfixturevalue(persona))
+
+    assert http.get(history_url(edited)).status_code == 403
+
+
+def test_it_answers_404_to_the_outsider(outsider, edited):
+    assert client_for(outsider).get(history_url(edited)).status_code == 404
+
+
+def test_it_answers_404_to_a_manager_of_another_agency(other_agency, edited):
+    other_manager = StaffFactory(agency=other_agency, role=Role.MANAGER, user__username="harbour-manager")
+
+    assert client_for(other_manager).get(history_url(edited)).status_code == 404

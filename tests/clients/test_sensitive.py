@@ -1,0 +1,495 @@
+"""Sensitive Information behind the login password: unlocking, each outcome and its log row, the lockout,
+editing behind the password, and the password never kept anywhere."""
+
+import logging
+from datetime import timedelta
+
+import pytest
+from django.apps import apps
+from django.contrib.sessions.models import Session as HttpSession
+from django.db import connection, models
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from agencies.models import AgencyList
+from clients.models import SensitiveInfo, UnlockAttempt, UnlockOutcome
+from clients.unlock import LOCKOUT_FAILURES, unlock_locked_until
+from tests.clients.sensitive_helpers import (
+    ILLNESSES,
+    INCOME,
+    INSURANCE,
+    SECRETS,
+    TABS,
+    WRONG,
+    client_with_secrets,
+    detail_url,
+    edit_url,
+    has_password_field,
+    is_not_cacheable,
+    item,
+    page_text,
+    secrets_shown,
+    unlock,
+    unlock_url,
+    update_url,
+)
+from tests.conftest import client_for
+from tests.factories import PASSWORD
+from tests.registration.helpers import saved_client, step_data
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def secret(caseworker):
+    return client_with_secrets(caseworker)
+
+
+@pytest.fixture
+def caseworker2_client(caseworker2):
+    """A caseworker of the same agency without the sensitive-information grant."""
+    return client_for(caseworker2)
+
+
+def only_attempt() -> UnlockAttempt:
+    attempts = list(UnlockAttempt.objects.all())
+    assert len(attempts) == 1, attempts
+    return attempts[0]
+
+
+def fail_times(http, client, times: int) -> None:
+    for _ in range(times):
+        assert unlock(http, client, WRONG).status_code == 200
+
+
+# The profile, locked
+
+
+def test_it_shows_the_section_locked_with_a_password_field_and_an_unlock_button(caseworker_client, secret):
+    response = caseworker_client.get(detail_url(secret))
+
+    assert response.status_code == 200
+    text = page_text(response)
+    assert "Locked." in text
+    assert has_password_field(response)
+    assert f'action="{unlock_url(secret)}"' in text
+    assert ">Unlock</button>" in text
+
+
+def test_it_never_sends_the_sensitive_values_with_the_profile(caseworker_client, manager_client, secret):
+    for http in (caseworker_client, manager_client):
+        response = http.get(detail_url(secret))
+
+        assert response.status_code == 200
+        assert secrets_shown(response) == []
+        assert 'role="tab"' not in response.content.decode()
+
+
+def test_it_marks_the_profile_not_cacheable(caseworker_client, secret):
+    assert is_not_cacheable(caseworker_client.get(detail_url(secret)))
+
+
+# Unlocking: each outcome and its log row
+
+
+def test_it_unlocks_the_four_tabs_for_granted_staff_with_their_password(caseworker_client, caseworker, secret):
+    response = unlock(caseworker_client, secret, address="203.0.113.7")
+
+    assert response.status_code == 200
+    text = page_text(response)
+    for tab in TABS:
+        assert f">{tab}</button>" in text
+    assert sorted(secrets_shown(response)) == sorted(SECRETS)
+    assert is_not_cacheable(response)
+    attempt = only_attempt()
+    assert attempt.outcome == UnlockOutcome.GRANTED
+    assert (attempt.user, attempt.client, attempt.agency) == (caseworker.user, secret, caseworker.agency)
+    assert attempt.address == "203.0.113.7"
+    assert timezone.now() - attempt.at < timedelta(minutes=1)
+
+
+def test_it_logs_the_address_the_request_came_from(caseworker_client, secret):
+    caseworker_client.post(unlock_url(secret), {"password": PASSWORD}, REMOTE_ADDR="198.51.100.23")
+
+    assert only_attempt().address == "198.51.100.23"
+
+
+def test_it_swaps_in_only_the_section_for_htmx(caseworker_client, secret):
+    response = unlock(caseworker_client, secret, htmx=True)
+
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert content.lstrip().startswith('<div id="sensitive-info"')
+    assert "<html" not in content
+    assert ILLNESSES in page_text(response)
+    assert is_not_cacheable(response)
+    assert "HX-Request" in response["Vary"]
+
+
+def test_it_shows_a_client_without_sensitive_information_as_not_recorded(caseworker_client, caseworker):
+    client = saved_client(caseworker)
+
+    response = unlock(caseworker_client, client)
+
+    assert response.status_code == 200
+    assert page_text(response).count("Not recorded") == 4
+    assert only_attempt().outcome == UnlockOutcome.GRANTED
+
+
+def test_it_refuses_a_wrong_password_and_logs_it(caseworker_client, caseworker, secret):
+    response = unlock(caseworker_client, secret, WRONG)
+
+    assert response.status_code == 200
+    assert "That password is not correct" in page_text(response)
+    assert secrets_shown(response) == []
+    assert has_password_field(response)
+    assert is_not_cacheable(response)
+    attempt = only_attempt()
+    assert (attempt.outcome, attempt.user, attempt.client) == (UnlockOutcome.WRONG_PASSWORD, caseworker.user, secret)
+
+
+def test_it_counts_an_empty_password_as_a_wrong_one(caseworker_client, secret):
+    response = caseworker_client.post(unlock_url(secret), {})
+
+    assert response.status_code == 200
+    assert secrets_shown(response) == []
+    assert only_attempt().outcome == UnlockOutcome.WRONG_PASSWORD
+
+
+def test_it_refuses_a_caseworker_without_the_grant_even_with_the_right_password(
+    caseworker2_client, caseworker2, secret
+):
+    response = unlock(caseworker2_client, secret)
+
+    assert response.status_code == 403
+    assert "You are not granted access to sensitive information" in page_text(response)
+    assert secrets_shown(response) == []
+    attempt = only_attempt()
+    assert (attempt.outcome, attempt.user, attempt.client) == (UnlockOutcome.NOT_PERMITTED, caseworker2.user, secret)
+
+
+def test_it_refuses_a_coordinator_without_the_grant(coordinator_client, secret):
+    response = unlock(coordinator_client, secret)
+
+    assert response.status_code == 403
+    assert secrets_shown(response) == []
+    assert only_attempt().outcome == UnlockOutcome.NOT_PERMITTED
+
+
+def test_it_tells_staff_without_the_grant_before_they_try(caseworker2_client, secret):
+    text = page_text(caseworker2_client.get(detail_url(secret)))
+
+    assert "Your account is not granted access to sensitive information" in text
+
+
+def test_it_lets_a_granted_manager_unlock(manager_client, manager, secret):
+    response = unlock(manager_client, secret)
+
+    assert response.status_code == 200
+    assert INSURANCE in page_text(response)
+    assert only_attempt().user == manager.user
+
+
+# Locked again on the next request
+
+
+def test_it_shows_the_section_locked_again_on_the_next_request(caseworker_client, secret):
+    session_before = dict(caseworker_client.session.items())
+    assert unlock(caseworker_client, secret).status_code == 200
+
+    response = caseworker_client.get(detail_url(secret))
+
+    assert secrets_shown(response) == []
+    assert has_password_field(response)
+    # Nothing about the unlock was remembered for later requests.
+    assert dict(caseworker_client.session.items()) == session_before
+
+
+def test_it_answers_405_to_a_get_of_the_unlock(caseworker_client, secret):
+    assert caseworker_client.get(unlock_url(secret)).status_code == 405
+    assert not UnlockAttempt.objects.exists()
+
+
+def test_it_answers_404_to_the_outsider_and_logs_nothing(outsider_client, secret):
+    assert unlock(outsider_client, secret).status_code == 404
+    assert outsider_client.get(edit_url(secret)).status_code == 404
+    assert outsider_client.post(edit_url(secret), {"password": PASSWORD}).status_code == 404
+    assert outsider_client.post(update_url(secret), {"password": PASSWORD, "illnesses": "x"}).status_code == 404
+    assert not UnlockAttempt.objects.exists()
+    assert SensitiveInfo.objects.get(client=secret).illnesses == ILLNESSES
+
+
+def test_it_answers_404_for_an_anonymous_client(caseworker_client, caseworker):
+    anonymous = saved_client(caseworker, is_anonymous=True, first_name="", last_name="")
+
+    assert unlock(caseworker_client, anonymous).status_code == 404
+    assert not UnlockAttempt.objects.exists()
+
+
+# Locked out after repeated wrong passwords
+
+
+def test_it_locks_unlocking_for_15_minutes_after_5_wrong_passwords(caseworker_client, caseworker, secret):
+    fail_times(caseworker_client, secret, LOCKOUT_FAILURES)
+
+    response = unlock(caseworker_client, secret)
+
+    assert response.status_code == 429
+    assert "locked for 15 minutes after 5 wrong passwords" in page_text(response)
+    assert secrets_shown(response) == []
+    latest = UnlockAttempt.objects.first()
+    assert latest.outcome == UnlockOutcome.LOCKED_OUT
+    assert latest.user == caseworker.user
+    assert UnlockAttempt.objects.filter(outcome=UnlockOutcome.WRONG_PASSWORD).count() == LOCKOUT_FAILURES
+
+
+def test_it_keeps_the_lock_on_every_client_of_the_agency(caseworker_client, caseworker, secret):
+    other = client_with_secrets(caseworker, first_name="Bilal")
+    fail_times(caseworker_client, secret, LOCKOUT_FAILURES)
+
+    response = unlock(caseworker_client, other)
+
+    assert response.status_code == 429
+    assert secrets_shown(response) == []
+
+
+def test_it_unlocks_again_once_the_15_minutes_have_passed(caseworker_client, secret):
+    fail_times(caseworker_client, secret, LOCKOUT_FAILURES)
+    UnlockAttempt.objects.update(at=timezone.now() - timedelta(minutes=15, seconds=5))
+
+    response = unlock(caseworker_client, secret)
+
+    assert response.status_code == 200
+    assert UnlockAttempt.objects.first().outcome == UnlockOutcome.GRANTED
+
+
+def test_it_does_not_lock_for_wrong_passwords_spread_over_more_than_15_minutes(caseworker_client, caseworker, secret):
+    now = timezone.now()
+    for minutes in (20, 16, 10, 5, 1):
+        UnlockAttempt.objects.create(
+            agency=caseworker.agency,
+            client=secret,
+            user=caseworker.user,
+            at=now - timedelta(minutes=minutes),
+            outcome=UnlockOutcome.WRONG_PASSWORD,
+        )
+
+    assert unlock(caseworker_client, secret).status_code == 200
+
+
+def test_it_starts_counting_again_after_a_granted_unlock(caseworker_client, secret):
+    fail_times(caseworker_client, secret, LOCKOUT_FAILURES - 1)
+    assert unlock(caseworker_client, secret).status_code == 200
+    fail_times(caseworker_client, secret, 1)
+
+    assert unlock(caseworker_client, secret).status_code == 200
+
+
+def test_it_locks_only_the_user_who_guessed(caseworker_client, manager_client, secret):
+    fail_times(caseworker_client, secret, LOCKOUT_FAILURES)
+
+    assert unlock(manager_client, secret).status_code == 200
+
+
+def test_it_says_when_the_lock_ends(caseworker, secret):
+    start = timezone.now() - timedelta(minutes=3)
+    for seconds in range(LOCKOUT_FAILURES):
+        UnlockAttempt.objects.create(
+            agency=caseworker.agency,
+            client=secret,
+            user=caseworker.user,
+            at=start + timedelta(seconds=seconds),
+            outcome=UnlockOutcome.WRONG_PASSWORD,
+        )
+
+    until = unlock_locked_until(user=caseworker.user)
+
+    assert until == start + timedelta(seconds=LOCKOUT_FAILURES - 1, minutes=15)
+
+
+# Editing behind the password
+
+
+def sensitive_post(agency, password: str, **values) -> dict:
+    return {
+        "password": password,
+        "health_insurance_status": str(item(agency, AgencyList.HEALTH_INSURANCE_STATUS, "Private insurance").pk),
+        "illnesses": "Hypertension",
+        "self_identity": [str(item(agency, AgencyList.SELF_IDENTITY, "Senior").pk)],
+        "family_income": str(item(agency, AgencyList.FAMILY_INCOME, INCOME).pk),
+        **values,
+    }
+
+
+def test_it_links_the_section_to_its_password_protected_edit_page(caseworker_client, secret):
+    text = page_text(caseworker_client.get(detail_url(secret)))
+
+    assert f'href="{edit_url(secret)}"' in text
+
+
+def test_it_asks_for_the_password_before_showing_the_edit_form(caseworker_client, secret):
+    response = caseworker_client.get(edit_url(secret))
+
+    assert response.status_code == 200
+    assert has_password_field(response)
+    assert secrets_shown(response) == []
+    assert 'name="illnesses"' not in response.content.decode()
+    assert not UnlockAttempt.objects.exists()
+
+
+def test_it_opens_the_edit_form_with_the_right_password(caseworker_client, secret):
+    response = caseworker_client.post(edit_url(secret), {"password": PASSWORD})
+
+    assert response.status_code == 200
+    assert ILLNESSES in page_text(response)
+    assert f'action="{update_url(secret)}"' in response.content.decode()
+    assert has_password_field(response)
+    assert is_not_cacheable(response)
+    assert only_attempt().outcome == UnlockOutcome.GRANTED
+
+
+def test_it_keeps_the_edit_form_locked_for_a_wrong_password(caseworker_client, secret):
+    response = caseworker_client.post(edit_url(secret), {"password": WRONG})
+
+    assert response.status_code == 200
+    assert secrets_shown(response) == []
+    assert "That password is not correct" in page_text(response)
+    assert only_attempt().outcome == UnlockOutcome.WRONG_PASSWORD
+
+
+def test_it_keeps_the_edit_form_locked_for_staff_without_the_grant(caseworker2_client, secret):
+    response = caseworker2_client.post(edit_url(secret), {"password": PASSWORD})
+
+    assert response.status_code == 403
+    assert secrets_shown(response) == []
+    assert only_attempt().outcome == UnlockOutcome.NOT_PERMITTED
+
+
+def test_it_saves_the_edit_with_the_right_password(caseworker_client, caseworker, secret, agency):
+    response = caseworker_client.post(update_url(secret), sensitive_post(agency, PASSWORD))
+
+    assert response.status_code == 302
+    assert response.url == detail_url(secret) + "#section-sensitive-info"
+    info = SensitiveInfo.objects.get(client=secret)
+    assert info.illnesses == "Hypertension"
+    assert info.health_insurance_status.label == "Private insurance"
+    assert [i.label for i in info.self_identity.all()] == ["Senior"]
+    assert info.history.latest().history_user == caseworker.user
+    assert only_attempt().outcome == UnlockOutcome.GRANTED
+    after = caseworker_client.get(response.url)
+    assert "The Sensitive Information is updated" in page_text(after)
+    assert "Hypertension" not in page_text(after)
+
+
+def test_it_creates_the_sensitive_information_of_a_client_who_had_none(caseworker_client, caseworker, agency):
+    client = saved_client(caseworker)
+
+    response = caseworker_client.post(update_url(client), sensitive_post(agency, PASSWORD))
+
+    assert response.status_code == 302
+    assert SensitiveInfo.objects.get(client=client).illnesses == "Hypertension"
+
+
+def test_it_saves_nothing_with_a_wrong_password_and_keeps_what_was_typed(caseworker_client, secret, agency):
+    response = caseworker_client.post(update_url(secret), sensitive_post(agency, WRONG))
+
+    assert response.status_code == 200
+    assert "That password is not correct" in page_text(response)
+    assert "Hypertension" in page_text(response)
+    assert SensitiveInfo.objects.get(client=secret).illnesses == ILLNESSES
+    assert only_attempt().outcome == UnlockOutcome.WRONG_PASSWORD
+    assert is_not_cacheable(response)
+
+
+def test_it_saves_nothing_for_staff_without_the_grant(caseworker2_client, secret, agency):
+    response = caseworker2_client.post(update_url(secret), sensitive_post(agency, PASSWORD))
+
+    assert response.status_code == 403
+    assert "Hypertension" not in page_text(response)
+    assert secrets_shown(response) == []
+    assert SensitiveInfo.objects.get(client=secret).illnesses == ILLNESSES
+    assert only_attempt().outcome == UnlockOutcome.NOT_PERMITTED
+
+
+def test_it_saves_nothing_while_the_user_is_locked_out(caseworker_client, secret, agency):
+    fail_times(caseworker_client, secret, LOCKOUT_FAILURES)
+
+    response = caseworker_client.post(update_url(secret), sensitive_post(agency, PASSWORD))
+
+    assert response.status_code == 429
+    assert SensitiveInfo.objects.get(client=secret).illnesses == ILLNESSES
+
+
+def test_it_answers_405_to_a_get_of_the_update(caseworker_client, secret):
+    assert caseworker_client.get(update_url(secret)).status_code == 405
+
+
+def test_it_keeps_sensitive_fields_out_of_the_profiles_section_edit(caseworker_client, caseworker, secret):
+    url = reverse("registration:section-edit", kwargs={"code": secret.code, "section": "sensitive"})
+
+    form = caseworker_client.get(url)
+    data = {**step_data("sensitive", staff=caseworker), "volunteer_status": "active"}
+    data["sensitive-illnesses"] = "Overwritten without a password"
+    response = caseworker_client.post(url, data)
+
+    assert form.status_code == 200
+    assert 'name="sensitive-illnesses"' not in form.content.decode()
+    assert secrets_shown(form) == []
+    assert f'href="{edit_url(secret)}"' in form.content.decode()
+    assert response.status_code == 302
+    secret.refresh_from_db()
+    assert secret.volunteer_status == "active"
+    assert SensitiveInfo.objects.get(client=secret).illnesses == ILLNESSES
+
+
+# The password is never kept
+
+
+def every_attempt(caseworker_client, caseworker2_client, secret, agency) -> None:
+    unlock(caseworker_client, secret, WRONG)
+    unlock(caseworker_client, secret)
+    unlock(caseworker2_client, secret)
+    caseworker_client.post(edit_url(secret), {"password": PASSWORD})
+    caseworker_client.post(update_url(secret), sensitive_post(agency, PASSWORD))
+    caseworker_client.post(update_url(secret), sensitive_post(agency, WRONG))
+    for _ in range(LOCKOUT_FAILURES):
+        unlock(caseworker_client, secret, WRONG)
+    assert unlock(caseworker_client, secret).status_code == 429
+
+
+def test_it_never_writes_the_password_to_a_log(caseworker_client, caseworker2_client, secret, agency, caplog):
+    caplog.set_level(logging.DEBUG)
+    caplog.set_level(logging.DEBUG, logger="django")
+    # Capturing queries also makes django.db.backends log every statement with its parameters.
+    with CaptureQueriesContext(connection) as queries:
+        every_attempt(caseworker_client, caseworker2_client, secret, agency)
+
+    assert caplog.records, "nothing was logged: the test would prove nothing"
+    assert any("INSERT" in record.getMessage() for record in caplog.records)
+    assert PASSWORD not in caplog.text
+    assert WRONG not in caplog.text
+    assert not [query["sql"] for query in queries if PASSWORD in query["sql"] or WRONG in query["sql"]]
+
+
+def text_values(model: type[models.Model]) -> list[str]:
+    names = [
+        f.attname
+        for f in model._meta.concrete_fields
+        if isinstance(f, models.CharField | models.TextField | models.JSONField)
+    ]
+    return [str(value) for row in model.objects.values_list(*names) for value in row] if names else []
+
+
+def test_it_never_stores_the_password_in_the_database(caseworker_client, caseworker2_client, secret, agency):
+    every_attempt(caseworker_client, caseworker2_client, secret, agency)
+
+    assert UnlockAttempt.objects.count() > LOCKOUT_FAILURES
+    history_tables = [model for model in apps.get_models() if model.__name__.startswith("Historical")]
+    assert SensitiveInfo.history.model in history_tables
+    for model in apps.get_models():
+        for value in text_values(model):
+            assert PASSWORD not in value, model.__name__
+            assert WRONG not in value, model.__name__
+    for session in HttpSession.objects.all():
+        assert PASSWORD not in str(session.get_decoded())

@@ -1,0 +1,247 @@
+"""Find beside Family Code: a search of the agency's registered clients, one ticked, and Select Family gives
+the new client that relative's family code. Another agency's clients are never found nor joinable."""
+
+import re
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from clients.models import Client
+from clients.search import name_words_remember
+from families.models import Family, family_check_letter, family_code_is_valid
+from tests.registration.helpers import input_value, registered_client, saved_client, text, walk
+
+pytestmark = pytest.mark.django_db
+
+FIND = reverse("families:family-find")
+SELECT = reverse("families:family-select")
+FIELD = "id_family_code"
+
+
+def family(agency, digits: str = "4821") -> Family:
+    return Family.objects.create(agency=agency, code=f"F-{digits}-{family_check_letter(digits)}")
+
+
+def searchable(client: Client) -> Client:
+    """A client saved straight to the database, its name words added to the dictionary as registration does."""
+    name_words_remember(agency=client.agency, words=client.search_name.split())
+    return client
+
+
+def relative_of(staff, **fields) -> Client:
+    values = {
+        "first_name": "Mohammed",
+        "last_name": "Qasim",
+        "date_of_birth": date(1980, 1, 15),
+        "phone": "+14165550199",
+        **fields,
+    }
+    return searchable(saved_client(staff, **values))
+
+
+def listed(response) -> list[str]:
+    """The client codes the search lists as radio buttons to tick."""
+    return re.findall(r'<input[^>]*type="radio" name="relative"[^>]*value="([0-9a-f-]{36})"', response.content.decode())
+
+
+def find(browser, typed: str):
+    return browser.get(FIND, {"family_q": typed, "field": FIELD})
+
+
+def selected_code(response) -> str | None:
+    return input_value(response, "family_code")
+
+
+# Find
+
+
+@pytest.mark.parametrize(
+    "typed", ["Qasim", "mohammed qasim", "1000001", "416-555-0199", "(416) 555 0199", "1980-01-15"]
+)
+def test_it_finds_the_agencys_client_by_name_number_phone_or_date_of_birth(caseworker_client, caseworker, typed):
+    relative = relative_of(caseworker)
+    assert relative.number == 1_000_001
+    searchable(saved_client(caseworker, first_name="Lina", last_name="Nguyen", date_of_birth=date(1995, 3, 2)))
+
+    response = find(caseworker_client, typed)
+
+    assert response.status_code == 200
+    assert listed(response) == [str(relative.code)]
+    page = text(response)
+    assert f"Mohammed Qasim · {relative.number} · 1980-01-15" in page
+    assert "Select Family" in page
+
+
+def test_it_shows_the_family_code_a_found_client_already_has(caseworker_client, caseworker, agency):
+    theirs = family(agency)
+    relative_of(caseworker, family=theirs)
+
+    page = text(find(caseworker_client, "Qasim"))
+
+    assert f"Family Code {theirs.code}" in page
+
+
+def test_it_never_finds_another_agencys_client(caseworker_client, caseworker, outsider):
+    ours = relative_of(caseworker)
+    theirs = relative_of(outsider)
+
+    for typed in ("Qasim", "416-555-0199", "1980-01-15", str(theirs.number)):
+        response = find(caseworker_client, typed)
+        assert str(theirs.code) not in response.content.decode(), typed
+        assert listed(response) == [str(ours.code)], typed
+
+
+def test_it_finds_only_the_outsiders_own_clients_for_the_outsider(outsider_client, caseworker, outsider):
+    relative_of(caseworker)
+
+    response = find(outsider_client, "Qasim")
+
+    assert response.status_code == 200
+    assert listed(response) == []
+    assert "No registered client matches “Qasim”." in text(response)
+
+
+def test_it_never_lists_an_anonymous_client(caseworker_client, caseworker, agency):
+    anonymous = Client.objects.create(
+        agency=agency, number=1_000_050, is_anonymous=True, postal_code="M5V2T6", created_by=caseworker.user
+    )
+
+    response = find(caseworker_client, str(anonymous.number))
+
+    assert listed(response) == []
+
+
+def test_a_one_character_search_lists_nobody_without_claiming_nobody_matches(caseworker_client, caseworker):
+    relative_of(caseworker, first_name="Q", last_name="Q")
+
+    response = find(caseworker_client, "Q")
+
+    assert response.status_code == 200
+    assert listed(response) == []
+    # Nothing was searched: saying "No registered client matches" would be false (Q Q is registered).
+    assert "No registered client matches" not in text(response)
+
+
+def test_it_keeps_the_field_to_fill_and_the_search_typed(caseworker_client, caseworker):
+    relative_of(caseworker)
+
+    page = find(caseworker_client, "Qasim").content.decode()
+
+    assert '"field": "id_family_code"' in page
+    assert 'id="family-q" name="family_q"' in page
+    assert input_value(find(caseworker_client, "Qasim"), "family_q") == "Qasim"
+
+
+def test_find_answers_405_to_a_post(caseworker_client):
+    assert caseworker_client.post(FIND, {"family_q": "Qasim"}).status_code == 405
+
+
+def test_find_sends_an_anonymous_visitor_to_login(client):
+    response = client.get(FIND, {"family_q": "Qasim"})
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+# Select Family
+
+
+def test_select_gives_the_code_of_the_relatives_family(caseworker_client, caseworker, agency):
+    theirs = family(agency)
+    relative = relative_of(caseworker, family=theirs)
+
+    response = caseworker_client.post(SELECT, {"relative": str(relative.code), "field": FIELD})
+
+    assert response.status_code == 200
+    assert selected_code(response) == theirs.code
+    assert f'id="{FIELD}"' in response.content.decode()
+    assert f"The client joins the family of Mohammed Qasim ({relative.number})." in text(response)
+    assert Family.objects.count() == 1
+
+
+def test_the_selected_code_joins_the_relatives_family_on_register(caseworker_client, caseworker, agency):
+    theirs = family(agency)
+    relative = relative_of(caseworker, family=theirs)
+    code = selected_code(caseworker_client.post(SELECT, {"relative": str(relative.code), "field": FIELD}))
+
+    _draft, response = walk(caseworker_client, caseworker, {"primary": {"family_code": code}})
+
+    client = registered_client(response)
+    assert client.family == theirs
+    assert set(theirs.members.all()) == {relative, client}
+
+
+def test_select_creates_a_family_for_a_relative_without_one(caseworker_client, caseworker, agency):
+    relative = relative_of(caseworker)
+
+    response = caseworker_client.post(SELECT, {"relative": str(relative.code), "field": FIELD})
+
+    relative.refresh_from_db()
+    assert relative.family is not None
+    assert relative.family.agency == agency
+    assert family_code_is_valid(relative.family.code)
+    assert selected_code(response) == relative.family.code
+
+
+def test_selecting_the_same_relative_twice_gives_the_same_family(caseworker_client, caseworker):
+    relative = relative_of(caseworker)
+
+    first = selected_code(caseworker_client.post(SELECT, {"relative": str(relative.code)}))
+    second = selected_code(caseworker_client.post(SELECT, {"relative": str(relative.code)}))
+
+    assert first == second
+    assert Family.objects.count() == 1
+
+
+def test_select_asks_to_tick_a_relative_when_none_is_ticked(caseworker_client, caseworker):
+    response = caseworker_client.post(SELECT, {"field": FIELD})
+
+    assert response.status_code == 200
+    assert "Tick the relative whose family the client joins." in text(response)
+    assert selected_code(response) is None
+    assert not Family.objects.exists()
+
+
+def test_selecting_another_agencys_client_gives_404(caseworker_client, outsider, other_agency):
+    theirs = family(other_agency)
+    stranger = relative_of(outsider, family=theirs)
+    loner = relative_of(outsider, first_name="Olga")
+
+    assert caseworker_client.post(SELECT, {"relative": str(stranger.code)}).status_code == 404
+    assert caseworker_client.post(SELECT, {"relative": str(loner.code)}).status_code == 404
+    loner.refresh_from_db()
+    assert loner.family is None
+    assert list(Family.objects.all()) == [theirs]
+
+
+def test_selecting_an_anonymous_client_gives_404(caseworker_client, caseworker, agency):
+    anonymous = Client.objects.create(
+        agency=agency, number=1_000_050, is_anonymous=True, postal_code="M5V2T6", created_by=caseworker.user
+    )
+
+    assert caseworker_client.post(SELECT, {"relative": str(anonymous.code)}).status_code == 404
+    assert not Family.objects.exists()
+
+
+def test_selecting_something_that_is_no_client_code_gives_404(caseworker_client):
+    assert caseworker_client.post(SELECT, {"relative": "not-a-client"}).status_code == 404
+
+
+def test_select_answers_405_to_a_get(caseworker_client, caseworker):
+    relative = relative_of(caseworker)
+
+    assert caseworker_client.get(SELECT, {"relative": str(relative.code)}).status_code == 405
+    relative.refresh_from_db()
+    assert relative.family is None
+
+
+def test_select_sends_an_anonymous_visitor_to_login(client, caseworker):
+    relative = relative_of(caseworker)
+
+    response = client.post(SELECT, {"relative": str(relative.code)})
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+    relative.refresh_from_db()
+    assert relative.family is None

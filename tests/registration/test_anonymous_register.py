@@ -1,0 +1,119 @@
+"""The Anonymous Client form: a profile without a name, that never becomes a named one."""
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from agencies.models import AgencyList
+from clients.models import Client
+from registration.steps import EDITABLE_SECTIONS
+from tests.registration.helpers import field_errors, gender, input_value, list_item, registered_client, text
+
+pytestmark = pytest.mark.django_db
+
+ANONYMOUS = reverse("registration:anonymous-register")
+
+
+def anonymous_data(staff, **values) -> dict:
+    return {
+        "gender": str(gender(staff.agency, "Male").pk),
+        "arrival_year": "",
+        "immigration_status": "",
+        "postal_code": "m5v 2t6",
+        "registration_date": timezone.localdate().isoformat(),
+        "registration_site": str(staff.default_site.pk),
+        "comments": "",
+        **values,
+    }
+
+
+def test_it_registers_an_anonymous_client(caseworker_client, caseworker, agency):
+    status = list_item(agency, AgencyList.IMMIGRATION_STATUS, "Refugee Claimant")
+    data = anonymous_data(caseworker, arrival_year="2021", immigration_status=str(status.pk), comments="Info only")
+
+    response = caseworker_client.post(ANONYMOUS, data)
+
+    client = registered_client(response)
+    assert client.is_anonymous is True
+    assert client.display_name == "Anonymous Client"
+    assert (client.first_name, client.last_name) == ("", "")
+    assert client.arrival_year == 2021
+    assert client.immigration_status == status
+    assert client.postal_code == "M5V2T6"
+    assert client.registration_site == caseworker.default_site
+    assert client.agency == agency
+    assert client.created_by == caseworker.user
+    assert len(str(client.number)) == 7
+    page = text(caseworker_client.get(response.url))
+    assert f"The anonymous client is registered with client number {client.number}." in page
+    assert "Anonymous Client" in page
+
+
+def test_it_accepts_an_unknown_arrival_year(caseworker_client, caseworker):
+    response = caseworker_client.post(ANONYMOUS, anonymous_data(caseworker, arrival_year=""))
+
+    client = registered_client(response)
+    assert client.arrival_year is None
+
+
+def test_it_offers_unknown_as_the_arrival_year(caseworker_client):
+    page = text(caseworker_client.get(ANONYMOUS))
+
+    assert '<option value="" selected>Unknown</option>' in page
+    assert "Client Name" in page
+
+
+@pytest.mark.parametrize("field", ["postal_code", "registration_date", "registration_site"])
+def test_it_requires_the_postal_code_registration_date_and_site(caseworker_client, caseworker, field):
+    data = anonymous_data(caseworker, **{field: ""}, comments="Asked about English classes")
+
+    response = caseworker_client.post(ANONYMOUS, data)
+
+    assert response.status_code == 200
+    assert field_errors(response, f"id_{field}")
+    assert "Asked about English classes</textarea>" in text(response)
+    assert not Client.objects.exists()
+
+
+def test_it_refuses_a_malformed_postal_code_and_keeps_it(caseworker_client, caseworker):
+    response = caseworker_client.post(ANONYMOUS, anonymous_data(caseworker, postal_code="W1A 0AX"))
+
+    assert response.status_code == 200
+    assert field_errors(response, "id_postal_code") == [
+        "Postal code must look like A1A 1A1 (letters D, F, I, O, Q and U are never used)."
+    ]
+    assert input_value(response, "postal_code") == "W1A 0AX"
+    assert not Client.objects.exists()
+
+
+def test_it_refuses_a_site_of_another_agency(caseworker_client, caseworker, other_agency):
+    theirs = other_agency.sites.get()
+
+    response = caseworker_client.post(ANONYMOUS, anonymous_data(caseworker, registration_site=str(theirs.pk)))
+
+    assert response.status_code == 200
+    assert field_errors(response, "id_registration_site")
+    assert not Client.objects.exists()
+
+
+def test_it_marks_the_required_fields_in_text(caseworker_client):
+    page = text(caseworker_client.get(ANONYMOUS))
+
+    for field_id in ("id_postal_code", "id_registration_date", "id_registration_site"):
+        assert f'<label class="form-label" for="{field_id}">' in page
+        label = page.split(f'<label class="form-label" for="{field_id}">', 1)[1].split("</label>", 1)[0]
+        assert '<span class="marker marker-ocms">Required</span>' in label, field_id
+
+
+@pytest.mark.parametrize("section", EDITABLE_SECTIONS)
+def test_it_never_opens_a_named_section_of_an_anonymous_client(caseworker_client, caseworker, section):
+    client = registered_client(caseworker_client.post(ANONYMOUS, anonymous_data(caseworker)))
+    url = reverse("registration:section-edit", kwargs={"code": client.code, "section": section})
+
+    assert caseworker_client.get(url).status_code == 404
+    response = caseworker_client.post(url, {"first_name": "Named", "last_name": "Now", "privacy_confirmed": "yes"})
+
+    assert response.status_code == 404
+    client.refresh_from_db()
+    assert client.is_anonymous is True
+    assert client.first_name == ""

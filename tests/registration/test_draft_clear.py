@@ -1,0 +1,54 @@
+"""Clear: the caseworker discards a registration in progress."""
+
+import pytest
+from django.urls import reverse
+
+from registration.models import Draft
+from tests.registration.helpers import text, walk
+
+pytestmark = pytest.mark.django_db
+
+
+def clear_url(code) -> str:
+    return reverse("registration:draft-clear", kwargs={"code": code})
+
+
+def test_it_deletes_the_draft_and_says_nothing_was_saved(caseworker_client, caseworker):
+    code, _response = walk(caseworker_client, caseworker, until="contact")
+
+    response = caseworker_client.post(clear_url(code))
+
+    assert response.status_code == 302
+    assert response.url == reverse("registration:register-start")
+    assert not Draft.objects.filter(code=code).exists()
+    assert "The registration was cleared: nothing was saved." in text(caseworker_client.get(response.url))
+
+
+def test_it_asks_for_confirmation_on_the_clear_button(caseworker_client, caseworker):
+    code, response = walk(caseworker_client, caseworker, until="privacy")
+
+    page = text(caseworker_client.get(response.url))
+
+    assert f'action="{clear_url(code)}"' in page
+    assert 'data-confirm="Clear this registration? Everything typed in every step will be deleted."' in page
+
+
+def test_it_answers_405_to_a_get(caseworker_client, caseworker):
+    code, _response = walk(caseworker_client, caseworker, until="primary")
+
+    assert caseworker_client.get(clear_url(code)).status_code == 405
+    assert Draft.objects.filter(code=code).exists()
+
+
+def test_it_answers_404_to_another_caseworker_of_the_agency(caseworker_client, caseworker2_client, caseworker):
+    code, _response = walk(caseworker_client, caseworker, until="primary")
+
+    assert caseworker2_client.post(clear_url(code)).status_code == 404
+    assert Draft.objects.filter(code=code).exists()
+
+
+def test_it_answers_404_to_the_outsider(caseworker_client, outsider_client, caseworker):
+    code, _response = walk(caseworker_client, caseworker, until="primary")
+
+    assert outsider_client.post(clear_url(code)).status_code == 404
+    assert Draft.objects.filter(code=code).exists()

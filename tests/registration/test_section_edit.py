@@ -1,0 +1,337 @@
+"""Editing one section of a saved named profile with the wizard's forms and rules, recorded in history."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from agencies.models import IcareList, IcareValue
+from clients.models import ClientLanguage, ConsentContact, Identifier
+from registration.rules import RULES
+from tests.conftest import client_for
+from tests.registration.helpers import (
+    contact_person,
+    field_errors,
+    foss_id_type,
+    input_value,
+    official_language,
+    relationship,
+    saved_client,
+    step_data,
+    text,
+)
+
+pytestmark = pytest.mark.django_db
+
+RULE_ERRORS = {rule.key: str(rule.error) for rule in RULES}
+
+
+def edit_url(client, section: str) -> str:
+    return reverse("registration:section-edit", kwargs={"code": client.code, "section": section})
+
+
+def detail_url(client) -> str:
+    return reverse("clients:client-detail", kwargs={"code": client.code})
+
+
+def contact_data(staff, **values) -> dict:
+    return {**step_data("contact", staff=staff), **values}
+
+
+def summary_data(client, **values) -> dict:
+    return {
+        "primary_worker": str(client.primary_worker_id),
+        "registration_date": client.registration_date.isoformat(),
+        "registration_site": str(client.registration_site.code),
+        "comments": client.comments,
+        **values,
+    }
+
+
+# Editing a section
+
+
+def test_it_saves_the_contact_section_and_returns_to_the_profile(caseworker_client, caseworker):
+    client = saved_client(caseworker)
+    data = contact_data(caseworker, email="amara@example.com", phone="416-555-0199", postal_code="k1a 0b1")
+
+    response = caseworker_client.post(edit_url(client, "contact"), data)
+
+    assert response.status_code == 302
+    assert response.url == detail_url(client) + "#section-contact"
+    client.refresh_from_db()
+    assert client.email == "amara@example.com"
+    assert client.phone.as_e164 == "+14165550199"
+    assert client.postal_code == "K1A0B1"
+    assert "The profile is updated." in text(caseworker_client.get(response.url))
+
+
+def test_it_shows_the_saved_values_in_the_section_form(caseworker_client, caseworker):
+    client = saved_client(caseworker, city="Ottawa", postal_code="K1A0B1")
+
+    response = caseworker_client.get(edit_url(client, "contact"))
+
+    assert response.status_code == 200
+    assert input_value(response, "city") == "Ottawa"
+    assert input_value(response, "postal_code") == "K1A 0B1"
+
+
+def test_it_records_who_changed_what_in_the_history(caseworker_client, caseworker):
+    client = saved_client(caseworker)
+    before = client.history.count()
+
+    caseworker_client.post(edit_url(client, "contact"), contact_data(caseworker, email="amara@example.com"))
+
+    assert client.history.count() == before + 1
+    latest, previous = client.history.all()[:2]
+    assert latest.history_user == caseworker.user
+    changes = {change.field: (change.old, change.new) for change in latest.diff_against(previous).changes}
+    assert changes["email"] == ("", "amara@example.com")
+
+
+def test_it_records_the_editor_not_the_creator(coordinator_client, coordinator, caseworker):
+    client = saved_client(caseworker)
+
+    coordinator_client.post(edit_url(client, "contact"), contact_data(coordinator, city="Hamilton"))
+
+    latest = client.history.first()
+    assert latest.history_user == coordinator.user
+    assert latest.city == "Hamilton"
+    assert client.created_by == caseworker.user
+
+
+def test_it_rerenders_an_invalid_section_with_its_message_and_the_input(caseworker_client, caseworker):
+    client = saved_client(caseworker, city="Ottawa")
+    before = client.history.count()
+
+    response = caseworker_client.post(edit_url(client, "contact"), contact_data(caseworker, postal_code="12345"))
+
+    assert response.status_code == 200
+    assert field_errors(response, "id_postal_code") == [
+        "Postal code must look like A1A 1A1 (letters D, F, I, O, Q and U are never used)."
+    ]
+    assert input_value(response, "postal_code") == "12345"
+    client.refresh_from_db()
+    assert client.postal_code == "M5V2T6"
+    assert client.history.count() == before
+
+
+@pytest.mark.parametrize("field", ["first_name", "last_name", "gender", "date_of_birth"])
+def test_it_keeps_the_green_rules_when_editing(caseworker_client, caseworker, field):
+    client = saved_client(caseworker)
+    data = {**step_data("primary", staff=caseworker), field: ""}
+
+    response = caseworker_client.post(edit_url(client, "primary"), data)
+
+    assert response.status_code == 200
+    assert field_errors(response, f"id_{field}") == [RULE_ERRORS[field]]
+    client.refresh_from_db()
+    assert getattr(client, field) not in (None, "")
+
+
+def test_it_keeps_the_postal_code_green_when_editing(caseworker_client, caseworker):
+    client = saved_client(caseworker)
+
+    response = caseworker_client.post(edit_url(client, "contact"), contact_data(caseworker, postal_code=""))
+
+    assert response.status_code == 200
+    assert field_errors(response, "id_postal_code") == [RULE_ERRORS["postal_code"]]
+
+
+def test_it_shows_icare_readiness_on_the_profile_after_an_edit(caseworker_client, caseworker, agency):
+    client = saved_client(caseworker, research_consent=False)
+    Identifier.objects.create(client=client, identifier_type=foss_id_type(agency), value="UCI-1")
+    before = text(caseworker_client.get(detail_url(client)))
+    assert "Not ready for iCARE" in before
+    assert "Preferred Official Language" in before.split("Not ready for iCARE", 1)[1].split("</div>", 1)[0]
+
+    data = {**step_data("primary", staff=caseworker), "official_language": str(official_language("French").pk)}
+    caseworker_client.post(edit_url(client, "primary"), data)
+
+    after = text(caseworker_client.get(detail_url(client)))
+    assert "iCARE ready" in after
+    assert "Not ready for iCARE" not in after
+
+
+# Languages: a comment is written once
+
+
+def test_it_never_changes_a_saved_language_comment(caseworker_client, caseworker):
+    english = IcareValue.objects.of(IcareList.LANGUAGE).get(value="English")
+    clb_5 = IcareValue.objects.of(IcareList.CLB_LISTENING).get(value="5")
+    client = saved_client(caseworker)
+    row = ClientLanguage.objects.create(client=client, language=english, comments="Fluent at work")
+    data = {
+        "languages-TOTAL_FORMS": "1",
+        "languages-INITIAL_FORMS": "1",
+        "languages-MIN_NUM_FORMS": "0",
+        "languages-MAX_NUM_FORMS": "1000",
+        "languages-0-id": str(row.pk),
+        "languages-0-language": str(english.pk),
+        "languages-0-comments": "Rewritten comment",
+        "languages-0-listening": str(clb_5.pk),
+        "languages-0-speaking": "",
+        "languages-0-reading": "",
+        "languages-0-writing": "",
+        "housing_status": "",
+    }
+
+    response = caseworker_client.post(edit_url(client, "language"), data)
+
+    assert response.status_code == 302
+    row.refresh_from_db()
+    assert row.comments == "Fluent at work"
+    assert row.listening == clb_5
+
+
+def test_it_shows_a_saved_language_comment_read_only(caseworker_client, caseworker):
+    english = IcareValue.objects.of(IcareList.LANGUAGE).get(value="English")
+    client = saved_client(caseworker)
+    ClientLanguage.objects.create(client=client, language=english, comments="Fluent at work")
+
+    page = text(caseworker_client.get(edit_url(client, "language")))
+
+    comment = page.split('name="languages-0-comments"', 1)[1].split(">", 1)[0]
+    assert "disabled" in comment
+    assert "Comments cannot be changed once saved." in page
+
+
+# Registration Date: only a coordinator or the creator may change it
+
+
+def test_it_refuses_a_registration_date_change_by_another_caseworker(caseworker2_client, caseworker):
+    client = saved_client(caseworker, registration_date=timezone.localdate() - timedelta(days=10))
+    earlier = (client.registration_date - timedelta(days=5)).isoformat()
+
+    response = caseworker2_client.post(edit_url(client, "summary"), summary_data(client, registration_date=earlier))
+
+    assert response.status_code == 403
+    client.refresh_from_db()
+    assert client.registration_date == timezone.localdate() - timedelta(days=10)
+
+
+def test_it_shows_the_registration_date_read_only_to_another_caseworker(caseworker2_client, caseworker):
+    client = saved_client(caseworker)
+
+    response = caseworker2_client.get(edit_url(client, "summary"))
+
+    tag = response.content.decode().split('name="registration_date"', 1)[1].split(">", 1)[0]
+    assert "disabled" in tag
+    assert "Only an Agency Coordinator or the person who created the profile can change the Registration Date." in (
+        text(response)
+    )
+
+
+def test_it_lets_another_caseworker_save_the_summary_without_changing_the_date(caseworker2_client, caseworker):
+    client = saved_client(caseworker, registration_date=timezone.localdate() - timedelta(days=10))
+
+    response = caseworker2_client.post(edit_url(client, "summary"), summary_data(client, comments="Prefers mornings"))
+
+    assert response.status_code == 302
+    client.refresh_from_db()
+    assert client.comments == "Prefers mornings"
+    assert client.registration_date == timezone.localdate() - timedelta(days=10)
+
+
+@pytest.mark.parametrize("editor", ["caseworker", "coordinator", "manager"])
+def test_it_lets_the_creator_and_a_coordinator_change_the_registration_date(request, caseworker, editor):
+    client = saved_client(caseworker, registration_date=timezone.localdate() - timedelta(days=10))
+    http = client_for(request.getfixturevalue(editor))
+    earlier = timezone.localdate() - timedelta(days=15)
+
+    response = http.post(edit_url(client, "summary"), summary_data(client, registration_date=earlier.isoformat()))
+
+    assert response.status_code == 302
+    client.refresh_from_db()
+    assert client.registration_date == earlier
+
+
+def test_it_refuses_a_registration_date_in_the_future(caseworker_client, caseworker):
+    client = saved_client(caseworker)
+    tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
+
+    response = caseworker_client.post(edit_url(client, "summary"), summary_data(client, registration_date=tomorrow))
+
+    assert response.status_code == 200
+    assert field_errors(response, "id_registration_date") == ["The registration date cannot be in the future."]
+    assert input_value(response, "registration_date") == tomorrow
+
+
+# The minor's consent, when editing
+
+
+def test_it_requires_the_contacts_when_consent_becomes_required(caseworker_client, caseworker):
+    client = saved_client(caseworker, consent_required=False)
+    data = {**step_data("consent", staff=caseworker), "consent_required": "true"}
+
+    response = caseworker_client.post(edit_url(client, "consent"), data)
+
+    assert response.status_code == 200
+    assert field_errors(response, "id_guardian-name") == [RULE_ERRORS["guardian-name"]]
+    client.refresh_from_db()
+    assert client.consent_required is False
+
+
+def test_it_drops_the_contacts_requirement_when_consent_is_no_longer_required(caseworker_client, caseworker, agency):
+    client = saved_client(caseworker, consent_required=True)
+    for kind in ("guardian", "consenter", "emergency"):
+        ConsentContact.objects.create(
+            client=client, kind=kind, name="Ngozi Okafor", relationship=relationship(agency), phone="4165550101"
+        )
+    data = {**step_data("consent", staff=caseworker), "consent_required": "false"}
+
+    response = caseworker_client.post(edit_url(client, "consent"), data)
+
+    assert response.status_code == 302
+    client.refresh_from_db()
+    assert client.consent_required is False
+    assert not client.consent_contacts.exists()
+
+
+def test_it_saves_the_contacts_of_a_minor(caseworker_client, caseworker, agency):
+    client = saved_client(caseworker, consent_required=False)
+    mother = str(relationship(agency).pk)
+    data = {
+        **step_data("consent", staff=caseworker),
+        "consent_required": "true",
+        **contact_person("guardian", name="Ngozi Okafor", relationship=mother, phone="416-555-0101"),
+        **contact_person("consenter", name="Ngozi Okafor", relationship=mother, phone="416-555-0101"),
+        **contact_person("emergency", name="Chidi Okafor", relationship=mother, phone="416-555-0102"),
+    }
+
+    response = caseworker_client.post(edit_url(client, "consent"), data)
+
+    assert response.status_code == 302
+    assert client.consent_contacts.count() == 3
+
+
+# Access
+
+
+def test_it_answers_404_to_the_outsider(outsider_client, outsider, caseworker):
+    client = saved_client(caseworker, city="Ottawa")
+
+    assert outsider_client.get(detail_url(client)).status_code == 404
+    assert outsider_client.get(edit_url(client, "contact")).status_code == 404
+    response = outsider_client.post(edit_url(client, "contact"), contact_data(outsider, city="Harbourville"))
+
+    assert response.status_code == 404
+    client.refresh_from_db()
+    assert client.city == "Ottawa"
+
+
+@pytest.mark.parametrize("section", ["privacy", "nowhere"])
+def test_it_answers_404_for_a_section_that_cannot_be_edited(caseworker_client, caseworker, section):
+    client = saved_client(caseworker)
+
+    assert caseworker_client.get(edit_url(client, section)).status_code == 404
+
+
+def test_it_links_each_section_of_the_profile_to_its_edit_page(caseworker_client, caseworker):
+    client = saved_client(caseworker)
+
+    page = text(caseworker_client.get(detail_url(client)))
+
+    for section in ("primary", "immigration", "identification", "contact", "consent", "summary"):
+        assert f'href="{edit_url(client, section)}"' in page, section

@@ -1,0 +1,192 @@
+"""Agency isolation, proved over every URL: each route that takes an object's code answers 404 to a user
+of another agency, for GET and for POST, with the code of a real object of agency A.
+
+The routes are read from the project's URL configuration, not listed by hand: a route added later with
+no entry in OBJECT_URLS fails here until someone says which object it takes, and then it is checked.
+"""
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from functools import cached_property
+from uuid import uuid4
+
+import pytest
+from django.test import Client as HttpClient
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls.resolvers import RoutePattern
+
+from agencies.models import StaffProfile
+from clients.models import Client, MatchKind, MentorMatch, Session, SessionType
+from registration.models import Draft
+from registration.steps import EDITABLE_SECTIONS, STEP_NAMES
+from reports.models import IcareExport
+from tests.clients.sensitive_helpers import client_with_secrets
+from tests.conftest import client_for
+from tests.registration.helpers import saved_client
+
+pytestmark = pytest.mark.django_db
+
+# Namespaces outside the walk: the admin has its own permission checks and agency scoping (tests/agencies).
+SKIPPED_NAMESPACES = {"admin"}
+
+
+@dataclass(frozen=True)
+class Route:
+    namespace: str
+    name: str
+    route: str
+    converters: tuple[str, ...]
+
+    @property
+    def takes_object(self) -> bool:
+        return bool(self.converters)
+
+
+def walk(resolver: URLResolver, prefix: str = "", namespace: str | None = None) -> Iterator[Route]:
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            inner = namespace
+            if entry.namespace:
+                inner = f"{namespace}:{entry.namespace}" if namespace else entry.namespace
+            yield from walk(entry, prefix + str(entry.pattern), inner)
+        elif isinstance(entry, URLPattern):
+            name = f"{namespace}:{entry.name}" if namespace and entry.name else entry.name or f"(unnamed) {prefix}"
+            converters = entry.pattern.converters if isinstance(entry.pattern, RoutePattern) else {}
+            yield Route(namespace or "", name, prefix + str(entry.pattern), tuple(sorted(converters)))
+
+
+ROUTES = [
+    route
+    for route in walk(get_resolver())
+    if route.takes_object and route.namespace.split(":", 1)[0] not in SKIPPED_NAMESPACES
+]
+
+
+class World:
+    """Agency A's objects, made when a route first needs them; the manager owns and created them."""
+
+    def __init__(self, manager: StaffProfile) -> None:
+        self.manager = manager
+        self.agency = manager.agency
+
+    @cached_property
+    def client(self) -> Client:
+        return client_with_secrets(self.manager)
+
+    @cached_property
+    def anonymous_client(self) -> Client:
+        return saved_client(self.manager, is_anonymous=True, first_name="", last_name="")
+
+    @cached_property
+    def draft(self) -> Draft:
+        return Draft.objects.create(
+            agency=self.agency,
+            owner=self.manager.user,
+            data={"primary": {"first_name": ["Amara"], "last_name": ["Okafor"]}},
+        )
+
+    @cached_property
+    def session(self) -> Session:
+        return Session.objects.create(
+            agency=self.agency,
+            client=self.client,
+            program=self.agency.programs.first(),
+            session_type=SessionType.DIRECT,
+            services=["information"],
+            duration_minutes=30,
+            worker=self.manager,
+        )
+
+    @cached_property
+    def mentor_match(self) -> MentorMatch:
+        return MentorMatch.objects.create(
+            agency=self.agency,
+            client=self.client,
+            kind=MatchKind.MENTOR,
+            name="Grace Lee",
+            program=self.agency.programs.first(),
+            start_date=date(2026, 1, 5),
+        )
+
+    @cached_property
+    def icare_export(self) -> IcareExport:
+        return IcareExport.objects.create(
+            agency=self.agency, created_by=self.manager.user, date_from=date(2026, 1, 1), date_to=date(2026, 1, 31)
+        )
+
+
+def documents() -> list[str]:
+    from reports.documents import DOCUMENTS
+
+    return list(DOCUMENTS)
+
+
+# Every route that takes an object: the URL arguments of one or more real objects of agency A.
+# Add a route here when you add it to a urls.py; the walk tells you when one is missing.
+OBJECT_URLS: dict[str, Callable[[World], list[dict]]] = {
+    "clients:client-detail": lambda w: [{"code": w.client.code}, {"code": w.anonymous_client.code}],
+    "clients:client-dashboard": lambda w: [{"code": w.client.code}],
+    "clients:sensitive-unlock": lambda w: [{"code": w.client.code}],
+    "clients:sensitive-edit": lambda w: [{"code": w.client.code}],
+    "clients:sensitive-update": lambda w: [{"code": w.client.code}],
+    "clients:client-change-history": lambda w: [{"code": w.client.code}],
+    "clients:session-list": lambda w: [{"code": w.client.code}],
+    "clients:session-create": lambda w: [{"code": w.client.code}],
+    "clients:mentor-match-create": lambda w: [{"code": w.client.code}],
+    "registration:draft-clear": lambda w: [{"code": w.draft.code}],
+    "registration:draft-duplicates": lambda w: [{"code": w.draft.code}],
+    "registration:draft-step": lambda w: [{"code": w.draft.code, "step": step} for step in STEP_NAMES],
+    "registration:next-steps": lambda w: [{"code": w.client.code}],
+    "registration:section-edit": lambda w: [
+        {"code": w.client.code, "section": section} for section in EDITABLE_SECTIONS
+    ],
+    "reports:client-report": lambda w: [{"code": w.client.code}],
+    "reports:client-document": lambda w: [{"code": w.client.code, "document": name} for name in documents()],
+}
+
+
+def status(http: HttpClient, method: str, url: str) -> int:
+    return http.get(url).status_code if method == "GET" else http.post(url, {}).status_code
+
+
+def test_the_walk_finds_the_object_routes_of_every_app():
+    names = {route.name for route in ROUTES}
+
+    assert {"clients:client-detail", "registration:section-edit", "reports:client-document"} <= names
+    assert all("<" in route.route for route in ROUTES)
+
+
+def test_every_route_in_the_map_still_exists():
+    stale = set(OBJECT_URLS) - {route.name for route in ROUTES}
+
+    assert not stale, f"OBJECT_URLS names routes that no longer exist: {sorted(stale)}"
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=lambda route: route.name)
+def test_it_answers_404_to_another_agency_for_every_object_route(route, manager, outsider):
+    if route.name not in OBJECT_URLS:
+        pytest.fail(
+            f"{route.name} ({route.route}) takes {', '.join(route.converters)} but tests/test_url_walk.py has no "
+            "factory for it: add one to OBJECT_URLS, so that this route is proved to answer 404 to other agencies."
+        )
+    world = World(manager)
+    outsider_http = client_for(outsider)
+    manager_http = client_for(manager)
+    for kwargs in OBJECT_URLS[route.name](world):
+        url = reverse(route.name, kwargs=kwargs)
+        # The same route with a code nobody has: what "no such object" looks like for each method.
+        unknown = reverse(route.name, kwargs={**kwargs, **{k: uuid4() for k in kwargs if k in ("code", "uid")}})
+        answers = {method: status(outsider_http, method, url) for method in ("GET", "POST")}
+        for method, answer in answers.items():
+            if answer == 405:
+                # Refused by method before any object is looked up: the same for a code that exists nowhere.
+                assert status(outsider_http, method, unknown) == 405, f"{method} {url}"
+            else:
+                assert answer == 404, f"{method} {url} answered {answer} to another agency's user"
+        assert 404 in answers.values(), f"{url}: neither GET nor POST reached the object lookup"
+        # The object is real: its own agency reaches it.
+        insider = status(manager_http, "GET", url)
+        if insider in (404, 405):
+            insider = status(manager_http, "POST", url)
+        assert insider != 404, f"{url} answers 404 to its own agency: the factory makes the wrong object"
