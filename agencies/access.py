@@ -29,3 +29,9 @@ def require_coordinator(request: HttpRequest) -> None:
 def require_manager(request: HttpRequest) -> None:
     if request.staff is None or not request.staff.is_manager:
         raise PermissionDenied
+
+
+def require_icare_upload(request: HttpRequest) -> None:
+    """Only staff given the "may upload to iCARE" grant make and read the agency's iCARE files."""
+    if request.staff is None or not request.staff.may_upload_icare:
+        raise PermissionDenied

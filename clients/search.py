@@ -159,13 +159,18 @@ def _pg_word_expansions(agency_id: int, word: str, prefix: bool) -> list[str]:
     return [word, *[w for w in found if w != word]]
 
 
-def with_name_words(queryset: QuerySet, groups: list[list[str]]) -> QuerySet:
+def with_name_words(queryset: QuerySet, groups: list[list[str]], agency: Agency) -> QuerySet:
     """Clients having, for every typed word, one of its expansions among their name words."""
     if connection.vendor == "postgresql":
         for expansions in groups:
+            # The agency goes in as a bigint, the column's own type: as a plain integer PostgreSQL would not
+            # use the agency part of the (agency, name words) index and would read every agency's matches.
             queryset = queryset.filter(
                 RawSQL(
-                    "string_to_array(btrim(clients_client.name_words), ' ') && %s::text[]", [expansions], BooleanField()
+                    "clients_client.agency_id = %s::bigint"
+                    " AND string_to_array(btrim(clients_client.name_words), ' ') && %s::text[]",
+                    [agency.pk, expansions],
+                    BooleanField(),
                 )
             )
         return queryset
@@ -201,12 +206,18 @@ def client_search(
     birth_date: date | None = None,
 ) -> QuerySet:
     """The agency's clients matching a typed search, best match first."""
-    parsed = parse_query(text)
-    if birth_date:
-        parsed.birth_dates.append(birth_date)
     clients = Client.objects.for_agency(agency)
     if not include_anonymous:
         clients = clients.named()
+    whole = identifier_key(text)
+    if len(whole) >= 5 and any(ch.isdigit() for ch in whole):
+        # The whole search may be an identifier with letters (a passport, a health card), typed any way.
+        holders = Identifier.objects.for_agency(agency).filter(value_key=whole).values_list("client_id", flat=True)
+        if holders:
+            return clients.filter(pk__in=list(holders)).order_by("last_name", "first_name", "number")
+    parsed = parse_query(text)
+    if birth_date:
+        parsed.birth_dates.append(birth_date)
     if parsed.birth_dates:
         clients = clients.filter(date_of_birth__in=parsed.birth_dates)
     if parsed.emails:
@@ -227,7 +238,7 @@ def client_search(
                 word_expansions(agency=agency, word=word, prefix=index == len(parsed.words) - 1)
                 for index, word in enumerate(parsed.words)
             ]
-            clients = with_name_words(clients, groups)
+            clients = with_name_words(clients, groups, agency)
         return order_by_name_likeness(clients, parsed.words)
     return clients.order_by("last_name", "first_name", "number")
 
@@ -260,7 +271,7 @@ def number_matches(agency: Agency, typed: str) -> Q:
 def comments_or_names(agency: Agency, words: list[str]) -> Q:
     """Clients whose comments hold every typed word (full-text on PostgreSQL), or whose names match."""
     groups = [word_expansions(agency=agency, word=word) for word in words]
-    by_name = with_name_words(Client.objects.for_agency(agency), groups).values("pk")
+    by_name = with_name_words(Client.objects.for_agency(agency), groups, agency).values("pk")
     if connection.vendor == "postgresql":
         by_comment = Client.objects.for_agency(agency).filter(
             RawSQL(

@@ -58,8 +58,8 @@ def as_form_value(client: Client, field_name: str) -> str | bool:
         return ""
     if isinstance(value, bool):
         return value
-    if hasattr(value, "as_e164"):  # a phone number: keep its country code
-        return value.as_e164
+    if hasattr(value, "as_international"):  # a phone number: keep its country code
+        return value.as_international
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return str(value)

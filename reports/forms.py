@@ -1,10 +1,13 @@
-"""The print options of a document: Save as (PDF or HTML) and Print In (English or French)."""
+"""The print options of a document (Save as, Print In), and the choices of the iCARE page."""
 
 from django import forms
 from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
+from agencies.models import Agency, Program
 from reports.documents import DOCUMENTS
+from reports.icare import MAX_RETURNED_BYTES, Include
 
 FORMATS = [("pdf", "PDF"), ("html", "HTML")]
 
@@ -46,3 +49,73 @@ class ReportMenuForm(DocumentOptionsForm):
     )
 
     field_order = ["document", "format", "lang"]
+
+
+class IcareCheckForm(forms.Form):
+    """The iCARE page's choice of clients: registered between two dates, optionally in one program."""
+
+    date_from = forms.DateField(
+        label=_("Registered from"),
+        widget=forms.DateInput(attrs={"class": "form-control", "type": "date"}, format="%Y-%m-%d"),
+        error_messages={"required": _("Enter the first registration date, as YYYY-MM-DD.")},
+    )
+    date_to = forms.DateField(
+        label=_("Registered to"),
+        widget=forms.DateInput(attrs={"class": "form-control", "type": "date"}, format="%Y-%m-%d"),
+        error_messages={"required": _("Enter the last registration date, as YYYY-MM-DD.")},
+    )
+    program = forms.ModelChoiceField(
+        label=_("Program"),
+        queryset=None,
+        required=False,
+        empty_label=_("All programs"),
+        to_field_name="code",
+        widget=forms.Select(attrs={"class": "form-select"}),
+        error_messages={"invalid_choice": _("Choose one of your agency's programs, or All programs.")},
+    )
+    include = forms.ChoiceField(
+        label=_("Clients already exported"),
+        choices=Include.choices,
+        initial=Include.NEW,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+        error_messages={"required": _("Choose which clients already exported to include.")},
+    )
+
+    def __init__(self, *args, agency: Agency, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["program"].queryset = Program.objects.for_agency(agency).order_by("name")
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and end < start:
+            self.add_error("date_to", _("The end date is before the start date: enter a date on or after it."))
+        return cleaned
+
+
+class IcareReturnedForm(forms.Form):
+    """The file iCARE sent back, with Processing Details filled in."""
+
+    file = forms.FileField(
+        label=_("File iCARE sent back (.xlsx)"),
+        widget=forms.ClearableFileInput(
+            attrs={
+                "class": "form-control",
+                "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            }
+        ),
+        error_messages={
+            "required": _("Choose the Client Profile file iCARE sent back."),
+            "empty": _("This file is empty. Upload the Client Profile file iCARE sent back, as it came."),
+        },
+    )
+
+    def clean_file(self) -> UploadedFile:
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_RETURNED_BYTES:
+            raise forms.ValidationError(
+                _("This file is larger than %(size)s MB: upload the Client Profile file iCARE sent back."),
+                code="too_large",
+                params={"size": MAX_RETURNED_BYTES // (1024 * 1024)},
+            )
+        return upload

@@ -9,6 +9,7 @@ from django.test import Client
 
 from agencies.lists import icare_values_load, occupations_load
 from agencies.models import IcareValue, Occupation, Role
+from registration.forms import _icare_choices as icare_choices_cache
 from tests.factories import PASSWORD, AgencyFactory, ProgramFactory, SiteFactory, SiteGroupFactory, StaffFactory
 
 # Playwright's sync API runs an event loop in the main thread; without this Django refuses ORM calls there.
@@ -47,6 +48,8 @@ def _reference_lists(request) -> None:
     with request.getfixturevalue("django_db_blocker").unblock():
         if not IcareValue.objects.exists():
             icare_values_load(IcareValue)
+            # The drop-downs keep IRCC's options per process; reloaded, the values have new keys.
+            icare_choices_cache.clear()
         if not Occupation.objects.exists():
             occupations_load(Occupation)
 

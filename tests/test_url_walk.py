@@ -143,6 +143,7 @@ OBJECT_URLS: dict[str, Callable[[World], list[dict]]] = {
     ],
     "reports:client-report": lambda w: [{"code": w.client.code}],
     "reports:client-document": lambda w: [{"code": w.client.code, "document": name} for name in documents()],
+    "reports:icare-export-detail": lambda w: [{"code": w.icare_export.code}],
 }
 
 

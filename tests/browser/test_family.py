@@ -171,7 +171,7 @@ def test_a_family_of_three_is_registered_in_one_sitting(live_server, page: Page,
     press_next(page, "Identification Documents")
     type_identifier(page, "1111-2222")
     press_next(page, "About Your Client (Contact Information)")
-    page.get_by_label("Email", exact=False).fill("haddad.family@example.com")
+    page.get_by_label(re.compile(r"^Email")).fill("haddad.family@example.com")
     page.get_by_label("Telephone Number", exact=False).fill("416-555-0142")
     page.get_by_label("Street Number", exact=False).fill("120")
     page.get_by_label("Street Name", exact=False).fill("Bloor")

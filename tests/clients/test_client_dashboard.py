@@ -156,7 +156,10 @@ def test_it_offers_the_usual_next_actions(caseworker_client, caseworker):
     buttons = actions(dashboard(caseworker_client, client))
 
     assert f'href="{detail_url(client)}">Edit Profile</a>' in buttons
-    assert f'href="{reverse("clients:session-create", kwargs={"code": client.code})}">Begin Session</a>' in buttons
+    assert (
+        f'href="{reverse("clients:session-create", kwargs={"code": client.code})}">Begin Session with Client</a>'
+        in buttons
+    )
     assert "Print the Registration Receipt</a>" in buttons
     assert "Create New Family Member</button>" in buttons
 

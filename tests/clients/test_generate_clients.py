@@ -187,19 +187,3 @@ def test_a_name_search_with_a_typo_can_be_answered_by_the_name_word_index(genera
 
     assert "Bitmap Index Scan on clients_client_words_gin" in plan, plan
     assert "Seq Scan" not in plan, plan
-
-
-@postgresql_only
-@pytest.mark.xfail(
-    strict=True,
-    reason="app bug: the ORM sends the agency as an int4 literal (agency_id = 1) against the bigint column, "
-    "so the btree_gin part of clients_client_words_gin is never used and the agency is only a filter",
-)
-def test_a_name_search_finds_the_agencys_rows_inside_the_name_word_index(generated, agency, other_agency, outsider):
-    generate(other_agency)
-
-    plan = name_search_plan(agency, "Mohamad Garcia")
-
-    index_condition = re.search(r"Bitmap Index Scan on clients_client_words_gin.*\n\s*Index Cond: (.*)", plan)
-    assert index_condition, plan
-    assert "agency_id =" in index_condition.group(1), plan

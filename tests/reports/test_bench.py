@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 def run_bench(**options) -> str:
     call_command("load_demo", stdout=StringIO())
     out = StringIO()
-    call_command("bench", runs=3, warmup=1, stdout=out, **({"search_sizes": "0"} | options))
+    call_command("bench", runs=3, warmup=1, stdout=out, **({"search_sizes": "0", "icare_size": 0} | options))
     return out.getvalue()
 
 

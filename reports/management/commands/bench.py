@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
 from reports import bench
+from reports.bench_icare import icare_bench
 from reports.bench_search import search_bench
 
 
@@ -38,6 +39,13 @@ class Command(BaseCommand):
             help="client counts for the Find Client table, comma-separated; 0 leaves the table out",
         )
         parser.add_argument("--search-runs", type=int, default=200, help="timed runs of each search (default 200)")
+        parser.add_argument(
+            "--icare-size",
+            type=int,
+            default=100_000,
+            help="ready clients in the iCARE Client Profile export (default 100000; also timed at a tenth); "
+            "0 leaves it out",
+        )
 
     def handle(
         self,
@@ -47,6 +55,7 @@ class Command(BaseCommand):
         only: list[str] | None,
         search_sizes: str,
         search_runs: int,
+        icare_size: int,
         **options,
     ) -> None:
         if runs < 1 or warmup < 0:
@@ -85,6 +94,8 @@ class Command(BaseCommand):
         sizes = [int(size) for size in search_sizes.replace("_", "").split(",") if size.strip() and int(size) > 0]
         if sizes and not only:
             self.search_table(sizes, search_runs)
+        if icare_size > 0 and not only:
+            self.icare_table(icare_size)
 
     def search_table(self, sizes: list[int], runs: int) -> None:
         self.stdout.write(
@@ -107,6 +118,30 @@ class Command(BaseCommand):
         self.stdout.write(
             f"\nbare SQL: the statements the request ran for the search, re-run on a cursor. "
             f"Load average after: {load_1:.2f} {load_5:.2f} {load_15:.2f}."
+        )
+
+    def icare_table(self, size: int) -> None:
+        self.stdout.write(
+            "\niCARE Client Profile file (Download on the iCARE page): every client of an agency, all ready; "
+            "peak memory by tracemalloc\n"
+        )
+        results = icare_bench(sorted({max(1, size // 10), size}), report=self.stdout.write)
+        header = (
+            f"{'clients':>9}  {'rows':>9}  {'seconds':>8}  {'clients/s':>9}  {'peak MiB':>8}  "
+            f"{'traced s':>8}  {'file MiB':>8}"
+        )
+        self.stdout.write(header)
+        self.stdout.write("-" * len(header))
+        for result in results:
+            self.stdout.write(
+                f"{result.size:>9,}  {result.rows:>9,}  {result.seconds:>8.1f}  "
+                f"{result.rows / result.seconds if result.seconds else 0:>9,.0f}  {result.peak_mib:>8.1f}  "
+                f"{result.traced_seconds:>8.1f}  {result.file_mib:>8.1f}"
+            )
+        self.stdout.write(
+            "\nseconds: building the file and recording the export, untraced. peak MiB: the most memory Python "
+            "held during a second, traced run (traced s: its slower time). The peak stays flat as clients grow: "
+            "rows are streamed to disk and clients read in chunks."
         )
 
     def select(self, only: list[str] | None) -> list[bench.Benchmark]:

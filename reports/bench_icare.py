@@ -1,0 +1,155 @@
+"""The iCARE Client Profile file at scale: how long a whole agency's export takes, and its peak memory.
+
+An agency of its own for each size is filled with invented clients (clients/generate.py) and made
+iCARE-ready in bulk, then the file is built as the Download button builds it, once timed plainly and once
+under tracemalloc for the peak of Python's memory. Each export is rolled back, so the figures can be taken
+again on the same clients. Built at a tenth of the size too: bounded memory means the peak stays flat while
+the clients grow tenfold.
+"""
+
+import gc
+import random
+import tempfile
+import time
+import tracemalloc
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db import connection, transaction
+from django.db.models import Max, Min
+
+from agencies.lists import agency_lists_seed
+from agencies.models import (
+    Agency,
+    AgencyList,
+    IcareList,
+    IcareValue,
+    ListItem,
+    Program,
+    Role,
+    Site,
+    SiteGroup,
+    StaffProfile,
+)
+from clients.generate import clients_generate, uci
+from clients.models import Client, Identifier, identifier_key
+from reports.icare import Include, icare_export_build
+
+AGENCY = "iCARE Bench Agency"
+
+
+@dataclass(frozen=True)
+class IcareBenchResult:
+    size: int
+    rows: int
+    seconds: float
+    traced_seconds: float
+    peak_mib: float
+    file_mib: float
+
+
+def bench_agency(size: int) -> tuple[Agency, StaffProfile]:
+    agency, _ = Agency.objects.get_or_create(name=f"{AGENCY} ({size:,})")
+    agency_lists_seed(agency=agency)
+    program, _ = Program.objects.get_or_create(agency=agency, name="Settlement")
+    group, _ = SiteGroup.objects.get_or_create(agency=agency, name="Non-schools or Reception Centres")
+    site, _ = Site.objects.get_or_create(agency=agency, name="iCARE Bench Office", defaults={"group": group})
+    user, _ = get_user_model().objects.get_or_create(username=f"icare-bench-manager-{size}")
+    staff, _ = StaffProfile.objects.get_or_create(
+        user=user,
+        defaults={"agency": agency, "role": Role.MANAGER, "default_site": site, "may_upload_icare": True},
+    )
+    staff.programs.add(program)
+    return agency, staff
+
+
+def ready_clients(agency: Agency, staff: StaffProfile, size: int) -> float:
+    """Fill the agency to `size` clients, every one iCARE-ready; returns the seconds it took."""
+    started = time.perf_counter()
+    have = Client.objects.filter(agency=agency).count()
+    if size <= have:
+        return 0.0
+    clients_generate(agency=agency, count=size - have, created_by=staff.user, seed=size + 7)
+    values = {v.list + v.value: v for v in IcareValue.objects.all()}
+    # The generator leaves out what only iCARE needs: the language of preference and, for clients who
+    # consented to research, the street address.
+    Client.objects.filter(agency=agency, official_language__isnull=True).update(
+        official_language=values[IcareList.OFFICIAL_LANGUAGE + "English"],
+        street_number="100",
+        street_name="Queen",
+        street_type=values[IcareList.STREET_TYPE + "Street"],
+        street_direction=values[IcareList.STREET_DIRECTION + "W - West"],
+        city="Toronto",
+        province=values[IcareList.PROVINCE + "Ontario"],
+    )
+    foss = ListItem.objects.for_agency(agency).of(AgencyList.IDENTIFIER_TYPE).get(label="FOSS/GCMS Client ID")
+    rng = random.Random(size)
+    without = (
+        Client.objects.filter(agency=agency).exclude(identifiers__identifier_type=foss).values_list("pk", flat=True)
+    )
+    batch: list[Identifier] = []
+    for pk in without.iterator(chunk_size=5000):
+        value = uci(rng)
+        batch.append(Identifier(client_id=pk, identifier_type=foss, value=value, value_key=identifier_key(value)))
+        if len(batch) >= 5000:
+            Identifier.objects.bulk_create(batch)
+            batch = []
+    Identifier.objects.bulk_create(batch)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    return time.perf_counter() - started
+
+
+def export_once(agency: Agency, staff: StaffProfile) -> tuple[int, int]:
+    """Build the file of every client of the agency, then roll back; returns (rows, file bytes)."""
+    dates = Client.objects.filter(agency=agency).aggregate(
+        first=Min("registration_date"), last=Max("registration_date")
+    )
+    with tempfile.TemporaryFile() as destination, transaction.atomic():
+        export = icare_export_build(
+            agency=agency,
+            created_by=staff.user,
+            date_from=dates["first"],
+            date_to=dates["last"],
+            program=None,
+            include=Include.ALL,
+            destination=destination,
+        )
+        rows = export.client_count
+        destination.seek(0, 2)
+        length = destination.tell()
+        transaction.set_rollback(True)
+    return rows, length
+
+
+def icare_bench(sizes: list[int], report: Callable[[str], None]) -> list[IcareBenchResult]:
+    results = []
+    for size in sorted(sizes):
+        agency, staff = bench_agency(size)
+        seconds = ready_clients(agency, staff, size)
+        if seconds > 1:
+            report(f"  filled an iCARE bench agency with {size:,} ready clients in {seconds:.0f} s")
+        gc.collect()
+        started = time.perf_counter()
+        rows, length = export_once(agency, staff)
+        plain = time.perf_counter() - started
+        gc.collect()
+        tracemalloc.start()
+        started = time.perf_counter()
+        export_once(agency, staff)
+        traced = time.perf_counter() - started
+        _current, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        results.append(
+            IcareBenchResult(
+                size=size,
+                rows=rows,
+                seconds=plain,
+                traced_seconds=traced,
+                peak_mib=peak / 2**20,
+                file_mib=length / 2**20,
+            )
+        )
+    return results

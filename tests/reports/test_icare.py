@@ -1,0 +1,719 @@
+"""The iCARE page: the readiness check (Ready / Not ready with what to fix), the Client Profile file that
+follows IRCC's template cell for cell, the export record, re-export and "changed since upload", the file
+iCARE sends back, and the grant that guards it all."""
+
+import hashlib
+import io
+import re
+import zipfile
+from datetime import date, datetime, timedelta
+from io import StringIO
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import Workbook, load_workbook
+
+from agencies.lists import icare_template
+from agencies.models import AgencyList, IcareList, IcareValue, ListItem
+from clients.models import Client
+from registration.rules import RULES, Level
+from reports.bench_icare import icare_bench
+from reports.icare import CODES, client_cells, phone_text, returned_status
+from reports.models import IcareExport, IcareExportRow, IcareStatus
+from tests.factories import ProgramFactory
+from tests.registration.helpers import identifier_type, official_language, province, saved_client, text
+
+pytestmark = pytest.mark.django_db
+
+TEMPLATE = icare_template()
+LAYOUT = TEMPLATE["layout"]
+COLUMNS = {column["column"]: column for column in TEMPLATE["columns"]}
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+IN_RANGE = date(2025, 3, 14)
+CHOICE = {"date_from": "2025-03-01", "date_to": "2025-03-31", "include": "new"}
+
+CHECK_URL = reverse("reports:icare-check")
+EXPORT_URL = reverse("reports:icare-export-create")
+RETURNED_URL = reverse("reports:icare-returned-upload")
+
+
+def export_detail_url(export: IcareExport) -> str:
+    return reverse("reports:icare-export-detail", kwargs={"code": export.code})
+
+
+def dashboard_url(client: Client) -> str:
+    return reverse("clients:client-dashboard", kwargs={"code": client.code})
+
+
+def fix_url(client: Client, step: str) -> str:
+    return reverse("registration:section-edit", kwargs={"code": client.code, "section": step})
+
+
+def ready_client(staff, *, uci: str = "1234-5678", id_type: str = "FOSS/GCMS Client ID", **fields) -> Client:
+    """A named client registered in March 2025 with every field iCARE needs."""
+    values = {
+        "official_language": official_language("English"),
+        "research_consent": False,
+        "registration_date": IN_RANGE,
+    } | fields
+    client = saved_client(staff, **values)
+    if uci:
+        client.identifiers.create(identifier_type=identifier_type(staff.agency, id_type), value=uci)
+    return client
+
+
+def consenting_client(staff, **fields) -> Client:
+    """Ready, with consent for future research: so phone or email and the street address are needed too."""
+    values = {
+        "research_consent": True,
+        "phone": "+14165550123",
+        "email": "leila@example.org",
+        "street_number": "12",
+        "street_name": "Bloor",
+        "city": "Toronto",
+        "province": province("Ontario"),
+    } | fields
+    return ready_client(staff, **values)
+
+
+def check_page(http, **choice) -> str:
+    response = http.get(CHECK_URL, CHOICE | choice)
+    assert response.status_code == 200
+    return text(response)
+
+
+def section(page: str, heading_id: str) -> str:
+    return page.split(f'id="{heading_id}"', 1)[1].split("</section>", 1)[0]
+
+
+def table_row(html: str, client: Client) -> str:
+    """The table row of a client, found by the link to the client's dashboard."""
+    rows = [row for row in html.split("<tr>") if dashboard_url(client) in row]
+    assert len(rows) == 1, f"{client} is listed {len(rows)} times"
+    return rows[0].split("</tr>", 1)[0]
+
+
+def download(http, **choice) -> bytes:
+    response = http.post(EXPORT_URL, CHOICE | choice)
+    assert response.status_code == 200, response.content[:500]
+    assert response["Content-Type"] == XLSX
+    assert re.fullmatch(r'attachment; filename="icare-client-profile-[\d-]+\.xlsx"', response["Content-Disposition"])
+    return b"".join(response.streaming_content)
+
+
+def data_rows(content: bytes) -> list[tuple]:
+    sheet = load_workbook(io.BytesIO(content))[LAYOUT["sheet_name"]]
+    return list(sheet.iter_rows(min_row=LAYOUT["first_data_row"], values_only=True))
+
+
+def statuses(*clients: Client) -> list[tuple[str, str]]:
+    return [(row.status, row.message) for c in clients for row in IcareExportRow.objects.filter(client=c)]
+
+
+# The file follows IRCC's template
+
+
+def every_value_clients(staff) -> list[Client]:
+    """Clients that between them use every IRCC value of every list column, and both Yes and No."""
+    of = IcareValue.objects.of
+    street_types = list(of(IcareList.STREET_TYPE))
+    directions = list(of(IcareList.STREET_DIRECTION))
+    provinces = list(of(IcareList.PROVINCE))
+    languages = list(of(IcareList.OFFICIAL_LANGUAGE))
+    id_types = list(
+        ListItem.objects.for_agency(staff.agency).of(AgencyList.IDENTIFIER_TYPE).filter(icare_value__isnull=False)
+    )
+    # The project's IRCC lists are the template's, value for value.
+    for letter, values in (("J", street_types), ("K", directions), ("N", provinces), ("P", languages)):
+        assert sorted(v.value for v in values) == sorted(COLUMNS[letter]["allowed"])
+    assert sorted(i.icare_value.value for i in id_types) == sorted(COLUMNS["B"]["allowed"])
+    clients = []
+    for i, street_type in enumerate(street_types):
+        consent = i % 2 == 0
+        client = saved_client(
+            staff,
+            first_name=f"Client{i}",
+            date_of_birth=date(1950, 1, 1) + timedelta(days=97 * i),
+            official_language=languages[i % 3],
+            research_consent=consent,
+            phone="" if (not consent and i % 3 == 1) else f"+1416555{i:04d}",
+            email=f"client{i}@example.org" if i % 3 else "",
+            street_number=str(10 + i),
+            street_name="Bloor",
+            street_type=street_type,
+            street_direction=directions[i % 8],
+            unit="12B" if i % 4 == 0 else "",
+            city="Toronto",
+            province=provinces[i % 13],
+            postal_code="m6g3a4" if i % 5 == 0 else "M5V2T6",
+            registration_date=IN_RANGE,
+        )
+        client.identifiers.create(identifier_type=id_types[i % 3], value=f"{i:04d}-{i + 5000:04d}")
+        clients.append(client)
+    return clients
+
+
+def test_the_file_follows_the_template_with_irccs_exact_strings_for_every_list_value(manager_client, manager):
+    clients = every_value_clients(manager)
+
+    content = download(manager_client)
+
+    workbook = load_workbook(io.BytesIO(content))
+    assert workbook.sheetnames == [LAYOUT["sheet_name"]]
+    sheet = workbook[LAYOUT["sheet_name"]]
+    assert sheet.cell(LAYOUT["title_row"], 1).value == LAYOUT["title_text"]
+    assert [c.value for c in sheet[LAYOUT["code_row"]]] == [c["code"] for c in TEMPLATE["columns"]]
+    assert [c.value for c in sheet[LAYOUT["label_row"]]] == [c["label"] for c in TEMPLATE["columns"]]
+    assert sheet.max_column == 17
+    rows = data_rows(content)
+    assert len(rows) == len(clients)
+    by_id = {client.identifiers.get().value: client for client in clients}
+    seen: dict[str, set] = {letter: set() for letter in COLUMNS}
+    for row in rows:
+        cells = dict(zip(COLUMNS, row, strict=True))
+        for letter, value in cells.items():
+            seen[letter].add(value)
+            if "allowed" in COLUMNS[letter] and value is not None:
+                assert value in COLUMNS[letter]["allowed"], f"{letter}: {value!r} is not one of IRCC's strings"
+        client = by_id[cells["C"]]
+        assert cells["A"] is None  # Processing Details: iCARE fills it
+        assert cells["B"] == client.identifiers.get().identifier_type.icare_value.value
+        assert cells["D"] == client.date_of_birth.isoformat()
+        assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", cells["D"])
+        if client.phone:
+            assert re.fullmatch(r"\d{3}-\d{3}-\d{4}", cells["E"])
+            assert cells["E"].replace("-", "") == str(client.phone.national_number)
+        else:
+            assert cells["E"] is None
+        assert cells["F"] == ("Yes" if client.email else "No")
+        assert cells["G"] == (client.email or None)
+        assert (cells["H"], cells["I"], cells["M"]) == (client.street_number, "Bloor", "Toronto")
+        assert cells["J"] == client.street_type.value
+        assert cells["K"] == client.street_direction.value
+        assert cells["L"] == (client.unit or None)
+        assert cells["N"] == client.province.value
+        assert re.fullmatch(r"[A-Z]\d[A-Z]\d[A-Z]\d", cells["O"])
+        assert cells["O"] == client.postal_code.upper()
+        assert cells["P"] == client.official_language.value
+        assert cells["Q"] == ("Yes" if client.research_consent else "No")
+    for letter in "BJKNP":
+        assert seen[letter] == set(COLUMNS[letter]["allowed"]), f"column {letter} misses some of IRCC's values"
+    assert seen["F"] == seen["Q"] == {"Yes", "No"}
+    assert "Crescent " in seen["J"]  # IRCC's own spelling, trailing space and all
+    assert "Temporary Resident or Minister’s Permit Number" in seen["B"]
+
+
+def test_every_template_column_has_a_value_in_the_row_builder(manager):
+    client = consenting_client(manager)
+
+    assert list(client_cells(client)) == CODES
+
+
+def test_the_file_holds_only_ready_clients(manager_client, manager):
+    ready = ready_client(manager, uci="1111-1111")
+    ready_client(manager, uci="2222-2222", official_language=None)
+    ready_client(manager, uci="3333-3333", research_consent=True)  # no address: not ready
+
+    rows = data_rows(download(manager_client))
+
+    assert [(row[2], row[3]) for row in rows] == [("1111-1111", ready.date_of_birth.isoformat())]
+
+
+def test_text_that_looks_like_a_formula_stays_text(manager_client, manager):
+    consenting_client(manager, street_name="=HYPERLINK(1)")
+
+    row = data_rows(download(manager_client))[0]
+
+    assert row[CODES.index("street_nme")] == "=HYPERLINK(1)"
+
+
+def test_phone_numbers_outside_north_america_keep_their_international_form():
+    from phonenumber_field.phonenumber import PhoneNumber
+
+    assert phone_text(PhoneNumber.from_string("+14165550123")) == "416-555-0123"
+    assert phone_text(PhoneNumber.from_string("+442079460958")) == "+44 20 7946 0958"
+    assert phone_text("") == ""
+
+
+# Each export is recorded
+
+
+def test_the_export_records_who_when_which_clients_and_the_checksum(manager_client, manager):
+    first = ready_client(manager, uci="1111-1111")
+    second = ready_client(manager, uci="2222-2222")
+    ready_client(manager, uci="3333-3333", official_language=None)
+    before = timezone.now()
+
+    content = download(manager_client)
+
+    export = IcareExport.objects.get()
+    assert export.agency == manager.agency
+    assert export.created_by == manager.user
+    assert export.created_at >= before
+    assert (export.date_from, export.date_to, export.program) == (date(2025, 3, 1), date(2025, 3, 31), None)
+    assert export.client_count == 2
+    assert export.sha256 == hashlib.sha256(content).hexdigest()
+    assert set(export.rows.values_list("client", "status")) == {
+        (first.pk, IcareStatus.EXPORTED),
+        (second.pk, IcareStatus.EXPORTED),
+    }
+    page = check_page(manager_client)
+    files = section(page, "exports-heading")
+    assert export_detail_url(export) in files
+    assert export.sha256[:16] in files
+
+
+def test_nothing_is_recorded_when_no_client_is_ready(manager_client, manager):
+    ready_client(manager, official_language=None)
+
+    response = manager_client.post(EXPORT_URL, CHOICE, follow=True)
+
+    assert not IcareExport.objects.exists()
+    assert "No client of this choice is ready for iCARE, so no file was made." in text(response)
+
+
+def test_the_export_detail_lists_its_clients_and_their_status(manager_client, manager):
+    client = ready_client(manager, first_name="Leila", last_name="Mansour")
+    download(manager_client)
+    export = IcareExport.objects.get()
+
+    page = text(manager_client.get(export_detail_url(export)))
+
+    row = table_row(page, client)
+    assert "Leila Mansour" in row and "Sent, no answer yet" in row
+    assert export.sha256 in page
+    assert "1 · 0 accepted, 0 rejected, 1 without an answer from iCARE" in page
+
+
+# The readiness check
+
+
+def test_it_splits_the_clients_into_ready_and_not_ready(manager_client, manager):
+    ready = ready_client(manager, first_name="Ready", last_name="One")
+    not_ready = ready_client(manager, first_name="Missing", last_name="Language", official_language=None)
+
+    page = check_page(manager_client)
+
+    assert dashboard_url(ready) in section(page, "ready-heading")
+    assert dashboard_url(ready) not in section(page, "not-ready-heading")
+    assert dashboard_url(not_ready) in section(page, "not-ready-heading")
+    assert dashboard_url(not_ready) not in section(page, "ready-heading")
+    assert "1 Ready" in page and "1 Not ready" in page
+    assert "Download the iCARE file (1 Ready client)" in page
+
+
+# What each yellow rule needs taken away from a complete client, so that it alone is missing.
+YELLOW_GAPS = {
+    "official_language": {"official_language": None},
+    "research_consent": {"research_consent": None},
+    "identifiers": {"uci": ""},
+    "email_or_phone": {"phone": "", "email": ""},
+    "street_number": {"street_number": ""},
+    "street_name": {"street_name": ""},
+    "city": {"city": ""},
+    "province": {"province": None},
+}
+
+
+def test_each_not_ready_client_shows_exactly_what_is_missing_with_a_link_to_fix_it(manager_client, manager):
+    yellow = {rule.key: rule for rule in RULES if rule.level == Level.ICARE}
+    assert set(YELLOW_GAPS) == set(yellow), "a yellow rule was added: say here how a client misses it"
+    clients = {key: consenting_client(manager, first_name=key, **gap) for key, gap in YELLOW_GAPS.items()}
+
+    page = check_page(manager_client)
+
+    not_ready = section(page, "not-ready-heading")
+    assert "8 Not ready" in page and "0 Ready" in page
+    for key, client in clients.items():
+        row = table_row(not_ready, client)
+        rule = yellow[key]
+        assert str(rule.label) in row
+        assert f'href="{fix_url(client, rule.step)}"' in row
+        others = [str(other.label) for other in yellow.values() if other.key != key]
+        assert not [label for label in others if label in row], f"{key}: more than one thing listed"
+
+
+def test_a_client_with_only_identifiers_icare_does_not_accept_is_not_ready(manager_client, manager):
+    client = ready_client(manager, id_type="Passport Number", uci="X1234567")
+
+    row = table_row(section(check_page(manager_client), "not-ready-heading"), client)
+
+    assert "An iCARE client identifier with its value" in row
+    assert fix_url(client, "identification") in row
+
+
+def test_the_fix_link_opens_the_profile_section(manager_client, manager):
+    client = ready_client(manager, official_language=None)
+
+    response = manager_client.get(fix_url(client, "primary"))
+
+    assert response.status_code == 200
+    assert "Preferred Official Language" in text(response)
+
+
+def test_anonymous_clients_and_clients_of_other_dates_or_agencies_are_never_included(manager_client, manager, outsider):
+    listed = ready_client(manager, uci="1111-1111")
+    anonymous = saved_client(manager, is_anonymous=True, first_name="", last_name="", registration_date=IN_RANGE)
+    earlier = ready_client(manager, uci="2222-2222", registration_date=date(2025, 2, 28))
+    elsewhere = ready_client(outsider, uci="3333-3333")
+
+    page = check_page(manager_client)
+    rows = data_rows(download(manager_client))
+
+    assert dashboard_url(listed) in page
+    for client in (anonymous, earlier, elsewhere):
+        assert dashboard_url(client) not in page
+    assert [row[2] for row in rows] == ["1111-1111"]
+    assert not IcareExportRow.objects.filter(client__in=[anonymous, earlier, elsewhere]).exists()
+
+
+def test_it_narrows_to_a_program_when_one_is_chosen(manager_client, manager):
+    settlement = manager.agency.programs.get(name="Settlement")
+    in_program = ready_client(manager, uci="1111-1111")
+    in_program.program_statuses.create(program=settlement)
+    other = ready_client(manager, uci="2222-2222")
+    other.program_statuses.create(program=manager.agency.programs.get(name="Employment"))
+
+    page = check_page(manager_client, program=str(settlement.code))
+    rows = data_rows(download(manager_client, program=str(settlement.code)))
+
+    assert dashboard_url(in_program) in page and dashboard_url(other) not in page
+    assert [row[2] for row in rows] == ["1111-1111"]
+    assert IcareExport.objects.get().program == settlement
+
+
+def test_it_refuses_a_program_of_another_agency(manager_client, other_agency):
+    foreign = ProgramFactory(agency=other_agency, name="Foreign Program")
+
+    page = check_page(manager_client, program=str(foreign.code))
+
+    assert "Choose one of your agency&#x27;s programs" in page or "Choose one of your agency's programs" in page
+
+
+def test_it_checks_last_month_by_default(manager_client, manager):
+    today = timezone.localdate()
+    last_day = today.replace(day=1) - timedelta(days=1)
+    last_month = ready_client(manager, uci="1111-1111", registration_date=last_day.replace(day=15))
+    this_month = ready_client(manager, uci="2222-2222", registration_date=today)
+
+    page = text(manager_client.get(CHECK_URL))
+
+    assert f'value="{last_day.replace(day=1).isoformat()}"' in page
+    assert f'value="{last_day.isoformat()}"' in page
+    assert dashboard_url(last_month) in page
+    assert dashboard_url(this_month) not in page
+
+
+def test_an_invalid_choice_is_shown_again_with_its_message_and_the_dates_typed(manager_client, manager):
+    ready_client(manager)
+
+    page = check_page(manager_client, date_from="2025-03-31", date_to="2025-03-01")
+
+    assert "The end date is before the start date: enter a date on or after it." in page
+    assert 'value="2025-03-31"' in page and 'value="2025-03-01"' in page
+    assert "Download the iCARE file" not in page
+
+
+def test_an_invalid_choice_posted_to_download_makes_no_file(manager_client, manager):
+    ready_client(manager)
+
+    response = manager_client.post(EXPORT_URL, CHOICE | {"date_to": "2025-02-01"})
+
+    assert response.status_code == 200
+    assert "The end date is before the start date" in text(response)
+    assert not IcareExport.objects.exists()
+
+
+# Re-export and changed since upload
+
+
+def test_exported_clients_are_skipped_next_time_unless_re_export_is_asked(manager_client, manager):
+    client = ready_client(manager)
+    download(manager_client)
+
+    assert dashboard_url(client) not in check_page(manager_client)
+    response = manager_client.post(EXPORT_URL, CHOICE, follow=True)
+    assert "No client of this choice is ready" in text(response)
+    assert IcareExport.objects.count() == 1
+
+    page = check_page(manager_client, include="all")
+    row = table_row(section(page, "ready-heading"), client)
+    assert "Exported" in row
+    rows = data_rows(download(manager_client, include="all"))
+    assert len(rows) == 1
+    assert IcareExport.objects.count() == 2
+    assert IcareExportRow.objects.filter(client=client).count() == 2
+
+
+def test_a_client_edited_after_export_is_flagged_changed_since_upload(manager_client, manager):
+    edited = ready_client(manager, uci="1111-1111", first_name="Edited")
+    untouched = ready_client(manager, uci="2222-2222", first_name="Untouched")
+    download(manager_client)
+    edited.city = "Ottawa"
+    edited.save()
+
+    default = check_page(manager_client)
+    changed = check_page(manager_client, include="changed")
+
+    assert "1 client of these dates was exported and then changed since upload" in default
+    assert dashboard_url(edited) not in default
+    assert "No client of this choice is waiting to be exported." in default
+    row = table_row(section(changed, "ready-heading"), edited)
+    assert "Changed since upload" in row
+    assert dashboard_url(untouched) not in changed
+    dashboard = text(manager_client.get(dashboard_url(edited)))
+    assert "Changed since upload" in dashboard
+    assert "Changed since upload" not in text(manager_client.get(dashboard_url(untouched)))
+    rows = data_rows(download(manager_client, include="changed"))
+    assert [row[2] for row in rows] == ["1111-1111"]
+
+
+# The file iCARE sends back
+
+
+def returned_file(content: bytes, details: dict[str, str | None], dates: dict[str, object] | None = None) -> bytes:
+    """The downloaded file as iCARE returns it: Processing Details filled in, row by identifier value."""
+    workbook = load_workbook(io.BytesIO(content))
+    sheet = workbook[LAYOUT["sheet_name"]]
+    for row in range(LAYOUT["first_data_row"], sheet.max_row + 1):
+        value = sheet.cell(row, 3).value
+        sheet.cell(row, 1).value = details.get(value)
+        if dates and value in dates:
+            sheet.cell(row, 4).value = dates[value]
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def upload(http, content: bytes, name: str = "ClientProfile_returned.xlsx", follow: bool = True):
+    return http.post(RETURNED_URL, {"file": SimpleUploadedFile(name, content, content_type=XLSX)}, follow=follow)
+
+
+def test_the_returned_file_marks_each_client_accepted_or_rejected(manager_client, manager):
+    accepted = ready_client(manager, uci="1111-1111")
+    rejected = ready_client(manager, uci="2222-2222", first_name="Rejected")
+    waiting = ready_client(manager, uci="3333-3333")
+    content = download(manager_client)
+    reason = "Error: The Unique Identifier and Date of Birth do not match a client in iCARE."
+    returned = returned_file(
+        content,
+        {"1111-1111": "Record accepted", "2222-2222": reason},
+        # Opened and saved in Excel, the date of birth may come back as a date.
+        dates={"2222-2222": datetime.combine(rejected.date_of_birth, datetime.min.time())},
+    )
+
+    response = upload(manager_client, returned)
+
+    page = text(response)
+    assert "iCARE's file is read: 1 accepted, 1 rejected." in page
+    assert "1 row has no Processing Details yet, and was left as exported." in page
+    assert statuses(accepted) == [(IcareStatus.ACCEPTED, "Record accepted")]
+    assert statuses(rejected) == [(IcareStatus.REJECTED, reason)]
+    assert statuses(waiting) == [(IcareStatus.EXPORTED, "")]
+    dashboard = text(manager_client.get(dashboard_url(rejected)))
+    assert "Rejected by iCARE" in dashboard and reason in dashboard
+    assert "Accepted by iCARE" in text(manager_client.get(dashboard_url(accepted)))
+    export = IcareExport.objects.get()
+    detail = text(manager_client.get(export_detail_url(export)))
+    assert reason in table_row(detail, rejected)
+    files = section(text(manager_client.get(CHECK_URL)), "exports-heading")
+    assert '<td class="text-end">1</td>\n        <td class="text-end">1</td>' in files
+
+
+def test_a_returned_row_that_matches_no_client_is_reported_and_the_others_are_kept(manager_client, manager):
+    client = ready_client(manager, uci="1111-1111")
+    content = download(manager_client)
+    workbook = load_workbook(io.BytesIO(returned_file(content, {"1111-1111": "Record accepted"})))
+    sheet = workbook[LAYOUT["sheet_name"]]
+    sheet.append(["Error: unknown client", "FOSS/GCMS Client ID", "9999-9999", "1980-01-01"])
+    out = io.BytesIO()
+    workbook.save(out)
+
+    page = text(upload(manager_client, out.getvalue()))
+
+    assert "iCARE's file is read: 1 accepted, 0 rejected." in page
+    assert "1 row matched no exported client, and was left out: row 5:" in page
+    assert statuses(client) == [(IcareStatus.ACCEPTED, "Record accepted")]
+
+
+def test_it_matches_on_identifier_type_value_and_date_of_birth(manager_client, manager):
+    client = ready_client(manager, uci="1111-1111")
+    content = download(manager_client)
+    other_birth = {"1111-1111": client.date_of_birth.replace(year=client.date_of_birth.year - 1).isoformat()}
+
+    page = text(upload(manager_client, returned_file(content, {"1111-1111": "Record accepted"}, other_birth)))
+
+    assert "0 accepted, 0 rejected" in page
+    assert "row 4: no client of the agency has this identifier and date of birth" in page
+    assert statuses(client) == [(IcareStatus.EXPORTED, "")]
+
+
+@pytest.mark.parametrize(
+    ("details", "status"),
+    [
+        ("Record accepted", IcareStatus.ACCEPTED),
+        ("Processed successfully", IcareStatus.ACCEPTED),
+        ("Error: Invalid Postal Code", IcareStatus.REJECTED),
+        ("Rejected - client not found", IcareStatus.REJECTED),
+        ("Something iCARE says that we do not know", IcareStatus.REJECTED),
+    ],
+)
+def test_processing_details_are_read_as_accepted_or_rejected(details, status):
+    assert returned_status(details) == status
+
+
+def workbook_bytes(sheet_name: str = LAYOUT["sheet_name"], codes: list[str] | None = None) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = sheet_name
+    sheet.append(["Title"])
+    sheet.append(codes if codes is not None else CODES)
+    sheet.append(["labels"])
+    sheet.append(["Record accepted", "FOSS/GCMS Client ID", "1111-1111", "1990-04-12"])
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def zip_bytes() -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("word/document.xml", "<w:document/>")
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"first name,last name\nLeila,Mansour\n", "This file is not an Excel workbook (.xlsx)."),
+        (b"", "This file is empty. Upload the Client Profile file iCARE sent back, as it came."),
+        (zip_bytes(), "This file is not an Excel workbook (.xlsx)."),
+        (workbook_bytes(sheet_name="Sheet1"), "This workbook has no “Client Profile” sheet"),
+        (
+            workbook_bytes(codes=list(reversed(CODES))),
+            "Row 2 of the “Client Profile” sheet does not hold IRCC's field codes",
+        ),
+        (workbook_bytes(codes=[]), "does not hold IRCC's field codes (processing_details to consent_ind)"),
+    ],
+    ids=["csv", "empty", "other-zip", "other-sheet", "other-columns", "no-codes"],
+)
+def test_a_file_that_is_not_the_client_profile_is_refused_and_nothing_changes(
+    manager_client, manager, content, message
+):
+    client = ready_client(manager, uci="1111-1111")
+    download(manager_client)
+
+    response = upload(manager_client, content, follow=False)
+
+    assert response.status_code == 200
+    page = text(response)
+    assert message in page
+    assert "iCARE's file is read" not in page
+    assert statuses(client) == [(IcareStatus.EXPORTED, "")]
+
+
+def test_a_file_with_no_client_rows_is_refused(manager_client, manager):
+    client = ready_client(manager, uci="1111-1111")
+    content = download(manager_client)
+    workbook = load_workbook(io.BytesIO(content))
+    workbook[LAYOUT["sheet_name"]].delete_rows(LAYOUT["first_data_row"], 10)
+    out = io.BytesIO()
+    workbook.save(out)
+
+    page = text(upload(manager_client, out.getvalue(), follow=False))
+
+    assert "The file has no client rows (they start at row 4): nothing was recorded." in page
+    assert statuses(client) == [(IcareStatus.EXPORTED, "")]
+
+
+def test_uploading_without_a_file_asks_for_one(manager_client, manager):
+    response = manager_client.post(RETURNED_URL, {})
+
+    assert response.status_code == 200
+    assert "Choose the Client Profile file iCARE sent back." in text(response)
+
+
+# Who may
+
+
+def test_the_sidebar_offers_icare_only_to_staff_with_the_grant(manager_client, caseworker_client):
+    link = f'href="{CHECK_URL}">iCARE</a>'
+
+    assert link in manager_client.get("/").content.decode()
+    assert link not in caseworker_client.get("/").content.decode()
+
+
+def test_staff_without_the_grant_are_refused_every_icare_action(caseworker_client, manager_client, manager):
+    client = ready_client(manager)
+    content = download(manager_client)
+    export = IcareExport.objects.get()
+
+    assert caseworker_client.get(CHECK_URL, CHOICE).status_code == 403
+    assert caseworker_client.post(EXPORT_URL, CHOICE | {"include": "all"}).status_code == 403
+    refused = upload(caseworker_client, returned_file(content, {"1234-5678": "Record accepted"}), follow=False)
+    assert refused.status_code == 403
+    assert caseworker_client.get(export_detail_url(export)).status_code == 403
+    assert IcareExport.objects.count() == 1
+    assert statuses(client) == [(IcareStatus.EXPORTED, "")]
+
+
+def test_another_agencys_export_is_not_found(outsider_client, outsider, manager_client, manager):
+    ready_client(manager)
+    download(manager_client)
+    export = IcareExport.objects.get()
+    outsider.may_upload_icare = True
+    outsider.save()
+
+    assert outsider_client.get(export_detail_url(export)).status_code == 404
+
+
+def test_another_agencys_returned_file_changes_nothing_here(outsider_client, outsider, manager_client, manager):
+    client = ready_client(manager, uci="1111-1111")
+    content = download(manager_client)
+    outsider.may_upload_icare = True
+    outsider.save()
+
+    page = text(upload(outsider_client, returned_file(content, {"1111-1111": "Record accepted"})))
+
+    assert "0 accepted, 0 rejected" in page
+    assert statuses(client) == [(IcareStatus.EXPORTED, "")]
+
+
+def test_the_download_and_the_upload_answer_405_to_a_get(manager_client):
+    assert manager_client.get(EXPORT_URL).status_code == 405
+    assert manager_client.get(RETURNED_URL).status_code == 405
+
+
+def test_a_visitor_who_is_not_signed_in_is_sent_to_the_login_page(client):
+    response = client.get(CHECK_URL)
+
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
+# make bench
+
+
+def test_the_bench_builds_the_file_for_a_whole_agency_and_reports_time_and_peak_memory():
+    lines: list[str] = []
+
+    results = icare_bench([40], report=lines.append)
+
+    assert [(r.size, r.rows) for r in results] == [(40, 40)]
+    assert results[0].seconds > 0 and results[0].peak_mib > 0 and results[0].file_mib > 0
+    assert not IcareExport.objects.exists()  # each timed export is rolled back
+
+
+def test_make_bench_prints_the_icare_table():
+    call_command("load_demo", stdout=StringIO())
+    out = StringIO()
+
+    call_command("bench", runs=1, warmup=0, search_sizes="0", icare_size=30, stdout=out)
+
+    table = out.getvalue().split("iCARE Client Profile file", 1)[1]
+    assert "peak MiB" in table
+    assert re.search(r"^\s+3\s+3\s+[\d.]+", table, re.MULTILINE)
+    assert re.search(r"^\s+30\s+30\s+[\d.]+", table, re.MULTILINE)
