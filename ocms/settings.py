@@ -175,8 +175,7 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 PHONENUMBER_DEFAULT_REGION = "CA"
 PHONENUMBER_DB_FORMAT = "E164"
-# International format shows a number outside Canada with its country code, and dialable from here.
-PHONENUMBER_DEFAULT_FORMAT = "INTERNATIONAL"
+PHONENUMBER_DEFAULT_FORMAT = "NATIONAL"
 
 # No inline scripts or styles anywhere: every script is a static file.
 SECURE_CSP = {

@@ -8,11 +8,10 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from agencies.lists import icare_values_load, occupations_load
-from agencies.models import IcareValue, Occupation
 from clients.models import Client
 from families.models import family_code_is_valid
-from tests.conftest import axe_violations, browser_login
+from tests.browser.pages import assert_accessible, press_next
+from tests.conftest import browser_login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -26,36 +25,6 @@ REMAINING_STEPS = (
 )
 
 
-@pytest.fixture(autouse=True)
-def reference_lists(transactional_db) -> None:
-    """The IRCC values and NOC list the migrations load, emptied by any transactional test that ran before."""
-    if not IcareValue.objects.exists():
-        icare_values_load(IcareValue)
-    if not Occupation.objects.exists():
-        occupations_load(Occupation)
-
-
-@pytest.fixture(autouse=True)
-def quick_failures(page: Page) -> None:
-    page.set_default_timeout(15_000)
-
-
-def assert_accessible(page: Page, name: str) -> None:
-    """Screenshot the page for a human look, and fail with each serious axe-core finding and where it is."""
-    page.screenshot(path=f"/tmp/family-{name}.png", full_page=True)
-    found = [
-        f"{violation['id']}: {node['target']} {node.get('failureSummary', '')}"
-        for violation in axe_violations(page)
-        for node in violation["nodes"]
-    ]
-    assert found == [], f"{name}: {page.url}"
-
-
-def press_next(page: Page, next_heading: str) -> None:
-    page.get_by_role("button", name="Next", exact=True).click()
-    expect(page.get_by_role("heading", level=2, name=next_heading, exact=True)).to_be_visible()
-
-
 def confirm_privacy(page: Page) -> None:
     expect(page.get_by_role("heading", name="Privacy/Confidentiality Statement")).to_be_visible()
     page.get_by_label(re.compile(r"read and understood your agency's Privacy")).select_option(label="Yes")
@@ -64,7 +33,7 @@ def confirm_privacy(page: Page) -> None:
 
 def field(page: Page, label: str):
     """The block of one field: its label, input, messages and badges."""
-    return page.locator("div.mb-3").filter(has=page.get_by_label(label, exact=False)).last
+    return page.locator("div.mb-3").filter(has=page.get_by_label(re.compile("^" + re.escape(label)))).last
 
 
 def expect_copied(page: Page, label: str, value: str) -> None:

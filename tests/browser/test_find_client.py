@@ -7,30 +7,14 @@ import pytest
 from django.db.models import Max
 from playwright.sync_api import Page, expect
 
-from agencies.lists import icare_values_load, occupations_load
-from agencies.models import IcareValue, Occupation
 from clients.generate import clients_generate
 from clients.models import Client
 from clients.search import name_words_remember
-from tests.conftest import axe_violations, browser_login
+from tests.browser.pages import assert_accessible
+from tests.conftest import browser_login
 from tests.factories import ClientFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def reference_lists(transactional_db) -> None:
-    """The IRCC values and NOC list the migrations load: every transactional test that ran before this one
-    emptied all tables when it ended, these included."""
-    if not IcareValue.objects.exists():
-        icare_values_load(IcareValue)
-    if not Occupation.objects.exists():
-        occupations_load(Occupation)
-
-
-@pytest.fixture(autouse=True)
-def quick_failures(page: Page) -> None:
-    page.set_default_timeout(10_000)
 
 
 @pytest.fixture
@@ -49,15 +33,6 @@ def qasim(caseworker) -> Client:
     )
     name_words_remember(agency=agency, words=client.search_name.split())
     return client
-
-
-def assert_accessible(page: Page) -> None:
-    found = [
-        f"{violation['id']}: {node['target']} {node.get('failureSummary', '')}"
-        for violation in axe_violations(page)
-        for node in violation["nodes"]
-    ]
-    assert found == [], page.url
 
 
 def open_find_client(page: Page, live_server) -> None:

@@ -9,41 +9,11 @@ import pytest
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
-from agencies.lists import icare_values_load, occupations_load
-from agencies.models import IcareValue, Occupation
 from clients.models import Client, Session, SessionType
-from tests.conftest import axe_violations, browser_login
+from tests.browser.pages import assert_accessible, press_next
+from tests.conftest import browser_login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def reference_lists(transactional_db) -> None:
-    """The IRCC values and NOC list the migrations load, emptied by any transactional test that ran before."""
-    if not IcareValue.objects.exists():
-        icare_values_load(IcareValue)
-    if not Occupation.objects.exists():
-        occupations_load(Occupation)
-
-
-@pytest.fixture(autouse=True)
-def quick_failures(page: Page) -> None:
-    page.set_default_timeout(15_000)
-
-
-def assert_accessible(page: Page, name: str) -> None:
-    page.screenshot(path=f"/tmp/next-steps-{name}.png", full_page=True)
-    found = [
-        f"{violation['id']}: {node['target']} {node.get('failureSummary', '')}"
-        for violation in axe_violations(page)
-        for node in violation["nodes"]
-    ]
-    assert found == [], f"{name}: {page.url}"
-
-
-def press_next(page: Page, next_heading: str) -> None:
-    page.get_by_role("button", name="Next", exact=True).click()
-    expect(page.get_by_role("heading", level=2, name=next_heading, exact=True)).to_be_visible()
 
 
 def register_green_client(page: Page, live_server) -> Client:

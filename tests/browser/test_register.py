@@ -9,31 +9,10 @@ from playwright.sync_api import Page, expect
 
 from clients.models import Client
 from registration.models import Draft
-from tests.conftest import axe_violations, browser_login
+from tests.browser.pages import assert_accessible, press_next, shot
+from tests.conftest import browser_login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-SCREENSHOTS = "/tmp/reg-{}.png"
-
-
-@pytest.fixture(autouse=True)
-def quick_failures(page: Page) -> None:
-    page.set_default_timeout(10_000)
-
-
-def shot(page: Page, name: str) -> None:
-    page.screenshot(path=SCREENSHOTS.format(name), full_page=True)
-
-
-def assert_accessible(page: Page, name: str) -> None:
-    """Screenshot the page for a human look, and fail with each serious axe-core finding and where it is."""
-    shot(page, name)
-    found = [
-        f"{violation['id']}: {node['target']} {node.get('failureSummary', '')}"
-        for violation in axe_violations(page)
-        for node in violation["nodes"]
-    ]
-    assert found == [], f"{name}: {page.url}"
 
 
 def open_register_new_client(page: Page, live_server) -> None:
@@ -51,11 +30,6 @@ def start_named_client(page: Page, live_server) -> None:
 def choose_named_client(page: Page) -> None:
     page.get_by_role("button", name="Named Client").click()
     expect(page.get_by_role("heading", name="Privacy/Confidentiality Statement")).to_be_visible()
-
-
-def press_next(page: Page, next_heading: str) -> None:
-    page.get_by_role("button", name="Next", exact=True).click()
-    expect(page.get_by_role("heading", level=2, name=next_heading, exact=True)).to_be_visible()
 
 
 def confirm_privacy(page: Page) -> None:
@@ -225,7 +199,8 @@ def test_it_registers_a_named_client_with_every_section_filled(live_server, page
     expect(page.get_by_label("Registration Date", exact=False)).to_have_value(timezone.localdate().isoformat())
     expect(page.get_by_label("Site Name")).to_have_value("Main Office")
     page.get_by_role("button", name="Find", exact=True).click()
-    page.get_by_text("Non-schools or Reception Centres (2)").click()  # browse a site group
+    # A few sites: every group is shown open, to browse without another click.
+    expect(page.get_by_text("Non-schools or Reception Centres (2)")).to_be_visible()
     expect(page.get_by_role("button", name="Select Site Welcome Centre")).to_be_visible()
     assert_accessible(page, "summary-sites")
     page.get_by_role("button", name="Select Site Welcome Centre").click()

@@ -7,29 +7,12 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from clients.models import UnlockAttempt, UnlockOutcome
+from tests.browser.pages import assert_accessible
 from tests.clients.sensitive_helpers import IDENTITIES, ILLNESSES, INCOME, INSURANCE, TABS, WRONG, client_with_secrets
-from tests.conftest import axe_violations, browser_login
+from tests.conftest import browser_login
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-SCREENSHOTS = "/tmp/sensitive-{}.png"
-
-
-@pytest.fixture(autouse=True)
-def quick_failures(page: Page) -> None:
-    page.set_default_timeout(10_000)
-
-
-def assert_accessible(page: Page, name: str) -> None:
-    """Screenshot the page for a human look, and fail with each serious axe-core finding and where it is."""
-    page.screenshot(path=SCREENSHOTS.format(name), full_page=True)
-    found = [
-        f"{violation['id']}: {node['target']} {node.get('failureSummary', '')}"
-        for violation in axe_violations(page)
-        for node in violation["nodes"]
-    ]
-    assert found == [], f"{name}: {page.url}"
 
 
 def expect_locked(page: Page) -> None:

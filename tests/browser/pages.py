@@ -1,0 +1,31 @@
+"""What the browser tests do on every page: check it is accessible, move through the wizard."""
+
+import os
+from pathlib import Path
+
+from playwright.sync_api import Page, expect
+
+from tests.conftest import axe_violations
+
+
+def shot(page: Page, name: str) -> None:
+    """A screenshot for a human look, when OCMS_SCREENSHOTS names a folder to keep them in."""
+    folder = os.environ.get("OCMS_SCREENSHOTS")
+    if folder:
+        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
+
+
+def assert_accessible(page: Page, name: str = "") -> None:
+    """Fail with each serious or critical axe-core finding and where it is on the page."""
+    shot(page, name or page.url.rstrip("/").rsplit("/", 1)[-1])
+    found = [
+        f"{violation['id']}: {node['target']} {node.get('failureSummary', '')}"
+        for violation in axe_violations(page)
+        for node in violation["nodes"]
+    ]
+    assert found == [], f"{name}: {page.url}"
+
+
+def press_next(page: Page, next_heading: str) -> None:
+    page.get_by_role("button", name="Next", exact=True).click()
+    expect(page.get_by_role("heading", level=2, name=next_heading, exact=True)).to_be_visible()
