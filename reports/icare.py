@@ -23,6 +23,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from phonenumber_field.phonenumber import PhoneNumber
 
 from agencies.lists import icare_template
 from agencies.models import Agency, Program
@@ -177,7 +178,8 @@ def yes_no(value: bool | None) -> str:
 
 def phone_text(phone: Any) -> str:
     """IRCC writes North American numbers NNN-NNN-NNNN; any other number goes in international form."""
-    if not phone:
+    # Not `if not phone`: a PhoneNumber's truth value validates the number, a noticeable cost per row.
+    if not isinstance(phone, PhoneNumber) or phone.national_number is None:
         return ""
     national = str(phone.national_number)
     if phone.country_code == 1 and len(national) == 10:

@@ -23,7 +23,7 @@ def assert_accessible(page: Page, name: str = "") -> None:
         for violation in axe_violations(page)
         for node in violation["nodes"]
     ]
-    assert found == [], f"{name}: {page.url}"
+    assert found == [], f"{name}: {page.url}: {found}"
 
 
 def press_next(page: Page, next_heading: str) -> None:

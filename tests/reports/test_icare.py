@@ -637,6 +637,17 @@ def test_uploading_without_a_file_asks_for_one(manager_client, manager):
     assert "Choose the Client Profile file iCARE sent back." in text(response)
 
 
+def test_the_page_speaks_french_to_a_french_user(manager_client, manager):
+    ready_client(manager, official_language=None)
+    manager_client.post(reverse("set_language"), {"language": "fr", "next": "/"})
+
+    page = check_page(manager_client)
+
+    assert "Profil du client iCARE" in page
+    assert "Manquant pour iCARE" in page and "Corriger dans" in page
+    assert "Télécharger le fichier iCARE (0 client prêt)" in page
+
+
 # Who may
 
 
