@@ -2,12 +2,13 @@
 
 Readiness is `registration.rules.icare_missing`, the rules behind the yellow fields: nothing here restates them.
 The file follows IRCC's template (agencies/data/icare/client_profile_template.json) cell for cell, and is
-written row by row (openpyxl's write-only workbook, clients read in chunks), so a whole agency's clients fit
-in bounded memory.
+written row by row (openpyxl's write-only workbook, streamed to a temporary file; clients read in chunks), so a
+whole agency's export holds in memory one chunk of clients and 8 bytes per exported client.
 """
 
 import hashlib
 import zipfile
+from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -289,8 +290,9 @@ def icare_export_build(
         clients = icare_candidates(
             agency=agency, date_from=date_from, date_to=date_to, program=program, include=include
         ).order_by("number")
-        rows: list[IcareExportRow] = []
-        count = 0
+        # The export's rows are written once the clients are read: inserted while the cursor is open, they
+        # would lengthen every later look-up of "exported before?" in that cursor. Their ids wait compactly.
+        exported = array("q")
         workbook = sheet = None  # made with the first ready client: no client ready, no file
         try:
             for client in with_icare_parts(clients).iterator(chunk_size=CHUNK):
@@ -299,22 +301,21 @@ def icare_export_build(
                 if sheet is None:
                     workbook, sheet = template_workbook()
                 sheet.append(client_row(sheet, client))
-                rows.append(IcareExportRow(export=export, client_id=client.pk))
-                count += 1
-                if len(rows) >= CHUNK:
-                    IcareExportRow.objects.bulk_create(rows)
-                    rows = []
+                exported.append(client.pk)
             if workbook is None:
                 raise NothingToExportError
-            IcareExportRow.objects.bulk_create(rows)
             workbook.save(destination)
         except BaseException:
             if sheet is not None and not sheet.closed:
                 sheet.close()  # ends openpyxl's row stream; its temporary file goes when the process ends
             raise
+        for start in range(0, len(exported), CHUNK):
+            IcareExportRow.objects.bulk_create(
+                [IcareExportRow(export=export, client_id=pk) for pk in exported[start : start + CHUNK]]
+            )
         destination.seek(0)
         export.sha256 = hashlib.file_digest(destination, "sha256").hexdigest()
-        export.client_count = count
+        export.client_count = len(exported)
         export.save(update_fields=["sha256", "client_count"])
     destination.seek(0)
     return export
