@@ -71,6 +71,7 @@ def ready_clients(agency: Agency, staff: StaffProfile, size: int) -> float:
     if size <= have:
         return 0.0
     clients_generate(agency=agency, count=size - have, created_by=staff.user, seed=size + 7)
+    analyze()  # the planner should know the tables grew before the bulk updates below
     values = {v.list + v.value: v for v in IcareValue.objects.all()}
     # The generator leaves out what only iCARE needs: the language of preference and, for clients who
     # consented to research, the street address.
@@ -96,10 +97,14 @@ def ready_clients(agency: Agency, staff: StaffProfile, size: int) -> float:
             Identifier.objects.bulk_create(batch)
             batch = []
     Identifier.objects.bulk_create(batch)
+    analyze()
+    return time.perf_counter() - started
+
+
+def analyze() -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
-    return time.perf_counter() - started
 
 
 def export_once(agency: Agency, staff: StaffProfile) -> tuple[int, int]:

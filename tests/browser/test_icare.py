@@ -12,28 +12,13 @@ from playwright.sync_api import Page, expect
 
 from clients.models import Client
 from reports.models import IcareExport, IcareStatus
-from tests.conftest import axe_violations, browser_login
+from tests.browser.pages import assert_accessible
+from tests.conftest import browser_login
 from tests.registration.helpers import foss_id_type, official_language, saved_client
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SCREENSHOTS = "/tmp/icare-{}.png"
 REASON = "Error: The Unique Identifier and Date of Birth do not match a client in iCARE."
-
-
-@pytest.fixture(autouse=True)
-def quick_failures(page: Page) -> None:
-    page.set_default_timeout(15_000)
-
-
-def assert_accessible(page: Page, name: str) -> None:
-    page.screenshot(path=SCREENSHOTS.format(name), full_page=True)
-    found = [
-        f"{violation['id']}: {node['target']} {node.get('failureSummary', '')}"
-        for violation in axe_violations(page)
-        for node in violation["nodes"]
-    ]
-    assert found == [], f"{name}: {page.url}"
 
 
 def client_of_last_month(staff, uci: str, **fields) -> Client:
@@ -58,7 +43,7 @@ def test_the_manager_fixes_a_client_downloads_the_file_and_uploads_icares_answer
     row = not_ready.get_by_role("row", name="Omar Farouk")
     expect(row).to_contain_text("Preferred Official Language")
     expect(page.locator("section", has=page.locator("#ready-heading"))).to_contain_text("Amina Haddad")
-    assert_accessible(page, "check")
+    assert_accessible(page, "icare-check")
 
     # The link opens the profile section where the missing field is.
     row.get_by_role("link", name="Fix in Primary Information").click()
@@ -86,16 +71,16 @@ def test_the_manager_fixes_a_client_downloads_the_file_and_uploads_icares_answer
     page.get_by_label("File iCARE sent back (.xlsx)").set_input_files(returned)
     page.get_by_role("button", name="Upload").click()
     expect(page.get_by_text("iCARE's file is read: 1 accepted, 1 rejected.")).to_be_visible()
-    assert_accessible(page, "returned")
+    assert_accessible(page, "icare-returned")
     assert missing.icare_rows.get().status == IcareStatus.REJECTED
 
     page.locator("section", has=page.locator("#exports-heading")).get_by_role("link").first.click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("iCARE file made")
-    assert_accessible(page, "export")
+    assert_accessible(page, "icare-export")
     page.get_by_role("link", name="Omar Farouk").click()
     expect(page.get_by_text(REASON)).to_be_visible()
     expect(page.get_by_text("Rejected by iCARE")).to_be_visible()
-    assert_accessible(page, "dashboard")
+    assert_accessible(page, "icare-dashboard")
 
 
 def test_a_file_that_is_not_the_client_profile_is_refused_with_a_clear_message(live_server, page: Page, manager):
@@ -107,4 +92,4 @@ def test_a_file_that_is_not_the_client_profile_is_refused_with_a_clear_message(l
     page.get_by_role("button", name="Upload").click()
 
     expect(page.get_by_text("This file is not an Excel workbook (.xlsx).")).to_be_visible()
-    assert_accessible(page, "refused")
+    assert_accessible(page, "icare-refused")
