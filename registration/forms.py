@@ -123,12 +123,27 @@ def icare_choices(list_name: str, empty_label) -> list[tuple]:
     return [("", empty_label), *_icare_choices[key]] if empty_label is not None else _icare_choices[key]
 
 
+def list_fields_prepare(form_class: type[forms.BaseForm]) -> None:
+    """Filter each list drop-down of a form class by its list once, when the class is first used.
+
+    A model field's limit_choices_to would otherwise be applied again to every form instance, as a
+    subquery built anew each time: a tenth of a wizard page's time. The list's name stays on the field.
+    """
+    if form_class.__dict__.get("lists_prepared"):
+        return
+    for field in form_class.base_fields.values():
+        if isinstance(field, forms.ModelChoiceField) and field.limit_choices_to:
+            field.list_name = dict(field.limit_choices_to.children)["list"]
+            field.queryset = field.queryset.filter(field.limit_choices_to)
+            field.limit_choices_to = None
+    form_class.lists_prepared = True
+
+
 def scope_list_fields(form: forms.BaseForm, agency) -> None:
     """Drop-downs of agency-editable lists offer only the agency's own active values."""
     for field in form.fields.values():
         if isinstance(field, forms.ModelChoiceField) and field.queryset.model is ListItem:
-            list_name = dict(field.limit_choices_to.children)["list"]
-            field.queryset = ListItem.objects.for_agency(agency).of(list_name)
+            field.queryset = ListItem.objects.for_agency(agency).of(field.list_name)
 
 
 class SectionForm(forms.ModelForm):
@@ -145,6 +160,7 @@ class SectionForm(forms.ModelForm):
         choices_cache: dict | None = None,
         **kwargs,
     ) -> None:
+        list_fields_prepare(type(self))
         super().__init__(*args, **kwargs)
         self.agency = agency
         self.staff = staff
@@ -153,7 +169,7 @@ class SectionForm(forms.ModelForm):
         for name, field in self.fields.items():
             field.required = False
             if type(field) is forms.ModelChoiceField and field.queryset.model is IcareValue:
-                field.widget.choices = icare_choices(dict(field.limit_choices_to.children)["list"], field.empty_label)
+                field.widget.choices = icare_choices(field.list_name, field.empty_label)
             elif choices_cache is not None and isinstance(field, forms.ModelChoiceField):
                 # The rows of a formset share their drop-downs' options: read and built once.
                 field.widget.choices = choices_cache.setdefault(name, list(field.choices))

@@ -151,6 +151,10 @@ class DraftStepView(LoginRequiredMixin, View):
 
     def get(self, request: HttpRequest, code, step: str) -> HttpResponse:
         stored = self.draft.data.get(self.step.name)
+        if self.step.name == STEP_NAMES[-1]:
+            # The summary checks every step; its own form comes out of that check, validated in turn.
+            sections = self.sections(self.new_client())
+            return self.render_step(sections[-1], sections=sections)
         section = self.current_section(as_querydict(stored))
         if stored is not None:
             section.is_valid()
@@ -220,7 +224,7 @@ class DraftStepView(LoginRequiredMixin, View):
                 )
         return redirect("registration:next-steps", code=client.code)
 
-    def render_step(self, section, status: int = 200) -> HttpResponse:
+    def render_step(self, section, status: int = 200, sections: list | None = None) -> HttpResponse:
         context = {
             "draft": self.draft,
             "step": self.step,
@@ -236,12 +240,10 @@ class DraftStepView(LoginRequiredMixin, View):
                 agency=self.request.agency, identifiers=section.identifier_values()
             )
         if self.step.name == "summary":
-            context.update(self.summary_context())
+            context.update(self.summary_context(sections or self.sections(self.new_client())))
         return render(self.request, "registration/step.html", context, status=status)
 
-    def summary_context(self) -> dict:
-        client = self.new_client()
-        sections = self.sections(client)
+    def summary_context(self, sections: list) -> dict:
         facts: dict = {}
         for section in sections:
             facts.update(section.facts())
