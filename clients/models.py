@@ -81,6 +81,26 @@ class ClientQuerySet(AgencyQuerySet):
         return self.filter(is_anonymous=False)
 
 
+# "About Your Client (Contact Information)": the fields of that section, in the article's order.
+CONTACT_FIELDS = (
+    "email",
+    "email_safe",
+    "phone",
+    "phone_safe",
+    "phone_alt1",
+    "phone_alt2",
+    "street_number",
+    "street_name",
+    "street_type",
+    "street_direction",
+    "unit",
+    "city",
+    "province",
+    "country",
+    "postal_code",
+)
+
+
 def yes_no_field(verbose_name: str) -> models.BooleanField:
     return models.BooleanField(verbose_name, null=True, blank=True)
 

@@ -2,7 +2,7 @@
 
 from django.db import transaction
 
-from clients.models import Client
+from clients.models import CONTACT_FIELDS, Client
 from families.models import Family, family_code_new
 
 # What a family member registered from a relative starts with (domain.md, the help article): the last
@@ -18,23 +18,7 @@ PREFILL_FIELDS: dict[str, tuple[str, ...]] = {
         "last_residence",
         "immigration_class",
     ),
-    "contact": (
-        "email",
-        "email_safe",
-        "phone",
-        "phone_safe",
-        "phone_alt1",
-        "phone_alt2",
-        "street_number",
-        "street_name",
-        "street_type",
-        "street_direction",
-        "unit",
-        "city",
-        "province",
-        "country",
-        "postal_code",
-    ),
+    "contact": CONTACT_FIELDS,
 }
 
 

@@ -18,6 +18,7 @@ from phonenumber_field.widgets import RegionalPhoneNumberWidget
 
 from agencies.models import AgencyList, IcareValue, ListItem, Occupation, Program, Site, StaffProfile
 from clients.models import (
+    CONTACT_FIELDS,
     Certificate,
     Child,
     Client,
@@ -325,23 +326,7 @@ class ContactForm(SectionForm):
 
     class Meta:
         model = Client
-        fields = [
-            "email",
-            "email_safe",
-            "phone",
-            "phone_safe",
-            "phone_alt1",
-            "phone_alt2",
-            "street_number",
-            "street_name",
-            "street_type",
-            "street_direction",
-            "unit",
-            "city",
-            "province",
-            "country",
-            "postal_code",
-        ]
+        fields = CONTACT_FIELDS
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -90,48 +90,30 @@ class DraftStepView(LoginRequiredMixin, View):
     def new_client(self) -> Client:
         return Client(agency=self.request.agency, created_by=self.request.user)
 
-    def sections(self, client: Client) -> list:
-        """Every step's forms bound to the draft, validated in order so later steps see earlier facts."""
+    def sections_validated(self, steps, client: Client) -> tuple[list, dict]:
+        """These steps' forms bound to the draft, validated in order so later steps see earlier facts;
+        with the facts they give together."""
         facts: dict = {}
         sections = []
-        for step in STEPS:
-            data = self.draft.data.get(step.name)
+        for step in steps:
             section = build_section(
                 step.name,
-                as_querydict(data),
+                as_querydict(self.draft.data.get(step.name)),
                 agency=self.request.agency,
                 staff=self.request.staff,
                 client=client,
-                facts=facts,
+                facts=dict(facts),
             )
             section.is_valid()
             facts.update(section.facts())
             sections.append(section)
-        return sections
+        return sections, facts
 
     def facts_before(self, step_name: str) -> dict:
         """What the earlier steps tell this one: the date of birth and the consent to research."""
-        facts: dict = {}
-        client = self.new_client()
-        for step in STEPS:
-            if step.name == step_name:
-                break
-            data = self.draft.data.get(step.name)
-            if step.name not in FACT_STEPS:
-                continue
-            if data is None:
-                continue
-            section = build_section(
-                step.name,
-                as_querydict(data),
-                agency=self.request.agency,
-                staff=self.request.staff,
-                client=client,
-                facts=facts,
-            )
-            section.is_valid()
-            facts.update(section.facts())
-        return facts
+        earlier = STEPS[: STEP_NAMES.index(step_name)]
+        steps = [step for step in earlier if step.name in FACT_STEPS and step.name in self.draft.data]
+        return self.sections_validated(steps, self.new_client())[1]
 
     def current_section(self, data):
         section = build_section(
@@ -153,8 +135,8 @@ class DraftStepView(LoginRequiredMixin, View):
         stored = self.draft.data.get(self.step.name)
         if self.step.name == STEP_NAMES[-1]:
             # The summary checks every step; its own form comes out of that check, validated in turn.
-            sections = self.sections(self.new_client())
-            return self.render_step(sections[-1], sections=sections)
+            checked = self.sections_validated(STEPS, self.new_client())
+            return self.render_step(checked[0][-1], checked=checked)
         section = self.current_section(as_querydict(stored))
         if stored is not None:
             section.is_valid()
@@ -181,7 +163,7 @@ class DraftStepView(LoginRequiredMixin, View):
 
     def register(self) -> HttpResponse:
         client = self.new_client()
-        sections = self.sections(client)
+        sections, facts = self.sections_validated(STEPS, client)
         unvisited = [section for section in sections if section.step not in self.draft.data]
         if unvisited:
             messages.error(
@@ -198,9 +180,6 @@ class DraftStepView(LoginRequiredMixin, View):
                 % {"step": step_named(invalid[0].step).title},
             )
             return redirect("registration:draft-step", code=self.draft.code, step=invalid[0].step)
-        facts = {}
-        for section in sections:
-            facts.update(section.facts())
         blocking = unmet(facts, Level.OCMS)
         if blocking:
             # A green rule the steps could not see alone (e.g. a privacy answer of No, reached by a step link).
@@ -224,7 +203,7 @@ class DraftStepView(LoginRequiredMixin, View):
                 )
         return redirect("registration:next-steps", code=client.code)
 
-    def render_step(self, section, status: int = 200, sections: list | None = None) -> HttpResponse:
+    def render_step(self, section, status: int = 200, checked: tuple[list, dict] | None = None) -> HttpResponse:
         context = {
             "draft": self.draft,
             "step": self.step,
@@ -240,13 +219,10 @@ class DraftStepView(LoginRequiredMixin, View):
                 agency=self.request.agency, identifiers=section.identifier_values()
             )
         if self.step.name == "summary":
-            context.update(self.summary_context(sections or self.sections(self.new_client())))
+            context.update(self.summary_context(*(checked or self.sections_validated(STEPS, self.new_client()))))
         return render(self.request, "registration/step.html", context, status=status)
 
-    def summary_context(self, sections: list) -> dict:
-        facts: dict = {}
-        for section in sections:
-            facts.update(section.facts())
+    def summary_context(self, sections: list, facts: dict) -> dict:
         identification = next(s for s in sections if s.step == "identification")
         return {
             "icare_missing": unmet(facts, Level.ICARE),

@@ -204,6 +204,19 @@ def test_it_pages_a_long_log(manager_client, manager, amara):
     assert "Page 1 of 2" in page_text(first)
 
 
+def test_its_page_links_keep_the_filters(manager_client, manager, amara):
+    UnlockAttempt.objects.bulk_create(
+        UnlockAttempt(agency=manager.agency, client=amara, user=manager.user, outcome=UnlockOutcome.GRANTED)
+        for _ in range(60)
+    )
+
+    first = manager_client.get(LOG_URL, {"outcome": "granted"})
+    second = manager_client.get(LOG_URL, {"outcome": "granted", "page": 2})
+
+    assert 'href="?outcome=granted&amp;page=2"' in first.content.decode()
+    assert 'href="?outcome=granted&amp;page=1"' in second.content.decode()
+
+
 # CSV export
 
 
