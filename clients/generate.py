@@ -1,10 +1,14 @@
 """Invented clients in bulk, for demos, tests and benchmarks: names of many origins, families,
 identifiers and phone numbers. On PostgreSQL rows are streamed with COPY; elsewhere bulk inserts."""
 
+import functools
+import itertools
+import json
 import random
 import uuid
 from collections.abc import Iterator
 from datetime import date, timedelta
+from pathlib import Path
 
 from django.db import connection, transaction
 from django.db.models import Max
@@ -14,73 +18,26 @@ from agencies.models import Agency, AgencyList, ListItem, Site
 from clients.models import Client, Identifier, NameWord, identifier_key, search_keys
 from families.models import Family, family_check_letter
 
-# Common given names and family names of the origins settlement agencies serve; combined at random,
-# so no generated person is a real one. Frequent names come first and are drawn more often.
+# Common given names and family names of the origins settlement agencies serve (names.json: for each
+# origin, female and male given names and family names, roughly the most common first). They are combined
+# at random, so no generated person is a real one.
 ORIGINS: dict[str, tuple[list[str], list[str], list[str]]] = {
-    # origin: (female given names, male given names, family names)
-    "arabic": (
-        ["Fatima", "Aisha", "Maryam", "Layla", "Noor", "Huda", "Rania", "Salma", "Yasmin", "Amal", "Hiba", "Dalia"],
-        ["Mohammed", "Ahmed", "Ali", "Omar", "Youssef", "Khaled", "Hassan", "Ibrahim", "Mahmoud", "Tariq", "Sami"],
-        ["Al-Hassan", "Haddad", "Khalil", "Mansour", "Nasser", "Saleh", "Hamdan", "Aziz", "Darwish", "Farah"],
-    ),
-    "persian": (
-        ["Zahra", "Maryam", "Fatemeh", "Shirin", "Parisa", "Leila", "Nasrin", "Roya", "Sara"],
-        ["Reza", "Hossein", "Mehdi", "Amir", "Ali", "Hamid", "Saeed", "Babak", "Kian"],
-        ["Hosseini", "Rezaei", "Mohammadi", "Ahmadi", "Karimi", "Rahimi", "Moradi", "Jafari", "Sadeghi"],
-    ),
-    "chinese": (
-        ["Li Na", "Wang Fang", "Xiu Ying", "Mei", "Jing", "Yan", "Hui", "Ling", "Xin"],
-        ["Wei", "Jun", "Hao", "Lei", "Jian", "Ming", "Tao", "Qiang", "Bo"],
-        ["Wang", "Li", "Zhang", "Liu", "Chen", "Yang", "Huang", "Zhao", "Wu", "Zhou", "Xu"],
-    ),
-    "vietnamese": (
-        ["Thị Lan", "Thị Hương", "Ngọc Anh", "Thu Trang", "Mai", "Linh", "Phương", "Hà"],
-        ["Văn Minh", "Đức Anh", "Quang", "Tuấn", "Huy", "Khoa", "Long", "Phúc"],
-        ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Đặng", "Bùi"],
-    ),
-    "spanish": (
-        ["María", "Carmen", "Ana", "Lucía", "Isabel", "Sofía", "Valentina", "Camila", "Gabriela"],
-        ["José", "Juan", "Carlos", "Luis", "Miguel", "Jorge", "Alejandro", "Diego", "Andrés"],
-        ["García", "Rodríguez", "Martínez", "Hernández", "López", "González", "Pérez", "Sánchez", "Ramírez"],
-    ),
-    "ukrainian": (
-        ["Olena", "Oksana", "Nataliia", "Iryna", "Tetiana", "Yuliia", "Kateryna", "Svitlana"],
-        ["Oleksandr", "Andrii", "Serhii", "Volodymyr", "Dmytro", "Mykola", "Ivan", "Yurii"],
-        ["Shevchenko", "Kovalenko", "Bondarenko", "Tkachenko", "Kravchenko", "Melnyk", "Boiko", "Koval"],
-    ),
-    "somali": (
-        ["Hodan", "Sahra", "Fadumo", "Asha", "Hawa", "Ifrah", "Ubah", "Nimco"],
-        ["Abdi", "Abdullahi", "Mohamed", "Hassan", "Yusuf", "Ismail", "Farah", "Liban"],
-        ["Warsame", "Mohamud", "Abdi", "Osman", "Jama", "Hersi", "Egal", "Duale"],
-    ),
-    "tamil": (
-        ["Priya", "Kavitha", "Lakshmi", "Meena", "Anitha", "Divya", "Nirmala", "Tharani"],
-        ["Suresh", "Ramesh", "Karthik", "Arun", "Vijay", "Senthil", "Ganesh", "Prakash"],
-        ["Sivakumar", "Rajendran", "Subramaniam", "Krishnan", "Balasubramaniam", "Murugan", "Thangarajah"],
-    ),
-    "tagalog": (
-        ["Maria Cristina", "Rosalie", "Jocelyn", "Marites", "Angelica", "Kristine", "Lorna"],
-        ["Jose", "Mark Anthony", "Rodel", "Jericho", "Ramon", "Arnel", "Edgardo"],
-        ["Santos", "Reyes", "Cruz", "Bautista", "Ocampo", "Garcia", "Mendoza", "Villanueva", "Dela Cruz"],
-    ),
-    "french": (
-        ["Marie", "Camille", "Léa", "Chloé", "Manon", "Élodie", "Hélène", "Aurélie"],
-        ["Jean", "Pierre", "Luc", "François", "Étienne", "Mathieu", "Sébastien", "Olivier"],
-        ["Tremblay", "Gagnon", "Roy", "Côté", "Bouchard", "Gauthier", "Morin", "Lavoie", "Bélanger"],
-    ),
-    "english": (
-        ["Emily", "Sarah", "Jessica", "Olivia", "Emma", "Hannah", "Grace", "Chloe"],
-        ["James", "John", "Michael", "David", "Daniel", "Matthew", "Ryan", "Andrew"],
-        ["Smith", "Brown", "Wilson", "Taylor", "Campbell", "Anderson", "Clark", "Thompson"],
-    ),
+    origin: (names["female"], names["male"], names["family"])
+    for origin, names in json.loads((Path(__file__).parent / "names.json").read_text(encoding="utf-8")).items()
 }
 ORIGIN_NAMES = list(ORIGINS)
 AREA_CODES = ["416", "647", "437", "905", "289", "613", "343", "519", "226", "705", "902", "204", "403", "604"]
 
 
+@functools.cache
+def zipf_cumulative(size: int) -> list[float]:
+    """Cumulative weights 1, 1/2, 1/3 …: the n-th most common name about n times rarer than the first."""
+    return list(itertools.accumulate(1 / rank for rank in range(1, size + 1)))
+
+
 def skewed(rng: random.Random, values: list[str]) -> str:
     """Pick from a list with the first values far more frequent than the last, as real names are."""
-    return values[min(int(rng.paretovariate(1.2)) - 1, len(values) - 1)]
+    return rng.choices(values, cum_weights=zipf_cumulative(len(values)))[0]
 
 
 def phone(rng: random.Random) -> str:
