@@ -15,6 +15,8 @@ from clients.text import fold
 
 # Names at least this alike (0..1) on the same date of birth make a likely duplicate.
 NAME_LIKENESS = 0.75
+# What a candidate shows (registration/_duplicates.html): only these columns are read.
+SHOWN = ("code", "number", "is_anonymous", "first_name", "last_name", "preferred_name", "date_of_birth")
 
 
 @dataclass
@@ -23,11 +25,11 @@ class Candidate:
     reasons: list[str] = field(default_factory=list)
 
 
-def name_likeness(first: str, last: str, other: Client) -> float:
+def name_likeness(first: str, last: str, other_first: str, other_last: str, other_preferred: str) -> float:
     """How alike two names are, whichever order first and last name were typed in."""
     typed = fold(f"{first} {last}")
     swapped = fold(f"{last} {first}")
-    theirs = [fold(f"{other.first_name} {other.last_name}"), fold(f"{other.preferred_name} {other.last_name}")]
+    theirs = [fold(f"{other_first} {other_last}"), fold(f"{other_preferred} {other_last}")]
     return max(SequenceMatcher(None, a, b).ratio() for a in (typed, swapped) for b in theirs if b.strip())
 
 
@@ -45,7 +47,7 @@ def likely_duplicates(
 ) -> list[Candidate]:
     """Existing named clients of the agency that may be the person being registered."""
     found: dict[int, Candidate] = {}
-    clients = Client.objects.for_agency(agency).named()
+    clients = Client.objects.for_agency(agency).named().only(*SHOWN)
     if exclude is not None and exclude.pk:
         clients = clients.exclude(pk=exclude.pk)
 
@@ -57,24 +59,29 @@ def likely_duplicates(
     typed_ids = [(getattr(kind, "pk", kind), identifier_key(value)) for kind, value in identifiers if value]
     if typed_ids:
         keys = {key for _kind, key in typed_ids}
-        rows = (
+        rows = list(
             Identifier.objects.for_agency(agency)
             .filter(value_key__in=keys, client__in=clients)
-            .select_related("client", "identifier_type")
+            .select_related("identifier_type")
         )
+        holders = clients.in_bulk([row.client_id for row in rows])
         for row in rows:
             same_type = (row.identifier_type_id, row.value_key) in typed_ids
             add(
-                row.client,
+                holders[row.client_id],
                 _("same %(type)s: %(value)s") % {"type": row.identifier_type, "value": row.value}
                 if same_type
                 else _("same identifier value (%(type)s): %(value)s")
                 % {"type": row.identifier_type, "value": row.value},
             )
     if date_of_birth and (first_name or last_name):
-        for client in clients.filter(date_of_birth=date_of_birth)[:200]:
-            if name_likeness(first_name, last_name, client) >= NAME_LIKENESS:
-                add(client, _("same date of birth and a similar name"))
+        # The names of everyone born that day are compared here; only the alike are read whole.
+        born_that_day = clients.filter(date_of_birth=date_of_birth).values_list(
+            "pk", "first_name", "last_name", "preferred_name"
+        )[:200]
+        alike = [pk for pk, *names in born_that_day if name_likeness(first_name, last_name, *names) >= NAME_LIKENESS]
+        for client in clients.filter(pk__in=alike) if alike else ():
+            add(client, _("same date of birth and a similar name"))
     phones = [p for p in phones if p]
     if phones:
         for client in clients.filter(Q(phone__in=phones) | Q(phone_alt1__in=phones) | Q(phone_alt2__in=phones))[:limit]:

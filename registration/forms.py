@@ -5,9 +5,12 @@ from datetime import date
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.forms.utils import flatatt
 from django.utils import timezone
+from django.utils.choices import BaseChoiceIterator
+from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -59,6 +62,8 @@ class FastSelectMixin:
     """
 
     def render(self, name, value, attrs=None, renderer=None) -> str:
+        if isinstance(self.choices, SharedChoices) and not self.allow_multiple_selected:
+            return self.render_shared(name, value, attrs)
         context = self.get_context(name, value, attrs)["widget"]
         parts = [format_html('<select name="{}"{}>', context["name"], flatatt(context["attrs"]))]
         for group_name, options, _index in context["optgroups"]:
@@ -77,6 +82,33 @@ class FastSelectMixin:
                 parts.append(mark_safe("</optgroup>"))
         parts.append(mark_safe("</select>"))
         return mark_safe("".join(parts))
+
+    def render_shared(self, name, value, attrs) -> str:
+        """Shared options come as HTML made once; only the chosen one is marked here."""
+        context = forms.Widget.get_context(self, name, value, attrs)["widget"]
+        options = self.choices.options_html
+        chosen = context["value"][0] if context["value"] else ""
+        option = format_html('<option value="{}">', chosen)
+        options = options.replace(option, option[:-1] + " selected>", 1)
+        return format_html('<select name="{}"{}>{}</select>', name, flatatt(context["attrs"]), mark_safe(options))
+
+
+class SharedChoices(BaseChoiceIterator):
+    """The options of a list that every drop-down showing it shares (an IRCC list in one language):
+    Django takes them as they are, and their HTML is made once."""
+
+    def __init__(self, choices) -> None:
+        self.choices = tuple(choices)
+
+    def __iter__(self):
+        return iter(self.choices)
+
+    def __len__(self) -> int:
+        return len(self.choices)
+
+    @cached_property
+    def options_html(self) -> str:
+        return "".join(format_html('<option value="{}">{}</option>', value, label) for value, label in self.choices)
 
 
 _fast_classes: dict[type, type] = {}
@@ -113,15 +145,17 @@ def style_widgets(form: forms.BaseForm) -> None:
             widget.attrs.setdefault("class", "form-control")
 
 
-_icare_choices: dict[tuple[str, str], list[tuple[int, str]]] = {}
+_icare_choices: dict[tuple[str, str, str | None], SharedChoices] = {}
 
 
-def icare_choices(list_name: str, empty_label) -> list[tuple]:
+def icare_choices(list_name: str, empty_label) -> SharedChoices:
     """An IRCC list's options, read once per process and language: IRCC's lists change only by migration."""
-    key = (list_name, get_language() or "en")
+    empty = None if empty_label is None else str(empty_label)
+    key = (list_name, get_language() or "en", empty)
     if key not in _icare_choices:
-        _icare_choices[key] = [(value.pk, str(value)) for value in IcareValue.objects.of(list_name)]
-    return [("", empty_label), *_icare_choices[key]] if empty_label is not None else _icare_choices[key]
+        values = [(value.pk, str(value)) for value in IcareValue.objects.of(list_name)]
+        _icare_choices[key] = SharedChoices([("", empty), *values] if empty is not None else values)
+    return _icare_choices[key]
 
 
 def list_fields_prepare(form_class: type[forms.BaseForm]) -> None:
@@ -140,11 +174,31 @@ def list_fields_prepare(form_class: type[forms.BaseForm]) -> None:
     form_class.lists_prepared = True
 
 
+def agency_list_items(agency, list_name: str) -> QuerySet:
+    """The agency's active values of one of its lists. Built once per agency object, so once a request
+    for the many forms of a wizard page; each form field takes its own copy (the queryset setter clones)."""
+    built = agency.__dict__.setdefault("_list_querysets", {})
+    if list_name not in built:
+        built[list_name] = ListItem.objects.for_agency(agency).of(list_name)
+    return built[list_name]
+
+
+_country_choices: dict[str, SharedChoices] = {}
+
+
+def country_choices(field: forms.Field) -> SharedChoices:
+    """The countries (a blank choice first, then by name in the page's language): made once per language."""
+    language = get_language() or "en"
+    if language not in _country_choices:
+        _country_choices[language] = SharedChoices((code, str(name)) for code, name in field.choices)
+    return _country_choices[language]
+
+
 def scope_list_fields(form: forms.BaseForm, agency) -> None:
     """Drop-downs of agency-editable lists offer only the agency's own active values."""
     for field in form.fields.values():
         if isinstance(field, forms.ModelChoiceField) and field.queryset.model is ListItem:
-            field.queryset = ListItem.objects.for_agency(agency).of(field.list_name)
+            field.queryset = agency_list_items(agency, field.list_name)
 
 
 class SectionForm(forms.ModelForm):
@@ -171,6 +225,8 @@ class SectionForm(forms.ModelForm):
             field.required = False
             if type(field) is forms.ModelChoiceField and field.queryset.model is IcareValue:
                 field.widget.choices = icare_choices(field.list_name, field.empty_label)
+            elif type(field.widget) is LazySelect:
+                field.widget.choices = country_choices(field)
             elif choices_cache is not None and isinstance(field, forms.ModelChoiceField):
                 # The rows of a formset share their drop-downs' options: read and built once.
                 field.widget.choices = choices_cache.setdefault(name, list(field.choices))
@@ -442,6 +498,11 @@ class ConsentContactForm(SectionForm):
         super().__init__(*args, **kwargs)
         prefix = f"{kind}-"
         self.levels = {k.removeprefix(prefix): v for k, v in self.levels.items() if k.startswith(prefix)}
+        # What Consent Required = Yes makes required: the page marks it as soon as Yes is chosen.
+        with_consent = field_levels(self.step, {**self.facts, "consent_required": True})
+        self.required_with_consent = {
+            k.removeprefix(prefix) for k, v in with_consent.items() if k.startswith(prefix) and v == Level.OCMS
+        }
 
     def clean(self) -> dict[str, Any]:
         cleaned = forms.ModelForm.clean(self)
@@ -589,8 +650,8 @@ class IdentifierForm(RowForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["identifier_type"].queryset = (
-            ListItem.objects.for_agency(self.agency).of(AgencyList.IDENTIFIER_TYPE).order_by("position")
+        self.fields["identifier_type"].queryset = agency_list_items(self.agency, AgencyList.IDENTIFIER_TYPE).order_by(
+            "position"
         )
         self.fields["identifier_type"].empty_label = _("Choose the identifier type")
 

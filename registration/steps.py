@@ -8,7 +8,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Program, StaffProfile
-from clients.models import Client, ClientProgram, ConsentContact, ProgramStatus, SensitiveInfo
+from clients.models import Client, ClientProgram, ConsentContact, ContactKind, ProgramStatus, SensitiveInfo
 from families.models import Family
 from registration import forms as f
 from registration.rules import Facts
@@ -88,6 +88,14 @@ class Section:
                 if row.get("identifier_type")
             ]
         return facts
+
+    @property
+    def contact_tabs(self) -> list[tuple[str, str, BaseForm, bool]]:
+        """Guardian, Person Giving Consent, Emergency Contact as (kind, title, form, open): the first tab
+        opens unless another has a mistake to correct."""
+        tabs = [(kind, label, self.forms[kind]) for kind, label in ContactKind.choices]
+        opened = next((kind for kind, _label, form in tabs if form.errors), tabs[0][0])
+        return [(kind, label, form, kind == opened) for kind, label, form in tabs]
 
     def identifier_values(self) -> list[tuple[Any, str]]:
         return [(row.get("identifier_type"), row.get("value", "")) for row in self._rows("identifiers")]

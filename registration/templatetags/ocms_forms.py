@@ -24,6 +24,7 @@ def field(bound: BoundField, label: str = "", inline: bool = False) -> dict:
         "is_multiple_checkbox": widget.__class__.__name__ == "CheckboxSelectMultiple",
         "inline": inline,
         "copied": bound.name in getattr(bound.form, "copied", ()),
+        "with_consent": bound.name in getattr(bound.form, "required_with_consent", ()),
     }
 
 

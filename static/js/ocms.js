@@ -78,3 +78,18 @@ window.addEventListener("pagehide", () => {
 window.addEventListener("pageshow", (event) => {
   if (event.persisted && document.querySelector("[data-sensitive-unlocked]")) window.location.reload();
 });
+
+// Consent Required: the contacts' required fields are marked as soon as Yes is chosen, not only after Next.
+function showConsentRequired() {
+  const select = document.querySelector("select[name=consent_required]");
+  if (!select) return;
+  const required = select.value === "true";
+  document.querySelectorAll("[data-required-with-consent]").forEach((field) => {
+    field.classList.toggle("field-ocms", required);
+    field.querySelector("[data-consent-marker]").hidden = !required;
+  });
+}
+document.addEventListener("change", (event) => {
+  if (event.target.matches("select[name=consent_required]")) showConsentRequired();
+});
+document.addEventListener("DOMContentLoaded", showConsentRequired);

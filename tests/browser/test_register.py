@@ -173,13 +173,19 @@ def test_it_registers_a_named_client_with_every_section_filled(live_server, page
 
     # Emergency Contact & Consent, Learned About Your Agency
     assert_accessible(page, "consent")
+    guardian = page.get_by_role("tabpanel", name="Guardian")
+    expect(guardian.locator(".marker-ocms")).to_have_count(3)
+    expect(guardian.locator(".marker-ocms").first).to_be_hidden()
     page.get_by_label("Consent Required", exact=False).select_option(label="Yes")
+    # Yes marks the contacts' name, relationship and telephone required at once, before any Next.
+    expect(guardian.locator(".marker-ocms:visible")).to_have_count(3)
     for group, name, relationship, phone in (
         ("Guardian", "Samir Haddad", "Father", "416-555-0150"),
         ("Person Giving Consent", "Samir Haddad", "Father", "416-555-0150"),
         ("Emergency Contact", "Layla Haddad", "Sister", "416-555-0177"),
     ):
-        contact = page.get_by_role("group", name=group)
+        page.get_by_role("tab", name=group).click()
+        contact = page.get_by_role("tabpanel", name=group)
         contact.get_by_label("Name", exact=False).fill(name)
         contact.get_by_label("Relationship", exact=False).select_option(label=relationship)
         contact.get_by_label("Telephone", exact=False).fill(phone)

@@ -290,12 +290,12 @@ def input_value(response: HttpResponse, name: str) -> str | None:
 
 
 def field_marker(response: HttpResponse, field_id: str) -> str | None:
-    """The text marker beside a field's label: "Required", "Required for iCARE", or None."""
+    """The text marker shown beside a field's label: "Required", "Required for iCARE", or None."""
     content = response.content.decode()
     label = re.search(rf'<label class="form-label" for="{re.escape(field_id)}">(.*?)</label>', content, re.S)
     assert label, f"no label for {field_id}"
-    marker = re.search(r'<span class="marker marker-(?:ocms|icare)">(.*?)</span>', label.group(1))
-    return marker.group(1) if marker else None
+    marker = re.search(r'<span class="marker marker-(?:ocms|icare)"([^>]*)>(.*?)</span>', label.group(1))
+    return marker.group(2) if marker and "hidden" not in marker.group(1) else None
 
 
 def selected_value(response: HttpResponse, name: str) -> str | None:

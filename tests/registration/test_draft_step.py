@@ -1,6 +1,7 @@
 """The named-client wizard: each step's input kept in a draft, green fields blocking, yellow ones warning."""
 
 import html
+import re
 
 import pytest
 from django.db import IntegrityError
@@ -543,6 +544,32 @@ def test_it_marks_the_minors_contacts_required_once_consent_is_required(casework
     assert field_marker(response, "id_guardian-name") == "Required"
     assert field_marker(response, "id_emergency-phone") == "Required"
     assert field_marker(response, "id_guardian-email") is None
+
+
+def test_it_has_the_minors_contact_markers_ready_but_hidden_until_consent_is_required(caseworker_client, caseworker):
+    code, _response = walk(caseworker_client, caseworker, {"consent": {"consent_required": "false"}}, until="consent")
+
+    response = caseworker_client.get(step_url(code, "consent"))
+
+    assert field_marker(response, "id_guardian-name") is None
+    content = response.content.decode()
+    # The page's script shows these when Consent Required turns to Yes.
+    assert content.count("data-required-with-consent") == 9
+    assert content.count("data-consent-marker hidden") == 9
+
+
+def test_it_opens_the_first_contact_tab_with_a_mistake(caseworker_client, caseworker, agency):
+    guardian_only = {key: value for key, value in minor_contacts(agency).items() if key.startswith("guardian-")}
+    overrides = {"consent": {"consent_required": "true", **guardian_only}}
+
+    code, response = walk(caseworker_client, caseworker, overrides)
+
+    assert response.request["PATH_INFO"] == step_url(code, "consent")
+    content = response.content.decode()
+    tabs = dict(re.findall(r'id="(\w+)-tab"[^>]*aria-selected="(true|false)"', content))
+    assert tabs == {"guardian": "false", "consenter": "true", "emergency": "false"}
+    assert 'id="consenter-pane" role="tabpanel"' in content
+    assert re.search(r'class="tab-pane active" id="consenter-pane"', content)
 
 
 # Identification and the Agency Program Table
