@@ -349,7 +349,9 @@ class Client(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["updated_at", "search_name", "name_words"])
+    history = HistoricalRecords(
+        excluded_fields=["updated_at", "search_name", "name_words"], m2m_fields=["referral_sources"]
+    )
     objects = ClientQuerySet.as_manager()
 
     class Meta:
@@ -635,7 +637,7 @@ class SensitiveInfo(models.Model):
         verbose_name=_("Family Income"),
     )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=["self_identity"])
 
     def __str__(self) -> str:
         return str(_("Sensitive Information"))

@@ -1,7 +1,7 @@
 """A client's change history for managers: who changed which field of the profile and its parts, old → new, when."""
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.contrib.auth.decorators import login_required
 from django.db import models
@@ -49,6 +49,8 @@ NOT_SHOWN = {"id", "client", "agency"}
 # fields that changed, never their values.
 VALUES_HIDDEN = {SensitiveInfo}
 EMPTY = "—"
+# Records of one row by one person this close together come from one save.
+SAME_SAVE = timedelta(seconds=2)
 
 
 @dataclass
@@ -74,6 +76,9 @@ def shown(model: type[models.Model], name: str, value) -> str:
     if value is None or value == "" or value == []:
         return EMPTY
     model_field = model._meta.get_field(name)
+    if model_field.many_to_many:  # the rows of the link table, each with the chosen value
+        target = model_field.m2m_reverse_field_name()
+        return "; ".join(sorted(str(row[target]) for row in value))
     if model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
     if isinstance(value, bool):
@@ -103,7 +108,17 @@ def who_did(record) -> str:
 
 def tracked_fields(model: type[models.Model]) -> list[str]:
     historical = model.history.model
-    return [f.name for f in historical.tracked_fields if f.editable and f.name not in NOT_SHOWN]
+    names = [f.name for f in historical.tracked_fields if f.editable and f.name not in NOT_SHOWN]
+    return names + [f.name for f in historical._history_m2m_fields]
+
+
+def recorded_value(record, model: type[models.Model], name: str):
+    """A field's value in a historical record; for a many-to-many field, its rows as diff_against gives them."""
+    model_field = model._meta.get_field(name)
+    if not model_field.many_to_many:
+        return getattr(record, name)
+    target = model_field.m2m_reverse_field_name()
+    return [{target: getattr(row, target)} for row in getattr(record, name).select_related(target)]
 
 
 def change_of(model: type[models.Model], part: str, record, before) -> Change | None:
@@ -115,7 +130,7 @@ def change_of(model: type[models.Model], part: str, record, before) -> Change | 
         change.action = _("Registered") if model is Client else _("Added")
         if model is not Client:
             change.subject = "" if hidden else str(record.instance)
-            values = [(name, getattr(record, name)) for name in names]
+            values = [(name, recorded_value(record, model, name)) for name in names]
             change.fields = [
                 FieldChange(label_of(model, name), EMPTY, EMPTY if hidden else shown(model, name, value))
                 for name, value in values
@@ -146,14 +161,23 @@ def change_of(model: type[models.Model], part: str, record, before) -> Change | 
 
 
 def changes_of(model: type[models.Model], part: str, records) -> list[Change]:
-    """Each record compared with the one before it of the same row."""
+    """Each record compared with the one before it of the same row. The links of a many-to-many field are
+    written just after their row, as records of their own: shown with the save they belong to."""
     changes = []
     last_of_row: dict[int, object] = {}
+    last_change_of_row: dict[int, Change] = {}
     for record in records.select_related("history_user").order_by("history_date", "history_id"):
         change = change_of(model, part, record, last_of_row.get(record.id))
         last_of_row[record.id] = record
-        if change is not None:
-            changes.append(change)
+        if change is None:
+            continue
+        previous = last_change_of_row.get(record.id)
+        same_save = previous and previous.who == change.who and change.at - previous.at < SAME_SAVE
+        if record.history_type == "~" and same_save:
+            previous.fields += change.fields
+            continue
+        last_change_of_row[record.id] = change
+        changes.append(change)
     return changes
 
 

@@ -6,9 +6,10 @@ import re
 import pytest
 from django.urls import reverse
 
-from agencies.models import AgencyList, Role
+from agencies.models import AgencyList, IcareList, IcareValue, Role
 from clients.models import Identifier
 from tests.clients.sensitive_helpers import (
+    IDENTITIES,
     ILLNESSES,
     client_with_secrets,
     detail_url,
@@ -106,12 +107,46 @@ def test_it_names_changed_sensitive_fields_without_their_values(manager_client, 
     response = manager_client.get(history_url(client))
 
     text = page_text(response)
+    # Self-Identity was left with nothing ticked: its links change just after the row, in the same save.
     assert rows(response)[0].endswith(
         "Sensitive Information Changed Health Insurance Status (value hidden) Illnesses (value hidden) "
-        "Family Income (value hidden)"
+        "Family Income (value hidden) Self-Identity (value hidden)"
     )
-    for secret in ("Hypertension", ILLNESSES, "Interim Federal Health Program", "$20,000 to $39,999"):
+    for secret in ("Hypertension", ILLNESSES, "Interim Federal Health Program", "$20,000 to $39,999", *IDENTITIES):
         assert secret not in text
+
+
+def test_it_names_a_changed_self_identity_without_its_values(manager_client, caseworker_client, caseworker, agency):
+    client = client_with_secrets(caseworker)
+    info = client.sensitive
+    data = {
+        "password": PASSWORD,
+        "illnesses": info.illnesses,
+        "health_insurance_status": str(info.health_insurance_status_id),
+        "family_income": str(info.family_income_id),
+        "self_identity": [str(item(agency, AgencyList.SELF_IDENTITY, IDENTITIES[0]).pk)],
+    }
+    assert caseworker_client.post(update_url(client), data).status_code == 302
+
+    response = manager_client.get(history_url(client))
+
+    assert rows(response)[0].endswith("Sensitive Information Changed Self-Identity (value hidden)")
+    for secret in IDENTITIES:
+        assert secret not in page_text(response)
+
+
+def test_it_shows_changed_referral_sources_by_their_labels(manager_client, caseworker, caseworker_client):
+    client = saved_client(caseworker)
+    sources = IcareValue.objects.of(IcareList.REFERRAL_SOURCE)
+    family, school = sources.get(value="Family / friends"), sources.get(value="School")
+    client.referral_sources.set([family])
+    data = {**step_data("consent", staff=caseworker), "referral_sources": [str(school.pk), str(family.pk)]}
+    assert caseworker_client.post(edit_url(client, "consent"), data).status_code == 302
+
+    listed = rows(manager_client.get(history_url(client)))
+
+    assert f"{caseworker.display_name} Profile Changed Learned about Program: Family / friends → " in listed[0]
+    assert listed[0].endswith("Family / friends; School")
 
 
 def test_it_links_the_profile_to_the_history_for_managers_only(manager_client, caseworker_client, edited):
