@@ -22,6 +22,10 @@ class Draft(models.Model):
     step = models.CharField(max_length=30, default="privacy")
     # Values copied from a relative when registering a family member: {step: {field: value}}.
     prefill = models.JSONField(default=dict, blank=True)
+    # Each posted step's outcome when it was last checked: {step: {"valid": bool, "facts": {...}}}, so the
+    # Registration Summary need not check every step again. A step that tells later ones something (the date
+    # of birth, the consent to research) drops the outcomes after it when it changes.
+    checks = models.JSONField(default=dict, blank=True)
     prefilled_from = models.ForeignKey(
         "clients.Client", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

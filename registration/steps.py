@@ -1,11 +1,14 @@
 """The wizard's steps: which forms make each profile section, and how a section is written to a client."""
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
+from django.db.models import Model, QuerySet
 from django.forms import BaseForm
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from phonenumber_field.phonenumber import PhoneNumber
 
 from agencies.models import Program, StaffProfile
 from clients.models import Client, ClientProgram, ConsentContact, ContactKind, ProgramStatus, SensitiveInfo
@@ -49,6 +52,31 @@ def step_named(name: str) -> Step | None:
     return next((step for step in STEPS if step.name == name), None)
 
 
+def fact_kept(value: Any) -> Any:
+    """A fact as JSON: rows by their key, dates as YYYY-MM-DD, phones in E.164. The rules only ask whether
+    a fact is there, and the checks of dates compare dates (see facts_restored)."""
+    if isinstance(value, Model):
+        return value.pk
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, PhoneNumber):
+        return value.as_e164 if value.is_valid() else str(value.raw_input)
+    if isinstance(value, list | tuple | QuerySet):
+        return [fact_kept(item) for item in value]
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return str(value)
+
+
+def facts_restored(kept: dict) -> Facts:
+    """Facts kept as JSON, with their dates dates again."""
+    facts = dict(kept)
+    for key, value in kept.items():
+        if (key == "date_of_birth" or key.endswith("_date")) and isinstance(value, str) and value:
+            facts[key] = date.fromisoformat(value)
+    return facts
+
+
 @dataclass
 class Section:
     """The bound forms of one step, for a draft or for a saved client."""
@@ -88,6 +116,13 @@ class Section:
                 if row.get("identifier_type")
             ]
         return facts
+
+    def outcome(self) -> dict:
+        """This step's check as a draft keeps it (JSON): valid or not, its facts, and its identifiers."""
+        kept = {"valid": self.is_valid(), "facts": {key: fact_kept(value) for key, value in self.facts().items()}}
+        if "identifiers" in self.formsets:
+            kept["identifiers"] = [[fact_kept(kind), value] for kind, value in self.identifier_values() if kind]
+        return kept
 
     @property
     def contact_tabs(self) -> list[tuple[str, str, BaseForm, bool]]:

@@ -19,7 +19,7 @@ from registration import forms as f
 from registration.models import Draft
 from registration.rules import IDENTIFIER_ALERT, Level, facts_from_client, unmet
 from registration.services import anonymous_client_register, client_register, client_section_update
-from registration.steps import EDITABLE_SECTIONS, STEP_NAMES, STEPS, build_section, step_named
+from registration.steps import EDITABLE_SECTIONS, STEP_NAMES, STEPS, build_section, facts_restored, step_named
 
 SKIPPED_POST_KEYS = {"csrfmiddlewaretoken", "go"}
 # The steps whose answers change later steps' rules (date checks, consent-dependent iCARE fields).
@@ -112,8 +112,7 @@ class DraftStepView(LoginRequiredMixin, View):
     def facts_before(self, step_name: str) -> dict:
         """What the earlier steps tell this one: the date of birth and the consent to research."""
         earlier = STEPS[: STEP_NAMES.index(step_name)]
-        steps = [step for step in earlier if step.name in FACT_STEPS and step.name in self.draft.data]
-        return self.sections_validated(steps, self.new_client())[1]
+        return self.outcomes([step for step in earlier if step.name in FACT_STEPS])[1]
 
     def current_section(self, data):
         section = build_section(
@@ -133,10 +132,6 @@ class DraftStepView(LoginRequiredMixin, View):
 
     def get(self, request: HttpRequest, code, step: str) -> HttpResponse:
         stored = self.draft.data.get(self.step.name)
-        if self.step.name == STEP_NAMES[-1]:
-            # The summary checks every step; its own form comes out of that check, validated in turn.
-            checked = self.sections_validated(STEPS, self.new_client())
-            return self.render_step(checked[0][-1], checked=checked)
         section = self.current_section(as_querydict(stored))
         if stored is not None:
             section.is_valid()
@@ -145,7 +140,8 @@ class DraftStepView(LoginRequiredMixin, View):
     def post(self, request: HttpRequest, code, step: str) -> HttpResponse:
         self.draft.data[self.step.name] = posted_data(request)
         self.draft.step = self.step.name
-        self.draft.save(update_fields=["data", "step", "updated_at"])
+        self.checks_drop(self.step.name)
+        self.draft.save(update_fields=["data", "step", "checks", "updated_at"])
         go = request.POST.get("go", "next")
         index = STEP_NAMES.index(self.step.name)
         if go == "back":
@@ -153,6 +149,8 @@ class DraftStepView(LoginRequiredMixin, View):
         if go in STEP_NAMES:
             return redirect("registration:draft-step", code=self.draft.code, step=go)
         section = self.current_section(as_querydict(self.draft.data[self.step.name]))
+        self.draft.checks[self.step.name] = section.outcome()
+        self.draft.save(update_fields=["checks"])
         if not section.is_valid():
             return self.render_step(section, status=200)
         if self.step.name == "privacy" and section.forms["privacy"].cleaned_data["privacy_confirmed"] == "no":
@@ -160,6 +158,37 @@ class DraftStepView(LoginRequiredMixin, View):
         if go == "register" and self.step.name == STEP_NAMES[-1]:
             return self.register()
         return redirect("registration:draft-step", code=self.draft.code, step=STEP_NAMES[index + 1])
+
+    def checks_drop(self, step_name: str) -> None:
+        """A step's input changed: its kept outcome is stale, and so are the later steps' when it tells
+        them something."""
+        self.draft.checks.pop(step_name, None)
+        if step_name in FACT_STEPS:
+            for later in STEP_NAMES[STEP_NAMES.index(step_name) + 1 :]:
+                self.draft.checks.pop(later, None)
+
+    def outcomes(self, steps) -> tuple[dict[str, dict], dict]:
+        """Each posted step's outcome, as kept when it was posted (checked now if not kept), and the facts of
+        them all."""
+        outcomes: dict[str, dict] = {}
+        facts: dict = {}
+        for step in steps:
+            if step.name not in self.draft.data:
+                continue
+            outcome = self.draft.checks.get(step.name)
+            if outcome is None:
+                section = build_section(
+                    step.name,
+                    as_querydict(self.draft.data[step.name]),
+                    agency=self.request.agency,
+                    staff=self.request.staff,
+                    client=self.new_client(),
+                    facts=dict(facts),
+                )
+                outcome = section.outcome()
+            outcomes[step.name] = outcome
+            facts.update(facts_restored(outcome["facts"]))
+        return outcomes, facts
 
     def register(self) -> HttpResponse:
         client = self.new_client()
@@ -203,7 +232,7 @@ class DraftStepView(LoginRequiredMixin, View):
                 )
         return redirect("registration:next-steps", code=client.code)
 
-    def render_step(self, section, status: int = 200, checked: tuple[list, dict] | None = None) -> HttpResponse:
+    def render_step(self, section, status: int = 200) -> HttpResponse:
         context = {
             "draft": self.draft,
             "step": self.step,
@@ -219,28 +248,23 @@ class DraftStepView(LoginRequiredMixin, View):
                 agency=self.request.agency, identifiers=section.identifier_values()
             )
         if self.step.name == "summary":
-            context.update(self.summary_context(*(checked or self.sections_validated(STEPS, self.new_client()))))
+            context.update(self.summary_context(section))
         return render(self.request, "registration/step.html", context, status=status)
 
-    def summary_context(self, sections: list, facts: dict) -> dict:
-        identification = next(s for s in sections if s.step == "identification")
+    def summary_context(self, summary) -> dict:
+        outcomes, facts = self.outcomes(STEPS[:-1])
+        facts |= summary.facts()
         return {
             "icare_missing": unmet(facts, Level.ICARE),
-            "steps_with_errors": [
-                step_named(s.step)
-                for s in sections
-                if s.step in self.draft.data and s.step != "summary" and not s.is_valid()
-            ],
-            "steps_not_visited": [
-                step_named(s.step) for s in sections if s.step not in self.draft.data and s.step != "summary"
-            ],
+            "steps_with_errors": [step_named(name) for name, outcome in outcomes.items() if not outcome["valid"]],
+            "steps_not_visited": [step for step in STEPS[:-1] if step.name not in self.draft.data],
             "candidates": likely_duplicates(
                 agency=self.request.agency,
                 first_name=facts.get("first_name") or "",
                 last_name=facts.get("last_name") or "",
                 date_of_birth=facts.get("date_of_birth"),
-                identifiers=identification.identifier_values(),
-                phones=[str(facts[key]) for key in ("phone", "phone_alt1", "phone_alt2") if facts.get(key)],
+                identifiers=outcomes.get("identification", {}).get("identifiers", []),
+                phones=[facts[key] for key in ("phone", "phone_alt1", "phone_alt2") if facts.get(key)],
                 emails=[facts["email"]] if facts.get("email") else [],
             ),
             "identifier_alert": IDENTIFIER_ALERT,

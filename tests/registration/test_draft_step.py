@@ -234,6 +234,43 @@ def test_it_sends_the_caseworker_to_the_step_to_correct_before_registering(casew
     assert Client.objects.count() == 0
 
 
+# The outcomes the summary reads
+
+
+def test_it_keeps_each_posted_steps_outcome_for_the_summary(caseworker_client, caseworker):
+    code, _response = walk(caseworker_client, caseworker, {"primary": {"last_name": ""}}, until="primary")
+
+    checks = Draft.objects.get(code=code).checks
+
+    assert checks["privacy"] == {"valid": True, "facts": {"privacy_confirmed": True}}
+    assert checks["primary"]["valid"] is False
+    assert checks["primary"]["facts"]["first_name"] == FIRST_NAME
+    assert checks["primary"]["facts"]["date_of_birth"] == DATE_OF_BIRTH
+
+
+def test_the_summary_lists_a_step_made_wrong_by_a_later_change_to_an_earlier_one(caseworker_client, caseworker):
+    arrived = {"immigration": {"arrival_date": "2015-06-01"}}
+    code, _response = walk(caseworker_client, caseworker, arrived, register=False)
+    born_after_arrival = {**step_data("primary", staff=caseworker), "date_of_birth": "2016-01-01"}
+    step_post(caseworker_client, code, "primary", born_after_arrival, "summary")
+
+    response = caseworker_client.get(step_url(code, "summary"))
+
+    assert [step.name for step in response.context["steps_with_errors"]] == ["immigration"]
+    assert "immigration" not in Draft.objects.get(code=code).checks
+
+
+def test_the_summary_checks_a_posted_step_without_a_kept_outcome(caseworker_client, caseworker):
+    code, _response = walk(caseworker_client, caseworker, {"contact": {"postal_code": ""}}, register=False)
+    draft = Draft.objects.get(code=code)
+    draft.checks = {}  # as a draft begun before outcomes were kept
+    draft.save()
+
+    response = caseworker_client.get(step_url(code, "summary"))
+
+    assert [step.name for step in response.context["steps_with_errors"]] == ["contact"]
+
+
 # Impossible input
 
 
