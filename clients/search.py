@@ -228,11 +228,13 @@ def client_search(
     if not include_anonymous:
         clients = clients.named()
     whole = identifier_key(text)
+    looked_up = ""
     if len(whole) >= 5 and any(ch.isdigit() for ch in whole):
         # The whole search may be an identifier with letters (a passport, a health card), typed any way.
         holders = Identifier.objects.for_agency(agency).filter(value_key=whole).values_list("client_id", flat=True)
         if holders:
             return clients.filter(pk__in=list(holders)).order_by("last_name", "first_name", "number")
+        looked_up = whole
     parsed = parse_query(text)
     if birth_date:
         parsed.birth_dates.append(birth_date)
@@ -247,7 +249,7 @@ def client_search(
     if parsed.family_codes:
         clients = clients.filter(family__code__in=parsed.family_codes, family__agency=agency)
     for number in parsed.numbers:
-        clients = clients.filter(number_matches(agency, number))
+        clients = clients.filter(number_matches(agency, number, not_an_identifier=looked_up))
     if parsed.words:
         if search_comments:
             clients = clients.filter(comments_or_names(agency, parsed.words))
@@ -266,17 +268,20 @@ def client_search(
     return clients.order_by("last_name", "first_name", "number")
 
 
-def number_matches(agency: Agency, typed: str) -> Q:
+def number_matches(agency: Agency, typed: str, not_an_identifier: str = "") -> Q:
     """A run of digits may be a client number, an identifier value or a phone number.
 
     Each meaning is looked up on its own index and the client ids joined here: one query with an OR
-    across a subquery would make PostgreSQL read every client of the agency.
+    across a subquery would make PostgreSQL read every client of the agency. `not_an_identifier`: a key
+    already looked up and found nowhere.
     """
-    ids = set(
-        Identifier.objects.for_agency(agency)
-        .filter(value_key=identifier_key(typed))
-        .values_list("client_id", flat=True)
-    )
+    ids = set()
+    if identifier_key(typed) != not_an_identifier:
+        ids.update(
+            Identifier.objects.for_agency(agency)
+            .filter(value_key=identifier_key(typed))
+            .values_list("client_id", flat=True)
+        )
     agency_clients = Client.objects.filter(agency=agency)
     digits = re.sub(r"\D", "", typed)
     if digits and len(digits) <= 9:
