@@ -32,6 +32,8 @@ NUMBER_IN_TEXT_RE = re.compile(r"(?<![\w@-])\+?\(?\d[\d\-\s().]{4,}\d(?![\w@])")
 FAMILY_RE = re.compile(r"^F-?\d{4,6}-?[A-Z]$", re.IGNORECASE)
 # How many spellings of one typed word a search may expand to.
 MAX_EXPANSIONS = 40
+# Words this short match by Levenshtein distance only with their first letter right.
+SHORT_WORD = 4
 # Trigram similarity that makes a name word a variant of a typed one: as much found as at pg_trgm's 0.3,
 # with far fewer unrelated words (search.md).
 VARIANT_SIMILARITY = 0.4
@@ -142,16 +144,20 @@ def word_expansions(*, agency: Agency, word: str, prefix: bool = False) -> list[
 def _pg_word_expansions(agency_id: int, word: str, prefix: bool) -> list[str]:
     # Trigram similarity finds variants (index-backed); Levenshtein catches typos in short words that share
     # few trigrams, and swapped letters are looked up as they are; all over the agency's dictionary only, a
-    # few thousand words. Two edits in a word of five letters or fewer would make most short names alike.
+    # few thousand words. Two edits in a word of five letters or fewer would make most short names alike, and
+    # one edit anywhere in a word of SHORT_WORD letters or fewer still reaches a good part of a dictionary of short
+    # names ("hao": ha, hai, han, cao, dao, gao, yao …): there the first letter must be right. A sound code
+    # of one or two letters ("hao" and "hu" are both H, "maria" and "moore" MR) says nothing: it is not used.
     max_edits = 1 if len(word) <= 5 else 2
     sql = """
         SELECT word FROM clients_nameword
         WHERE agency_id = %(agency)s::bigint
           AND ((word %% %(word)s AND similarity(word, %(word)s) >= %(similar)s)
                OR (length(word) BETWEEN %(shortest)s AND %(longest)s
+                   AND (%(long)s OR left(word, 1) = left(%(word)s, 1))
                    AND levenshtein_less_equal(word, %(word)s, %(edits)s) <= %(edits)s)
                OR word = ANY(%(swapped)s)
-               OR dmetaphone(word) = dmetaphone(%(word)s)
+               OR (length(dmetaphone(%(word)s)) >= 3 AND dmetaphone(word) = dmetaphone(%(word)s))
                {prefix})
         ORDER BY levenshtein_less_equal(word, %(word)s, 3), similarity(word, %(word)s) DESC
         LIMIT %(limit)s
@@ -165,6 +171,7 @@ def _pg_word_expansions(agency_id: int, word: str, prefix: bool) -> list[str]:
                 "shortest": len(word) - max_edits,
                 "longest": len(word) + max_edits,
                 "edits": max_edits,
+                "long": len(word) > SHORT_WORD,
                 "similar": VARIANT_SIMILARITY,
                 "swapped": letters_swapped(word),
                 "like": word.replace("%", "").replace("_", "") + "%",

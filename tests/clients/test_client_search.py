@@ -206,6 +206,27 @@ def test_the_exact_name_is_listed_before_a_typo_match(crowd, caseworker):
     assert found(caseworker.agency, "Mohammed Qasim")[:2] == [mohammed, mohamad]
 
 
+def test_a_short_name_with_a_typo_keeps_its_first_letter(agency, caseworker):
+    hai = remembered(saved_client(caseworker, first_name="Hai", last_name="Tran"))
+    cao = remembered(saved_client(caseworker, first_name="Cao", last_name="Tran"))
+
+    assert found(agency, "Hao Tran") == [hai]
+    assert cao in found(agency, "Cao Tran")
+
+
+def test_letters_swapped_in_a_short_name_are_found(agency, caseworker):
+    wang = remembered(saved_client(caseworker, first_name="Li", last_name="Wang"))
+
+    assert found(agency, "Li Wnag") == [wang]
+
+
+def test_a_one_letter_sound_code_makes_no_variant(agency, caseworker):
+    # "Hu" and "Hawa" share the double-metaphone code H; "Hu" is no spelling of "Hawa".
+    remembered(saved_client(caseworker, first_name="Hawa", last_name="Osman"))
+
+    assert found(agency, "Hu Osman") == []
+
+
 # Every other kind of search ---------------------------------------------------------------------------
 
 
