@@ -75,9 +75,8 @@ class ClientGenerator:
         self.today = timezone.localdate()
         self.family_digits = 6
 
-    def person(self) -> dict:
+    def person(self, origin: str) -> dict:
         rng = self.rng
-        origin = rng.choice(ORIGIN_NAMES)
         female_names, male_names, family_names = ORIGINS[origin]
         female = rng.random() < 0.5
         born = date(1940, 1, 1) + timedelta(days=rng.randint(0, 30_000))
@@ -99,12 +98,13 @@ class ClientGenerator:
             if size > 1:
                 digits = f"{rng.randint(0, 10**self.family_digits - 1):0{self.family_digits}d}"
                 family_code = f"F-{digits}-{family_check_letter(digits)}"
-            shared = self.person()
+            origin = rng.choice(ORIGIN_NAMES)  # a family's members have names of one origin
+            shared = self.person(origin)
             home_phone = phone(rng)
             registered = self.today - timedelta(days=rng.randint(0, 3650))
             postal = postal_code(rng)
             for member in range(size):
-                person = shared if member == 0 else self.person() | {"last_name": shared["last_name"]}
+                person = shared if member == 0 else self.person(origin) | {"last_name": shared["last_name"]}
                 search_name, words = search_keys(person["first_name"], person["last_name"], "")
                 email = f"{person['first_name'].split()[0].lower()}.{first_number + made}@example.org"
                 yield (

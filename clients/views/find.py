@@ -76,6 +76,7 @@ def client_find(request: HttpRequest) -> HttpResponse:
             "page": page,
             "has_next": len(rows) > PAGE_SIZE,
             "first_index": (page - 1) * PAGE_SIZE + 1,
+            "last_index": (page - 1) * PAGE_SIZE + len(rows[:PAGE_SIZE]),
             "querystring": query.urlencode(),
         }
     return render(request, "clients/client_find.html", context)

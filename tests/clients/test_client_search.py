@@ -451,6 +451,8 @@ def test_the_page_shows_twenty_matches_and_a_distinct_second_page(crowd, casewor
     assert "page=3" not in second.content.decode()
     assert set(profile_codes(first)).isdisjoint(profile_codes(second))
     assert set(profile_codes(first)) | set(profile_codes(second)) == okonkwos
+    assert "Results 1–20" in text(first)
+    assert "Results 21–25" in text(second)
 
 
 def test_the_page_never_shows_another_agencys_client_to_an_outsider(qasim, outsider_client):
