@@ -1,6 +1,9 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
+
+from agencies.models import ListItem
 
 
 class LoginForm(AuthenticationForm):
@@ -14,3 +17,62 @@ class LoginForm(AuthenticationForm):
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "class": "form-control"}),
     )
+
+
+class DateInput(forms.DateInput):
+    """The browser's date picker; typed YYYY-MM-DD is accepted too."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict | None = None) -> None:
+        super().__init__(attrs={"class": "form-control", **(attrs or {})}, format="%Y-%m-%d")
+
+
+class DateRangeMixin:
+    """A form choosing a range of dates (date_range names its two fields): the end may not come before the start."""
+
+    date_range = ("date_from", "date_to")
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        start_name, end_name = self.date_range
+        start, end = cleaned.get(start_name), cleaned.get(end_name)
+        if start and end and end < start:
+            self.add_error(end_name, _("The end date is before the start date: enter a date on or after it."))
+        return cleaned
+
+
+# List drop-downs: each model field names its list (an agency's ListItem or one of IRCC's IcareValue lists)
+# in limit_choices_to.
+
+
+def list_fields_prepare(form_class: type[forms.BaseForm]) -> None:
+    """Filter each list drop-down of a form class by its list once, when the class is first used.
+
+    A model field's limit_choices_to would otherwise be applied again to every form instance, as a
+    subquery built anew each time: a tenth of a wizard page's time. The list's name stays on the field.
+    """
+    if form_class.__dict__.get("lists_prepared"):
+        return
+    for field in form_class.base_fields.values():
+        if isinstance(field, forms.ModelChoiceField) and field.limit_choices_to:
+            field.list_name = dict(field.limit_choices_to.children)["list"]
+            field.queryset = field.queryset.filter(field.limit_choices_to)
+            field.limit_choices_to = None
+    form_class.lists_prepared = True
+
+
+def agency_list_items(agency, list_name: str) -> QuerySet:
+    """The agency's active values of one of its lists. Built once per agency object, so once a request
+    for the many forms of a wizard page; each form field takes its own copy (the queryset setter clones)."""
+    built = agency.__dict__.setdefault("_list_querysets", {})
+    if list_name not in built:
+        built[list_name] = ListItem.objects.for_agency(agency).of(list_name)
+    return built[list_name]
+
+
+def scope_list_fields(form: forms.BaseForm, agency) -> None:
+    """Drop-downs of agency-editable lists offer only the agency's own active values."""
+    for field in form.fields.values():
+        if isinstance(field, forms.ModelChoiceField) and field.queryset.model is ListItem:
+            field.queryset = agency_list_items(agency, field.list_name)

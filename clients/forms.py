@@ -4,20 +4,14 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from agencies.models import Agency, AgencyList, ListItem, Program, StaffProfile
+from agencies.forms import DateInput, DateRangeMixin, list_fields_prepare, scope_list_fields
+from agencies.models import Agency, Program, StaffProfile
 from clients.models import MentorMatch, SensitiveInfo, Service, Session, UnlockOutcome
 from clients.validators import NotInFutureValidator
 
 # The level the {% field %} tag marks a field with: green, required to save.
 REQUIRED = "ocms"
 MAX_SESSION_MINUTES = 24 * 60
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs: dict | None = None) -> None:
-        super().__init__(attrs={"class": "form-control", **(attrs or {})}, format="%Y-%m-%d")
 
 
 def agency_programs(agency: Agency):
@@ -87,10 +81,11 @@ class SessionForm(forms.ModelForm):
         return [code for code in Service.values if code in chosen]
 
 
-class MentorMatchForm(forms.ModelForm):
+class MentorMatchForm(DateRangeMixin, forms.ModelForm):
     """Add mentor/tutor match. The agency and client are set on the instance, never posted."""
 
     levels = dict.fromkeys(("kind", "name", "program", "start_date"), REQUIRED)
+    date_range = ("start_date", "end_date")
 
     class Meta:
         model = MentorMatch
@@ -120,13 +115,6 @@ class MentorMatchForm(forms.ModelForm):
         self.fields["kind"].choices = [("", _("Choose mentor or tutor")), *MentorMatch._meta.get_field("kind").choices]
         self.fields["start_date"].validators.append(NotInFutureValidator())
 
-    def clean(self) -> dict:
-        cleaned = super().clean()
-        start, end = cleaned.get("start_date"), cleaned.get("end_date")
-        if start and end and end < start:
-            self.add_error("end_date", _("The end date is before the start date: enter a date on or after it."))
-        return cleaned
-
 
 # Sensitive Information: unlocking it, editing it, and the managers' review of the unlock log.
 
@@ -146,12 +134,6 @@ class UnlockForm(forms.Form):
 class SensitiveInfoForm(forms.ModelForm):
     """Health Insurance Status, Illnesses, Self-Identity and Family Income of a saved profile."""
 
-    LISTS = {
-        "health_insurance_status": AgencyList.HEALTH_INSURANCE_STATUS,
-        "self_identity": AgencyList.SELF_IDENTITY,
-        "family_income": AgencyList.FAMILY_INCOME,
-    }
-
     class Meta:
         model = SensitiveInfo
         fields = ["health_insurance_status", "illnesses", "self_identity", "family_income"]
@@ -163,12 +145,12 @@ class SensitiveInfoForm(forms.ModelForm):
         }
 
     def __init__(self, *args, agency: Agency, **kwargs) -> None:
+        list_fields_prepare(type(self))
         super().__init__(*args, **kwargs)
-        for name, list_name in self.LISTS.items():
-            self.fields[name].queryset = ListItem.objects.for_agency(agency).of(list_name)
+        scope_list_fields(self, agency)
 
 
-class UnlockLogFilterForm(forms.Form):
+class UnlockLogFilterForm(DateRangeMixin, forms.Form):
     """The filters of the Sensitive Information Access page (and of its CSV export)."""
 
     staff = forms.ModelChoiceField(
@@ -199,10 +181,3 @@ class UnlockLogFilterForm(forms.Form):
         staff = self.fields["staff"]
         staff.queryset = StaffProfile.objects.for_agency(agency).select_related("user")
         staff.label_from_instance = lambda profile: profile.display_name
-
-    def clean(self) -> dict:
-        cleaned = super().clean()
-        start, end = cleaned.get("date_from"), cleaned.get("date_to")
-        if start and end and end < start:
-            self.add_error("date_to", _("The end date is before the start date: enter a date on or after it."))
-        return cleaned

@@ -5,7 +5,6 @@ from datetime import date
 from typing import Any
 
 from django import forms
-from django.db.models import QuerySet
 from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.forms.utils import flatatt
 from django.utils import timezone
@@ -19,7 +18,8 @@ from django_countries.widgets import LazySelect
 from phonenumber_field.phonenumber import PhoneNumber, to_python
 from phonenumber_field.widgets import RegionalPhoneNumberWidget
 
-from agencies.models import AgencyList, IcareValue, ListItem, Occupation, Program, Site, StaffProfile
+from agencies.forms import DateInput, agency_list_items, list_fields_prepare, scope_list_fields
+from agencies.models import AgencyList, IcareValue, Occupation, Program, Site, StaffProfile
 from clients.models import (
     CONTACT_FIELDS,
     Certificate,
@@ -37,15 +37,6 @@ from clients.models import (
 from clients.validators import normalise_postal_code
 from families.models import Family, family_code_is_valid, normalise_family_code
 from registration.rules import Facts, Level, field_levels, unmet
-
-
-class DateInput(forms.DateInput):
-    """The browser's date picker; typed YYYY-MM-DD is accepted too."""
-
-    input_type = "date"
-
-    def __init__(self, attrs: dict | None = None) -> None:
-        super().__init__(attrs={"class": "form-control", **(attrs or {})}, format="%Y-%m-%d")
 
 
 class YesNoSelect(forms.NullBooleanSelect):
@@ -158,31 +149,6 @@ def icare_choices(list_name: str, empty_label) -> SharedChoices:
     return _icare_choices[key]
 
 
-def list_fields_prepare(form_class: type[forms.BaseForm]) -> None:
-    """Filter each list drop-down of a form class by its list once, when the class is first used.
-
-    A model field's limit_choices_to would otherwise be applied again to every form instance, as a
-    subquery built anew each time: a tenth of a wizard page's time. The list's name stays on the field.
-    """
-    if form_class.__dict__.get("lists_prepared"):
-        return
-    for field in form_class.base_fields.values():
-        if isinstance(field, forms.ModelChoiceField) and field.limit_choices_to:
-            field.list_name = dict(field.limit_choices_to.children)["list"]
-            field.queryset = field.queryset.filter(field.limit_choices_to)
-            field.limit_choices_to = None
-    form_class.lists_prepared = True
-
-
-def agency_list_items(agency, list_name: str) -> QuerySet:
-    """The agency's active values of one of its lists. Built once per agency object, so once a request
-    for the many forms of a wizard page; each form field takes its own copy (the queryset setter clones)."""
-    built = agency.__dict__.setdefault("_list_querysets", {})
-    if list_name not in built:
-        built[list_name] = ListItem.objects.for_agency(agency).of(list_name)
-    return built[list_name]
-
-
 _country_choices: dict[str, SharedChoices] = {}
 
 
@@ -192,13 +158,6 @@ def country_choices(field: forms.Field) -> SharedChoices:
     if language not in _country_choices:
         _country_choices[language] = SharedChoices((code, str(name)) for code, name in field.choices)
     return _country_choices[language]
-
-
-def scope_list_fields(form: forms.BaseForm, agency) -> None:
-    """Drop-downs of agency-editable lists offer only the agency's own active values."""
-    for field in form.fields.values():
-        if isinstance(field, forms.ModelChoiceField) and field.queryset.model is ListItem:
-            field.queryset = agency_list_items(agency, field.list_name)
 
 
 class SectionForm(forms.ModelForm):

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
+from agencies.forms import DateInput, DateRangeMixin
 from agencies.models import Agency, Program
 from reports.documents import DOCUMENTS
 from reports.icare import MAX_RETURNED_BYTES, Include
@@ -51,17 +52,17 @@ class ReportMenuForm(DocumentOptionsForm):
     field_order = ["document", "format", "lang"]
 
 
-class IcareCheckForm(forms.Form):
+class IcareCheckForm(DateRangeMixin, forms.Form):
     """The iCARE page's choice of clients: registered between two dates, optionally in one program."""
 
     date_from = forms.DateField(
         label=_("Registered from"),
-        widget=forms.DateInput(attrs={"class": "form-control", "type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(),
         error_messages={"required": _("Enter the first registration date, as YYYY-MM-DD.")},
     )
     date_to = forms.DateField(
         label=_("Registered to"),
-        widget=forms.DateInput(attrs={"class": "form-control", "type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(),
         error_messages={"required": _("Enter the last registration date, as YYYY-MM-DD.")},
     )
     program = forms.ModelChoiceField(
@@ -84,13 +85,6 @@ class IcareCheckForm(forms.Form):
     def __init__(self, *args, agency: Agency, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["program"].queryset = Program.objects.for_agency(agency).order_by("name")
-
-    def clean(self) -> dict:
-        cleaned = super().clean()
-        start, end = cleaned.get("date_from"), cleaned.get("date_to")
-        if start and end and end < start:
-            self.add_error("date_to", _("The end date is before the start date: enter a date on or after it."))
-        return cleaned
 
 
 class IcareReturnedForm(forms.Form):

@@ -4,6 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
+from agencies.forms import DateInput
 from clients.search import client_search
 
 PAGE_SIZE = 20
@@ -23,7 +24,7 @@ class FindClientForm(forms.Form):
     date_of_birth = forms.DateField(
         label=_("Date of Birth"),
         required=False,
-        widget=forms.DateInput(attrs={"class": "form-control", "type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(),
     )
     search_comments = forms.BooleanField(
         label=_("Also search the registration comments"),
