@@ -90,20 +90,19 @@ class DraftStepView(LoginRequiredMixin, View):
     def new_client(self) -> Client:
         return Client(agency=self.request.agency, created_by=self.request.user)
 
-    def sections_validated(self, steps, client: Client) -> tuple[list, dict]:
-        """These steps' forms bound to the draft, validated in order so later steps see earlier facts;
-        with the facts they give together."""
+    def section_of(self, step_name: str, data: QueryDict | None, client: Client, facts: dict):
+        """A step's forms bound to this data, for the user's agency."""
+        return build_section(
+            step_name, data, agency=self.request.agency, staff=self.request.staff, client=client, facts=facts
+        )
+
+    def sections_validated(self, client: Client) -> tuple[list, dict]:
+        """Every step's forms bound to the draft, validated in order so later steps see earlier facts; with
+        the facts they give together."""
         facts: dict = {}
         sections = []
-        for step in steps:
-            section = build_section(
-                step.name,
-                as_querydict(self.draft.data.get(step.name)),
-                agency=self.request.agency,
-                staff=self.request.staff,
-                client=client,
-                facts=dict(facts),
-            )
+        for step in STEPS:
+            section = self.section_of(step.name, as_querydict(self.draft.data.get(step.name)), client, dict(facts))
             section.is_valid()
             facts.update(section.facts())
             sections.append(section)
@@ -115,14 +114,7 @@ class DraftStepView(LoginRequiredMixin, View):
         return self.outcomes([step for step in earlier if step.name in FACT_STEPS])[1]
 
     def current_section(self, data):
-        section = build_section(
-            self.step.name,
-            data,
-            agency=self.request.agency,
-            staff=self.request.staff,
-            client=self.new_client(),
-            facts=self.facts_before(self.step.name),
-        )
+        section = self.section_of(self.step.name, data, self.new_client(), self.facts_before(self.step.name))
         copied = self.draft.prefill.get(self.step.name, {})
         for form in section.forms.values():
             form.copied = {name for name in copied if name in form.fields}
@@ -177,22 +169,15 @@ class DraftStepView(LoginRequiredMixin, View):
                 continue
             outcome = self.draft.checks.get(step.name)
             if outcome is None:
-                section = build_section(
-                    step.name,
-                    as_querydict(self.draft.data[step.name]),
-                    agency=self.request.agency,
-                    staff=self.request.staff,
-                    client=self.new_client(),
-                    facts=dict(facts),
-                )
-                outcome = section.outcome()
+                data = as_querydict(self.draft.data[step.name])
+                outcome = self.section_of(step.name, data, self.new_client(), dict(facts)).outcome()
             outcomes[step.name] = outcome
             facts.update(facts_restored(outcome["facts"]))
         return outcomes, facts
 
     def register(self) -> HttpResponse:
         client = self.new_client()
-        sections, facts = self.sections_validated(STEPS, client)
+        sections, facts = self.sections_validated(client)
         unvisited = [section for section in sections if section.step not in self.draft.data]
         if unvisited:
             messages.error(

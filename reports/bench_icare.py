@@ -34,6 +34,7 @@ from agencies.models import (
 )
 from clients.generate import clients_generate, uci
 from clients.models import Client, Identifier, identifier_key
+from reports.bench import tables_settle
 from reports.icare import Include, icare_export_build
 
 AGENCY = "iCARE Bench Agency"
@@ -71,7 +72,7 @@ def ready_clients(agency: Agency, staff: StaffProfile, size: int) -> float:
     if size <= have:
         return 0.0
     clients_generate(agency=agency, count=size - have, created_by=staff.user, seed=size + 7)
-    analyze()  # the planner should know the tables grew before the bulk updates below
+    tables_settle(vacuum=False)  # the planner should know the tables grew before the bulk updates below
     values = {v.list + v.value: v for v in IcareValue.objects.all()}
     # The generator leaves out what only iCARE needs: the language of preference and, for clients who
     # consented to research, the street address.
@@ -97,14 +98,8 @@ def ready_clients(agency: Agency, staff: StaffProfile, size: int) -> float:
             Identifier.objects.bulk_create(batch)
             batch = []
     Identifier.objects.bulk_create(batch)
-    analyze()
+    tables_settle(vacuum=False)
     return time.perf_counter() - started
-
-
-def analyze() -> None:
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
 
 
 def export_once(agency: Agency, staff: StaffProfile) -> tuple[int, int]:
