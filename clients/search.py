@@ -117,10 +117,12 @@ def phone_key(text: str) -> str | None:
 # Name words -----------------------------------------------------------------------------------
 
 
-def name_words_remember(*, agency: Agency, words: list[str]) -> None:
-    """Add a client's name words to the agency's dictionary (existing ones are left alone)."""
+def name_words_remember(client: Client) -> None:
+    """Add a client's name words to the agency's dictionary (existing ones are left alone), as registering or
+    renaming the client does."""
     NameWord.objects.bulk_create(
-        [NameWord(agency=agency, word=word[:60]) for word in words if word], ignore_conflicts=True
+        [NameWord(agency=client.agency, word=word[:60]) for word in client.search_name.split()],
+        ignore_conflicts=True,
     )
 
 

@@ -32,7 +32,7 @@ def client_register(
     client.number = client_number_next(agency=staff.agency)
     client.full_clean(exclude=["family", "created_by", "agency"])
     client.save()
-    name_words_remember(agency=client.agency, words=client.search_name.split())
+    name_words_remember(client)
     for section in sections:
         section.save_rows(client)
     if draft is not None:
@@ -56,6 +56,6 @@ def client_section_update(*, client: Client, section: Section) -> Client:
     """Save one edited profile section (its forms were validated onto `client`)."""
     section.apply(client)
     client.save()
-    name_words_remember(agency=client.agency, words=client.search_name.split())
+    name_words_remember(client)
     section.save_rows(client)
     return client

@@ -31,7 +31,7 @@ def qasim(caseworker) -> Client:
         date_of_birth=date(1980, 1, 15),
         created_by=caseworker.user,
     )
-    name_words_remember(agency=agency, words=client.search_name.split())
+    name_words_remember(client)
     return client
 
 

@@ -234,7 +234,7 @@ def test_an_anonymous_visitor_is_sent_to_login(client, caseworker):
 
 def test_find_client_links_each_result_to_its_dashboard(caseworker_client, caseworker):
     client = saved_client(caseworker, first_name="Leila", last_name="Mansour")
-    name_words_remember(agency=client.agency, words=client.search_name.split())
+    name_words_remember(client)
 
     page = text(caseworker_client.get(reverse("clients:client-find"), {"q": "Mansour"}))
 

@@ -25,7 +25,7 @@ PROFILE_LINK_RE = re.compile(r'href="/clients/([0-9a-f-]{36})/"')
 
 def remembered(client: Client) -> Client:
     """A client saved straight to the database, its name words added to the dictionary as registration does."""
-    name_words_remember(agency=client.agency, words=client.search_name.split())
+    name_words_remember(client)
     return client
 
 

@@ -46,7 +46,7 @@ def client_like_qasim(staff) -> Client:
         phone_alt1="+16475550123",
         email="mohammed.qasim@example.org",
     )
-    name_words_remember(agency=client.agency, words=client.search_name.split())
+    name_words_remember(client)
     Identifier.objects.create(client=client, identifier_type=foss_id_type(staff.agency), value="8765-4321")
     return client
 

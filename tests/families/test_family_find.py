@@ -25,7 +25,7 @@ def family(agency, digits: str = "4821") -> Family:
 
 def searchable(client: Client) -> Client:
     """A client saved straight to the database, its name words added to the dictionary as registration does."""
-    name_words_remember(agency=client.agency, words=client.search_name.split())
+    name_words_remember(client)
     return client
 
 
