@@ -1,13 +1,9 @@
-"""Access helpers: the only way a view reaches an agency-owned row."""
-
-from typing import TypeVar
+"""Access helpers: the only way a view reaches an agency-owned row, and who may do what."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Model
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
-
-M = TypeVar("M", bound=Model)
 
 
 def get_for_agency[M: Model](request: HttpRequest, model: type[M], **lookup) -> M:
@@ -19,6 +15,17 @@ def get_for_agency[M: Model](request: HttpRequest, model: type[M], **lookup) -> 
     except (ValidationError, ValueError):
         # A code that is not even a UUID names no row either.
         raise Http404 from None
+
+
+def may_use_admin(request: HttpRequest) -> bool:
+    """The Django admin is for superusers, and for the coordinators and managers of an agency."""
+    user = request.user
+    if not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    staff = getattr(request, "staff", None)
+    return staff is not None and staff.is_coordinator
 
 
 def require_coordinator(request: HttpRequest) -> None:

@@ -1,17 +1,82 @@
+"""The Django admin, for the agency's programs, sites, lists and staff.
+
+Who may use it follows the roles, not Django's per-user permissions: a superuser sees every agency; an
+Agency Coordinator or a manager sees their own agency only, in the lists and in every choice of every form.
+Roles and grants change only through `staff_profile_save`, which lets only a manager change them, for others.
+"""
+
+from django import forms
 from django.contrib import admin
+from django.contrib.auth import get_user_model, password_validation
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
-from agencies.models import Agency, IcareValue, ListItem, Occupation, Program, Site, SiteGroup, StaffProfile
+from agencies.access import may_use_admin
+from agencies.models import (
+    ACCESS_FIELDS,
+    Agency,
+    IcareValue,
+    ListItem,
+    Occupation,
+    Program,
+    Site,
+    SiteGroup,
+    StaffProfile,
+)
+from agencies.services import may_change_access, staff_member_create, staff_profile_save
 
 
-class AgencyScopedAdmin(admin.ModelAdmin):
-    """A superuser sees every agency's rows; any other admin user only their own agency's."""
-
-    def get_queryset(self, request: HttpRequest):
-        queryset = super().get_queryset(request)
-        if request.user.is_superuser:
-            return queryset
+def agency_rows(request: HttpRequest, queryset: QuerySet) -> QuerySet:
+    """The rows of a choice that a coordinator of the request's agency may pick: their agency's only."""
+    if request.user.is_superuser:
+        return queryset
+    model = queryset.model
+    if model is get_user_model():
+        return queryset.filter(staff_profile__agency=request.agency)
+    if model is Agency:
+        return queryset.filter(pk=getattr(request.agency, "pk", None))
+    if any(field.name == "agency" for field in model._meta.get_fields()):
         return queryset.filter(agency=request.agency)
+    return queryset  # shared reference data (IRCC's lists, NOC): the same for every agency
+
+
+class CoordinatorAdmin(admin.ModelAdmin):
+    """Open to superusers, coordinators and managers; every choice of every form holds the agency's rows only."""
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return may_use_admin(request)
+
+    def has_view_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return may_use_admin(request)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return may_use_admin(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return may_use_admin(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return may_use_admin(request)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return agency_rows(request, super().get_queryset(request))
+
+    def formfield_for_foreignkey(self, db_field, request: HttpRequest, **kwargs):
+        formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if formfield is not None:
+            formfield.queryset = agency_rows(request, formfield.queryset)
+        return formfield
+
+    def formfield_for_manytomany(self, db_field, request: HttpRequest, **kwargs):
+        formfield = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if formfield is not None:
+            formfield.queryset = agency_rows(request, formfield.queryset)
+        return formfield
+
+
+class AgencyScopedAdmin(CoordinatorAdmin):
+    """Rows that belong to an agency: a coordinator's go to their agency, whose field they never see."""
 
     def get_list_filter(self, request: HttpRequest):
         filters = tuple(super().get_list_filter(request))
@@ -28,9 +93,17 @@ class AgencyScopedAdmin(admin.ModelAdmin):
 
 
 @admin.register(Agency)
-class AgencyAdmin(admin.ModelAdmin):
+class AgencyAdmin(CoordinatorAdmin):
+    """A coordinator keeps their own agency's details; only a superuser adds or removes agencies."""
+
     list_display = ["name", "city", "phone"]
     search_fields = ["name"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return request.user.is_superuser
 
 
 @admin.register(Program)
@@ -47,8 +120,43 @@ class SiteGroupAdmin(AgencyScopedAdmin):
 @admin.register(Site)
 class SiteAdmin(AgencyScopedAdmin):
     list_display = ["name", "group", "agency", "is_active"]
-    list_filter = ["group"]
+    # Only the groups of the sites listed (the agency's own), not every agency's groups.
+    list_filter = [("group", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name"]
+
+
+class StaffCreationForm(forms.ModelForm):
+    """A new staff member: their login (username, name, e-mail, first password) and their profile."""
+
+    username = forms.CharField(label=_("Username"), max_length=150)
+    first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
+    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    password1 = forms.CharField(label=_("Password"), strip=False, widget=forms.PasswordInput)
+    password2 = forms.CharField(label=_("Password again"), strip=False, widget=forms.PasswordInput)
+
+    class Meta:
+        model = StaffProfile
+        fields = ["programs", "default_site"]
+
+    def clean_username(self) -> str:
+        username = self.cleaned_data["username"].strip()
+        if get_user_model().objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError(_("This username is taken: choose another."), code="taken")
+        return username
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        first, second = cleaned.get("password1"), cleaned.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", _("The two passwords differ: type the same password twice."))
+        elif first:
+            user = get_user_model()(username=cleaned.get("username", ""), email=cleaned.get("email", ""))
+            try:
+                password_validation.validate_password(first, user)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned
 
 
 @admin.register(StaffProfile)
@@ -57,6 +165,52 @@ class StaffProfileAdmin(AgencyScopedAdmin):
     list_filter = ["role", "may_unlock_sensitive", "may_upload_icare"]
     filter_horizontal = ["programs"]
     search_fields = ["user__username", "user__first_name", "user__last_name"]
+    add_form = StaffCreationForm
+    login_fields = ("username", "first_name", "last_name", "email", "password1", "password2")
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        # Removing a profile leaves a login of no agency: only a superuser does that.
+        return request.user.is_superuser
+
+    def access_fields_allowed(self, request: HttpRequest, obj: StaffProfile | None) -> bool:
+        staff = obj or StaffProfile(agency=request.agency)
+        return may_change_access(by=request.user, staff=staff)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: StaffProfile | None = None):
+        readonly = ["user"] if obj is not None else []
+        if not self.access_fields_allowed(request, obj):
+            readonly += ACCESS_FIELDS
+        return readonly
+
+    def get_fields(self, request: HttpRequest, obj: StaffProfile | None = None):
+        agency = ["agency"] if request.user.is_superuser else []
+        access = list(ACCESS_FIELDS)
+        if obj is None:
+            allowed = self.access_fields_allowed(request, obj)
+            return [*self.login_fields, *agency, *(access if allowed else ()), "programs", "default_site"]
+        return ["user", *agency, *access, "programs", "default_site"]
+
+    def get_form(self, request: HttpRequest, obj: StaffProfile | None = None, change: bool = False, **kwargs):
+        if obj is None:
+            kwargs["form"] = self.add_form
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def save_model(self, request: HttpRequest, obj: StaffProfile, form, change: bool) -> None:
+        if not request.user.is_superuser:
+            obj.agency = request.agency
+        if change:
+            staff_profile_save(by=request.user, staff=obj)
+            return
+        data = form.cleaned_data
+        staff_member_create(
+            by=request.user,
+            staff=obj,
+            username=data["username"],
+            password=data["password1"],
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            email=data["email"],
+        )
 
 
 @admin.register(ListItem)
@@ -67,13 +221,8 @@ class ListItemAdmin(AgencyScopedAdmin):
     search_fields = ["label", "label_fr"]
 
 
-@admin.register(IcareValue)
-class IcareValueAdmin(admin.ModelAdmin):
-    """IRCC's lists are fixed: shown, never edited."""
-
-    list_display = ["value", "label_fr", "list", "position"]
-    list_filter = ["list"]
-    search_fields = ["value"]
+class ReferenceAdmin(CoordinatorAdmin):
+    """IRCC's lists and the NOC list are fixed: shown to coordinators, never edited."""
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -85,8 +234,15 @@ class IcareValueAdmin(admin.ModelAdmin):
         return False
 
 
+@admin.register(IcareValue)
+class IcareValueAdmin(ReferenceAdmin):
+    list_display = ["value", "label_fr", "list", "position"]
+    list_filter = ["list"]
+    search_fields = ["value"]
+
+
 @admin.register(Occupation)
-class OccupationAdmin(IcareValueAdmin):
+class OccupationAdmin(ReferenceAdmin):
     list_display = ["code", "title_en", "title_fr", "teer"]
     list_filter = ["teer", "broad_category"]
     search_fields = ["code", "title_en", "title_fr"]

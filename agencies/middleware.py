@@ -1,10 +1,15 @@
+import time
 from collections.abc import Callable
 
+from django.conf import settings
+from django.contrib.auth import logout
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 
+from agencies.access import may_use_admin
 from agencies.models import StaffProfile
 
 # Paths a signed-in user without a staff profile may still reach (to sign out, or as a superuser).
@@ -33,7 +38,41 @@ class AgencyMiddleware:
                 request.agency = profile.agency
             elif not request.path.startswith(OPEN_PREFIXES):
                 return render(request, "auth/no_agency.html", {"logout_url": reverse("logout")}, status=403)
-            if request.path.startswith(ADMIN_PREFIX) and not request.user.is_staff:
-                # Caseworkers are refused the admin outright, rather than offered its login form to try another account.
+            if request.path.startswith(ADMIN_PREFIX) and not may_use_admin(request):
+                # Caseworkers are refused the admin outright, rather than offered a login form to try another account.
                 raise PermissionDenied
+        return self.get_response(request)
+
+
+class NoStoreMiddleware:
+    """No page of OCMS is kept by a browser or a proxy: nearly all of them show a client's data.
+
+    Static files never come this far (WhiteNoise answers them first), so they are still cached.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        patch_cache_control(response, private=True, no_store=True)
+        return response
+
+
+SIGNED_IN_AT = "ocms_signed_in_at"
+
+
+class SessionLifetimeMiddleware:
+    """A login lasts at most OCMS_SESSION_MAX_AGE (a working day), however active, beside the idle timeout."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            now = time.time()
+            started = request.session.setdefault(SIGNED_IN_AT, now)
+            if now - started > settings.OCMS_SESSION_MAX_AGE:
+                # Logged out here; the view then sends the user to the login page like any expired session.
+                logout(request)
         return self.get_response(request)

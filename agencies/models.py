@@ -1,6 +1,7 @@
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import get_language
@@ -96,6 +97,10 @@ class Site(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        if self.group_id and self.agency_id and self.group.agency_id != self.agency_id:
+            raise ValidationError({"group": _("Choose a site group of the site's own agency.")})
+
 
 class Role(models.TextChoices):
     CASEWORKER = "caseworker", _("Caseworker")
@@ -126,6 +131,10 @@ class StaffProfile(models.Model):
     def __str__(self) -> str:
         return self.display_name
 
+    def clean(self) -> None:
+        if self.default_site_id and self.agency_id and self.default_site.agency_id != self.agency_id:
+            raise ValidationError({"default_site": _("Choose a site of the staff member's own agency.")})
+
     @property
     def display_name(self) -> str:
         return self.user.get_full_name() or self.user.get_username()
@@ -138,6 +147,52 @@ class StaffProfile(models.Model):
     @property
     def is_manager(self) -> bool:
         return self.role == Role.MANAGER
+
+    def may_change_access_of(self, other: "StaffProfile") -> bool:
+        """Roles and grants: only a manager changes them, for the agency's other staff, never their own."""
+        return self.is_manager and other.agency_id == self.agency_id and other.pk != self.pk
+
+
+# What a change of staff access names: the role, and the two grants beside it.
+ACCESS_FIELDS = ("role", "may_unlock_sensitive", "may_upload_icare")
+
+
+class StaffAccessChange(models.Model):
+    """One change of a staff member's role or grant: who changed it, whose, when, and from what to what."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    staff = models.ForeignKey(StaffProfile, on_delete=models.CASCADE, related_name="access_changes")
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    field = models.CharField(_("what"), max_length=30)
+    old = models.CharField(_("before"), max_length=40, blank=True)
+    new = models.CharField(_("after"), max_length=40, blank=True)
+
+    objects = AgencyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("change of role or grant")
+        verbose_name_plural = _("changes of role or grant")
+
+    def __str__(self) -> str:
+        return f"{self.staff}: {self.field} {self.old} → {self.new}"
+
+    def field_label(self) -> str:
+        return str(StaffProfile._meta.get_field(self.field).verbose_name)
+
+    def value_label(self, value: str) -> str:
+        if self.field == "role":
+            return str(Role(value).label) if value in Role.values else value
+        return str(_("Yes")) if value == "True" else str(_("No"))
+
+    @property
+    def old_label(self) -> str:
+        return self.value_label(self.old)
+
+    @property
+    def new_label(self) -> str:
+        return self.value_label(self.new)
 
 
 class IcareList(models.TextChoices):

@@ -6,4 +6,7 @@ app_name = "agencies"
 
 urlpatterns = [
     path("occupations/", views.occupation_search, name="occupation-search"),
+    path("staff-access/", views.staff_access_changes, name="staff-access-changes"),
+    path("login-locks/", views.login_locks, name="login-locks"),
+    path("login-locks/lift/", views.login_lock_lift, name="login-lock-lift"),
 ]

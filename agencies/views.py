@@ -1,9 +1,17 @@
+from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 
-from agencies.models import Occupation
+from agencies import lockout
+from agencies.access import require_coordinator, require_manager
+from agencies.models import Occupation, StaffAccessChange, StaffProfile
+
+CHANGES_PAGE_SIZE = 50
 
 
 @login_required
@@ -29,3 +37,43 @@ def occupation_search(request: HttpRequest) -> HttpResponse:
         "agencies/_occupation_results.html",
         {"occupations": occupations, "query": query, "target": request.GET.get("target", "")},
     )
+
+
+@login_required
+@require_GET
+def staff_access_changes(request: HttpRequest) -> HttpResponse:
+    """Managers: every change of a role or grant of the agency's staff, newest first."""
+    require_manager(request)
+    changes = StaffAccessChange.objects.for_agency(request.agency).select_related("staff__user", "changed_by")
+    page = Paginator(changes, CHANGES_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "agencies/staff_access_changes.html", {"page": page})
+
+
+class LockLiftForm(forms.Form):
+    staff = forms.ModelChoiceField(queryset=StaffProfile.objects.none())
+
+    def __init__(self, *args, agency, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["staff"].queryset = StaffProfile.objects.for_agency(agency)
+
+
+@login_required
+@require_GET
+def login_locks(request: HttpRequest) -> HttpResponse:
+    """Coordinators and managers: the agency's staff whose login is locked now, to lift the lock."""
+    require_coordinator(request)
+    return render(request, "agencies/login_locks.html", {"locks": lockout.login_locks(agency=request.agency)})
+
+
+@login_required
+@require_POST
+def login_lock_lift(request: HttpRequest) -> HttpResponse:
+    """Coordinators and managers: end a staff member's login lock now."""
+    require_coordinator(request)
+    form = LockLiftForm(request.POST, agency=request.agency)
+    if not form.is_valid():
+        raise Http404
+    staff = form.cleaned_data["staff"]
+    lockout.login_lock_lift(staff=staff)
+    messages.success(request, _("%(name)s can log in again.") % {"name": staff.display_name})
+    return redirect("agencies:login-locks")

@@ -663,13 +663,27 @@ class UnlockOutcome(models.TextChoices):
     WRONG_PASSWORD = "wrong_password", _("Wrong password")
     NOT_PERMITTED = "not_permitted", _("Not permitted")
     LOCKED_OUT = "locked_out", _("Locked after repeated wrong passwords")
+    OUTSIDE_AGENCY = "outside_agency", _("Refused: not a client of your agency")
+
+
+class UnlockSubject(models.TextChoices):
+    CLIENT = "client", _("Client profile")
+    DRAFT = "draft", _("Registration in progress")
+    OUTSIDE = "outside", _("No client of this agency")
 
 
 class UnlockAttempt(models.Model):
-    """One attempt to open a client's sensitive information: who, which client, when, from where, and the outcome."""
+    """One attempt to open sensitive information: who, whose, when, from where, and the outcome.
+
+    Whose is a client of the agency, a registration in progress (its draft's code), or a code that names no
+    client of the agency (another agency's client, or nobody's): logged for the agency of whoever tried.
+    """
 
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
-    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="unlock_attempts")
+    subject = models.CharField(_("whose"), max_length=10, choices=UnlockSubject.choices, default=UnlockSubject.CLIENT)
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, null=True, blank=True, related_name="unlock_attempts")
+    # The draft's code for a registration in progress, or the code tried that named no client of the agency.
+    reference = models.UUIDField(null=True, blank=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
     address = models.GenericIPAddressField(_("from address"), null=True, blank=True)
@@ -682,7 +696,7 @@ class UnlockAttempt(models.Model):
         indexes = [models.Index(fields=["agency", "-at"], name="clients_unlock_at_idx")]
 
     def __str__(self) -> str:
-        return f"{self.user} {self.client_id} {self.outcome}"
+        return f"{self.user} {self.client_id or self.reference} {self.outcome}"
 
 
 class SessionType(models.TextChoices):

@@ -3,7 +3,7 @@
 The password is checked and forgotten: it is never stored, logged or sent back to the browser.
 """
 
-import ipaddress
+import uuid
 from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
@@ -13,20 +13,17 @@ from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
 from agencies.models import StaffProfile
+from agencies.proxies import client_address
 from clients.forms import UnlockForm
-from clients.models import Client, SensitiveInfo, UnlockAttempt, UnlockOutcome
+from clients.models import Client, SensitiveInfo, UnlockAttempt, UnlockOutcome, UnlockSubject
 
 LOCKOUT_FAILURES = 5
 LOCKOUT_PERIOD = timedelta(minutes=15)
 
 
 def request_address(request: HttpRequest) -> str | None:
-    """Where the attempt came from, as the server saw it (None when that is not an IP address)."""
-    address = request.META.get("REMOTE_ADDR", "")
-    try:
-        return str(ipaddress.ip_address(address))
-    except ValueError:
-        return None
+    """Where the attempt came from: the client's address, read behind the trusted proxies only."""
+    return client_address(request)
 
 
 def unlock_locked_until(*, user, now: datetime | None = None) -> datetime | None:
@@ -56,9 +53,15 @@ def unlock_locked_until(*, user, now: datetime | None = None) -> datetime | None
 @sensitive_variables("password")
 @transaction.atomic
 def sensitive_unlock_attempt(
-    *, staff: StaffProfile, client: Client, password: str, address: str | None
+    *,
+    staff: StaffProfile,
+    password: str,
+    address: str | None,
+    client: Client | None = None,
+    draft_code: uuid.UUID | None = None,
 ) -> UnlockAttempt:
-    """Decide one attempt to open the client's Sensitive Information, and log it whatever the outcome.
+    """Decide one attempt to open a client's Sensitive Information (or what a draft holds of it), and log it
+    whatever the outcome.
 
     Staff without the grant are refused before their password is looked at; a locked-out user's
     password is not checked either, so guessing during the lock tells nothing.
@@ -75,7 +78,31 @@ def sensitive_unlock_attempt(
     else:
         outcome = UnlockOutcome.WRONG_PASSWORD
     return UnlockAttempt.objects.create(
-        agency=client.agency, client=client, user=user, at=now, address=address, outcome=outcome
+        agency=staff.agency,
+        subject=UnlockSubject.CLIENT if client is not None else UnlockSubject.DRAFT,
+        client=client,
+        reference=draft_code,
+        user=user,
+        at=now,
+        address=address,
+        outcome=outcome,
+    )
+
+
+def unlock_outside_log(*, staff: StaffProfile, code: str, address: str | None) -> UnlockAttempt:
+    """An attempt at a code that names no client of the staff member's agency: refused, and logged for their
+    own agency's managers. The password is never looked at."""
+    try:
+        reference = uuid.UUID(str(code))
+    except ValueError:
+        reference = None
+    return UnlockAttempt.objects.create(
+        agency=staff.agency,
+        subject=UnlockSubject.OUTSIDE,
+        reference=reference,
+        user=staff.user,
+        address=address,
+        outcome=UnlockOutcome.OUTSIDE_AGENCY,
     )
 
 

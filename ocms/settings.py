@@ -4,8 +4,10 @@ Production differs from development only by its environment: set DJANGO_SECRET_K
 DATABASE_URL and DJANGO_ALLOWED_HOSTS, and leave OCMS_DEBUG unset.
 """
 
+import base64
+import hashlib
+import ipaddress
 import os
-from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -34,17 +36,37 @@ def env_bool(name: str, default: bool = False) -> bool:
     raise ImproperlyConfigured(f"{name} must be true or false, not {raw!r}.")
 
 
+def env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}.") from None
+
+
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
 DEBUG = env_bool("OCMS_DEBUG")
 SECRET_KEY = env_str("DJANGO_SECRET_KEY", "dev-only-not-secret" if DEBUG else None)
+# Keys that seal what is typed at the wizard's Sensitive step in the draft (registration/sealed.py): Fernet
+# keys, separated by commas, the first one sealing. Development derives one from the secret key.
+OCMS_DRAFT_KEYS = env_list("OCMS_DRAFT_KEYS") or (
+    [base64.urlsafe_b64encode(hashlib.sha256(f"drafts:{SECRET_KEY}".encode()).digest()).decode()] if DEBUG else []
+)
+if not OCMS_DRAFT_KEYS:
+    raise ImproperlyConfigured(
+        "Set the environment variable OCMS_DRAFT_KEYS (make one with: python -c "
+        '"from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())").'
+    )
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "agencies.apps.OcmsAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -70,12 +92,14 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "agencies.middleware.NoStoreMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "agencies.middleware.SessionLifetimeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "agencies.middleware.AgencyMiddleware",
@@ -126,22 +150,38 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# django-axes: lock a username after repeated failures, whatever address they come from.
-AXES_FAILURE_LIMIT = 5
-AXES_COOLOFF_TIME = timedelta(minutes=30)
-AXES_LOCKOUT_PARAMETERS = ["username"]
+# Login lockouts (agencies/lockout.py): 5 failures of one login from one address lock that pair; an address
+# that fails OCMS_ADDRESS_FAILURE_LIMIT times across logins is locked whatever login it tries. A lock lasts
+# 5 minutes, doubling with repeats up to 40.
+AXES_HANDLER = "agencies.lockout.OcmsAxesHandler"
+AXES_FAILURE_LIMIT = env_int("OCMS_LOGIN_FAILURE_LIMIT", 5)
+OCMS_ADDRESS_FAILURE_LIMIT = env_int("OCMS_ADDRESS_FAILURE_LIMIT", 30)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_COOLOFF_TIME = "agencies.lockout.lock_length"
+AXES_USE_ATTEMPT_EXPIRATION = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "auth/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "agencies.lockout.lockout_response"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "agencies.backends.axes_username"
+AXES_CLIENT_IP_CALLABLE = "agencies.proxies.client_address"
 AXES_SENSITIVE_PARAMETERS = ["password"]
-# axes warns that locking by username alone ignores the address; that is the point here: the account
-# is locked whichever address or browser the guesses come from.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+
+# The reverse proxies in front of OCMS (addresses or networks): only a request arriving from one of them has
+# its client's address read from X-Forwarded-For (agencies/proxies.py).
+OCMS_TRUSTED_PROXIES = env_list("OCMS_TRUSTED_PROXIES")
+for _proxy in OCMS_TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(f"OCMS_TRUSTED_PROXIES: {_proxy!r} is not an IP address or network.") from None
 
 # Logins time out after 20 minutes idle; drafts live in the database, so nothing typed is lost.
 SESSION_COOKIE_AGE = 20 * 60
 SESSION_SAVE_EVERY_REQUEST = True
+# However active, a login lasts one working day at most (agencies.middleware.SessionLifetimeMiddleware).
+OCMS_SESSION_MAX_AGE = env_int("OCMS_SESSION_MAX_AGE", 10 * 60 * 60)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True

@@ -4,6 +4,8 @@ import os
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-not-secret")
 os.environ.setdefault("OCMS_COLLECTED_STATIC", "false")
+# A fixed key for tests only; production sets its own.
+os.environ.setdefault("OCMS_DRAFT_KEYS", "dGVzdC1vbmx5LWtleS1ub3Qtc2VjcmV0LTMyYnl0ZXM=")
 
 from ocms.settings import *  # noqa: E402,F403
 

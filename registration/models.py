@@ -1,7 +1,10 @@
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, AgencyQuerySet
@@ -10,6 +13,14 @@ from agencies.models import Agency, AgencyQuerySet
 class DraftQuerySet(AgencyQuerySet):
     def of_user(self, request) -> "DraftQuerySet":
         return self.for_agency(request.agency).filter(owner=request.user)
+
+
+def get_draft_for(request: HttpRequest, code) -> "Draft":
+    """The request's user's own draft in their agency, or 404: nobody else's draft is ever reached."""
+    try:
+        return get_object_or_404(Draft.objects.of_user(request), code=code)
+    except (ValidationError, ValueError):
+        raise Http404 from None
 
 
 class Draft(models.Model):
@@ -26,6 +37,8 @@ class Draft(models.Model):
     # Registration Summary need not check every step again. A step that tells later ones something (the date
     # of birth, the consent to research) drops the outcomes after it when it changes.
     checks = models.JSONField(default=dict, blank=True)
+    # What was typed at the Sensitive step, sealed (registration/sealed.py): never in `data` or `checks`.
+    sensitive_sealed = models.TextField(blank=True, editable=False)
     prefilled_from = models.ForeignKey(
         "clients.Client", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -103,6 +103,8 @@ class Section:
         facts: Facts = {}
         for name, form in self.forms.items():
             cleaned = getattr(form, "cleaned_data", None) or {}
+            if name == "sensitive_info":
+                continue  # no rule reads it, and a draft's kept facts must never hold it
             if name in f.CONTACT_KINDS:
                 facts.update({f"{name}-{key}": value for key, value in cleaned.items()})
             elif name == "privacy":

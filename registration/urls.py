@@ -10,6 +10,9 @@ urlpatterns = [
     path("anonymous/", views.anonymous_register, name="anonymous-register"),
     path("draft/<uuid:code>/clear/", views.draft_clear, name="draft-clear"),
     path("draft/<uuid:code>/duplicates/", views.draft_duplicates, name="draft-duplicates"),
+    path(
+        "draft/<uuid:code>/sensitive/unlock/", views.DraftSensitiveUnlockView.as_view(), name="draft-sensitive-unlock"
+    ),
     path("draft/<uuid:code>/<slug:step>/", views.DraftStepView.as_view(), name="draft-step"),
     path("done/<uuid:code>/", views.next_steps, name="next-steps"),
     path("family-code/new/", views.family_code_generate, name="family-code-new"),

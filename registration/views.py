@@ -5,30 +5,46 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_POST
 
 from agencies.access import get_for_agency
 from agencies.models import Site, SiteGroup
 from clients.duplicates import likely_duplicates
-from clients.models import Client
+from clients.forms import UnlockForm
+from clients.models import Client, UnlockOutcome
+from clients.unlock import request_address, sensitive_unlock_attempt
+from clients.views.sensitive import STATUS as UNLOCK_STATUS
+from clients.views.sensitive import refusal_message
 from families.models import family_code_new
 from families.services import family_member_prefill
 from registration import forms as f
-from registration.models import Draft
+from registration.models import Draft, get_draft_for
 from registration.rules import IDENTIFIER_ALERT, Level, facts_from_client, unmet
+from registration.sealed import seal, unseal
 from registration.services import anonymous_client_register, client_register, client_section_update
 from registration.steps import EDITABLE_SECTIONS, STEP_NAMES, STEPS, build_section, facts_restored, step_named
 
-SKIPPED_POST_KEYS = {"csrfmiddlewaretoken", "go"}
+SKIPPED_POST_KEYS = {"csrfmiddlewaretoken", "go", "password"}
 # The steps whose answers change later steps' rules (date checks, consent-dependent iCARE fields).
 FACT_STEPS = ("primary", "immigration")
+# The Sensitive step's Sensitive Information fields: sealed in the draft, never kept in its data.
+SENSITIVE_STEP = "sensitive"
+SENSITIVE_PREFIX = "sensitive-"
 
 
-def posted_data(request: HttpRequest) -> dict[str, list[str]]:
-    """A step's input as posted, to keep in the draft whether it is valid or not."""
-    return {key: values for key, values in request.POST.lists() if key not in SKIPPED_POST_KEYS}
+def posted_data(request: HttpRequest) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """A step's input as posted, to keep in the draft whether it is valid or not: what may be kept as it is,
+    and the Sensitive Information, which is only ever kept sealed."""
+    kept, sensitive = {}, {}
+    for key, values in request.POST.lists():
+        if key in SKIPPED_POST_KEYS:
+            continue
+        (sensitive if key.startswith(SENSITIVE_PREFIX) else kept)[key] = values
+    return kept, sensitive
 
 
 def as_querydict(data: dict[str, list[str]] | None) -> QueryDict | None:
@@ -69,7 +85,7 @@ def draft_create(request: HttpRequest) -> HttpResponse:
 @require_POST
 def draft_clear(request: HttpRequest, code) -> HttpResponse:
     """The draft's owner: discard it (the page asked for confirmation)."""
-    draft = get_for_agency(request, Draft, code=code, owner=request.user)
+    draft = get_draft_for(request, code)
     draft.delete()
     messages.info(request, _("The registration was cleared: nothing was saved."))
     return redirect("registration:register-start")
@@ -81,11 +97,37 @@ class DraftStepView(LoginRequiredMixin, View):
     def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        self.draft = get_for_agency(request, Draft, code=kwargs["code"], owner=request.user)
-        self.step = step_named(kwargs["step"])
+        self.draft = get_draft_for(request, kwargs["code"])
+        self.step = step_named(kwargs.get("step", SENSITIVE_STEP))
         if self.step is None:
             raise Http404
         return super().dispatch(request, *args, **kwargs)
+
+    def step_data(self, step_name: str, *, unsealed: bool = False) -> QueryDict | None:
+        """A step's stored input; with the sealed Sensitive Information when asked to (never shown unasked)."""
+        stored = self.draft.data.get(step_name)
+        if stored is None:
+            return None
+        if unsealed and step_name == SENSITIVE_STEP:
+            stored = {**stored, **unseal(self.draft.sensitive_sealed)}
+        return as_querydict(stored)
+
+    def store_posted(self) -> None:
+        """Keep the step's input in the draft, whatever it is: the Sensitive Information sealed."""
+        kept, sensitive = posted_data(self.request)
+        self.draft.data[self.step.name] = kept
+        fields = ["data", "step", "checks", "updated_at"]
+        if self.step.name == SENSITIVE_STEP and sensitive and self.request.staff.may_unlock_sensitive:
+            self.draft.sensitive_sealed = seal(sensitive)
+            fields.append("sensitive_sealed")
+        self.draft.step = self.step.name
+        self.checks_drop(self.step.name)
+        self.draft.save(update_fields=fields)
+
+    @property
+    def sensitive_locked(self) -> bool:
+        """Sensitive Information was entered on this draft: shown again only after a password unlock."""
+        return self.step.name == SENSITIVE_STEP and bool(self.draft.sensitive_sealed)
 
     def new_client(self) -> Client:
         return Client(agency=self.request.agency, created_by=self.request.user)
@@ -102,7 +144,7 @@ class DraftStepView(LoginRequiredMixin, View):
         facts: dict = {}
         sections = []
         for step in STEPS:
-            section = self.section_of(step.name, as_querydict(self.draft.data.get(step.name)), client, dict(facts))
+            section = self.section_of(step.name, self.step_data(step.name, unsealed=True), client, dict(facts))
             section.is_valid()
             facts.update(section.facts())
             sections.append(section)
@@ -123,24 +165,21 @@ class DraftStepView(LoginRequiredMixin, View):
         return section
 
     def get(self, request: HttpRequest, code, step: str) -> HttpResponse:
-        stored = self.draft.data.get(self.step.name)
-        section = self.current_section(as_querydict(stored))
+        stored = self.step_data(self.step.name)
+        section = self.current_section(stored)
         if stored is not None:
             section.is_valid()
-        return self.render_step(section)
+        return self.render_step(section, sensitive_locked=self.sensitive_locked)
 
     def post(self, request: HttpRequest, code, step: str) -> HttpResponse:
-        self.draft.data[self.step.name] = posted_data(request)
-        self.draft.step = self.step.name
-        self.checks_drop(self.step.name)
-        self.draft.save(update_fields=["data", "step", "checks", "updated_at"])
+        self.store_posted()
         go = request.POST.get("go", "next")
         index = STEP_NAMES.index(self.step.name)
         if go == "back":
             return redirect("registration:draft-step", code=self.draft.code, step=STEP_NAMES[max(index - 1, 0)])
         if go in STEP_NAMES:
             return redirect("registration:draft-step", code=self.draft.code, step=go)
-        section = self.current_section(as_querydict(self.draft.data[self.step.name]))
+        section = self.current_section(self.step_data(self.step.name, unsealed=True))
         self.draft.checks[self.step.name] = section.outcome()
         self.draft.save(update_fields=["checks"])
         if not section.is_valid():
@@ -169,7 +208,7 @@ class DraftStepView(LoginRequiredMixin, View):
                 continue
             outcome = self.draft.checks.get(step.name)
             if outcome is None:
-                data = as_querydict(self.draft.data[step.name])
+                data = self.step_data(step.name, unsealed=True)
                 outcome = self.section_of(step.name, data, self.new_client(), dict(facts)).outcome()
             outcomes[step.name] = outcome
             facts.update(facts_restored(outcome["facts"]))
@@ -217,8 +256,9 @@ class DraftStepView(LoginRequiredMixin, View):
                 )
         return redirect("registration:next-steps", code=client.code)
 
-    def render_step(self, section, status: int = 200) -> HttpResponse:
+    def render_step(self, section, status: int = 200, **extra) -> HttpResponse:
         context = {
+            **extra,
             "draft": self.draft,
             "step": self.step,
             "steps": STEPS,
@@ -256,6 +296,35 @@ class DraftStepView(LoginRequiredMixin, View):
         }
 
 
+class DraftSensitiveUnlockView(DraftStepView):
+    """The draft's owner, if granted: see again the Sensitive Information typed on the draft, with their password.
+
+    What else was typed on the step is kept first; the attempt is logged like an unlock on a profile.
+    """
+
+    http_method_names = ["post"]
+
+    @method_decorator(sensitive_post_parameters("password"))
+    def post(self, request: HttpRequest, code) -> HttpResponse:
+        self.store_posted()
+        form = UnlockForm(request.POST)
+        form.is_valid()  # a single optional field: always valid
+        attempt = sensitive_unlock_attempt(
+            staff=request.staff,
+            password=form.cleaned_data["password"],
+            address=request_address(request),
+            draft_code=self.draft.code,
+        )
+        granted = attempt.outcome == UnlockOutcome.GRANTED
+        section = self.current_section(self.step_data(self.step.name, unsealed=granted))
+        section.is_valid()
+        if granted:
+            return self.render_step(section, sensitive_unlocked=True)
+        return self.render_step(
+            section, status=UNLOCK_STATUS[attempt.outcome], sensitive_locked=True, refusal=refusal_message(attempt)
+        )
+
+
 @login_required
 def anonymous_register(request: HttpRequest) -> HttpResponse:
     """Staff: register an anonymous client (information, orientation or a referral only)."""
@@ -284,7 +353,7 @@ def next_steps(request: HttpRequest, code) -> HttpResponse:
 @require_GET
 def draft_duplicates(request: HttpRequest, code) -> HttpResponse:
     """The draft's owner: existing clients like the one being typed (name and date of birth), as it is typed."""
-    get_for_agency(request, Draft, code=code, owner=request.user)
+    get_draft_for(request, code)
     form = f.DuplicateCheckForm(request.GET)
     candidates = []
     if form.is_valid() and form.cleaned_data["first_name"] and form.cleaned_data["last_name"]:

@@ -5,15 +5,20 @@ machine's (DejaVu, through fontconfig), embedded in the PDF; the only URLs Weasy
 data: URLs and files under the project's static folder.
 """
 
+import logging
+import os
 import threading
 from functools import cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlsplit
+from urllib.request import url2pathname
 
 from django.conf import settings
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 
+logger = logging.getLogger(__name__)
 STATIC_DIR = Path(settings.BASE_DIR) / "static"
 
 
@@ -35,13 +40,28 @@ def _weasyprint():
             super().__init__(allowed_protocols={"file", "data"}, allow_redirects=False)
 
         def fetch(self, url: str, headers: dict | None = None):
-            if url.startswith("file:"):
-                path = Path(url.removeprefix("file://").split("?")[0]).resolve()
-                if not path.is_relative_to(STATIC_DIR.resolve()):
-                    raise OfflineFetchError(f"Documents may only use files of the static folder, not {url}")
+            static_file_check(url)
             return super().fetch(url, headers)
 
     return weasyprint, StaticOnlyFetcher, FontConfiguration
+
+
+def static_file_check(url: str) -> None:
+    """Refuse (and log) any URL but a data: URL or a file of the static folder.
+
+    The scheme is compared in any case, the path decoded and normalised before it is checked, so neither
+    `FILE:///etc/passwd` nor `file:///static/%2e%2e/...` gets out.
+    """
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    if scheme == "data":
+        return
+    if scheme == "file" and parts.netloc.lower() in ("", "localhost"):
+        path = Path(os.path.normpath(url2pathname(unquote(parts.path))))
+        if path.is_absolute() and path.resolve().is_relative_to(STATIC_DIR.resolve()):
+            return
+    logger.warning("A document asked for %s, outside the static folder: refused.", url[:200])
+    raise OfflineFetchError("Documents may only use data: URLs and files of the static folder.")
 
 
 _per_thread = threading.local()

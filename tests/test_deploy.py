@@ -12,6 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
 from django.conf import settings
 from django.contrib.sessions.models import Session as HttpSession
 from django.test import Client as HttpClient
@@ -33,6 +34,7 @@ def production_env(**overrides: str) -> dict[str, str]:
     env.update(
         DJANGO_SETTINGS_MODULE="ocms.settings",
         DJANGO_SECRET_KEY=secrets.token_urlsafe(64),
+        OCMS_DRAFT_KEYS=Fernet.generate_key().decode(),
         DJANGO_ALLOWED_HOSTS="ocms.example.org",
         PYTHONPATH=str(BASE_DIR),
     )
@@ -95,6 +97,23 @@ def test_production_refuses_to_start_without_a_secret_key():
 
     assert result.returncode != 0
     assert "Set the environment variable DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_production_refuses_to_start_without_a_key_for_the_drafts_sensitive_information():
+    env = production_env()
+    del env["OCMS_DRAFT_KEYS"]
+
+    result = run_manage("check", env=env)
+
+    assert result.returncode != 0
+    assert "Set the environment variable OCMS_DRAFT_KEYS" in result.stderr
+
+
+def test_production_refuses_a_trusted_proxy_that_is_not_an_address():
+    result = run_manage("check", env=production_env(OCMS_TRUSTED_PROXIES="10.0.0.1,proxy.example.org"))
+
+    assert result.returncode != 0
+    assert "'proxy.example.org' is not an IP address or network" in result.stderr
 
 
 def test_production_runs_without_debug_behind_https(production):

@@ -136,6 +136,7 @@ OBJECT_URLS: dict[str, Callable[[World], list[dict]]] = {
     "clients:mentor-match-create": lambda w: [{"code": w.client.code}],
     "registration:draft-clear": lambda w: [{"code": w.draft.code}],
     "registration:draft-duplicates": lambda w: [{"code": w.draft.code}],
+    "registration:draft-sensitive-unlock": lambda w: [{"code": w.draft.code}],
     "registration:draft-step": lambda w: [{"code": w.draft.code, "step": step} for step in STEP_NAMES],
     "registration:next-steps": lambda w: [{"code": w.client.code}],
     "registration:section-edit": lambda w: [

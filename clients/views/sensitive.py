@@ -33,6 +33,7 @@ from clients.unlock import (
     sensitive_section_context,
     sensitive_unlock_attempt,
     unlock_locked_until,
+    unlock_outside_log,
 )
 from clients.views.profile import client_profile
 
@@ -47,8 +48,17 @@ LOG_PAGE_SIZE = 50
 
 
 def named_client(request: HttpRequest, code) -> Client:
-    """The agency's named client (an anonymous profile has no Sensitive Information), or 404."""
-    client = get_for_agency(request, Client, code=code)
+    """The agency's named client (an anonymous profile has no Sensitive Information), or 404.
+
+    A password posted for a code that names no client of the agency is an attempt too: it is logged for the
+    agency of whoever tried, and answered like any unknown page.
+    """
+    try:
+        client = get_for_agency(request, Client, code=code)
+    except Http404:
+        if request.method == "POST" and request.staff is not None:
+            unlock_outside_log(staff=request.staff, code=code, address=request_address(request))
+        raise
     if client.is_anonymous:
         raise Http404
     return client
@@ -235,8 +245,8 @@ def unlock_log_csv(request: HttpRequest) -> HttpResponse:
                 timezone.localtime(attempt.at).isoformat(timespec="seconds"),
                 staff_name(attempt.user),
                 attempt.user.get_username(),
-                attempt.client.number,
-                attempt.client.display_name,
+                attempt.client.number if attempt.client else "",
+                attempt.client.display_name if attempt.client else attempt.get_subject_display(),
                 attempt.get_outcome_display(),
                 attempt.address or "",
             )

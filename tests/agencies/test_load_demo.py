@@ -5,6 +5,8 @@ from io import StringIO
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
 
 from agencies.models import Agency, ListItem, Program, Role, Site, SiteGroup, StaffProfile
 
@@ -76,13 +78,13 @@ def test_it_lets_only_the_manager_of_maple_upload_to_icare(loaded_twice):
     assert list(maple_uploaders.values_list("user__username", flat=True)) == ["manager"]
 
 
-def test_it_makes_the_coordinator_an_admin_user(loaded_twice):
-    coordinator = get_user_model().objects.get(username="coordinator")
+@pytest.mark.parametrize(("username", "status"), [("coordinator", 200), ("manager", 200), ("caseworker", 403)])
+def test_it_opens_the_list_administration_to_the_coordinator_and_the_manager_only(loaded_twice, username, status):
+    http = Client()
+    http.force_login(get_user_model().objects.get(username=username))
 
-    assert coordinator.is_staff
-    assert not coordinator.is_superuser
-    assert coordinator.has_perm("agencies.change_program")
-    assert not get_user_model().objects.get(username="caseworker").is_staff
+    assert http.get(reverse("admin:agencies_listitem_changelist")).status_code == status
+    assert not get_user_model().objects.get(username=username).is_superuser
 
 
 def test_it_duplicates_nothing_when_run_again(loaded_twice):

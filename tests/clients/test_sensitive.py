@@ -11,9 +11,10 @@ from django.db import connection, models
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from pytest_django.asserts import assertContains, assertNotContains
 
-from agencies.models import AgencyList
-from clients.models import SensitiveInfo, UnlockAttempt, UnlockOutcome
+from agencies.models import AgencyList, Role
+from clients.models import SensitiveInfo, UnlockAttempt, UnlockOutcome, UnlockSubject
 from clients.unlock import LOCKOUT_FAILURES, unlock_locked_until
 from tests.clients.sensitive_helpers import (
     ILLNESSES,
@@ -35,7 +36,7 @@ from tests.clients.sensitive_helpers import (
     update_url,
 )
 from tests.conftest import client_for
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, StaffFactory
 from tests.registration.helpers import saved_client, step_data
 
 pytestmark = pytest.mark.django_db
@@ -195,6 +196,7 @@ def test_it_lets_a_granted_manager_unlock(manager_client, manager, secret):
 
 
 def test_it_shows_the_section_locked_again_on_the_next_request(caseworker_client, secret):
+    caseworker_client.get(reverse("home"))
     session_before = dict(caseworker_client.session.items())
     assert unlock(caseworker_client, secret).status_code == 200
 
@@ -211,13 +213,33 @@ def test_it_answers_405_to_a_get_of_the_unlock(caseworker_client, secret):
     assert not UnlockAttempt.objects.exists()
 
 
-def test_it_answers_404_to_the_outsider_and_logs_nothing(outsider_client, secret):
+def test_it_answers_404_to_the_outsider_and_logs_it_for_the_outsiders_own_managers(outsider_client, outsider, secret):
     assert unlock(outsider_client, secret).status_code == 404
     assert outsider_client.get(edit_url(secret)).status_code == 404
     assert outsider_client.post(edit_url(secret), {"password": PASSWORD}).status_code == 404
     assert outsider_client.post(update_url(secret), {"password": PASSWORD, "illnesses": "x"}).status_code == 404
-    assert not UnlockAttempt.objects.exists()
+
     assert SensitiveInfo.objects.get(client=secret).illnesses == ILLNESSES
+    # Nothing in the client's agency's log, nor anything that names the client; three refusals in the outsider's.
+    assert not UnlockAttempt.objects.for_agency(secret.agency).exists()
+    logged = UnlockAttempt.objects.for_agency(outsider.agency)
+    assert (
+        list(logged.values_list("user", "subject", "client", "reference", "outcome"))
+        == [(outsider.user_id, UnlockSubject.OUTSIDE, None, secret.code, UnlockOutcome.OUTSIDE_AGENCY)] * 3
+    )
+
+
+def test_it_shows_the_outsiders_attempt_to_their_own_manager_without_the_clients_name(
+    outsider_client, other_agency, secret
+):
+    manager = StaffFactory(agency=other_agency, role=Role.MANAGER, user__username="harbour-manager")
+    unlock(outsider_client, secret)
+
+    response = client_for(manager).get(reverse("clients:unlock-log"))
+
+    assertContains(response, "Refused: not a client of your agency")
+    assertContains(response, "No client of this agency")
+    assertNotContains(response, secret.last_name)
 
 
 def test_it_answers_404_for_an_anonymous_client(caseworker_client, caseworker):

@@ -1,7 +1,6 @@
 """Load the demo agencies and their staff. Safe to run again: nothing is duplicated or reset."""
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -51,8 +50,6 @@ DEMO_AGENCIES = [
     },
 ]
 
-COORDINATOR_ADMIN_MODELS = ["program", "site", "sitegroup", "listitem", "staffprofile"]
-
 
 class Command(BaseCommand):
     help = "Create the demo agencies, their programs, sites, lists and staff logins (idempotent)."
@@ -93,14 +90,6 @@ class Command(BaseCommand):
                     },
                 )
                 profile.programs.add(*programs)
-                if role == Role.COORDINATOR and not user.is_staff:
-                    user.is_staff = True
-                    user.save(update_fields=["is_staff"])
-                    user.user_permissions.add(
-                        *Permission.objects.filter(
-                            content_type__app_label="agencies", content_type__model__in=COORDINATOR_ADMIN_MODELS
-                        )
-                    )
         if not user_model.objects.filter(username="admin").exists():
             user_model.objects.create_superuser("admin", "admin@example.org", DEMO_PASSWORD)
 
