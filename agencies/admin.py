@@ -86,6 +86,25 @@ class AgencyScopedAdmin(CoordinatorAdmin):
         excluded = tuple(super().get_exclude(request, obj) or ())
         return excluded if request.user.is_superuser else (*excluded, "agency")
 
+    def get_form(self, request: HttpRequest, obj=None, change: bool = False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if request.user.is_superuser:
+            return form
+        agency = request.agency
+
+        class AgencyForm(form):
+            """The agency is not a field, yet the row is the agency's: its checks (a name once per agency) run
+            as form errors rather than failing in the database."""
+
+            def __init__(self, *args, **kwargs) -> None:
+                super().__init__(*args, **kwargs)
+                self.instance.agency = agency
+
+            def _get_validation_exclusions(self) -> set[str]:
+                return super()._get_validation_exclusions() - {"agency"}
+
+        return AgencyForm
+
     def save_model(self, request: HttpRequest, obj, form, change: bool) -> None:
         if not request.user.is_superuser:
             obj.agency = request.agency

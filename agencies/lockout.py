@@ -4,11 +4,13 @@
   login from elsewhere locks only themselves out, never the person at their own desk.
 - An address also has a higher limit across every login (OCMS_ADDRESS_FAILURE_LIMIT), against password
   spraying.
-- A lock lasts minutes, and doubles with each failure made while locked in the last day.
+- A lock lasts minutes: 5 for the first of the day, doubling with each new lock of the same login and
+  address that day (of the address, for a lock of the address), up to 40. A try made while locked is refused
+  and holds the lock for that long again from the try.
 - The agency's coordinators and managers see and lift their staff's locks (agencies.views.login_locks).
 
-Each failure's expiry is when its lock would end (axes' attempt expiration); a failure counts while it has not
-expired.
+Each failure's expiry (axes' attempt expiration) is when it stops counting; when a lock begins, every failure
+that makes it is held until the lock ends.
 """
 
 from dataclasses import dataclass
@@ -16,9 +18,9 @@ from datetime import datetime, timedelta
 
 from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_client_ip_address
-from axes.models import AccessAttempt, AccessFailureLog
+from axes.models import AccessAttempt, AccessAttemptExpiration, AccessFailureLog
 from django.conf import settings
-from django.db.models import Max, QuerySet, Sum
+from django.db.models import Max, Q, QuerySet, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -31,18 +33,31 @@ DOUBLINGS = 3  # 5, 10, 20, then at most 40 minutes
 REPEATS_WINDOW = timedelta(days=1)
 
 
+def address_failures(address: str | None, now: datetime) -> int:
+    """The failures from an address, whatever the login, that still count."""
+    live = AccessAttempt.objects.filter(ip_address=address, expiration__expires_at__gt=now)
+    return live.aggregate(total=Sum("failures_since_start"))["total"] or 0
+
+
+def lock_starts(locked: list[bool]) -> int:
+    """How many locks began in a row of failures, each marked locked out or not, in time order."""
+    return sum(1 for before, now in zip([False, *locked], locked, strict=False) if now and not before)
+
+
 def lock_length(request: HttpRequest | None) -> timedelta:
-    """How long a failure made now keeps counting: 5 minutes, doubled by each failure made while locked that day."""
+    """How long a failure made now counts, and how long a lock it begins lasts: 5 minutes, doubled by each
+    earlier lock that day, of the login from this address, or of the address while it is over its own limit."""
     if request is None:
         return FIRST_LOCK
     now = getattr(request, "axes_attempt_time", None) or timezone.now()
-    repeats = AccessFailureLog.objects.filter(
-        username=axes_username(request, None),
-        ip_address=getattr(request, "axes_ip_address", None) or get_client_ip_address(request),
-        locked_out=True,
-        attempt_time__gt=now - REPEATS_WINDOW,
-    ).count()
-    return FIRST_LOCK * 2 ** min(repeats, DOUBLINGS)
+    address = getattr(request, "axes_ip_address", None) or get_client_ip_address(request)
+    failures = AccessFailureLog.objects.filter(ip_address=address, attempt_time__gt=now - REPEATS_WINDOW)
+    if address_failures(address, now) < settings.OCMS_ADDRESS_FAILURE_LIMIT:
+        failures = failures.filter(username=axes_username(request, None))
+    locked = list(failures.order_by("attempt_time", "pk").values_list("locked_out", flat=True))
+    # A lock in force (its first failure already logged) is not an earlier one.
+    earlier = lock_starts(locked) - (1 if locked and locked[-1] else 0)
+    return FIRST_LOCK * 2 ** min(max(earlier, 0), DOUBLINGS)
 
 
 class OcmsAxesHandler(AxesDatabaseHandler):
@@ -55,15 +70,40 @@ class OcmsAxesHandler(AxesDatabaseHandler):
             for attempts in self.filter_user_attempts(request, credentials)
         ]
 
-    def get_failures(self, request: HttpRequest, credentials: dict | None = None) -> int:
+    def counts(self, request: HttpRequest, credentials: dict | None = None) -> tuple[QuerySet, QuerySet, int, int]:
         # AXES_LOCKOUT_PARAMETERS: [["username", "ip_address"], "ip_address"], in that order.
-        by_login, by_address = (
-            attempts.aggregate(total=Sum("failures_since_start"))["total"] or 0
-            for attempts in self.get_user_attempts(request, credentials)
+        by_login, by_address = self.get_user_attempts(request, credentials)
+        login_total, address_total = (
+            attempts.aggregate(total=Sum("failures_since_start"))["total"] or 0 for attempts in (by_login, by_address)
         )
+        return by_login, by_address, login_total, address_total
+
+    def get_failures(self, request: HttpRequest, credentials: dict | None = None) -> int:
+        _by_login, _by_address, by_login, by_address = self.counts(request, credentials)
         if by_address >= settings.OCMS_ADDRESS_FAILURE_LIMIT:
             return max(by_login, settings.AXES_FAILURE_LIMIT)
         return by_login
+
+    def user_login_failed(self, sender, credentials: dict, request=None, **kwargs) -> None:
+        super().user_login_failed(sender, credentials, request, **kwargs)
+        if request is not None and getattr(request, "axes_locked_out", False):
+            self.lock_hold(request, credentials)
+
+    def lock_hold(self, request: HttpRequest, credentials: dict | None) -> None:
+        """Hold every failure that makes the lock until the lock ends, whichever browser each came from."""
+        by_login, by_address, _login_total, address_total = self.counts(request, credentials)
+        locking = by_address if address_total >= settings.OCMS_ADDRESS_FAILURE_LIMIT else by_login
+        until = (getattr(request, "axes_attempt_time", None) or timezone.now()) + lock_length(request)
+        AccessAttemptExpiration.objects.filter(access_attempt__in=locking, expires_at__lt=until).update(
+            expires_at=until
+        )
+
+    def reset_user_attempts(self, request: HttpRequest, credentials: dict | None = None) -> int:
+        """A successful login forgets that login's failures from its address, never the address's others:
+        someone else's lock, or a sprayer's count, survives the sprayer logging in to an account of their own."""
+        by_login, _by_address = self.filter_user_attempts(request, credentials)
+        count, _ = by_login.delete()
+        return count
 
 
 def lockout_response(request: HttpRequest, original_response=None, credentials: dict | None = None) -> HttpResponse:
@@ -123,6 +163,10 @@ def login_locks(*, agency: Agency) -> list[LoginLock]:
 
 
 def login_lock_lift(*, staff: StaffProfile) -> int:
-    """Forget the staff member's failed logins, from every address: their lock ends now."""
-    count, _ = AccessAttempt.objects.filter(username=staff.user.get_username()).delete()
+    """Forget the staff member's failed logins, from every address, and the failures of any address that locks
+    them by its own count: their lock ends now."""
+    agency_locks = [lock for lock in login_locks(agency=staff.agency) if lock.staff.pk == staff.pk]
+    addresses = [lock.address for lock in agency_locks if lock.by_address]
+    attempts = AccessAttempt.objects.filter(Q(username=staff.user.get_username()) | Q(ip_address__in=addresses))
+    count, _ = attempts.delete()
     return count

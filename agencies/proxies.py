@@ -21,14 +21,23 @@ def trusted_networks(proxies: tuple[str, ...]) -> tuple[Network, ...]:
 
 
 def parsed(address: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """An address as a proxy writes it: bare, or with a port ("198.51.100.7:443", "[2001:db8::1]:443")."""
+    address = address.strip()
+    if address.startswith("["):
+        address = address[1:].split("]", 1)[0]
+    elif address.count(":") == 1:
+        address = address.split(":", 1)[0]
     try:
-        return ipaddress.ip_address(address.strip())
+        return ipaddress.ip_address(address)
     except ValueError:
         return None
 
 
 def client_address(request: HttpRequest) -> str | None:
-    """The client's IP address, as the trusted proxies saw it; None when there is no valid one."""
+    """The client's IP address, as the trusted proxies saw it; None when the connection's own is not valid.
+
+    A malformed entry stops the walk at the proxy that passed it on: its address is the best one known.
+    """
     remote = parsed(request.META.get("REMOTE_ADDR", ""))
     networks = trusted_networks(tuple(settings.OCMS_TRUSTED_PROXIES))
     if remote is None:

@@ -152,7 +152,7 @@ LOGOUT_REDIRECT_URL = "login"
 
 # Login lockouts (agencies/lockout.py): 5 failures of one login from one address lock that pair; an address
 # that fails OCMS_ADDRESS_FAILURE_LIMIT times across logins is locked whatever login it tries. A lock lasts
-# 5 minutes, doubling with repeats up to 40.
+# 5 minutes, doubling with each lock of the same day up to 40.
 AXES_HANDLER = "agencies.lockout.OcmsAxesHandler"
 AXES_FAILURE_LIMIT = env_int("OCMS_LOGIN_FAILURE_LIMIT", 5)
 OCMS_ADDRESS_FAILURE_LIMIT = env_int("OCMS_ADDRESS_FAILURE_LIMIT", 30)

@@ -192,3 +192,78 @@ def test_it_answers_404_to_another_agency_for_every_object_route(route, manager,
         if insider in (404, 405):
             insider = status(manager_http, "POST", url)
         assert insider != 404, f"{url} answers 404 to its own agency: the factory makes the wrong object"
+
+
+# No personal data in caches: every answer carries Cache-Control: no-store, whichever page, whoever asks.
+
+ALL_ROUTES = [route for route in walk(get_resolver()) if route.namespace.split(":", 1)[0] not in SKIPPED_NAMESPACES]
+
+
+def urls_of(route: Route, world: World) -> list[str]:
+    if not route.takes_object:
+        return [reverse(route.name)] if ":" in route.name or route.name else []
+    return [reverse(route.name, kwargs=kwargs) for kwargs in OBJECT_URLS[route.name](world)]
+
+
+def test_every_page_a_caseworker_or_manager_opens_is_never_stored(manager, caseworker):
+    world = World(manager)
+    answered = {}
+    for profile in (caseworker, manager):
+        http = client_for(profile)
+        for route in ALL_ROUTES:
+            if route.name.startswith("(unnamed)") or route.name == "logout":
+                continue
+            for url in urls_of(route, world):
+                response = http.get(url)
+                answered[(profile.user.username, url)] = response.status_code
+                assert "no-store" in response.get("Cache-Control", ""), f"{url} ({response.status_code}) may be stored"
+    # Enough pages answered with content for the check to mean something.
+    assert sum(status == 200 for status in answered.values()) >= 40, answered
+
+
+def test_the_admin_pages_are_never_stored(coordinator):
+    http = client_for(coordinator)
+    for url in (reverse("admin:index"), reverse("admin:agencies_staffprofile_changelist")):
+        response = http.get(url)
+        assert response.status_code == 200
+        assert "no-store" in response["Cache-Control"]
+
+
+# The admin, walked like the application: another agency's coordinator never reaches agency A's rows.
+
+ADMIN_MODELS = ["program", "sitegroup", "site", "staffprofile", "listitem", "agency"]
+
+
+def admin_object(model_name: str, manager: StaffProfile):
+    agency = manager.agency
+    return {
+        "program": lambda: agency.programs.first(),
+        "sitegroup": lambda: agency.site_groups.first(),
+        "site": lambda: agency.sites.first(),
+        "staffprofile": lambda: manager,
+        "listitem": lambda: agency.list_items.first(),
+        "agency": lambda: agency,
+    }[model_name]()
+
+
+@pytest.mark.parametrize("model_name", ADMIN_MODELS)
+def test_another_agencys_coordinator_reaches_no_admin_page_of_agency_a(model_name, manager, other_agency):
+    from agencies.models import Role
+    from tests.factories import StaffFactory
+
+    outsider_coordinator = client_for(StaffFactory(agency=other_agency, role=Role.COORDINATOR))
+    obj = admin_object(model_name, manager)
+    before = {field.attname: getattr(obj, field.attname) for field in obj._meta.concrete_fields}
+    for action in ("change", "delete", "history"):
+        url = reverse(f"admin:agencies_{model_name}_{action}", args=[obj.pk])
+        response = outsider_coordinator.get(url)
+        # Django's answer for an object that does not exist (back to the admin's index), or a refusal by role.
+        assert response.status_code in (302, 403), url
+        if response.status_code == 302:
+            assert response.url == reverse("admin:index"), url
+        assert outsider_coordinator.post(url, {"post": "yes", "name": "Taken over"}).status_code in (302, 403)
+    obj.refresh_from_db()
+    assert {field.attname: getattr(obj, field.attname) for field in obj._meta.concrete_fields} == before
+    listed = outsider_coordinator.get(reverse(f"admin:agencies_{model_name}_changelist"))
+    assert listed.status_code == 200
+    assert obj.pk not in {row.pk for row in listed.context["cl"].result_list}

@@ -1,4 +1,8 @@
-"""Logging in and out, locking after repeated failures, and how passwords and sessions are kept."""
+"""Logging in and out, and how passwords and sessions are kept.
+
+Locks after repeated failures are in test_lockout.py, the working-day limit of a session in
+test_session_lifetime.py.
+"""
 
 import importlib
 
@@ -8,17 +12,11 @@ from django.contrib.auth.hashers import Argon2PasswordHasher
 from django.test import Client
 from django.urls import reverse
 
+from tests.agencies.login_helpers import WRONG, log_in, logged_in_user_id
+
 pytestmark = pytest.mark.django_db
 
 LOGIN_URL = "/accounts/login/"
-
-
-def log_in(client: Client, username: str, password: str):
-    return client.post(LOGIN_URL, {"username": username, "password": password})
-
-
-def logged_in_user_id(client: Client) -> str | None:
-    return client.session.get("_auth_user_id")
 
 
 def test_it_shows_the_login_page():
@@ -53,48 +51,12 @@ def test_it_logs_in_by_email_in_any_case(caseworker, password):
 def test_it_shows_an_error_and_keeps_the_username_for_a_wrong_password(caseworker):
     client = Client()
 
-    response = log_in(client, "casey", "not-the-password")
+    response = log_in(client, "casey", WRONG)
 
     assert response.status_code == 200
     content = response.content.decode()
     assert "Please enter a correct username and password" in content
     assert 'value="casey"' in content
-    assert logged_in_user_id(client) is None
-
-
-def test_it_still_accepts_the_right_password_after_four_failures(caseworker, password):
-    client = Client()
-    for _ in range(4):
-        log_in(client, "casey", "not-the-password")
-
-    response = log_in(client, "casey", password)
-
-    assert response.status_code == 302
-    assert logged_in_user_id(client) == str(caseworker.user.pk)
-
-
-def test_it_locks_the_account_after_five_failures_even_with_the_right_password(caseworker, password):
-    for _ in range(5):
-        log_in(Client(), "casey", "not-the-password")
-    client = Client()
-
-    response = log_in(client, "casey", password)
-
-    assert response.status_code == 429
-    assert "Account locked" in response.content.decode()
-    assert logged_in_user_id(client) is None
-
-
-def test_it_locks_the_account_whichever_spelling_of_the_login_the_guesses_use(caseworker, password):
-    # The backend accepts the username in any case and the e-mail too, so guesses spread over those
-    # spellings are guesses at the same account and must count together.
-    for spelling in ("casey", "CASEY", "Casey", "casey@example.org", "CASEY@EXAMPLE.ORG"):
-        log_in(Client(), spelling, "not-the-password")
-    client = Client()
-
-    response = log_in(client, "casey", password)
-
-    assert response.status_code == 429
     assert logged_in_user_id(client) is None
 
 

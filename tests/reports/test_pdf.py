@@ -46,3 +46,53 @@ def test_it_reads_files_of_the_static_folder():
 
     assert b"--ocms-navy" in response.read()
     response.close()
+
+
+# The audit's payloads: a document that asks for a file outside the static folder gets neither its content nor
+# an attachment of it, whatever the spelling of the URL.
+PASSWD = "root:x:0:0"
+AUDIT_URLS = [
+    "FILE:///etc/passwd",
+    "File:///etc/passwd",
+    "file://localhost/etc/passwd",
+    "file:///etc/%70asswd",
+    (STATIC_DIR / "css").as_uri() + "/%2e%2e/%2e%2e/%2e%2e/%2e%2e/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
+    (STATIC_DIR / "css").as_uri() + "/../../../../../../../../etc/passwd",
+    "../../../../../../../../etc/passwd",
+]
+
+
+def pdf_bytes_and_text(pdf: bytes) -> tuple[bytes, str]:
+    reader = PdfReader(io.BytesIO(pdf))
+    return pdf, " ".join(page.extract_text() for page in reader.pages)
+
+
+@pytest.mark.parametrize("url", AUDIT_URLS)
+def test_it_embeds_no_file_outside_the_static_folder(url, caplog):
+    html = (
+        f'<html><head><link rel="attachment" href="{url}"><link rel="stylesheet" href="{url}"></head>'
+        f'<body><p>Receipt</p><img src="{url}" alt=""><a rel="attachment" href="{url}">file</a></body></html>'
+    )
+
+    with caplog.at_level("WARNING", logger="reports.pdf"):
+        pdf = pdf_render(html)
+
+    raw, text = pdf_bytes_and_text(pdf)
+    assert b"/EmbeddedFile" not in raw
+    assert PASSWD.encode() not in raw
+    assert PASSWD not in text
+    assert "Receipt" in text
+    assert any("outside the static folder: refused" in record.getMessage() for record in caplog.records)
+
+
+@pytest.mark.parametrize("url", AUDIT_URLS[:4])
+def test_the_fetcher_refuses_each_spelling_of_a_file_url(url):
+    with pytest.raises(OfflineFetchError):
+        fetcher().fetch(url)
+
+
+def test_the_fetcher_still_reads_a_static_file_spelled_with_an_upper_case_scheme():
+    response = fetcher().fetch("FILE://" + (STATIC_DIR / "css" / "ocms.css").as_uri().removeprefix("file://"))
+
+    assert b"--ocms-navy" in response.read()
+    response.close()

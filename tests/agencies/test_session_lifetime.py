@@ -1,0 +1,93 @@
+"""A login lasts one working day at most, however active, beside the 20-minute idle timeout; drafts outlive it."""
+
+import time
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
+from pytest_django.asserts import assertContains, assertRedirects
+
+from agencies.middleware import SIGNED_IN_AT
+from registration.models import Draft
+from tests.agencies.login_helpers import log_in, logged_in_user_id
+from tests.registration.helpers import FIRST_NAME, draft_start, step_data, step_post, step_url
+
+pytestmark = pytest.mark.django_db
+
+HOME = reverse("home")
+
+
+def signed_in_seconds_ago(client: Client, seconds: float) -> None:
+    session = client.session
+    session[SIGNED_IN_AT] = time.time() - seconds
+    session.save()
+
+
+@pytest.fixture
+def signed_in(caseworker) -> Client:
+    """Casey, logged in through the login page as at the start of her day."""
+    client = Client()
+    assert log_in(client, "casey").status_code == 302
+    return client
+
+
+def test_a_login_lasts_ten_hours_at_most():
+    assert settings.OCMS_SESSION_MAX_AGE == 10 * 60 * 60
+
+
+def test_it_notes_when_the_login_began_and_keeps_it_however_active(signed_in):
+    signed_in.get(HOME)
+    began = signed_in.session[SIGNED_IN_AT]
+
+    signed_in.get(HOME)
+
+    assert began == pytest.approx(time.time(), abs=60)
+    assert signed_in.session[SIGNED_IN_AT] == began
+
+
+def test_it_logs_out_a_session_older_than_a_working_day_on_its_next_request(signed_in):
+    signed_in_seconds_ago(signed_in, settings.OCMS_SESSION_MAX_AGE + 60)
+
+    response = signed_in.get(HOME)
+
+    assertRedirects(response, f"{reverse('login')}?next={HOME}")
+    assert logged_in_user_id(signed_in) is None
+    assert signed_in.get(HOME).status_code == 302
+
+
+def test_it_keeps_a_session_younger_than_a_working_day(signed_in, caseworker):
+    signed_in_seconds_ago(signed_in, settings.OCMS_SESSION_MAX_AGE - 60)
+
+    response = signed_in.get(HOME)
+
+    assertContains(response, "Register New Client")
+    assert logged_in_user_id(signed_in) == str(caseworker.user.pk)
+
+
+def test_it_keeps_the_registration_draft_of_a_session_that_ran_out(signed_in, caseworker):
+    code = draft_start(signed_in)
+    step_post(signed_in, code, "privacy", step_data("privacy", staff=caseworker))
+    step_post(signed_in, code, "primary", step_data("primary", staff=caseworker))
+    typed = Draft.objects.get(code=code).data
+    signed_in_seconds_ago(signed_in, settings.OCMS_SESSION_MAX_AGE + 60)
+
+    response = signed_in.get(step_url(code, "primary"))
+
+    assertRedirects(response, f"{reverse('login')}?next={step_url(code, 'primary')}")
+    assert Draft.objects.get(code=code, owner=caseworker.user).data == typed
+    # Logged in again, the draft opens with what was typed.
+    assert log_in(signed_in, "casey").status_code == 302
+    assertContains(signed_in.get(step_url(code, "primary")), f'value="{FIRST_NAME}"')
+
+
+def test_a_new_login_after_the_working_day_starts_a_new_one(signed_in, caseworker):
+    signed_in_seconds_ago(signed_in, settings.OCMS_SESSION_MAX_AGE + 60)
+    signed_in.get(HOME)
+
+    log_in(signed_in, "casey")
+    response = signed_in.get(HOME)
+
+    assert response.status_code == 200
+    assert logged_in_user_id(signed_in) == str(caseworker.user.pk)
+    assert signed_in.session[SIGNED_IN_AT] == pytest.approx(time.time(), abs=60)

@@ -1,0 +1,369 @@
+"""Roles and grants follow the trust levels: only a manager changes them, never their own, and each change is kept.
+
+The refusals are made by direct POST, as a coordinator who edits the page or scripts the admin would.
+"""
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+from django.utils import timezone
+from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
+
+from agencies.models import ListItem, Role, StaffAccessChange, StaffProfile
+from agencies.services import staff_profile_save
+from tests.conftest import client_for
+from tests.factories import PASSWORD, StaffFactory
+
+pytestmark = pytest.mark.django_db
+
+ADD_URL = reverse("admin:agencies_staffprofile_add")
+CHANGES_URL = reverse("agencies:staff-access-changes")
+ACCESS_POST_FIELDS = {"role", "may_unlock_sensitive", "may_upload_icare"}
+# Everything a coordinator could wish for, as the admin's checkboxes post it.
+PROMOTION = {"role": Role.MANAGER, "may_unlock_sensitive": "on", "may_upload_icare": "on"}
+
+
+def change_url(staff: StaffProfile) -> str:
+    return reverse("admin:agencies_staffprofile_change", args=[staff.pk])
+
+
+def profile_post(staff: StaffProfile, **changes) -> dict:
+    """The change form as shown for the staff member, with the changes typed in."""
+    return {
+        "programs": [program.pk for program in staff.programs.all()],
+        "default_site": staff.default_site_id or "",
+        **changes,
+    }
+
+
+def new_staff_post(username: str = "nia", **changes) -> dict:
+    return {
+        "username": username,
+        "first_name": "Nia",
+        "last_name": "Newcomer",
+        "email": f"{username}@example.org",
+        "password1": PASSWORD,
+        "password2": PASSWORD,
+        **changes,
+    }
+
+
+def access_of(staff: StaffProfile) -> tuple[str, bool, bool]:
+    staff.refresh_from_db()
+    return staff.role, staff.may_unlock_sensitive, staff.may_upload_icare
+
+
+def recorded() -> set[tuple]:
+    return set(StaffAccessChange.objects.values_list("agency", "changed_by", "staff", "field", "old", "new"))
+
+
+def test_it_keeps_a_coordinators_own_role_and_grants_when_they_post_a_promotion(coordinator):
+    http = client_for(coordinator)
+
+    response = http.post(change_url(coordinator), profile_post(coordinator, **PROMOTION))
+
+    assert response.status_code == 302
+    assert access_of(coordinator) == (Role.COORDINATOR, False, False)
+    assert recorded() == set()
+
+
+def test_it_keeps_a_caseworkers_role_and_grants_when_a_coordinator_posts_others(coordinator, caseworker):
+    http = client_for(coordinator)
+
+    # may_unlock_sensitive left out: an unticked box, which would take the caseworker's grant away.
+    response = http.post(change_url(caseworker), profile_post(caseworker, role=Role.MANAGER, may_upload_icare="on"))
+
+    assert response.status_code == 302
+    assert access_of(caseworker) == (Role.CASEWORKER, True, False)
+    assert recorded() == set()
+
+
+def test_it_offers_a_coordinator_no_role_or_grant_field_on_a_staff_member(coordinator, caseworker):
+    response = client_for(coordinator).get(change_url(caseworker))
+
+    assert response.status_code == 200
+    assert not ACCESS_POST_FIELDS & set(response.context["adminform"].form.fields)
+
+
+def test_it_lets_a_coordinator_change_a_caseworkers_programs_and_default_site(agency, coordinator, caseworker):
+    settlement = agency.programs.get(name="Settlement")
+    school = agency.sites.get(name="Riverside Public School")
+
+    response = client_for(coordinator).post(
+        change_url(caseworker), {"programs": [settlement.pk], "default_site": school.pk}
+    )
+
+    assert response.status_code == 302
+    caseworker.refresh_from_db()
+    assert list(caseworker.programs.all()) == [settlement]
+    assert caseworker.default_site == school
+    assert access_of(caseworker) == (Role.CASEWORKER, True, False)
+    assert recorded() == set()
+
+
+def test_it_keeps_a_managers_own_role_and_grants_when_they_post_changes(manager):
+    http = client_for(manager)
+
+    form = http.get(change_url(manager)).context["adminform"].form
+    response = http.post(change_url(manager), profile_post(manager, role=Role.CASEWORKER))
+
+    assert not ACCESS_POST_FIELDS & set(form.fields)
+    assert response.status_code == 302
+    assert access_of(manager) == (Role.MANAGER, True, True)
+    assert recorded() == set()
+
+
+def test_it_lets_a_manager_change_a_caseworkers_role_and_grants_and_records_each(agency, manager, caseworker):
+    started = timezone.now()
+
+    response = client_for(manager).post(
+        change_url(caseworker), profile_post(caseworker, role=Role.COORDINATOR, may_upload_icare="on")
+    )
+
+    assert response.status_code == 302
+    assert access_of(caseworker) == (Role.COORDINATOR, False, True)
+    assert recorded() == {
+        (agency.pk, manager.user.pk, caseworker.pk, "role", "caseworker", "coordinator"),
+        (agency.pk, manager.user.pk, caseworker.pk, "may_unlock_sensitive", "True", "False"),
+        (agency.pk, manager.user.pk, caseworker.pk, "may_upload_icare", "False", "True"),
+    }
+    assert all(started <= change.at <= timezone.now() for change in StaffAccessChange.objects.all())
+
+
+def test_it_records_nothing_when_a_manager_saves_a_staff_member_unchanged(manager, caseworker):
+    response = client_for(manager).post(
+        change_url(caseworker), profile_post(caseworker, role=Role.CASEWORKER, may_unlock_sensitive="on")
+    )
+
+    assert response.status_code == 302
+    assert access_of(caseworker) == (Role.CASEWORKER, True, False)
+    assert recorded() == set()
+
+
+def test_it_refuses_a_manager_the_staff_of_another_agency(manager, outsider):
+    response = client_for(manager).post(change_url(outsider), profile_post(outsider, role=Role.MANAGER))
+
+    assert response.status_code == 302
+    assert response.url == reverse("admin:index")
+    assert access_of(outsider) == (Role.CASEWORKER, True, False)
+    assert recorded() == set()
+
+
+def test_it_adds_a_coordinators_new_staff_member_as_a_caseworker_without_grants(agency, coordinator):
+    settlement = agency.programs.get(name="Settlement")
+    office = agency.sites.get(name="Main Office")
+    http = client_for(coordinator)
+
+    form = http.get(ADD_URL).context["adminform"].form
+    response = http.post(ADD_URL, new_staff_post(programs=[settlement.pk], default_site=office.pk, **PROMOTION))
+
+    assert not ACCESS_POST_FIELDS & set(form.fields)
+    assert response.status_code == 302
+    nia = StaffProfile.objects.get(user__username="nia")
+    assert (nia.agency, nia.role, nia.may_unlock_sensitive, nia.may_upload_icare) == (
+        agency,
+        Role.CASEWORKER,
+        False,
+        False,
+    )
+    assert list(nia.programs.all()) == [settlement]
+    assert nia.default_site == office
+    assert nia.user.get_full_name() == "Nia Newcomer"
+    assert nia.user.check_password(PASSWORD)
+    assert recorded() == set()
+
+
+def test_it_lets_the_new_staff_member_log_in_with_the_password_the_coordinator_chose(agency, coordinator, client):
+    client_for(coordinator).post(ADD_URL, new_staff_post(programs=[agency.programs.first().pk]))
+
+    response = client.post(reverse("login"), {"username": "nia", "password": PASSWORD})
+
+    assertRedirects(response, reverse("home"))
+    assert client.session["_auth_user_id"] == str(StaffProfile.objects.get(user__username="nia").user.pk)
+
+
+def test_it_refuses_a_new_staff_member_whose_two_passwords_differ(agency, coordinator):
+    response = client_for(coordinator).post(ADD_URL, new_staff_post(password2="another-horse-battery"))
+
+    assert response.status_code == 200
+    assert "password2" in response.context["adminform"].form.errors
+    assert not StaffProfile.objects.filter(user__username="nia").exists()
+
+
+def test_it_records_the_grant_a_manager_gives_a_new_staff_member(agency, manager):
+    http = client_for(manager)
+
+    form = http.get(ADD_URL).context["adminform"].form
+    response = http.post(
+        ADD_URL,
+        new_staff_post(programs=[agency.programs.first().pk], role=Role.CASEWORKER, may_unlock_sensitive="on"),
+    )
+
+    assert set(form.fields) >= ACCESS_POST_FIELDS
+    assert response.status_code == 302
+    nia = StaffProfile.objects.get(user__username="nia")
+    assert access_of(nia) == (Role.CASEWORKER, True, False)
+    assert recorded() == {(agency.pk, manager.user.pk, nia.pk, "may_unlock_sensitive", "False", "True")}
+
+
+def test_it_records_the_role_a_manager_gives_a_new_staff_member(agency, manager):
+    response = client_for(manager).post(
+        ADD_URL, new_staff_post(programs=[agency.programs.first().pk], role=Role.COORDINATOR)
+    )
+
+    assert response.status_code == 302
+    nia = StaffProfile.objects.get(user__username="nia")
+    assert access_of(nia) == (Role.COORDINATOR, False, False)
+    assert recorded() == {(agency.pk, manager.user.pk, nia.pk, "role", "caseworker", "coordinator")}
+
+
+# The service itself, called directly: the admin is not the only door a future view might open.
+
+
+def test_it_refuses_a_coordinator_a_role_change_in_the_service(coordinator, caseworker):
+    caseworker.role = Role.MANAGER
+
+    with pytest.raises(PermissionDenied):
+        staff_profile_save(by=coordinator.user, staff=caseworker)
+
+    assert access_of(caseworker) == (Role.CASEWORKER, True, False)
+    assert recorded() == set()
+
+
+def test_it_refuses_a_coordinator_a_grant_for_themselves_in_the_service(coordinator):
+    coordinator.may_upload_icare = True
+
+    with pytest.raises(PermissionDenied):
+        staff_profile_save(by=coordinator.user, staff=coordinator)
+
+    assert access_of(coordinator) == (Role.COORDINATOR, False, False)
+    assert recorded() == set()
+
+
+def test_it_refuses_a_manager_their_own_role_change_in_the_service(manager):
+    manager.may_unlock_sensitive = False
+
+    with pytest.raises(PermissionDenied):
+        staff_profile_save(by=manager.user, staff=manager)
+
+    assert access_of(manager) == (Role.MANAGER, True, True)
+    assert recorded() == set()
+
+
+def test_it_refuses_a_manager_of_another_agency_in_the_service(other_agency, caseworker):
+    harbour_manager = StaffFactory(agency=other_agency, role=Role.MANAGER)
+    caseworker.may_upload_icare = True
+
+    with pytest.raises(PermissionDenied):
+        staff_profile_save(by=harbour_manager.user, staff=caseworker)
+
+    assert access_of(caseworker) == (Role.CASEWORKER, True, False)
+    assert recorded() == set()
+
+
+def test_it_saves_a_coordinators_change_of_default_site_in_the_service(agency, coordinator, caseworker):
+    caseworker.default_site = agency.sites.get(name="Welcome Centre")
+
+    assert staff_profile_save(by=coordinator.user, staff=caseworker) == []
+
+    caseworker.refresh_from_db()
+    assert caseworker.default_site.name == "Welcome Centre"
+
+
+def test_it_records_a_managers_change_in_the_service(agency, manager, caseworker):
+    caseworker.role = Role.MANAGER
+
+    (change,) = staff_profile_save(by=manager.user, staff=caseworker)
+
+    assert (change.agency, change.changed_by, change.staff) == (agency, manager.user, caseworker)
+    assert (change.field, change.old, change.new) == ("role", "caseworker", "manager")
+    assert access_of(caseworker) == (Role.MANAGER, True, False)
+
+
+# The managers' page of these changes, beside Sensitive Information Access.
+
+
+@pytest.fixture
+def changes_made(manager, caseworker, caseworker2):
+    """The manager makes the caseworker an Agency Coordinator without the unlock grant, and casey2 a manager."""
+    http = client_for(manager)
+    http.post(change_url(caseworker), profile_post(caseworker, role=Role.COORDINATOR))
+    http.post(change_url(caseworker2), profile_post(caseworker2, role=Role.MANAGER, may_upload_icare="on"))
+    assert StaffAccessChange.objects.count() == 4
+
+
+def test_it_shows_a_manager_each_change_of_role_and_grant(manager, caseworker, caseworker2, changes_made):
+    response = client_for(manager).get(CHANGES_URL)
+
+    assertContains(response, f"<td>{caseworker.display_name}</td>", count=2, html=True)
+    assertContains(response, f"<td>{caseworker2.display_name}</td>", count=2, html=True)
+    assertContains(response, f"<td>{manager.display_name}</td>", count=4, html=True)
+    assertContains(response, "<td>Caseworker</td>", count=2, html=True)
+    assertContains(response, "<td>Agency Coordinator</td>", count=1, html=True)
+    assertContains(response, "<td>Manager</td>", count=1, html=True)
+    assertContains(response, "<td>may unlock sensitive information</td>", count=1, html=True)
+    assertContains(response, "<td>may upload to iCARE</td>", count=1, html=True)
+    assertContains(response, "<td>Yes</td>", count=2, html=True)
+    assertContains(response, "<td>No</td>", count=2, html=True)
+
+
+def test_it_shows_a_manager_when_no_role_or_grant_has_changed(manager):
+    assertContains(client_for(manager).get(CHANGES_URL), "No role or grant has been changed yet.")
+
+
+@pytest.mark.parametrize("persona", ["coordinator", "caseworker", "outsider"])
+def test_it_refuses_the_changes_of_roles_and_grants_to_anyone_but_a_manager(request, persona, manager, caseworker2):
+    caseworker2.may_upload_icare = True
+    staff_profile_save(by=manager.user, staff=caseworker2)
+
+    response = client_for(request.getfixturevalue(persona)).get(CHANGES_URL)
+
+    assert response.status_code == 403
+    assertNotContains(response, caseworker2.display_name, status_code=403)
+
+
+def test_it_shows_a_manager_nothing_of_another_agencys_changes(other_agency, manager, outsider, caseworker):
+    harbour_manager = StaffFactory(agency=other_agency, role=Role.MANAGER, user__first_name="Hal")
+    outsider.role = Role.COORDINATOR
+    staff_profile_save(by=harbour_manager.user, staff=outsider)
+    caseworker.may_upload_icare = True
+    staff_profile_save(by=manager.user, staff=caseworker)
+
+    response = client_for(manager).get(CHANGES_URL)
+
+    assertContains(response, f"<td>{caseworker.display_name}</td>", html=True)
+    assertNotContains(response, outsider.display_name)
+    assertNotContains(response, harbour_manager.display_name)
+    assertNotContains(response, "Agency Coordinator")
+
+
+def test_it_links_sensitive_information_access_to_the_changes_of_roles_and_grants(manager):
+    response = client_for(manager).get(reverse("clients:unlock-log"))
+
+    assertContains(response, f'href="{CHANGES_URL}"')
+
+
+def test_it_links_the_changes_of_roles_and_grants_back_to_sensitive_information_access(manager):
+    response = client_for(manager).get(CHANGES_URL)
+
+    assertContains(response, f'href="{reverse("clients:unlock-log")}"')
+
+
+# The list administration: coordinators and managers keep the agency's lists.
+
+LIST_ITEMS_URL = reverse("admin:agencies_listitem_changelist")
+
+
+@pytest.mark.parametrize("persona", ["coordinator", "manager"])
+def test_it_opens_the_list_administration_to_coordinators_and_managers(request, agency, persona):
+    response = client_for(request.getfixturevalue(persona)).get(LIST_ITEMS_URL)
+
+    assert response.status_code == 200
+    assert {item.agency for item in response.context["cl"].result_list} == {agency}
+
+
+def test_it_refuses_the_list_administration_to_a_caseworker(caseworker):
+    response = client_for(caseworker).get(LIST_ITEMS_URL)
+
+    assert response.status_code == 403
+    assertNotContains(response, ListItem.objects.filter(agency=caseworker.agency).first().label, status_code=403)
