@@ -11,6 +11,7 @@ from clients.models import Client
 from registration.models import Draft
 from tests.browser.pages import assert_accessible, press_next, shot
 from tests.conftest import browser_login
+from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -391,4 +392,9 @@ def test_it_groups_each_list_of_check_boxes_under_its_label(live_server, page: P
     # The list must not spill over the buttons below it.
     page.get_by_role("button", name="Back").click()
     expect(page.get_by_role("heading", level=2, name="Sensitive Information")).to_be_visible()
+    # What was typed there is kept locked, and shown again with the password.
+    expect(page.get_by_label("Racialized person")).to_have_count(0)
+    page.get_by_label("Your password").fill(PASSWORD)
+    page.get_by_role("button", name="Unlock").click()
+    expect(page.get_by_text("Unlocked.")).to_be_visible()
     expect(page.get_by_label("Racialized person")).to_be_checked()
