@@ -299,6 +299,34 @@ class ListItem(models.Model):
         return self.label
 
 
+def agency_list_field(list_name: str, verbose_name, *, required: bool = False, **kwargs) -> models.ForeignKey:
+    """A drop-down of one of the agency's own lists: a ListItem of `list_name`."""
+    return models.ForeignKey(
+        ListItem,
+        on_delete=models.PROTECT,
+        null=not required,
+        blank=not required,
+        related_name="+",
+        limit_choices_to=Q(list=list_name),
+        verbose_name=verbose_name,
+        **kwargs,
+    )
+
+
+def icare_list_field(list_name: str, verbose_name, *, required: bool = False, **kwargs) -> models.ForeignKey:
+    """A drop-down of one of IRCC's lists: an IcareValue of `list_name`, exported as IRCC spells it."""
+    return models.ForeignKey(
+        IcareValue,
+        on_delete=models.PROTECT,
+        null=not required,
+        blank=not required,
+        related_name="+",
+        limit_choices_to=Q(list=list_name),
+        verbose_name=verbose_name,
+        **kwargs,
+    )
+
+
 class OccupationQuerySet(models.QuerySet):
     def search(self, text: str) -> "OccupationQuerySet":
         """Occupations whose code starts with the digits typed, or whose title has every word typed."""

@@ -1,9 +1,24 @@
 """Families: joining a relative's family, and what a new family member starts with."""
 
+import secrets
+
 from django.db import transaction
 
-from clients.models import CONTACT_FIELDS, Client
-from families.models import Family, family_code_new
+from agencies.models import Agency
+from clients.models import CONTACT_FIELDS, Client, Family
+from clients.models.family import family_code_of
+
+
+def family_code_new(*, agency: Agency) -> str:
+    """A fresh code of the agency, e.g. F-4821-K: short enough to read aloud, with a check letter.
+
+    Four digits while the agency has few families, six once four would often collide.
+    """
+    width = 4 if Family.objects.for_agency(agency).count() < 3_000 else 6
+    while True:
+        code = family_code_of(f"{secrets.randbelow(10**width):0{width}d}")
+        if not Family.objects.for_agency(agency).filter(code=code).exists():
+            return code
 
 # What a family member registered from a relative starts with (domain.md, the help article): the last
 # name, the immigration dates and origin, the official language and the contact information. Nothing

@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "families",
     "registration",
     "reports",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -28,14 +28,15 @@ from clients.models import (
     ClientLanguage,
     ConsentContact,
     ContactKind,
+    Family,
     Identifier,
     ProgramStatus,
     SensitiveInfo,
     VolunteerStatus,
     identifier_key,
 )
+from clients.models.family import family_code_is_valid, normalise_family_code
 from clients.validators import normalise_postal_code
-from families.models import Family, family_code_is_valid, normalise_family_code
 from registration.rules import Facts, Level, field_levels, unmet
 
 

@@ -11,8 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from phonenumber_field.phonenumber import PhoneNumber
 
 from agencies.models import Program, StaffProfile
-from clients.models import Client, ClientProgram, ConsentContact, ContactKind, ProgramStatus, SensitiveInfo
-from families.models import Family
+from clients.models import Client, ClientProgram, ConsentContact, ContactKind, Family, ProgramStatus, SensitiveInfo
 from registration import forms as f
 from registration.rules import Facts
 

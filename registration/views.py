@@ -19,8 +19,7 @@ from clients.models import Client, UnlockOutcome
 from clients.unlock import request_address, sensitive_unlock_attempt
 from clients.views.sensitive import STATUS as UNLOCK_STATUS
 from clients.views.sensitive import refusal_message
-from families.models import family_code_new
-from families.services import family_member_prefill
+from families.services import family_code_new, family_member_prefill
 from registration import forms as f
 from registration.models import Draft, get_draft_for
 from registration.rules import IDENTIFIER_ALERT, Level, facts_from_client, unmet

@@ -22,6 +22,24 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        # The family model began in a families app of its own; its table kept that app's name until 0007.
+        migrations.CreateModel(
+            name='Family',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('uid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ('code', models.CharField(max_length=10, verbose_name='Family Code')),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='families', to='agencies.agency')),
+            ],
+            options={
+                'db_table': 'families_family',
+                'verbose_name': 'family',
+                'verbose_name_plural': 'families',
+                'ordering': ['code'],
+                'constraints': [models.UniqueConstraint(fields=('agency', 'code'), name='families_code_unique_per_agency')],
+            },
+        ),
         migrations.CreateModel(
             name='Certificate',
             fields=[

@@ -11,7 +11,6 @@ class Migration(migrations.Migration):
     dependencies = [
         ("agencies", "0002_reference_data"),
         ("clients", "0001_initial"),
-        ("families", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -24,7 +23,7 @@ class Migration(migrations.Migration):
                 null=True,
                 on_delete=django.db.models.deletion.SET_NULL,
                 related_name="members",
-                to="families.family",
+                to="clients.family",
                 verbose_name="Family Code",
             ),
         ),
@@ -455,7 +454,7 @@ class Migration(migrations.Migration):
                 null=True,
                 on_delete=django.db.models.deletion.DO_NOTHING,
                 related_name="+",
-                to="families.family",
+                to="clients.family",
                 verbose_name="Family Code",
             ),
         ),

@@ -9,7 +9,6 @@ class Migration(migrations.Migration):
     dependencies = [
         ("agencies", "0002_reference_data"),
         ("clients", "0002_initial"),
-        ("families", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

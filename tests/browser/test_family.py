@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from clients.models import Client
-from families.models import family_code_is_valid
+from clients.models.family import family_code_is_valid
 from tests.browser.pages import assert_accessible, press_next
 from tests.conftest import browser_login
 

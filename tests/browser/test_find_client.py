@@ -7,9 +7,9 @@ import pytest
 from django.db.models import Max
 from playwright.sync_api import Page, expect
 
-from clients.generate import clients_generate
 from clients.models import Client
 from clients.search import name_words_remember
+from demo.generate import clients_generate
 from tests.browser.pages import assert_accessible
 from tests.conftest import browser_login
 from tests.factories import ClientFactory

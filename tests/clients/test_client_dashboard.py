@@ -8,9 +8,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from clients.models import Client, ClientProgram, ProgramStatus
+from clients.models import Client, ClientProgram, Family, ProgramStatus
+from clients.models.family import family_check_letter
 from clients.search import name_words_remember
-from families.models import Family, family_check_letter
 from registration.models import Draft
 from tests.factories import SessionFactory
 from tests.registration.helpers import foss_id_type, official_language, saved_client, text

@@ -8,10 +8,10 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from clients.generate import clients_generate
-from clients.models import Client, Identifier
+from clients.models import Client, Family, Identifier
+from clients.models.family import family_check_letter
 from clients.search import client_search, name_words_remember, parse_query
-from families.models import Family, family_check_letter
+from demo.generate import clients_generate
 from tests.registration.helpers import foss_id_type, identifier_type, saved_client, text
 
 pytestmark = pytest.mark.django_db

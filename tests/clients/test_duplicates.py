@@ -9,9 +9,9 @@ import pytest
 from django.urls import reverse
 
 from clients.duplicates import likely_duplicates
-from clients.generate import clients_generate
 from clients.models import Client, Identifier
 from clients.search import name_words_remember
+from demo.generate import clients_generate
 from tests.conftest import client_for
 from tests.registration.helpers import (
     draft_start,

@@ -9,8 +9,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from families import models as family_models
-from families.models import Family, family_check_letter, family_code_is_valid, family_code_new, normalise_family_code
+from clients.models import Family
+from clients.models.family import family_check_letter, family_code_is_valid, normalise_family_code
+from families import services as family_services
+from families.services import family_code_new
 from tests.registration.helpers import input_value, registered_client, saved_client, step_data, text, walk
 
 pytestmark = pytest.mark.django_db
@@ -47,7 +49,7 @@ def primary_data(staff, family_code: str) -> dict:
 def random_digits(monkeypatch, *draws: int) -> None:
     """Make family_code_new draw these numbers, in order."""
     numbers = iter(draws)
-    monkeypatch.setattr(family_models.secrets, "randbelow", lambda _limit: next(numbers))
+    monkeypatch.setattr(family_services.secrets, "randbelow", lambda _limit: next(numbers))
 
 
 # Unique per agency

@@ -7,9 +7,9 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from clients.models import Client
+from clients.models import Client, Family
+from clients.models.family import family_check_letter, family_code_is_valid
 from clients.search import name_words_remember
-from families.models import Family, family_check_letter, family_code_is_valid
 from tests.registration.helpers import input_value, registered_client, saved_client, text, walk
 
 pytestmark = pytest.mark.django_db

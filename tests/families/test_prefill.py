@@ -9,8 +9,8 @@ import pytest
 from django.urls import reverse
 
 from agencies.models import AgencyList, IcareList, IcareValue
-from clients.models import Client, ConsentContact, Identifier, SensitiveInfo
-from families.models import Family, family_check_letter, family_code_is_valid
+from clients.models import Client, ConsentContact, Family, Identifier, SensitiveInfo
+from clients.models.family import family_check_letter, family_code_is_valid
 from families.services import PREFILL_FIELDS
 from registration.models import Draft
 from tests.registration.helpers import (

@@ -9,9 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from agencies.models import AgencyList, IcareList, IcareValue
-from clients.models import Client, ClientProgram, ConsentContact, Identifier, SensitiveInfo
+from clients.models import Client, ClientProgram, ConsentContact, Family, Identifier, SensitiveInfo
+from clients.models.family import family_check_letter
 from clients.validators import BirthDateValidator, NotInFutureValidator, PostalCodeValidator
-from families.models import Family, family_check_letter
 from registration.models import Draft
 from registration.rules import IDENTIFIER_ALERT, RULES
 from tests.registration.helpers import (

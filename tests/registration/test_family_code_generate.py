@@ -5,7 +5,8 @@ import re
 import pytest
 from django.urls import reverse
 
-from families.models import Family, family_code_is_valid
+from clients.models import Family
+from clients.models.family import family_code_is_valid
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from families.models import Family, family_check_letter
+from clients.models import Family
+from clients.models.family import family_check_letter
 from tests.registration.helpers import registered_client, saved_client, text, walk
 
 pytestmark = pytest.mark.django_db

@@ -9,8 +9,7 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
-from clients.models import ClientProgram, DeliveryMode, MatchKind, ProgramStatus, SensitiveInfo, SessionType
-from families.models import Family
+from clients.models import ClientProgram, DeliveryMode, Family, MatchKind, ProgramStatus, SensitiveInfo, SessionType
 from reports.documents import DOCUMENTS
 from tests.factories import ClientFactory, MentorMatchFactory, SessionFactory
 

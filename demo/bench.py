@@ -168,8 +168,8 @@ def receipt_setup(context: BenchContext) -> None:
     from django.db import transaction
 
     from agencies.models import StaffProfile
-    from clients.models import Client, ClientProgram, ProgramStatus
-    from families.models import Family, family_code_new
+    from clients.models import Client, ClientProgram, Family, ProgramStatus
+    from families.services import family_code_new
     from registration.services import client_number_next
 
     log_in_as("caseworker")(context)

@@ -1,4 +1,10 @@
-import secrets
+"""A family: relatives grouped under a family code, and the one format of that code.
+
+A code reads F-4821-K: "F", digits, and a check letter computed from the digits, so that a mistyped or swapped
+digit is caught. It is written with that many digits as the agency needs; "New" hands out fresh ones
+(families.services).
+"""
+
 import uuid
 
 from django.db import models
@@ -8,6 +14,8 @@ from agencies.models import Agency, AgencyQuerySet
 
 # Letters that cannot be misread aloud or on paper (no I, O, Q, U, and so on).
 CHECK_LETTERS = "ABCDEFGHJKLMNPRSTVWXYZ"
+# How a code is written, for help texts and messages.
+FAMILY_CODE_EXAMPLE = "F-4821-K"
 
 
 def family_check_letter(digits: str) -> str:
@@ -16,9 +24,21 @@ def family_check_letter(digits: str) -> str:
     return CHECK_LETTERS[total % len(CHECK_LETTERS)]
 
 
+def family_code_of(digits: str) -> str:
+    """The family code of these digits, with its check letter."""
+    return f"F-{digits}-{family_check_letter(digits)}"
+
+
+def normalise_family_code(code: str) -> str:
+    """A typed code as it is stored: upper case, with its two hyphens wherever the typist put them or not."""
+    compact = "".join(ch for ch in (code or "").upper() if ch.isalnum())
+    if len(compact) in (6, 8) and compact[0] == "F":
+        return f"F-{compact[1:-1]}-{compact[-1]}"
+    return (code or "").strip().upper()
+
+
 def family_code_is_valid(code: str) -> bool:
-    code = normalise_family_code(code)
-    parts = code.split("-")
+    parts = normalise_family_code(code).split("-")
     return (
         len(parts) == 3
         and parts[0] == "F"
@@ -26,17 +46,6 @@ def family_code_is_valid(code: str) -> bool:
         and parts[1].isdigit()
         and parts[2] == family_check_letter(parts[1])
     )
-
-
-def normalise_family_code(code: str) -> str:
-    compact = "".join(ch for ch in (code or "").upper() if ch.isalnum())
-    if len(compact) in (6, 8) and compact[0] == "F":
-        return f"F-{compact[1:-1]}-{compact[-1]}"
-    return (code or "").strip().upper()
-
-
-class FamilyQuerySet(AgencyQuerySet):
-    pass
 
 
 class Family(models.Model):
@@ -47,26 +56,15 @@ class Family(models.Model):
     code = models.CharField(_("Family Code"), max_length=10)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = FamilyQuerySet.as_manager()
+    objects = AgencyQuerySet.as_manager()
 
     class Meta:
         ordering = ["code"]
         verbose_name = _("family")
         verbose_name_plural = _("families")
-        constraints = [models.UniqueConstraint(fields=["agency", "code"], name="families_code_unique_per_agency")]
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "code"], name="clients_family_code_unique_per_agency")
+        ]
 
     def __str__(self) -> str:
         return self.code
-
-
-def family_code_new(*, agency: Agency) -> str:
-    """A fresh code of the agency, e.g. F-4821-K: short enough to read aloud, with a check letter.
-
-    Four digits while the agency has few families, six once four would often collide.
-    """
-    width = 4 if Family.objects.for_agency(agency).count() < 3_000 else 6
-    while True:
-        digits = f"{secrets.randbelow(10**width):0{width}d}"
-        code = f"F-{digits}-{family_check_letter(digits)}"
-        if not Family.objects.for_agency(agency).filter(code=code).exists():
-            return code

@@ -15,8 +15,8 @@ from django.db.models import Max
 from django.utils import timezone
 
 from agencies.models import Agency, AgencyList, ListItem, Site
-from clients.models import Client, Identifier, NameWord, identifier_key, search_keys
-from families.models import Family, family_check_letter
+from clients.models import Client, Family, Identifier, NameWord, identifier_key, search_keys
+from clients.models.family import family_check_letter
 
 # Common given names and family names of the origins settlement agencies serve (names.json: for each
 # origin, female and male given names and family names, roughly the most common first). They are combined

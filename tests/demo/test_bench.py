@@ -5,7 +5,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from reports import bench
+from demo import bench
 
 pytestmark = pytest.mark.django_db
 

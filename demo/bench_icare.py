@@ -1,6 +1,6 @@
 """The iCARE Client Profile file at scale: how long a whole agency's export takes, and its peak memory.
 
-An agency of its own for each size is filled with invented clients (clients/generate.py) and made
+An agency of its own for each size is filled with invented clients (demo/generate.py) and made
 iCARE-ready in bulk, then the file is built as the Download button builds it, once timed plainly and once
 under tracemalloc for the peak of Python's memory. Each export is rolled back, so the figures can be taken
 again on the same clients. Built at a tenth of the size too: bounded memory means the peak stays flat while
@@ -32,9 +32,9 @@ from agencies.models import (
     SiteGroup,
     StaffProfile,
 )
-from clients.generate import clients_generate, uci
 from clients.models import Client, Identifier, identifier_key
-from reports.bench import tables_settle
+from demo.bench import tables_settle
+from demo.generate import clients_generate, uci
 from reports.icare import Include, icare_export_build
 
 AGENCY = "iCARE Bench Agency"

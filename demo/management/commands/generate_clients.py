@@ -3,8 +3,8 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from agencies.models import Agency
-from clients.generate import clients_generate
 from clients.models import Client
+from demo.generate import clients_generate
 
 
 class Command(BaseCommand):

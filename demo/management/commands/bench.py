@@ -1,4 +1,4 @@
-"""`make bench`: time each benchmark of reports/bench.py beside the bare baseline and print a table."""
+"""`make bench`: time each benchmark of demo/bench.py beside the bare baseline and print a table."""
 
 import os
 import platform
@@ -8,9 +8,9 @@ import django
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
-from reports import bench
-from reports.bench_icare import icare_bench
-from reports.bench_search import search_bench
+from demo import bench
+from demo.bench_icare import icare_bench
+from demo.bench_search import search_bench
 
 
 def database_version() -> str:

@@ -1,6 +1,6 @@
 """Find Client and the registration duplicate check at 10,000 / 100,000 / 1,000,000 clients.
 
-For each size, the agency is filled with invented clients (clients/generate.py), then each search is
+For each size, the agency is filled with invented clients (demo/generate.py), then each search is
 timed as a whole request through django.test.Client and, beside it, as the bare SQL that request runs
 to answer the search (the same statements, re-run on a cursor), so the ratio shows the application's
 overhead.
@@ -20,10 +20,10 @@ from django.test.utils import CaptureQueriesContext
 
 from agencies.lists import agency_lists_seed
 from agencies.models import Agency, Program, Role, Site, SiteGroup, StaffProfile
-from clients.generate import clients_generate
 from clients.models import Client, Identifier
+from demo.bench import BenchmarkError, percentile, tables_settle
+from demo.generate import clients_generate
 from registration.models import Draft
-from reports.bench import BenchmarkError, percentile, tables_settle
 
 AGENCY = "Bench Agency"
 # Queries of the request that are not the search itself: the session, the user, the staff profile.

@@ -1,0 +1,302 @@
+"""The client: a named profile of one agency, or an anonymous one."""
+
+import uuid
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Upper
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+from phonenumber_field.modelfields import PhoneNumberField
+from simple_history.models import HistoricalRecords
+
+from agencies.models import (
+    Agency,
+    AgencyList,
+    AgencyQuerySet,
+    IcareList,
+    IcareValue,
+    Occupation,
+    Site,
+    StaffProfile,
+    agency_list_field,
+    icare_list_field,
+)
+from clients.text import name_words
+from clients.validators import BirthDateValidator, NotInFutureValidator, PostalCodeValidator
+
+
+def search_keys(first_name: str, last_name: str, preferred_name: str) -> tuple[str, str]:
+    """The folded full name, and its words as " w1 w2 " (spaces around each, for word matching)."""
+    words = name_words(first_name, last_name, preferred_name)
+    return " ".join(words), f" {' '.join(words)} " if words else ""
+
+
+class MaritalStatus(models.TextChoices):
+    SINGLE = "single", _("Single")
+    COMMON_LAW = "common_law", _("Common-Law")
+    MARRIED = "married", _("Married")
+    DIVORCED = "divorced", _("Divorced")
+    SEPARATED = "separated", _("Separated")
+    WIDOWED = "widowed", _("Widowed")
+
+
+class ProgramStatus(models.TextChoices):
+    NEW = "new", _("New Client")
+    RETURNING = "returning", _("Returning Client")
+
+
+class VolunteerStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    INACTIVE = "inactive", _("Inactive")
+
+
+class VolunteerStream(models.TextChoices):
+    ADULT = "adult", _("Adult")
+    YOUTH = "youth", _("Youth")
+
+
+class VolunteerType(models.TextChoices):
+    EXPERIENCED_CANADIAN = "experienced_canadian", _("Experienced Canadian")
+    NEWCOMER = "newcomer", _("Newcomer")
+
+
+class ClientQuerySet(AgencyQuerySet):
+    def named(self) -> "ClientQuerySet":
+        return self.filter(is_anonymous=False)
+
+
+# "About Your Client (Contact Information)": the fields of that section, in the article's order.
+CONTACT_FIELDS = (
+    "email",
+    "email_safe",
+    "phone",
+    "phone_safe",
+    "phone_alt1",
+    "phone_alt2",
+    "street_number",
+    "street_name",
+    "street_type",
+    "street_direction",
+    "unit",
+    "city",
+    "province",
+    "country",
+    "postal_code",
+)
+
+
+def yes_no_field(verbose_name: str) -> models.BooleanField:
+    return models.BooleanField(verbose_name, null=True, blank=True)
+
+
+class Client(models.Model):
+    """A client of one agency: a named profile, or an anonymous one that can never become named."""
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="clients")
+    number = models.PositiveIntegerField(_("client number"), editable=False)
+    is_anonymous = models.BooleanField(_("anonymous client"), default=False, editable=False)
+    privacy_confirmed = models.BooleanField(_("privacy statement read and understood"), default=False)
+
+    # About Your Client (Primary Information)
+    first_name = models.CharField(_("First Name"), max_length=100, blank=True)
+    last_name = models.CharField(_("Last Name"), max_length=100, blank=True)
+    gender = agency_list_field(AgencyList.GENDER, _("Gender"))
+    preferred_name = models.CharField(_("Preferred Name"), max_length=100, blank=True)
+    date_of_birth = models.DateField(_("Date of Birth"), null=True, blank=True, validators=[BirthDateValidator()])
+    marital_status = models.CharField(_("Marital Status"), max_length=20, choices=MaritalStatus.choices, blank=True)
+    family = models.ForeignKey(
+        "clients.Family",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="members",
+        verbose_name=_("Family Code"),
+    )
+    official_language = icare_list_field(IcareList.OFFICIAL_LANGUAGE, _("Preferred Official Language"))
+
+    # Immigration Related
+    landing_date = models.DateField(_("Landing Date"), null=True, blank=True, validators=[NotInFutureValidator()])
+    arrival_date = models.DateField(_("Arrival Date"), null=True, blank=True, validators=[NotInFutureValidator()])
+    reentry_date = models.DateField(_("Re-Entry Date"), null=True, blank=True, validators=[NotInFutureValidator()])
+    initial_destination = models.CharField(_("Initial Destination"), max_length=120, blank=True)
+    country_of_origin = CountryField(_("Country of Origin"), blank=True)
+    last_residence = CountryField(_("Last Residence"), blank=True)
+    immigration_class = agency_list_field(AgencyList.IMMIGRATION_CLASS, _("Immigration Class"))
+    immigration_status = agency_list_field(AgencyList.IMMIGRATION_STATUS, _("Immigration Status"))
+    aboriginal_status = agency_list_field(AgencyList.ABORIGINAL_STATUS, _("Aboriginal Status"))
+    immigration_card_type = agency_list_field(AgencyList.IMMIGRATION_CARD_TYPE, _("Immigration Card Type"))
+    research_consent = yes_no_field(_("Consent for Future Research/Consultation"))
+    contact_consent = yes_no_field(
+        _("Has the client's consent to be contacted by your agency been given and documented?")
+    )
+    picture_consent = yes_no_field(
+        _("For display purposes and advertising does the client consent to having his/her picture taken?")
+    )
+    arrival_year = models.PositiveSmallIntegerField(
+        _("Arrival Year"), null=True, blank=True, validators=[MinValueValidator(1900), MaxValueValidator(2100)]
+    )
+
+    # Client History Prior to OCMS
+    first_visit_date = models.DateField(
+        _("Date of First Agency Visit in Program"), null=True, blank=True, validators=[NotInFutureValidator()]
+    )
+
+    # About Your Client (Contact Information)
+    email = models.EmailField(_("Email"), blank=True)
+    email_safe = models.BooleanField(_("Safe to contact by email"), default=False)
+    phone = PhoneNumberField(_("Telephone Number"), blank=True)
+    phone_safe = models.BooleanField(_("Safe to contact by telephone"), default=False)
+    phone_alt1 = PhoneNumberField(_("Telephone (ALT 1)"), blank=True)
+    phone_alt2 = PhoneNumberField(_("Telephone (ALT 2)"), blank=True)
+    street_number = models.CharField(_("Street Number"), max_length=20, blank=True)
+    street_name = models.CharField(_("Street Name"), max_length=120, blank=True)
+    street_type = icare_list_field(IcareList.STREET_TYPE, _("Type"))
+    street_direction = icare_list_field(IcareList.STREET_DIRECTION, _("Direction"))
+    unit = models.CharField(_("Unit/Suite/Apt"), max_length=20, blank=True)
+    city = models.CharField(_("City"), max_length=100, blank=True)
+    province = icare_list_field(IcareList.PROVINCE, _("Province"))
+    country = CountryField(_("Country"), blank=True, default="CA")
+    postal_code = models.CharField(_("Postal Code"), max_length=6, blank=True, validators=[PostalCodeValidator()])
+
+    # Employment Related
+    employment_status = icare_list_field(IcareList.EMPLOYMENT_STATUS, _("Employment Status"))
+    current_profession = models.ForeignKey(
+        Occupation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Current Profession"),
+    )
+    desired_profession = models.ForeignKey(
+        Occupation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Desired Profession"),
+    )
+    professional_background = models.TextField(_("Professional Background"), blank=True)
+    education_level = agency_list_field(AgencyList.EDUCATION_LEVEL, _("Education level"))
+
+    # Housing Status
+    housing_status = agency_list_field(AgencyList.HOUSING_STATUS, _("Housing Status"))
+
+    # Volunteer
+    volunteer_status = models.CharField(
+        _("Volunteer Status"), max_length=10, choices=VolunteerStatus.choices, blank=True
+    )
+    volunteer_stream = models.CharField(
+        _("Primary Volunteer Stream"), max_length=10, choices=VolunteerStream.choices, blank=True
+    )
+    volunteer_type = models.CharField(_("Volunteer Type"), max_length=30, choices=VolunteerType.choices, blank=True)
+
+    # Emergency Contact & Consent
+    consent_required = yes_no_field(_("Consent Required"))
+
+    # Learned About Your Agency
+    referral_sources = models.ManyToManyField(
+        IcareValue,
+        blank=True,
+        related_name="+",
+        limit_choices_to=Q(list=IcareList.REFERRAL_SOURCE),
+        verbose_name=_("Learned about Program"),
+    )
+
+    # Registration Summary
+    primary_worker = models.ForeignKey(
+        StaffProfile,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="primary_clients",
+        verbose_name=_("Primary Worker"),
+    )
+    registration_date = models.DateField(_("Registration Date"), default=timezone.localdate)
+    registration_site = models.ForeignKey(
+        Site,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="clients",
+        verbose_name=_("Registration Site"),
+    )
+    comments = models.TextField(_("Comments"), blank=True)
+
+    # Registered despite a likely duplicate: the caseworker's reason ("different person").
+    duplicate_reason = models.CharField(
+        _("Reason for registering despite a possible duplicate"), max_length=300, blank=True
+    )
+
+    # Search keys, kept by save(): the folded full name and its words as " word word ".
+    search_name = models.CharField(max_length=320, blank=True, editable=False)
+    name_words = models.CharField(max_length=320, blank=True, editable=False)
+
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(
+        excluded_fields=["updated_at", "search_name", "name_words"], m2m_fields=["referral_sources"]
+    )
+    objects = ClientQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["last_name", "first_name", "number"]
+        verbose_name = _("client")
+        verbose_name_plural = _("clients")
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "number"], name="clients_client_number_unique_per_agency"),
+        ]
+        indexes = [
+            models.Index(fields=["agency", "date_of_birth"], name="clients_agency_dob_idx"),
+            models.Index(fields=["agency", "registration_date"], name="clients_agency_regdate_idx"),
+            models.Index(fields=["agency", "phone"], name="clients_agency_phone_idx"),
+            models.Index(fields=["agency", "phone_alt1"], name="clients_agency_phone1_idx"),
+            models.Index(fields=["agency", "phone_alt2"], name="clients_agency_phone2_idx"),
+            models.Index(fields=["agency", "postal_code"], name="clients_agency_postal_idx"),
+            models.Index(F("agency"), Upper("email"), name="clients_agency_email_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.display_name} ({self.number})"
+
+    def save(self, *args, **kwargs) -> None:
+        self.search_name, self.name_words = search_keys(self.first_name, self.last_name, self.preferred_name)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_name", "name_words"}
+        super().save(*args, **kwargs)
+
+    @property
+    def display_name(self) -> str:
+        if self.is_anonymous:
+            return str(_("Anonymous Client"))
+        return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def age(self) -> int | None:
+        if not self.date_of_birth:
+            return None
+        today = timezone.localdate()
+        born = self.date_of_birth
+        return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+    @property
+    def postal_code_display(self) -> str:
+        code = self.postal_code
+        return f"{code[:3]} {code[3:]}" if len(code) == 6 else code
+
+    @property
+    def agency_status(self) -> str:
+        """New/Repeat Status of Client in Agency: Returning once any program is Returning."""
+        if any(p.status == ProgramStatus.RETURNING for p in self.program_statuses.all()):
+            return ProgramStatus.RETURNING
+        return ProgramStatus.NEW
+
+    def get_agency_status_display(self) -> str:
+        return ProgramStatus(self.agency_status).label
