@@ -1,17 +1,44 @@
-"""Forms of the clients app: a session with a client, a mentor/tutor match, and Sensitive Information."""
+"""Forms of the clients app: a postal code, a session with a client, a mentor/tutor match, Sensitive Information,
+and the filters of the unlock log."""
 
+from crispy_forms.layout import Row
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from localflavor.ca.forms import CAPostalCodeField
 
 from agencies.forms import DateInput, DateRangeMixin, list_fields_prepare, scope_list_fields
 from agencies.models import Agency, Program, StaffProfile
+from clients.layout import Col, Field, Include, form_helper
 from clients.models import MentorMatch, SensitiveInfo, Service, Session, UnlockOutcome
-from clients.validators import NotInFutureValidator
+from clients.rules import Level
+from clients.validators import NotInFutureValidator, PostalCodeValidator, postal_code_compact
 
-# The level the {% field %} tag marks a field with: green, required to save.
-REQUIRED = "ocms"
 MAX_SESSION_MINUTES = 24 * 60
+
+
+class PostalCodeField(CAPostalCodeField):
+    """A Canadian postal code (django-localflavor's), typed in any case with or without its space or a hyphen,
+    kept as OCMS stores it: six characters, upper case."""
+
+    default_error_messages = {"invalid": PostalCodeValidator.message}
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("max_length", 7)
+        kwargs.setdefault("widget", forms.TextInput(attrs={"maxlength": 7, "autocomplete": "off"}))
+        kwargs.pop("empty_value", None)
+        super().__init__(**kwargs)
+
+    def to_python(self, value) -> str:
+        return "".join(ch for ch in super().to_python(value) if ch != "-")
+
+    def clean(self, value) -> str:
+        return postal_code_compact(super().clean(value) or "") or ""
+
+    def prepare_value(self, value) -> str:
+        """A stored code shown with its space; what was typed shown as typed."""
+        compact = postal_code_compact(value or "")
+        return f"{compact[:3]} {compact[3:]}" if compact and len(str(value)) == 6 else value
 
 
 def agency_programs(agency: Agency):
@@ -41,7 +68,13 @@ class SessionForm(forms.ModelForm):
     )
 
     levels = dict.fromkeys(
-        ("date", "program", "session_type", "delivery_mode", "services", "duration_minutes"), REQUIRED
+        ("date", "program", "session_type", "delivery_mode", "services", "duration_minutes"), Level.OCMS
+    )
+    helper = form_helper(
+        Row(Col("date", width=3), Col("program", width=5), Col("duration_minutes", width=4)),
+        Row(Col("session_type", width=8), Col("delivery_mode", width=4)),
+        Include("clients/_session_services.html"),
+        "notes",
     )
 
     class Meta:
@@ -84,8 +117,13 @@ class SessionForm(forms.ModelForm):
 class MentorMatchForm(DateRangeMixin, forms.ModelForm):
     """Add mentor/tutor match. The agency and client are set on the instance, never posted."""
 
-    levels = dict.fromkeys(("kind", "name", "program", "start_date"), REQUIRED)
+    levels = dict.fromkeys(("kind", "name", "program", "start_date"), Level.OCMS)
     date_range = ("start_date", "end_date")
+    helper = form_helper(
+        Row(Col("kind", width=4), Col("name", width=8)),
+        Row(Col("program", width=4), Col("start_date", width=4), Col("end_date", width=4)),
+        "notes",
+    )
 
     class Meta:
         model = MentorMatch
@@ -132,7 +170,17 @@ class UnlockForm(forms.Form):
 
 
 class SensitiveInfoForm(forms.ModelForm):
-    """Health Insurance Status, Illnesses, Self-Identity and Family Income of a saved profile."""
+    """Health Insurance Status, Illnesses, Self-Identity and Family Income: of a saved profile behind the password,
+    and at the wizard's Sensitive step for granted staff."""
+
+    helper = form_helper(
+        Row(
+            Col("health_insurance_status", width=6),
+            Col("family_income", width=6),
+            Col("illnesses", width=6),
+            Col("self_identity", width=6),
+        )
+    )
 
     class Meta:
         model = SensitiveInfo
@@ -148,6 +196,13 @@ class SensitiveInfoForm(forms.ModelForm):
         list_fields_prepare(type(self))
         super().__init__(*args, **kwargs)
         scope_list_fields(self, agency)
+
+    def save_rows(self, client) -> None:
+        """The wizard's save, after the client is: the information goes in its own table, beside the client."""
+        info = self.save(commit=False)
+        info.client = client
+        info.save()
+        self.save_m2m()
 
 
 class UnlockLogFilterForm(DateRangeMixin, forms.Form):
@@ -175,6 +230,11 @@ class UnlockLogFilterForm(DateRangeMixin, forms.Form):
     )
     date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
     date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
+
+    helper = form_helper(
+        Row(Col("staff", width=4), Col("client", width=4), Col("outcome", width=4)),
+        Row(Field("date_from", wrapper_class="col-6 col-md-3"), Field("date_to", wrapper_class="col-6 col-md-3")),
+    )
 
     def __init__(self, *args, agency: Agency, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -22,14 +22,14 @@ from django.db.models.functions import Upper
 
 from agencies.models import Agency
 from clients.models import Client, Identifier, NameWord, identifier_key
+from clients.models.family import looks_like_family_code, normalise_family_code
 from clients.text import fold
-from clients.validators import POSTAL_CODE_RE, normalise_postal_code
+from clients.validators import postal_code_compact
 
 DATE_IN_TEXT_RE = re.compile(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")
 EMAIL_IN_TEXT_RE = re.compile(r"[^@\s]+@[^@\s]+")
 # Digits with the separators people write them with: phones, identifiers, client numbers.
 NUMBER_IN_TEXT_RE = re.compile(r"(?<![\w@-])\+?\(?\d[\d\-\s().]{4,}\d(?![\w@])")
-FAMILY_RE = re.compile(r"^F-?\d{4,6}-?[A-Z]$", re.IGNORECASE)
 # How many spellings of one typed word a search may expand to.
 MAX_EXPANSIONS = 40
 # Words this short match by Levenshtein distance only with their first letter right.
@@ -82,16 +82,15 @@ def parse_query(text: str) -> ParsedQuery:
     index = 0
     while index < len(tokens):
         token = tokens[index]
-        pair = normalise_postal_code(f"{token}{tokens[index + 1]}") if index + 1 < len(tokens) else ""
-        if len(token) == 3 and POSTAL_CODE_RE.match(pair):
+        pair = postal_code_compact(f"{token}{tokens[index + 1]}") if index + 1 < len(tokens) else None
+        if len(token) == 3 and pair:
             parsed.postal_codes.append(pair)
             index += 2
             continue
-        if FAMILY_RE.match(token):
-            compact = re.sub(r"[^0-9A-Z]", "", token.upper())
-            parsed.family_codes.append(f"F-{compact[1:-1]}-{compact[-1]}")
-        elif POSTAL_CODE_RE.match(normalise_postal_code(token)):
-            parsed.postal_codes.append(normalise_postal_code(token))
+        if looks_like_family_code(token):
+            parsed.family_codes.append(normalise_family_code(token))
+        elif postal_code_compact(token):
+            parsed.postal_codes.append(postal_code_compact(token))
         elif token.isdigit():
             parsed.numbers.append(token)
         else:

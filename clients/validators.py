@@ -5,14 +5,17 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
-
-# A9A 9A9; never D, F, I, O, Q or U; never W or Z first.
-POSTAL_CODE_RE = re.compile(r"^[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z]\d[ABCEGHJ-NPRSTV-Z]\d$")
+from localflavor.ca.forms import CAPostalCodeField
 
 
-def normalise_postal_code(value: str) -> str:
-    """Six characters, upper case, no space: how OCMS stores a Canadian postal code."""
-    return re.sub(r"[\s\-]+", "", value or "").upper()
+def postal_code_compact(value: str) -> str | None:
+    """A Canadian postal code as OCMS stores it (six characters, upper case, no space), or None when it is not one.
+
+    What a valid code is, django-localflavor's CAPostalCodeField says: A9A 9A9, never D, F, I, O, Q or U, never
+    W or Z first. Spaces and hyphens typed anywhere are forgiven.
+    """
+    match = CAPostalCodeField.postcode_regex.match(re.sub(r"[\s\-]+", "", value or "").upper())
+    return match.group(1) + match.group(2) if match else None
 
 
 @deconstructible
@@ -21,7 +24,7 @@ class PostalCodeValidator:
     code = "invalid_postal_code"
 
     def __call__(self, value: str) -> None:
-        if value and not POSTAL_CODE_RE.match(normalise_postal_code(value)):
+        if value and postal_code_compact(value) is None:
             raise ValidationError(self.message, code=self.code)
 
     def __eq__(self, other: object) -> bool:

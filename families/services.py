@@ -7,6 +7,7 @@ from django.db import transaction
 from agencies.models import Agency
 from clients.models import CONTACT_FIELDS, Client, Family
 from clients.models.family import family_code_of
+from clients.sections import SectionName
 
 
 def family_code_new(*, agency: Agency) -> str:
@@ -20,12 +21,13 @@ def family_code_new(*, agency: Agency) -> str:
         if not Family.objects.for_agency(agency).filter(code=code).exists():
             return code
 
+
 # What a family member registered from a relative starts with (domain.md, the help article): the last
 # name, the immigration dates and origin, the official language and the contact information. Nothing
 # else: no other name, no identifier, nothing sensitive.
-PREFILL_FIELDS: dict[str, tuple[str, ...]] = {
-    "primary": ("last_name", "official_language"),
-    "immigration": (
+PREFILL_FIELDS: dict[SectionName, tuple[str, ...]] = {
+    SectionName.PRIMARY: ("last_name", "official_language"),
+    SectionName.IMMIGRATION: (
         "landing_date",
         "arrival_date",
         "reentry_date",
@@ -33,7 +35,7 @@ PREFILL_FIELDS: dict[str, tuple[str, ...]] = {
         "last_residence",
         "immigration_class",
     ),
-    "contact": CONTACT_FIELDS,
+    SectionName.CONTACT: CONTACT_FIELDS,
 }
 
 
@@ -71,5 +73,5 @@ def family_member_prefill(*, relative: Client) -> dict[str, dict[str, str | bool
     for step, fields in PREFILL_FIELDS.items():
         values = {name: as_form_value(relative, name) for name in fields}
         prefill[step] = {name: value for name, value in values.items() if value not in ("", False)}
-    prefill["primary"]["family_code"] = family.code
+    prefill[SectionName.PRIMARY]["family_code"] = family.code
     return prefill

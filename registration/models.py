@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, AgencyQuerySet
+from clients.sections import SectionName
 
 
 class DraftQuerySet(AgencyQuerySet):
@@ -30,7 +31,7 @@ class Draft(models.Model):
     agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+")
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="registration_drafts")
     data = models.JSONField(default=dict)  # {step: {field: [values]}}
-    step = models.CharField(max_length=30, default="privacy")
+    step = models.CharField(max_length=30, default=SectionName.PRIVACY.value)
     # Values copied from a relative when registering a family member: {step: {field: value}}.
     prefill = models.JSONField(default=dict, blank=True)
     # Each posted step's outcome when it was last checked: {step: {"valid": bool, "facts": {...}}}, so the
@@ -56,6 +57,6 @@ class Draft(models.Model):
 
     @property
     def title(self) -> str:
-        primary = self.data.get("primary", {})
+        primary = self.data.get(SectionName.PRIMARY, {})
         name = " ".join(v[0] for v in (primary.get("first_name"), primary.get("last_name")) if v and v[0])
         return name or str(_("Unnamed client"))

@@ -7,7 +7,7 @@ from agencies.models import Agency, StaffProfile
 from clients.models import Client
 from clients.search import name_words_remember
 from registration.models import Draft
-from registration.steps import Section
+from registration.steps import BoundStep
 
 FIRST_CLIENT_NUMBER = 1_000_001
 
@@ -21,7 +21,7 @@ def client_number_next(*, agency: Agency) -> int:
 
 @transaction.atomic
 def client_register(
-    *, staff: StaffProfile, client: Client, sections: list[Section], draft: Draft | None = None
+    *, staff: StaffProfile, client: Client, sections: list[BoundStep], draft: Draft | None = None
 ) -> Client:
     """Save a named client whose sections have all been validated onto `client`, then discard the draft."""
     client.agency = staff.agency
@@ -52,7 +52,7 @@ def anonymous_client_register(*, staff: StaffProfile, client: Client) -> Client:
 
 
 @transaction.atomic
-def client_section_update(*, client: Client, section: Section) -> Client:
+def client_section_update(*, client: Client, section: BoundStep) -> Client:
     """Save one edited profile section (its forms were validated onto `client`)."""
     section.apply(client)
     client.save()

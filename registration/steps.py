@@ -1,54 +1,99 @@
-"""The wizard's steps: which forms make each profile section, and how a section is written to a client."""
+"""The wizard, declared once: each step is a profile section (clients/sections.py) and the forms that make it.
 
+A step lists its forms and formsets by name, each with how it is bound (`bind`, from a `Binding`); binding a step
+gives a `BoundStep`, which validates them all, says what they tell the rules, and writes them to a client. The
+profile's section edits bind the same steps to a saved client.
+"""
+
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from django.db.models import Model, QuerySet
 from django.forms import BaseForm
-from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy as _
 from phonenumber_field.phonenumber import PhoneNumber
 
-from agencies.models import Program, StaffProfile
-from clients.models import Client, ClientProgram, ConsentContact, ContactKind, Family, ProgramStatus, SensitiveInfo
+from agencies.models import StaffProfile
+from clients.forms import SensitiveInfoForm
+from clients.models import Client, ContactKind, SensitiveInfo
+from clients.rules import Facts
+from clients.sections import SECTIONS, Section, SectionName
 from registration import forms as f
-from registration.rules import Facts
+
+Binder = Callable[[f.Binding], Any]
+
+
+def sensitive_info_form(binding: f.Binding) -> SensitiveInfoForm | None:
+    """Granted staff enter Sensitive Information while registering. A saved client's is read and edited only
+    behind the password (clients.views.sensitive), so editing this section of a profile edits the Volunteer part."""
+    if not binding.staff.may_unlock_sensitive or binding.client.pk is not None:
+        return None
+    return SensitiveInfoForm(binding.data, instance=SensitiveInfo(), prefix="sensitive", agency=binding.agency)
 
 
 @dataclass(frozen=True)
 class Step:
-    name: str
-    title: str | Promise
-    sections: tuple[str | Promise, ...]
+    section: Section
+    forms: tuple[tuple[str, Binder], ...] = ()
+    formsets: tuple[tuple[str, Binder], ...] = ()
+
+    @property
+    def name(self) -> SectionName:
+        return self.section.name
+
+    @property
+    def title(self):
+        return self.section.title
+
+    def bind(self, binding: f.Binding) -> "BoundStep":
+        bound = BoundStep(self)
+        for name, bind in self.forms:
+            form = bind(binding)
+            if form is not None:
+                bound.forms[name] = form
+        for name, bind in self.formsets:
+            bound.formsets[name] = bind(binding)
+        return bound
 
 
-STEPS: tuple[Step, ...] = (
-    Step("privacy", _("Privacy"), (_("Privacy/Confidentiality Statement"),)),
-    Step("primary", _("Primary Information"), (_("About Your Client (Primary Information)"),)),
-    Step("immigration", _("Immigration"), (_("Immigration Related"),)),
-    Step(
-        "identification",
-        _("Identification"),
-        (_("Identification Documents"), _("Client History Prior to OCMS")),
-    ),
-    Step("contact", _("Contact"), (_("About Your Client (Contact Information)"),)),
-    Step("employment", _("Employment"), (_("Employment Related"),)),
-    Step("language", _("Language and Housing"), (_("Client Language Related"), _("Housing Status"))),
-    Step("sensitive", _("Sensitive and Volunteer"), (_("Sensitive Information"), _("Volunteer"))),
-    Step(
-        "consent",
-        _("Consent and Referral"),
-        (_("Emergency Contact & Consent"), _("Learned About Your Agency")),
-    ),
-    Step("summary", _("Registration Summary"), (_("Registration Summary"),)),
-)
-STEP_NAMES = [step.name for step in STEPS]
-EDITABLE_SECTIONS = STEP_NAMES[1:]  # everything but the privacy confirmation
+PARTS: dict[SectionName, dict[str, tuple[tuple[str, Binder], ...]]] = {
+    SectionName.PRIVACY: {"forms": (("privacy", f.PrivacyForm.bind),)},
+    SectionName.PRIMARY: {"forms": (("primary", f.PrimaryForm.bind),)},
+    SectionName.IMMIGRATION: {"forms": (("immigration", f.ImmigrationForm.bind),)},
+    SectionName.IDENTIFICATION: {
+        "forms": (("history", f.HistoryForm.bind),),
+        "formsets": (("identifiers", f.IdentifierFormSet.bind), ("programs", f.ProgramStatusFormSet.bind)),
+    },
+    SectionName.CONTACT: {"forms": (("contact", f.ContactForm.bind),)},
+    SectionName.EMPLOYMENT: {
+        "forms": (("employment", f.EmploymentForm.bind),),
+        "formsets": (("certificates", f.CertificateFormSet.bind),),
+    },
+    SectionName.LANGUAGE: {
+        "forms": (("housing", f.HousingForm.bind),),
+        "formsets": (("languages", f.LanguageFormSet.bind),),
+    },
+    SectionName.SENSITIVE: {
+        "forms": (("sensitive_info", sensitive_info_form), ("volunteer", f.VolunteerForm.bind)),
+        "formsets": (("programs", f.ProgramVolunteerFormSet.bind),),
+    },
+    SectionName.CONSENT: {
+        "forms": (
+            ("consent", f.ConsentForm.bind),
+            *((kind, f.ConsentContactForm.binder(kind)) for kind in f.CONTACT_KINDS),
+        ),
+        "formsets": (("children", f.ChildFormSet.bind),),
+    },
+    SectionName.SUMMARY: {"forms": (("summary", f.SummaryForm.bind),)},
+}
+STEPS: tuple[Step, ...] = tuple(Step(section, **PARTS[section.name]) for section in SECTIONS)
+STEP_BY_NAME: dict[str, Step] = {step.name: step for step in STEPS}
+STEP_NAMES: list[SectionName] = [step.name for step in STEPS]
 
 
 def step_named(name: str) -> Step | None:
-    return next((step for step in STEPS if step.name == name), None)
+    return STEP_BY_NAME.get(name)
 
 
 def fact_kept(value: Any) -> Any:
@@ -77,46 +122,33 @@ def facts_restored(kept: dict) -> Facts:
 
 
 @dataclass
-class Section:
+class BoundStep:
     """The bound forms of one step, for a draft or for a saved client."""
 
-    step: str
+    step: Step
     forms: dict[str, BaseForm] = field(default_factory=dict)
     formsets: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def parts(self) -> list:
+        return [*self.forms.values(), *self.formsets.values()]
+
     def is_valid(self) -> bool:
-        # Validate everything, so every message shows at once.
-        results = [form.is_valid() for form in self.forms.values()]
-        results += [formset.is_valid() for formset in self.formsets.values()]
+        # Validate everything (no short cut), so every message shows at once.
+        results = [part.is_valid() for part in self.parts]
         return all(results)
 
-    @property
-    def error_count(self) -> int:
-        count = sum(len(form.errors) for form in self.forms.values())
-        for formset in self.formsets.values():
-            count += sum(len(errors) for errors in formset.errors) + len(formset.non_form_errors())
-        return count
-
     def facts(self) -> Facts:
-        """What this section tells the rules, from whatever of it is valid."""
+        """What this step tells the rules, from whatever of it is valid."""
         facts: Facts = {}
-        for name, form in self.forms.items():
-            cleaned = getattr(form, "cleaned_data", None) or {}
-            if name == "sensitive_info":
-                continue  # no rule reads it, and a draft's kept facts must never hold it
-            if name in f.CONTACT_KINDS:
-                facts.update({f"{name}-{key}": value for key, value in cleaned.items()})
-            elif name == "privacy":
-                facts["privacy_confirmed"] = cleaned.get("privacy_confirmed") == "yes"
-            else:
-                facts.update(cleaned)
-        if "identifiers" in self.formsets:
-            facts["identifiers"] = [
-                (row["identifier_type"].icare_value_id is not None, row.get("value", ""))
-                for row in self._rows("identifiers")
-                if row.get("identifier_type")
-            ]
+        for part in self.parts:
+            if hasattr(part, "section_facts"):
+                facts.update(part.section_facts())
         return facts
+
+    def identifier_values(self) -> list[tuple[Any, str]]:
+        identifiers = self.formsets.get("identifiers")
+        return identifiers.typed_identifiers() if identifiers is not None else []
 
     def outcome(self) -> dict:
         """This step's check as a draft keeps it (JSON): valid or not, its facts, and its identifiers."""
@@ -133,79 +165,21 @@ class Section:
         opened = next((kind for kind, _label, form in tabs if form.errors), tabs[0][0])
         return [(kind, label, form, kind == opened) for kind, label, form in tabs]
 
-    def identifier_values(self) -> list[tuple[Any, str]]:
-        return [(row.get("identifier_type"), row.get("value", "")) for row in self._rows("identifiers")]
-
-    def _rows(self, name: str) -> list[dict]:
-        formset = self.formsets[name]
-        return [
-            form.cleaned_data
-            for form in formset.forms
-            if getattr(form, "cleaned_data", None) and not form.cleaned_data.get("DELETE")
-        ]
-
     def apply(self, client: Client) -> None:
-        """Before the client is saved: what goes on the client row itself."""
-        primary = self.forms.get("primary")
-        if primary is not None and "family_code" in primary.cleaned_data:
-            code = primary.cleaned_data["family_code"]
-            client.family = Family.objects.get_or_create(agency=client.agency, code=code)[0] if code else None
+        """Before the client is saved: what goes on the client row itself beyond its fields."""
+        for part in self.parts:
+            if hasattr(part, "apply_to"):
+                part.apply_to(client)
 
     def save_rows(self, client: Client) -> None:
         """After the client is saved: the rows that hang off it."""
-        for formset in self.formsets.values():
-            if isinstance(formset, f.RowFormSet):
-                formset.instance = client
-                formset.save()
-        if "programs" in self.formsets:
-            for row in self.formsets["programs"].cleaned_data:
-                if row.get("program"):
-                    values = {k: row[k] for k in ("status", "volunteer_status") if k in self._posted_program_fields}
-                    ClientProgram.objects.update_or_create(client=client, program=row["program"], defaults=values)
-        for kind in f.CONTACT_KINDS:
-            form = self.forms.get(kind)
-            if form is None:
-                continue
-            values = form.cleaned_data
-            if any(values.values()):
-                ConsentContact.objects.update_or_create(client=client, kind=kind, defaults=values)
-            else:
-                ConsentContact.objects.filter(client=client, kind=kind).delete()
-        consent = self.forms.get("consent")
-        if consent is not None:
-            client.referral_sources.set(consent.cleaned_data["referral_sources"])
-        sensitive = self.forms.get("sensitive_info")
-        if sensitive is not None:
-            info = sensitive.save(commit=False)
-            info.client = client
-            info.save()
-            sensitive.save_m2m()
-
-    @property
-    def _posted_program_fields(self) -> set[str]:
-        return {"status"} if self.step == "identification" else {"volunteer_status"}
+        for part in self.parts:
+            if hasattr(part, "save_rows"):
+                part.save_rows(client)
 
 
-def program_initial(agency, client: Client | None) -> list[dict]:
-    existing = {}
-    if client is not None and client.pk:
-        existing = {row.program_id: row for row in client.program_statuses.all()}
-    rows = []
-    for program in Program.objects.for_agency(agency).filter(is_active=True):
-        row = existing.get(program.pk)
-        rows.append(
-            {
-                "program": program.code,
-                "program_name": program.name,
-                "status": row.status if row else ProgramStatus.NEW,
-                "volunteer_status": row.volunteer_status if row else "",
-            }
-        )
-    return rows
-
-
-def build_section(
-    step: str,
+def bind_step(
+    step_name: str,
     data: Any,
     *,
     agency,
@@ -213,56 +187,9 @@ def build_section(
     client: Client,
     facts: Facts | None = None,
     may_change_date: bool = True,
-) -> Section:
+) -> BoundStep:
     """The forms of a step, bound to `data` (or unbound when None), all writing to `client`."""
-    facts = facts or {}
-    kwargs = {"agency": agency, "staff": staff, "facts": facts}
-    section = Section(step)
-    if step == "privacy":
-        section.forms["privacy"] = f.PrivacyForm(data, **kwargs)
-    elif step == "primary":
-        section.forms["primary"] = f.PrimaryForm(data, instance=client, **kwargs)
-    elif step == "immigration":
-        section.forms["immigration"] = f.ImmigrationForm(data, instance=client, **kwargs)
-    elif step == "identification":
-        section.formsets["identifiers"] = f.IdentifierFormSet(data, instance=client, prefix="identifiers", **kwargs)
-        section.forms["history"] = f.HistoryForm(data, instance=client, **kwargs)
-        section.formsets["programs"] = f.ProgramFormSet(
-            data, prefix="programs", agency=agency, initial=program_initial(agency, client)
-        )
-    elif step == "contact":
-        section.forms["contact"] = f.ContactForm(data, instance=client, **kwargs)
-    elif step == "employment":
-        section.forms["employment"] = f.EmploymentForm(data, instance=client, **kwargs)
-        section.formsets["certificates"] = f.CertificateFormSet(data, instance=client, prefix="certificates", **kwargs)
-    elif step == "language":
-        section.formsets["languages"] = f.LanguageFormSet(data, instance=client, prefix="languages", **kwargs)
-        section.forms["housing"] = f.HousingForm(data, instance=client, **kwargs)
-    elif step == "sensitive":
-        # Granted staff enter Sensitive Information while registering. A saved client's is read and edited only
-        # behind the password (clients.views.sensitive), so editing this section of a profile edits the Volunteer part.
-        if staff.may_unlock_sensitive and client.pk is None:
-            section.forms["sensitive_info"] = f.SensitiveForm(
-                data, instance=SensitiveInfo(), prefix="sensitive", **kwargs
-            )
-        section.forms["volunteer"] = f.VolunteerForm(data, instance=client, **kwargs)
-        section.formsets["programs"] = f.ProgramFormSet(
-            data, prefix="programs", agency=agency, initial=program_initial(agency, client)
-        )
-    elif step == "consent":
-        consent = f.ConsentForm(data, instance=client, **kwargs)
-        section.forms["consent"] = consent
-        # The contacts are required by this same step's answer to Consent Required, as posted or as saved.
-        required = consent["consent_required"].value() if data is not None else client.consent_required
-        contact_kwargs = kwargs | {"facts": facts | {"consent_required": required in (True, "true", "True")}}
-        contacts = {c.kind: c for c in client.consent_contacts.all()} if client.pk else {}
-        for kind in f.CONTACT_KINDS:
-            section.forms[kind] = f.ConsentContactForm(
-                data, instance=contacts.get(kind) or ConsentContact(kind=kind), prefix=kind, kind=kind, **contact_kwargs
-            )
-        section.formsets["children"] = f.ChildFormSet(data, instance=client, prefix="children", **kwargs)
-    elif step == "summary":
-        section.forms["summary"] = f.SummaryForm(data, instance=client, may_change_date=may_change_date, **kwargs)
-    else:
-        raise ValueError(f"unknown step {step!r}")
-    return section
+    step = step_named(step_name)
+    if step is None:
+        raise ValueError(f"unknown step {step_name!r}")
+    return step.bind(f.Binding(data, agency, staff, client, facts or {}, may_change_date))

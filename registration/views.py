@@ -16,22 +16,23 @@ from agencies.models import Site, SiteGroup
 from clients.duplicates import likely_duplicates
 from clients.forms import UnlockForm
 from clients.models import Client, UnlockOutcome
+from clients.rules import IDENTIFIER_ALERT, Level, facts_from_client, unmet
+from clients.sections import EDITABLE_SECTIONS, SectionName
 from clients.unlock import request_address, sensitive_unlock_attempt
 from clients.views.sensitive import STATUS as UNLOCK_STATUS
 from clients.views.sensitive import refusal_message
 from families.services import family_code_new, family_member_prefill
 from registration import forms as f
 from registration.models import Draft, get_draft_for
-from registration.rules import IDENTIFIER_ALERT, Level, facts_from_client, unmet
 from registration.sealed import seal, unseal
 from registration.services import anonymous_client_register, client_register, client_section_update
-from registration.steps import EDITABLE_SECTIONS, STEP_NAMES, STEPS, build_section, facts_restored, step_named
+from registration.steps import STEP_NAMES, STEPS, bind_step, facts_restored, step_named
 
 SKIPPED_POST_KEYS = {"csrfmiddlewaretoken", "go", "password"}
 # The steps whose answers change later steps' rules (date checks, consent-dependent iCARE fields).
-FACT_STEPS = ("primary", "immigration")
+FACT_STEPS = (SectionName.PRIMARY, SectionName.IMMIGRATION)
 # The Sensitive step's Sensitive Information fields: sealed in the draft, never kept in its data.
-SENSITIVE_STEP = "sensitive"
+SENSITIVE_STEP = SectionName.SENSITIVE
 SENSITIVE_PREFIX = "sensitive-"
 
 
@@ -133,7 +134,7 @@ class DraftStepView(LoginRequiredMixin, View):
 
     def section_of(self, step_name: str, data: QueryDict | None, client: Client, facts: dict):
         """A step's forms bound to this data, for the user's agency."""
-        return build_section(
+        return bind_step(
             step_name, data, agency=self.request.agency, staff=self.request.staff, client=client, facts=facts
         )
 
@@ -183,7 +184,7 @@ class DraftStepView(LoginRequiredMixin, View):
         self.draft.save(update_fields=["checks"])
         if not section.is_valid():
             return self.render_step(section, status=200)
-        if self.step.name == "privacy" and section.forms["privacy"].cleaned_data["privacy_confirmed"] == "no":
+        if self.step.name == SectionName.PRIVACY and section.forms["privacy"].cleaned_data["privacy_confirmed"] == "no":
             return render(request, "registration/privacy_declined.html", {"draft": self.draft})
         if go == "register" and self.step.name == STEP_NAMES[-1]:
             return self.register()
@@ -216,22 +217,22 @@ class DraftStepView(LoginRequiredMixin, View):
     def register(self) -> HttpResponse:
         client = self.new_client()
         sections, facts = self.sections_validated(client)
-        unvisited = [section for section in sections if section.step not in self.draft.data]
+        unvisited = [section.step for section in sections if section.step.name not in self.draft.data]
         if unvisited:
             messages.error(
                 self.request,
                 _("Fill in this step, or confirm it is empty with Next, before registering the client: %(step)s.")
-                % {"step": step_named(unvisited[0].step).title},
+                % {"step": unvisited[0].title},
             )
-            return redirect("registration:draft-step", code=self.draft.code, step=unvisited[0].step)
-        invalid = [section for section in sections if not section.is_valid()]
+            return redirect("registration:draft-step", code=self.draft.code, step=unvisited[0].name)
+        invalid = [section.step for section in sections if not section.is_valid()]
         if invalid:
             messages.error(
                 self.request,
                 _("This step needs correcting before the client can be registered: %(step)s.")
-                % {"step": step_named(invalid[0].step).title},
+                % {"step": invalid[0].title},
             )
-            return redirect("registration:draft-step", code=self.draft.code, step=invalid[0].step)
+            return redirect("registration:draft-step", code=self.draft.code, step=invalid[0].name)
         blocking = unmet(facts, Level.OCMS)
         if blocking:
             # A green rule the steps could not see alone (e.g. a privacy answer of No, reached by a step link).
@@ -266,12 +267,12 @@ class DraftStepView(LoginRequiredMixin, View):
             "is_last": self.step.name == STEP_NAMES[-1],
             "posted_steps": set(self.draft.data),
         }
-        if self.step.name == "identification" and section.formsets["identifiers"].is_bound:
+        if self.step.name == SectionName.IDENTIFICATION and section.formsets["identifiers"].is_bound:
             section.formsets["identifiers"].is_valid()
             context["candidates"] = likely_duplicates(
                 agency=self.request.agency, identifiers=section.identifier_values()
             )
-        if self.step.name == "summary":
+        if self.step.name == SectionName.SUMMARY:
             context.update(self.summary_context(section))
         return render(self.request, "registration/step.html", context, status=status)
 
@@ -287,7 +288,7 @@ class DraftStepView(LoginRequiredMixin, View):
                 first_name=facts.get("first_name") or "",
                 last_name=facts.get("last_name") or "",
                 date_of_birth=facts.get("date_of_birth"),
-                identifiers=outcomes.get("identification", {}).get("identifiers", []),
+                identifiers=outcomes.get(SectionName.IDENTIFICATION, {}).get("identifiers", []),
                 phones=[facts[key] for key in ("phone", "phone_alt1", "phone_alt2") if facts.get(key)],
                 emails=[facts["email"]] if facts.get("email") else [],
             ),
@@ -400,13 +401,13 @@ def section_edit(request: HttpRequest, code, section: str) -> HttpResponse:
     may_change_date = may_change_registration_date(request, client)
     if (
         request.method == "POST"
-        and section == "summary"
+        and section == SectionName.SUMMARY
         and not may_change_date
         and "registration_date" in request.POST
         and request.POST["registration_date"] != client.registration_date.isoformat()
     ):
         raise PermissionDenied
-    bound = build_section(
+    bound = bind_step(
         section,
         request.POST if request.method == "POST" else None,
         agency=request.agency,

@@ -1,5 +1,6 @@
 """The print options of a document (Save as, Print In), and the choices of the iCARE page."""
 
+from crispy_forms.layout import Row
 from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -7,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agencies.forms import DateInput, DateRangeMixin
 from agencies.models import Agency, Program
+from clients.layout import Col, Field, form_helper
 from reports.documents import DOCUMENTS
 from reports.icare import MAX_RETURNED_BYTES, Include
 
@@ -82,6 +84,15 @@ class IcareCheckForm(DateRangeMixin, forms.Form):
         error_messages={"required": _("Choose which clients already exported to include.")},
     )
 
+    helper = form_helper(
+        Row(
+            Field("date_from", "date_to", wrapper_class="col-6 col-md-3"),
+            Col("program", width=6),
+            css_class="g-2",
+        ),
+        "include",
+    )
+
     def __init__(self, *args, agency: Agency, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["program"].queryset = Program.objects.for_agency(agency).order_by("name")
@@ -103,6 +114,8 @@ class IcareReturnedForm(forms.Form):
             "empty": _("This file is empty. Upload the Client Profile file iCARE sent back, as it came."),
         },
     )
+
+    helper = form_helper("file")
 
     def clean_file(self) -> UploadedFile:
         upload = self.cleaned_data["file"]

@@ -1,6 +1,6 @@
 """The iCARE Client Profile bulk upload: which clients are ready, the file for IRCC, and the file IRCC sends back.
 
-Readiness is `registration.rules.icare_missing`, the rules behind the yellow fields: nothing here restates them.
+Readiness is `clients.rules.icare_missing`, the rules behind the yellow fields: nothing here restates them.
 The file follows IRCC's template (agencies/data/icare/client_profile_template.json) cell for cell, and is
 written row by row (openpyxl's write-only workbook, streamed to a temporary file; clients read in chunks), so a
 whole agency's export holds in memory one chunk of clients and 8 bytes per exported client.
@@ -29,8 +29,8 @@ from phonenumber_field.phonenumber import PhoneNumber
 from agencies.lists import icare_template
 from agencies.models import Agency, Program
 from clients.models import Client, Identifier, identifier_key
-from registration.rules import Rule, facts_from_client, icare_missing
-from registration.steps import EDITABLE_SECTIONS, step_named
+from clients.rules import Rule, facts_from_client, icare_missing
+from clients.sections import EDITABLE_SECTIONS, section_named
 from reports.models import IcareExport, IcareExportRow, IcareStatus
 
 TEMPLATE = icare_template()
@@ -146,11 +146,11 @@ class CheckResult:
 def missing_of(client: Client, rules: list[Rule]) -> list[Missing]:
     found = []
     for rule in rules:
-        step = step_named(rule.step)
+        section = section_named(rule.step)
         url = ""
         if rule.step in EDITABLE_SECTIONS:
             url = reverse("registration:section-edit", kwargs={"code": client.code, "section": rule.step})
-        found.append(Missing(label=rule.label, section=step.title if step else rule.step, url=url))
+        found.append(Missing(label=rule.label, section=section.title, url=url))
     return found
 
 

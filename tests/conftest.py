@@ -9,7 +9,7 @@ from django.test import Client
 
 from agencies.lists import icare_values_load, occupations_load
 from agencies.models import IcareValue, Occupation, Role
-from registration.forms import _icare_choices as icare_choices_cache
+from registration.forms.widgets import _icare_choices as icare_choices_cache
 from tests.factories import PASSWORD, AgencyFactory, ProgramFactory, SiteFactory, SiteGroupFactory, StaffFactory
 
 # Playwright's sync API runs an event loop in the main thread; without this Django refuses ORM calls there.

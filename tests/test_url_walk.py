@@ -18,8 +18,9 @@ from django.urls.resolvers import RoutePattern
 
 from agencies.models import StaffProfile
 from clients.models import Client, MatchKind, MentorMatch, Session, SessionType
+from clients.sections import EDITABLE_SECTIONS
 from registration.models import Draft
-from registration.steps import EDITABLE_SECTIONS, STEP_NAMES
+from registration.steps import STEP_NAMES
 from reports.models import IcareExport
 from tests.clients.sensitive_helpers import client_with_secrets
 from tests.conftest import client_for

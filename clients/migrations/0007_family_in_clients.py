@@ -4,23 +4,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('agencies', '0003_staffaccesschange'),
-        ('clients', '0006_unlock_attempt_subject'),
+        ("agencies", "0003_staffaccesschange"),
+        ("clients", "0006_unlock_attempt_subject"),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='family',
-            name='families_code_unique_per_agency',
+            model_name="family",
+            name="families_code_unique_per_agency",
         ),
         migrations.AddConstraint(
-            model_name='family',
-            constraint=models.UniqueConstraint(fields=('agency', 'code'), name='clients_family_code_unique_per_agency'),
+            model_name="family",
+            constraint=models.UniqueConstraint(fields=("agency", "code"), name="clients_family_code_unique_per_agency"),
         ),
         migrations.AlterModelTable(
-            name='family',
+            name="family",
             table=None,
         ),
     ]

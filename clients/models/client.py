@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Upper
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from phonenumber_field.modelfields import PhoneNumberField
@@ -25,6 +26,7 @@ from agencies.models import (
     agency_list_field,
     icare_list_field,
 )
+from clients.rules import Rule, facts_from_client, icare_missing
 from clients.text import name_words
 from clients.validators import BirthDateValidator, NotInFutureValidator, PostalCodeValidator
 
@@ -300,3 +302,13 @@ class Client(models.Model):
 
     def get_agency_status_display(self) -> str:
         return ProgramStatus(self.agency_status).label
+
+    @cached_property
+    def icare_missing(self) -> list[Rule]:
+        """What keeps the client from iCARE, by the rules behind the yellow fields (none for an anonymous
+        client, who is never reported)."""
+        return [] if self.is_anonymous else icare_missing(facts_from_client(self))
+
+    @property
+    def is_icare_ready(self) -> bool:
+        return not self.is_anonymous and not self.icare_missing

@@ -5,6 +5,7 @@ digit is caught. It is written with that many digits as the agency needs; "New" 
 (families.services).
 """
 
+import re
 import uuid
 
 from django.db import models
@@ -16,6 +17,7 @@ from agencies.models import Agency, AgencyQuerySet
 CHECK_LETTERS = "ABCDEFGHJKLMNPRSTVWXYZ"
 # How a code is written, for help texts and messages.
 FAMILY_CODE_EXAMPLE = "F-4821-K"
+FAMILY_CODE_SHAPE = re.compile(r"^F-\d{4}(\d{2})?-[A-Z]$")
 
 
 def family_check_letter(digits: str) -> str:
@@ -37,15 +39,14 @@ def normalise_family_code(code: str) -> str:
     return (code or "").strip().upper()
 
 
+def looks_like_family_code(text: str) -> bool:
+    """Written like a family code (F, four or six digits, a letter), whether or not its check letter is right."""
+    return bool(FAMILY_CODE_SHAPE.match(normalise_family_code(text)))
+
+
 def family_code_is_valid(code: str) -> bool:
-    parts = normalise_family_code(code).split("-")
-    return (
-        len(parts) == 3
-        and parts[0] == "F"
-        and len(parts[1]) in (4, 6)
-        and parts[1].isdigit()
-        and parts[2] == family_check_letter(parts[1])
-    )
+    code = normalise_family_code(code)
+    return looks_like_family_code(code) and code[-1] == family_check_letter(code[2:-2])
 
 
 class Family(models.Model):
@@ -62,9 +63,7 @@ class Family(models.Model):
         ordering = ["code"]
         verbose_name = _("family")
         verbose_name_plural = _("families")
-        constraints = [
-            models.UniqueConstraint(fields=["agency", "code"], name="clients_family_code_unique_per_agency")
-        ]
+        constraints = [models.UniqueConstraint(fields=["agency", "code"], name="clients_family_code_unique_per_agency")]
 
     def __str__(self) -> str:
         return self.code

@@ -1,3 +1,4 @@
+from crispy_forms.layout import Row
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -5,6 +6,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from agencies.forms import DateInput
+from clients.layout import Field, Include, form_helper
 from clients.search import client_search
 
 PAGE_SIZE = 20
@@ -36,6 +38,16 @@ class FindClientForm(forms.Form):
         required=False,
         widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
     )
+
+    helper = form_helper(
+        Row(
+            Field("q", wrapper_class="col-lg-7"),
+            Field("date_of_birth", wrapper_class="col-lg-3"),
+            Include("clients/_find_button.html"),
+            css_class="g-2 align-items-start",
+        )
+    )
+    options_helper = form_helper("search_comments", "include_anonymous")
 
     def clean(self) -> dict:
         cleaned = super().clean()

@@ -11,9 +11,9 @@ from django.utils import timezone
 from agencies.models import AgencyList, IcareList, IcareValue
 from clients.models import Client, ClientProgram, ConsentContact, Family, Identifier, SensitiveInfo
 from clients.models.family import family_check_letter
+from clients.rules import IDENTIFIER_ALERT, RULES
 from clients.validators import BirthDateValidator, NotInFutureValidator, PostalCodeValidator
 from registration.models import Draft
-from registration.rules import IDENTIFIER_ALERT, RULES
 from tests.registration.helpers import (
     DATE_OF_BIRTH,
     FIRST_NAME,

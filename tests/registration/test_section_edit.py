@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from agencies.models import IcareList, IcareValue
 from clients.models import ClientLanguage, ConsentContact, Identifier
-from registration.rules import RULES
+from clients.rules import RULES
 from tests.conftest import client_for
 from tests.registration.helpers import (
     contact_person,

@@ -19,8 +19,8 @@ from openpyxl import Workbook, load_workbook
 from agencies.lists import icare_template
 from agencies.models import AgencyList, IcareList, IcareValue, ListItem
 from clients.models import Client
+from clients.rules import RULES, Level
 from demo.bench_icare import icare_bench
-from registration.rules import RULES, Level
 from reports.icare import CODES, client_cells, phone_text, returned_status
 from reports.models import IcareExport, IcareExportRow, IcareStatus
 from tests.factories import ProgramFactory

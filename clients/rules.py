@@ -1,8 +1,8 @@
 """Every required-field rule of a named client, stated once.
 
 Green (OCMS) rules block Register; yellow (ICARE) rules never block: they warn, list what is missing,
-and decide whether a client is ready for iCARE. The step forms, the markers on the page, the profile's
-badge and the iCARE export all read this table.
+and decide whether a client is ready for iCARE. The wizard's and the profile's forms, the markers on the
+page, the profile's badge (Client.icare_missing) and the iCARE export all read this table.
 
 A rule is judged on *facts*: a flat dict of a client's values (see `facts_from_client`), where the
 registration wizard's draft gives the same keys before the client exists.
@@ -16,6 +16,8 @@ from typing import Any
 from django.utils.functional import Promise
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+
+from clients.sections import SectionName as S
 
 Facts = dict[str, Any]
 
@@ -53,7 +55,7 @@ class Rule:
     key: str  # the form field the rule marks (or a name for a rule over several fields)
     level: Level
     label: str | Promise
-    step: str  # the wizard step (and profile section) where it is fixed
+    step: S  # the profile section (and wizard step) where it is fixed
     when: Callable[[Facts], bool] | None = None
     present: Callable[[Facts], bool] | None = None
     message: str | Promise | None = None
@@ -90,24 +92,24 @@ RULES: tuple[Rule, ...] = (
         "privacy_confirmed",
         Level.OCMS,
         _("Privacy/Confidentiality Statement"),
-        "privacy",
+        S.PRIVACY,
         message=_(
             "A named client can only be registered once they have read and understood your agency's "
             "Privacy/Confidentiality Statement."
         ),
     ),
     # About Your Client (Primary Information)
-    Rule("first_name", Level.OCMS, _("First Name"), "primary"),
-    Rule("last_name", Level.OCMS, _("Last Name"), "primary"),
-    Rule("gender", Level.OCMS, _("Gender"), "primary"),
-    Rule("date_of_birth", Level.OCMS, _("Date of Birth"), "primary"),
-    Rule("official_language", Level.ICARE, _("Preferred Official Language"), "primary"),
+    Rule("first_name", Level.OCMS, _("First Name"), S.PRIMARY),
+    Rule("last_name", Level.OCMS, _("Last Name"), S.PRIMARY),
+    Rule("gender", Level.OCMS, _("Gender"), S.PRIMARY),
+    Rule("date_of_birth", Level.OCMS, _("Date of Birth"), S.PRIMARY),
+    Rule("official_language", Level.ICARE, _("Preferred Official Language"), S.PRIMARY),
     # Immigration Related
     Rule(
         "research_consent",
         Level.ICARE,
         _("Consent for Future Research/Consultation"),
-        "immigration",
+        S.IMMIGRATION,
         present=lambda facts: facts.get("research_consent") in (True, False),
     ),
     # Identification Documents
@@ -115,30 +117,30 @@ RULES: tuple[Rule, ...] = (
         "identifiers",
         Level.ICARE,
         _("An iCARE client identifier with its value"),
-        "identification",
+        S.IDENTIFICATION,
         present=has_icare_identifier,
         message=IDENTIFIER_ALERT,
         fields=("identifier_type", "value"),
     ),
     # About Your Client (Contact Information)
-    Rule("postal_code", Level.OCMS, _("Postal Code"), "contact"),
+    Rule("postal_code", Level.OCMS, _("Postal Code"), S.CONTACT),
     Rule(
         "email_or_phone",
         Level.ICARE,
         _("Email or Telephone Number"),
-        "contact",
+        S.CONTACT,
         when=research_consent_yes,
         present=has_email_or_phone,
         message=_("The client consented to future research: iCARE needs an email or a telephone number."),
         fields=("email", "phone"),
     ),
-    Rule("street_number", Level.ICARE, _("Street Number"), "contact", when=research_consent_yes),
-    Rule("street_name", Level.ICARE, _("Street Name"), "contact", when=research_consent_yes),
-    Rule("city", Level.ICARE, _("City"), "contact", when=research_consent_yes),
-    Rule("province", Level.ICARE, _("Province"), "contact", when=research_consent_yes),
+    Rule("street_number", Level.ICARE, _("Street Number"), S.CONTACT, when=research_consent_yes),
+    Rule("street_name", Level.ICARE, _("Street Name"), S.CONTACT, when=research_consent_yes),
+    Rule("city", Level.ICARE, _("City"), S.CONTACT, when=research_consent_yes),
+    Rule("province", Level.ICARE, _("Province"), S.CONTACT, when=research_consent_yes),
     # Emergency Contact & Consent: a minor's three contacts become required.
     *(
-        Rule(f"{kind}-{field}", Level.OCMS, label, "consent", when=consent_required)
+        Rule(f"{kind}-{field}", Level.OCMS, label, S.CONSENT, when=consent_required)
         for kind, kind_label in (
             ("guardian", _("Guardian")),
             ("consenter", _("Person Giving Consent")),
@@ -151,17 +153,17 @@ RULES: tuple[Rule, ...] = (
         )
     ),
     # Registration Summary
-    Rule("primary_worker", Level.OCMS, _("Primary Worker"), "summary"),
-    Rule("registration_date", Level.OCMS, _("Registration Date"), "summary"),
-    Rule("registration_site", Level.OCMS, _("Registration Site"), "summary"),
+    Rule("primary_worker", Level.OCMS, _("Primary Worker"), S.SUMMARY),
+    Rule("registration_date", Level.OCMS, _("Registration Date"), S.SUMMARY),
+    Rule("registration_site", Level.OCMS, _("Registration Site"), S.SUMMARY),
 )
 
 
-def rules_for(step: str) -> list[Rule]:
+def rules_for(step: S) -> list[Rule]:
     return [rule for rule in RULES if rule.step == step]
 
 
-def unmet(facts: Facts, level: Level, step: str | None = None) -> list[Rule]:
+def unmet(facts: Facts, level: Level, step: S | None = None) -> list[Rule]:
     """The rules of a level (and step) that apply to these facts and are not met."""
     return [
         rule
@@ -173,7 +175,7 @@ def unmet(facts: Facts, level: Level, step: str | None = None) -> list[Rule]:
     ]
 
 
-def field_levels(step: str, facts: Facts) -> dict[str, Level]:
+def field_levels(step: S, facts: Facts) -> dict[str, Level]:
     """Which fields of a step are shaded green or yellow, given what is known so far."""
     levels: dict[str, Level] = {}
     for rule in rules_for(step):
@@ -211,10 +213,7 @@ def facts_from_client(client) -> Facts:
     for field in ("gender", "official_language", "province", "primary_worker", "registration_site"):
         facts[field] = getattr(client, f"{field}_id")
     facts["phone"] = str(client.phone) if client.phone else ""
-    facts["identifiers"] = [
-        (identifier.identifier_type.icare_value_id is not None, identifier.value)
-        for identifier in client.identifiers.all()
-    ]
+    facts["identifiers"] = [(identifier.is_icare, identifier.value) for identifier in client.identifiers.all()]
     for contact in client.consent_contacts.all():
         facts[f"{contact.kind}-name"] = contact.name
         facts[f"{contact.kind}-relationship"] = contact.relationship_id

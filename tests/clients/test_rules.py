@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from clients.models import ConsentContact, ContactKind, Identifier
-from registration.rules import (
+from clients.rules import (
     IDENTIFIER_ALERT,
     RULES,
     Level,

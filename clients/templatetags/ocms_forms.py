@@ -1,0 +1,55 @@
+"""What the field template (templates/_field.html) needs to know of a field beyond Django's bound field."""
+
+from django import forms, template
+from django.forms import BoundField
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+from agencies.models import Occupation
+from clients.rules import Level
+
+register = template.Library()
+
+OCMS, ICARE = Level.OCMS, Level.ICARE
+
+
+def marker(level: str, with_consent: bool) -> SafeString:
+    """The text marker beside a label: never colour alone. A field that Consent Required = Yes makes required
+    carries its marker hidden until then (static/js/ocms.js shows it)."""
+    if with_consent:
+        hidden = "" if level == OCMS else mark_safe(" hidden")
+        return format_html('<span class="marker marker-ocms" data-consent-marker{}>{}</span>', hidden, _("Required"))
+    if level == OCMS:
+        return format_html('<span class="marker marker-ocms">{}</span>', _("Required"))
+    if level == ICARE:
+        return format_html('<span class="marker marker-icare">{}</span>', _("Required for iCARE"))
+    return mark_safe("")
+
+
+@register.filter
+def field_marks(bound: BoundField) -> dict:
+    """The field's marker (from its form's `levels`), and how the template lays it out."""
+    form = bound.form
+    widget = bound.field.widget
+    multiple = getattr(widget, "allow_multiple_selected", False)
+    level = getattr(form, "levels", {}).get(bound.name, "")
+    with_consent = bound.name in getattr(form, "required_with_consent", ())
+    return {
+        "level": level,
+        "marker": marker(level, with_consent),
+        # A list of checkboxes (CheckboxSelectMultiple) has input_type "checkbox" too, but is a fieldset.
+        "is_checkbox": getattr(widget, "input_type", None) == "checkbox" and not multiple,
+        # Checkboxes or radio buttons, one per choice: a fieldset of them under the label.
+        "is_choice_list": isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple),
+        "copied": bound.name in getattr(form, "copied", ()),
+        "with_consent": with_consent,
+    }
+
+
+@register.filter
+def occupation_title(bound: BoundField) -> str:
+    """The NOC code's title ("31301 Registered nurses and registered psychiatric nurses"), as typed or as saved."""
+    code = str(bound.value() or "").strip()
+    occupation = Occupation.objects.filter(code=code).first() if code else None
+    return str(occupation) if occupation else ""

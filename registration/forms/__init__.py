@@ -1,0 +1,51 @@
+"""The forms of the wizard and of the profile's section edits, by kind: widgets, section forms, formsets."""
+
+from registration.forms.formsets import (
+    CertificateFormSet,
+    ChildFormSet,
+    IdentifierFormSet,
+    LanguageFormSet,
+    ProgramStatusFormSet,
+    ProgramVolunteerFormSet,
+)
+from registration.forms.sections import (
+    CONTACT_KINDS,
+    AnonymousForm,
+    Binding,
+    ConsentContactForm,
+    ConsentForm,
+    ContactForm,
+    DuplicateCheckForm,
+    EmploymentForm,
+    HistoryForm,
+    HousingForm,
+    ImmigrationForm,
+    PrimaryForm,
+    PrivacyForm,
+    SummaryForm,
+    VolunteerForm,
+)
+
+__all__ = [
+    "CONTACT_KINDS",
+    "AnonymousForm",
+    "Binding",
+    "CertificateFormSet",
+    "ChildFormSet",
+    "ConsentContactForm",
+    "ConsentForm",
+    "ContactForm",
+    "DuplicateCheckForm",
+    "EmploymentForm",
+    "HistoryForm",
+    "HousingForm",
+    "IdentifierFormSet",
+    "ImmigrationForm",
+    "LanguageFormSet",
+    "PrimaryForm",
+    "PrivacyForm",
+    "ProgramStatusFormSet",
+    "ProgramVolunteerFormSet",
+    "SummaryForm",
+    "VolunteerForm",
+]

@@ -1,0 +1,318 @@
+"""The rows of a profile section: those added with [+] (identifiers, certificates, languages, children) and the
+Agency Program Table."""
+
+from typing import Any, Self
+
+from crispy_forms.layout import Row
+from django import forms
+from django.forms import BaseInlineFormSet, inlineformset_factory
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from agencies.forms import agency_list_items
+from agencies.models import AgencyList, Program
+from clients.layout import Col, form_helper
+from clients.models import (
+    Certificate,
+    Child,
+    Client,
+    ClientLanguage,
+    ClientProgram,
+    Identifier,
+    ProgramStatus,
+    VolunteerStatus,
+    identifier_key,
+)
+from clients.rules import Facts
+from clients.sections import SectionName
+from registration.forms.sections import Binding, SectionForm
+from registration.forms.widgets import style_widgets
+
+ROWS_TEMPLATE = "registration/_rows.html"
+
+
+def rows_helper(*fields: str):
+    """A formset's rows: the fields side by side, Remove at the end; the rows template adds [+]."""
+    helper = form_helper(
+        Row(*(Col(name) for name in fields), Col("DELETE", width="auto"), css_class="g-2 align-items-end")
+    )
+    helper.template = ROWS_TEMPLATE
+    helper.render_hidden_fields = True
+    return helper
+
+
+class RowFormSet(BaseInlineFormSet):
+    """Rows added with [+]; every row gets the step's agency, staff member and facts."""
+
+    add_label = ""
+    row_legend = ""
+
+    def __init__(self, *args, agency, staff, facts=None, **kwargs) -> None:
+        self.agency = agency
+        self.staff = staff
+        self.facts = facts or {}
+        self.choices_cache: dict = {}
+        super().__init__(*args, **kwargs)
+
+    @classmethod
+    def bind(cls, binding: Binding) -> Self:
+        return cls(
+            binding.data, instance=binding.client, agency=binding.agency, staff=binding.staff, facts=binding.facts
+        )
+
+    def get_form_kwargs(self, index: int) -> dict:
+        return {"agency": self.agency, "staff": self.staff, "facts": self.facts, "choices_cache": self.choices_cache}
+
+    def add_fields(self, form, index) -> None:
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = _("Remove")
+            form.fields["DELETE"].widget.attrs["class"] = "form-check-input"
+
+    @property
+    def empty_form(self):
+        form = self.form(
+            auto_id=self.auto_id,
+            prefix=self.add_prefix("__prefix__"),
+            empty_permitted=True,
+            use_required_attribute=False,
+            **self.get_form_kwargs(None),
+            renderer=self.renderer,
+        )
+        self.add_fields(form, None)
+        return form
+
+    @property
+    def empty_form_helper(self):
+        """The row template the [+] button copies: the rows' layout, as one form."""
+        helper = form_helper(*self.helper.layout.fields)
+        helper.render_hidden_fields = True
+        return helper
+
+    def rows(self) -> list[dict]:
+        """The rows kept: valid, and not marked for removal."""
+        return [
+            form.cleaned_data
+            for form in self.forms
+            if getattr(form, "cleaned_data", None) and not form.cleaned_data.get("DELETE")
+        ]
+
+    def save_rows(self, client: Client) -> None:
+        self.instance = client
+        self.save()
+
+
+class RowForm(SectionForm):
+    def clean(self) -> dict[str, Any]:
+        return forms.ModelForm.clean(self)
+
+
+class IdentifierForm(RowForm):
+    step = SectionName.IDENTIFICATION
+
+    class Meta:
+        model = Identifier
+        fields = ["identifier_type", "value"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["identifier_type"].queryset = agency_list_items(self.agency, AgencyList.IDENTIFIER_TYPE).order_by(
+            "position"
+        )
+        self.fields["identifier_type"].empty_label = _("Choose the identifier type")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if cleaned.get("value") and not cleaned.get("identifier_type"):
+            self.add_error("identifier_type", _("Choose which kind of identifier this is."))
+        if cleaned.get("identifier_type") and not (cleaned.get("value") or "").strip():
+            self.add_error("value", _("Type the identifier's number, or remove the row."))
+        return cleaned
+
+
+class IdentifierRowFormSet(RowFormSet):
+    add_label = _("Add identifier")
+    row_legend = _("Identifier")
+    helper = rows_helper("identifier_type", "value")
+
+    def clean(self) -> None:
+        super().clean()
+        seen = set()
+        for form in self.forms:
+            cleaned = getattr(form, "cleaned_data", None) or {}
+            if cleaned.get("DELETE") or not cleaned.get("identifier_type") or not cleaned.get("value"):
+                continue
+            key = (cleaned["identifier_type"].pk, identifier_key(cleaned["value"]))
+            if key in seen:
+                form.add_error("value", _("This identifier is already listed above: remove one of the two rows."))
+            seen.add(key)
+
+    def typed_identifiers(self) -> list[tuple[Any, str]]:
+        """Each row's type and value, as typed (for the duplicate check)."""
+        return [(row.get("identifier_type"), row.get("value", "")) for row in self.rows()]
+
+    def section_facts(self) -> Facts:
+        return {
+            "identifiers": [
+                (Identifier(identifier_type=row["identifier_type"]).is_icare, row.get("value", ""))
+                for row in self.rows()
+                if row.get("identifier_type")
+            ]
+        }
+
+
+class CertificateForm(RowForm):
+    step = SectionName.EMPLOYMENT
+
+    class Meta:
+        model = Certificate
+        fields = ["institution", "year", "country"]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if (cleaned.get("year") or cleaned.get("country")) and not cleaned.get("institution"):
+            self.add_error("institution", _("Type the institution's name, or remove the row."))
+        if cleaned.get("year") and cleaned["year"] > timezone.localdate().year:
+            self.add_error("year", _("The year cannot be in the future."))
+        return cleaned
+
+
+class CertificateRowFormSet(RowFormSet):
+    add_label = _("Add certificate")
+    row_legend = _("Certificate")
+    helper = rows_helper("institution", "year", "country")
+
+
+class LanguageForm(RowForm):
+    step = SectionName.LANGUAGE
+
+    class Meta:
+        model = ClientLanguage
+        fields = ["language", "comments", "listening", "speaking", "reading", "writing"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            # A language's comment is written once, when the row is first saved.
+            self.fields["comments"].disabled = True
+            self.fields["comments"].help_text = _("Comments cannot be changed once saved.")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        has_other = any(cleaned.get(f) for f in ("comments", "listening", "speaking", "reading", "writing"))
+        if has_other and not cleaned.get("language") and not self.instance.pk:
+            self.add_error("language", _("Choose the language, or remove the row."))
+        return cleaned
+
+
+class LanguageRowFormSet(RowFormSet):
+    add_label = _("Add language")
+    row_legend = _("Language")
+    helper = rows_helper("language", "comments", "listening", "speaking", "reading", "writing")
+
+
+class ChildForm(RowForm):
+    step = SectionName.CONSENT
+
+    class Meta:
+        model = Child
+        fields = ["name", "age_group"]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if cleaned.get("age_group") and not cleaned.get("name"):
+            self.add_error("name", _("Type the child's name, or remove the row."))
+        if cleaned.get("name") and not cleaned.get("age_group"):
+            self.add_error("age_group", _("Choose the child's age group."))
+        return cleaned
+
+
+class ChildRowFormSet(RowFormSet):
+    add_label = _("Add child")
+    row_legend = _("Child")
+    helper = rows_helper("name", "age_group")
+
+
+IdentifierFormSet = inlineformset_factory(
+    Client, Identifier, form=IdentifierForm, formset=IdentifierRowFormSet, extra=1, can_delete=True
+)
+CertificateFormSet = inlineformset_factory(
+    Client, Certificate, form=CertificateForm, formset=CertificateRowFormSet, extra=0, can_delete=True
+)
+LanguageFormSet = inlineformset_factory(
+    Client, ClientLanguage, form=LanguageForm, formset=LanguageRowFormSet, extra=1, can_delete=True
+)
+ChildFormSet = inlineformset_factory(Client, Child, form=ChildForm, formset=ChildRowFormSet, extra=0, can_delete=True)
+
+
+# The Agency Program Table: a row per active program of the agency, with the client's status there (at the
+# Identification step) or their volunteer status (at the Sensitive and Volunteer step).
+
+
+class ProgramRowForm(forms.Form):
+    program = forms.ModelChoiceField(queryset=Program.objects.none(), to_field_name="code", widget=forms.HiddenInput)
+    status = forms.ChoiceField(
+        label=_("Status"), choices=ProgramStatus.choices, initial=ProgramStatus.NEW, required=False
+    )
+    volunteer_status = forms.ChoiceField(
+        label=_("Volunteer status"), choices=[("", "—"), *VolunteerStatus.choices], required=False
+    )
+
+    def __init__(self, *args, agency, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["program"].queryset = Program.objects.for_agency(agency)
+        style_widgets(self)
+
+
+class ProgramTableFormSet(forms.BaseFormSet):
+    """The table, of one `column`: what the step posts and saves of each program's row."""
+
+    column = ""
+    helper = form_helper(template="registration/_program_table.html")
+
+    def __init__(self, *args, agency, **kwargs) -> None:
+        self.agency = agency
+        super().__init__(*args, **kwargs)
+
+    @classmethod
+    def bind(cls, binding: Binding) -> Self:
+        return cls(binding.data, prefix="programs", agency=binding.agency, initial=program_rows(binding))
+
+    def get_form_kwargs(self, index: int) -> dict:
+        return {"agency": self.agency}
+
+    def save_rows(self, client: Client) -> None:
+        for row in self.cleaned_data:
+            if row.get("program"):
+                ClientProgram.objects.update_or_create(
+                    client=client, program=row["program"], defaults={self.column: row[self.column]}
+                )
+
+
+def program_rows(binding: Binding) -> list[dict]:
+    client = binding.client
+    existing = {row.program_id: row for row in client.program_statuses.all()} if client.pk else {}
+    rows = []
+    for program in Program.objects.for_agency(binding.agency).filter(is_active=True):
+        row = existing.get(program.pk)
+        rows.append(
+            {
+                "program": program.code,
+                "program_name": program.name,
+                "status": row.status if row else ProgramStatus.NEW,
+                "volunteer_status": row.volunteer_status if row else "",
+            }
+        )
+    return rows
+
+
+class ProgramStatusTable(ProgramTableFormSet):
+    column = "status"
+
+
+class ProgramVolunteerTable(ProgramTableFormSet):
+    column = "volunteer_status"
+
+
+ProgramStatusFormSet = forms.formset_factory(ProgramRowForm, formset=ProgramStatusTable, extra=0)
+ProgramVolunteerFormSet = forms.formset_factory(ProgramRowForm, formset=ProgramVolunteerTable, extra=0)
