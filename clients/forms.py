@@ -1,7 +1,6 @@
 """Forms of the clients app: a postal code, a session with a client, a mentor/tutor match, Sensitive Information,
 and the filters of the unlock log."""
 
-from crispy_forms.layout import Row
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -9,7 +8,7 @@ from localflavor.ca.forms import CAPostalCodeField
 
 from agencies.forms import DateInput, DateRangeMixin, list_fields_prepare, scope_list_fields
 from agencies.models import Agency, Program, StaffProfile
-from clients.layout import Col, Field, Include, form_helper
+from clients.layout import Col, Field, Include, Row, form_helper
 from clients.models import MentorMatch, SensitiveInfo, Service, Session, UnlockOutcome
 from clients.rules import Level
 from clients.validators import NotInFutureValidator, PostalCodeValidator, postal_code_compact

@@ -1,6 +1,5 @@
 """The print options of a document (Save as, Print In), and the choices of the iCARE page."""
 
-from crispy_forms.layout import Row
 from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -8,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agencies.forms import DateInput, DateRangeMixin
 from agencies.models import Agency, Program
-from clients.layout import Col, Field, form_helper
+from clients.layout import Col, Field, Row, form_helper
 from reports.documents import DOCUMENTS
 from reports.icare import MAX_RETURNED_BYTES, Include
 

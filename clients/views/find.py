@@ -1,4 +1,3 @@
-from crispy_forms.layout import Row
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -6,7 +5,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from agencies.forms import DateInput
-from clients.layout import Field, Include, form_helper
+from clients.layout import Field, Include, Row, form_helper
 from clients.search import client_search
 
 PAGE_SIZE = 20

@@ -3,7 +3,6 @@ Agency Program Table."""
 
 from typing import Any, Self
 
-from crispy_forms.layout import Row
 from django import forms
 from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils import timezone
@@ -11,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agencies.forms import agency_list_items
 from agencies.models import AgencyList, Program
-from clients.layout import Col, form_helper
+from clients.layout import Col, Row, form_helper
 from clients.models import (
     Certificate,
     Child,

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Self
 
-from crispy_forms.layout import Row
 from django import forms
 from django.http import QueryDict
 from django.utils import timezone
@@ -19,14 +18,21 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.widgets import LazySelect
 
 from agencies.forms import DateInput, list_fields_prepare, scope_list_fields
-from agencies.models import Agency, IcareValue, Site, StaffProfile
+from agencies.models import Agency, IcareValue, ListItem, Site, StaffProfile
 from clients.forms import PostalCodeField
-from clients.layout import Col, Field, Include, form_helper
+from clients.layout import Col, Field, Include, Row, form_helper
 from clients.models import CONTACT_FIELDS, Client, ConsentContact, ContactKind, Family
 from clients.models.family import FAMILY_CODE_EXAMPLE, family_code_is_valid, normalise_family_code
 from clients.rules import Facts, Level, field_levels, unmet
 from clients.sections import SectionName
-from registration.forms.widgets import OccupationWidget, YesNoSelect, country_choices, icare_choices, style_widgets
+from registration.forms.widgets import (
+    OccupationWidget,
+    YesNoSelect,
+    agency_choices,
+    country_choices,
+    icare_choices,
+    style_widgets,
+)
 
 CONTACT_KINDS = [kind for kind, _label in ContactKind.choices]
 
@@ -47,6 +53,8 @@ class SectionForm(forms.ModelForm):
     """A profile section: agency-scoped lists, Bootstrap widgets, and this section's green rules."""
 
     step: SectionName | str = ""
+    # What a drop-down says before anything is chosen, by field, where Django's dashes would say less.
+    empty_labels: dict[str, str] = {}
 
     def __init__(
         self,
@@ -65,8 +73,12 @@ class SectionForm(forms.ModelForm):
         scope_list_fields(self, agency)
         for name, field in self.fields.items():
             field.required = False
+            if name in self.empty_labels:
+                field.empty_label = self.empty_labels[name]
             if type(field) is forms.ModelChoiceField and field.queryset.model is IcareValue:
                 field.widget.choices = icare_choices(field.list_name, field.empty_label)
+            elif type(field) is forms.ModelChoiceField and field.queryset.model is ListItem and choices_cache is None:
+                field.widget.choices = agency_choices(agency, field.list_name, field.empty_label)
             elif type(field.widget) is LazySelect:
                 field.widget.choices = country_choices(field)
             elif choices_cache is not None and isinstance(field, forms.ModelChoiceField):
@@ -154,13 +166,13 @@ class PrimaryForm(SectionForm):
         ]
         widgets = {"date_of_birth": DateInput(attrs={"max": "9999-12-31"})}
 
+    empty_labels = {"official_language": _("Choose a language"), "gender": _("Choose a gender")}
+
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         instance = self.instance
         if instance.pk and instance.family_id and not self.is_bound:
             self.initial["family_code"] = instance.family.code
-        self.fields["official_language"].empty_label = _("Choose a language")
-        self.fields["gender"].empty_label = _("Choose a gender")
 
     def clean_first_name(self) -> str:
         return self.cleaned_data["first_name"].strip()
@@ -241,10 +253,6 @@ class ImmigrationForm(SectionForm):
                 "postal code."
             )
         }
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["immigration_class"].queryset = self.fields["immigration_class"].queryset.order_by("position")
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()

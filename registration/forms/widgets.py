@@ -12,6 +12,7 @@ from django_countries.widgets import LazySelect
 from phonenumber_field.phonenumber import PhoneNumber, to_python
 from phonenumber_field.widgets import RegionalPhoneNumberWidget
 
+from agencies.forms import agency_list_items
 from agencies.models import IcareValue
 
 
@@ -141,3 +142,15 @@ def country_choices(field: forms.Field) -> SharedChoices:
     if language not in _country_choices:
         _country_choices[language] = SharedChoices((code, str(name)) for code, name in field.choices)
     return _country_choices[language]
+
+
+def agency_choices(agency, list_name: str, empty_label) -> SharedChoices:
+    """An agency list's active options in the page's language: read once a request (the agency object is the
+    request's), shared by every drop-down of that list on the page."""
+    empty = None if empty_label is None else str(empty_label)
+    built = agency.__dict__.setdefault("_list_choices", {})
+    key = (list_name, get_language() or "en", empty)
+    if key not in built:
+        values = [(item.pk, str(item)) for item in agency_list_items(agency, list_name)]
+        built[key] = SharedChoices([("", empty), *values] if empty is not None else values)
+    return built[key]
