@@ -6,12 +6,14 @@ from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
 
-def get_for_agency[M: Model](request: HttpRequest, model: type[M], **lookup) -> M:
-    """The row of the request's agency, or 404: another agency's row looks like no row at all."""
+def get_for_agency[M: Model](request: HttpRequest, model: type[M], *, queryset=None, **lookup) -> M:
+    """The row of the request's agency (from `queryset` when given), or 404: another agency's row looks like no
+    row at all. The models' own helpers (clients.models.get_client_for, ...) call it with their security filters."""
     if request.agency is None:
         raise Http404
+    rows = (queryset if queryset is not None else model.objects).for_agency(request.agency)
     try:
-        return get_object_or_404(model.objects.for_agency(request.agency), **lookup)
+        return get_object_or_404(rows, **lookup)
     except (ValidationError, ValueError):
         # A code that is not even a UUID names no row either.
         raise Http404 from None

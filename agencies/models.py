@@ -8,6 +8,11 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
+def user_display_name(user) -> str:
+    """How OCMS names a login everywhere: the person's full name, or the username when there is none."""
+    return user.get_full_name() or user.get_username()
+
+
 class AgencyQuerySet(models.QuerySet):
     """Every agency-owned model's queryset: the only way views list rows."""
 
@@ -137,7 +142,7 @@ class StaffProfile(models.Model):
 
     @property
     def display_name(self) -> str:
-        return self.user.get_full_name() or self.user.get_username()
+        return user_display_name(self.user)
 
     @property
     def is_coordinator(self) -> bool:

@@ -11,7 +11,6 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from django.db import connection, transaction
-from django.db.models import Max
 from django.utils import timezone
 
 from agencies.models import Agency, AgencyList, ListItem, Site
@@ -128,7 +127,7 @@ class ClientGenerator:
 def clients_generate(*, agency: Agency, count: int, created_by, seed: int = 2026, batch: int = 20_000) -> int:
     """Add `count` invented clients to an agency; returns how many were made."""
     generator = ClientGenerator(agency=agency, created_by=created_by, seed=seed)
-    first = (Client.objects.filter(agency=agency).aggregate(m=Max("number"))["m"] or 1_000_000) + 1
+    first = Client.objects.for_agency(agency).next_number()
     # Every other column as a client registered by the agency's first worker would have it.
     template = Client(
         agency=agency,

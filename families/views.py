@@ -3,8 +3,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
 
-from agencies.access import get_for_agency
-from clients.models import Client
+from clients.models import get_client_for
 from clients.search import client_search
 from families.services import family_of
 
@@ -36,7 +35,7 @@ def family_select(request: HttpRequest) -> HttpResponse:
             "families/_family_find.html",
             {"clients": [], "query": "", "field_id": field_id, "error": True},
         )
-    relative = get_for_agency(request, Client, code=relative_code, is_anonymous=False)
+    relative = get_client_for(request, relative_code, is_anonymous=False)
     family = family_of(client=relative)
     return render(
         request,

@@ -1,7 +1,6 @@
 """Writing clients: a registration writes the client and all its rows in one transaction."""
 
 from django.db import transaction
-from django.db.models import Max
 
 from agencies.models import Agency, StaffProfile
 from clients.models import Client
@@ -9,14 +8,12 @@ from clients.search import name_words_remember
 from registration.models import Draft
 from registration.steps import BoundStep
 
-FIRST_CLIENT_NUMBER = 1_000_001
-
 
 def client_number_next(*, agency: Agency) -> int:
-    """The agency's next 7-digit client number. Call inside a transaction: it locks the agency row."""
+    """The agency's next client number. Call inside a transaction: it locks the agency row, so two registrations
+    at once never take the same number."""
     Agency.objects.select_for_update().filter(pk=agency.pk).first()
-    highest = Client.objects.filter(agency=agency).aggregate(highest=Max("number"))["highest"]
-    return max(FIRST_CLIENT_NUMBER, (highest or 0) + 1)
+    return Client.objects.for_agency(agency).next_number()
 
 
 @transaction.atomic

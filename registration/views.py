@@ -11,11 +11,10 @@ from django.views import View
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_POST
 
-from agencies.access import get_for_agency
 from agencies.models import Site, SiteGroup
 from clients.duplicates import likely_duplicates
 from clients.forms import UnlockForm
-from clients.models import Client, UnlockOutcome
+from clients.models import Client, UnlockOutcome, get_client_for
 from clients.rules import IDENTIFIER_ALERT, Level, facts_from_client, unmet
 from clients.sections import EDITABLE_SECTIONS, SectionName
 from clients.unlock import request_address, sensitive_unlock_attempt
@@ -74,7 +73,7 @@ def draft_create(request: HttpRequest) -> HttpResponse:
     """Staff: begin registering a named client; from a relative's profile, a family member pre-filled."""
     draft = Draft(agency=request.agency, owner=request.user)
     if request.POST.get("relative"):
-        relative = get_for_agency(request, Client, code=request.POST["relative"], is_anonymous=False)
+        relative = get_client_for(request, request.POST["relative"], is_anonymous=False)
         draft.prefill = family_member_prefill(relative=relative)
         draft.prefilled_from = relative
     draft.save()
@@ -342,7 +341,7 @@ def anonymous_register(request: HttpRequest) -> HttpResponse:
 @login_required
 def next_steps(request: HttpRequest, code) -> HttpResponse:
     """Staff: what to do after registering a client."""
-    client = get_for_agency(request, Client, code=code)
+    client = get_client_for(request, code)
     family = []
     if client.family_id:
         family = client.family.members.exclude(pk=client.pk).order_by("number")
@@ -395,7 +394,7 @@ def site_search(request: HttpRequest) -> HttpResponse:
 @login_required
 def section_edit(request: HttpRequest, code, section: str) -> HttpResponse:
     """Staff of the client's agency: edit one section of a saved named profile with the wizard's forms."""
-    client = get_for_agency(request, Client, code=code)
+    client = get_client_for(request, code)
     if client.is_anonymous or section not in EDITABLE_SECTIONS:
         raise Http404
     may_change_date = may_change_registration_date(request, client)

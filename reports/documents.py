@@ -77,12 +77,8 @@ DOCUMENTS: dict[str, Document] = {
 
 
 def document_context(document: Document, client: Client) -> dict[str, Any]:
-    """Everything the document's template needs. Call it in the language the document is printed in."""
-    client = (
-        Client.objects.filter(pk=client.pk)
-        .select_related("agency", "family", "primary_worker__user", "registration_site")
-        .get()
-    )
+    """Everything the document's template needs, of a client read with `Client.objects.for_documents()`. Call it in
+    the language the document is printed in."""
     return {
         "client": client,
         "agency": client.agency,

@@ -2,8 +2,10 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from agencies.access import get_for_agency, require_icare_upload
 from agencies.models import Agency, AgencyQuerySet, Program
 from clients.models import Client
 
@@ -51,3 +53,11 @@ class IcareExportRow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.client_id}: {self.status}"
+
+
+def get_export_for(request: HttpRequest, code) -> IcareExport:
+    """One of the agency's iCARE files, for staff with the "may upload to iCARE" grant: another agency's is a 404,
+    whoever asks; staff without the grant get a 403."""
+    export = get_for_agency(request, IcareExport, code=code)
+    require_icare_upload(request)
+    return export

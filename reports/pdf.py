@@ -10,13 +10,10 @@ import os
 import threading
 from functools import cache
 from pathlib import Path
-from typing import Any
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
 from django.conf import settings
-from django.http import HttpRequest
-from django.template.loader import render_to_string
 
 logger = logging.getLogger(__name__)
 STATIC_DIR = Path(settings.BASE_DIR) / "static"
@@ -78,8 +75,3 @@ def pdf_render(html: str) -> bytes:
         _per_thread.fetcher = fetcher_class()
     document = weasyprint.HTML(string=html, base_url=STATIC_DIR.as_uri() + "/", url_fetcher=_per_thread.fetcher)
     return document.write_pdf(font_config=_per_thread.font_config)
-
-
-def pdf_from_template(template_name: str, context: dict[str, Any], *, request: HttpRequest | None = None) -> bytes:
-    """Render a document template (in the active language) and print it to PDF."""
-    return pdf_render(render_to_string(template_name, context, request=request))

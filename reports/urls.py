@@ -1,14 +1,14 @@
 from django.urls import path
 
-from reports import views
+from reports.views import documents, icare
 
 app_name = "reports"
 
 urlpatterns = [
-    path("icare/", views.icare_check, name="icare-check"),
-    path("icare/export/", views.icare_export_create, name="icare-export-create"),
-    path("icare/returned/", views.icare_returned_upload, name="icare-returned-upload"),
-    path("icare/exports/<uuid:code>/", views.icare_export_detail, name="icare-export-detail"),
-    path("<uuid:code>/", views.client_report, name="client-report"),
-    path("<uuid:code>/<slug:document>/", views.client_document, name="client-document"),
+    path("icare/", icare.icare_check, name="icare-check"),
+    path("icare/export/", icare.icare_export_create, name="icare-export-create"),
+    path("icare/returned/", icare.icare_returned_upload, name="icare-returned-upload"),
+    path("icare/exports/<uuid:code>/", icare.icare_export_detail, name="icare-export-detail"),
+    path("<uuid:code>/", documents.client_report, name="client-report"),
+    path("<uuid:code>/<slug:document>/", documents.client_document, name="client-document"),
 ]

@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model
 
 from agencies.lists import agency_lists_seed
 from agencies.models import Agency, Program, Role, Site, SiteGroup, StaffProfile
+from clients.models import FIRST_CLIENT_NUMBER
 
 PASSWORD = "correct-horse-battery"
 
@@ -95,7 +96,7 @@ class ClientFactory(factory.django.DjangoModelFactory):
         model = "clients.Client"
 
     agency = factory.SubFactory(AgencyFactory)
-    number = factory.Sequence(lambda n: 1_000_001 + n)
+    number = factory.Sequence(lambda n: FIRST_CLIENT_NUMBER + n)
     privacy_confirmed = True
     first_name = factory.Iterator(["Amina", "Omar", "Lina", "Mateo", "Priya", "Chen"])
     last_name = factory.Iterator(["Haddad", "Farouk", "Nguyen", "Rojas", "Sharma", "Wei"])

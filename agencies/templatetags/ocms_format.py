@@ -1,6 +1,8 @@
 from django import template
 from phonenumber_field.phonenumber import PhoneNumber
 
+from agencies.models import user_display_name
+
 register = template.Library()
 
 
@@ -12,3 +14,9 @@ def phone(number: PhoneNumber | None) -> str:
     if number.country_code == 1:
         return number.as_national
     return number.as_international
+
+
+@register.filter
+def display_name(user) -> str:
+    """A login as OCMS names it: the person's full name, or the username."""
+    return user_display_name(user) if user else ""

@@ -3,6 +3,7 @@ information and the unlock log, sessions and matches, and the name-word dictiona
 
 from clients.models.client import (
     CONTACT_FIELDS,
+    FIRST_CLIENT_NUMBER,
     Client,
     ClientQuerySet,
     MaritalStatus,
@@ -10,6 +11,7 @@ from clients.models.client import (
     VolunteerStatus,
     VolunteerStream,
     VolunteerType,
+    get_client_for,
     search_keys,
 )
 from clients.models.family import Family
@@ -30,6 +32,7 @@ from clients.models.sessions import DeliveryMode, MatchKind, MentorMatch, Servic
 
 __all__ = [
     "CONTACT_FIELDS",
+    "FIRST_CLIENT_NUMBER",
     "Certificate",
     "Child",
     "Client",
@@ -57,6 +60,7 @@ __all__ = [
     "VolunteerStatus",
     "VolunteerStream",
     "VolunteerType",
+    "get_client_for",
     "identifier_key",
     "search_keys",
 ]

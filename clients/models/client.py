@@ -5,8 +5,9 @@ import uuid
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Max, Q
 from django.db.models.functions import Upper
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +15,7 @@ from django_countries.fields import CountryField
 from phonenumber_field.modelfields import PhoneNumberField
 from simple_history.models import HistoricalRecords
 
+from agencies.access import get_for_agency
 from agencies.models import (
     Agency,
     AgencyList,
@@ -66,9 +68,69 @@ class VolunteerType(models.TextChoices):
     NEWCOMER = "newcomer", _("Newcomer")
 
 
+# The agency's first client number; the next is one past the highest (the original's are 7-digit numbers).
+FIRST_CLIENT_NUMBER = 1_000_001
+
+
 class ClientQuerySet(AgencyQuerySet):
     def named(self) -> "ClientQuerySet":
         return self.filter(is_anonymous=False)
+
+    def next_number(self) -> int:
+        """The number after the highest of these clients (an agency's: `for_agency(agency).next_number()`)."""
+        highest = self.aggregate(highest=Max("number"))["highest"]
+        return max(FIRST_CLIENT_NUMBER, (highest or 0) + 1)
+
+    def for_profile(self) -> "ClientQuerySet":
+        """With everything the profile page shows, in a fixed number of queries."""
+        return self.select_related(
+            "gender",
+            "official_language",
+            "family",
+            "immigration_class",
+            "immigration_status",
+            "aboriginal_status",
+            "immigration_card_type",
+            "street_type",
+            "street_direction",
+            "province",
+            "employment_status",
+            "current_profession",
+            "desired_profession",
+            "education_level",
+            "housing_status",
+            "primary_worker__user",
+            "registration_site",
+            "created_by",
+        ).prefetch_related(
+            "identifiers__identifier_type",
+            "program_statuses__program",
+            "certificates",
+            "languages__language",
+            "languages__listening",
+            "languages__speaking",
+            "languages__reading",
+            "languages__writing",
+            "consent_contacts__relationship",
+            "children__age_group",
+            "referral_sources",
+        )
+
+    def for_dashboard(self) -> "ClientQuerySet":
+        """With what the dashboard shows."""
+        return self.select_related("family", "primary_worker__user", "gender", "official_language").prefetch_related(
+            "program_statuses__program", "identifiers__identifier_type", "consent_contacts"
+        )
+
+    def for_documents(self) -> "ClientQuerySet":
+        """With what every client document prints."""
+        return self.select_related("agency", "family", "primary_worker__user", "registration_site")
+
+
+def get_client_for(request: HttpRequest, code, *, queryset: ClientQuerySet | None = None, **lookup) -> "Client":
+    """The client of the request's agency with this code (from `queryset`, when a page needs more of it), or 404:
+    another agency's client looks like no client at all."""
+    return get_for_agency(request, Client, queryset=queryset, code=code, **lookup)
 
 
 # "About Your Client (Contact Information)": the fields of that section, in the article's order.

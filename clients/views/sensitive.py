@@ -21,9 +21,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_POST
 
-from agencies.access import get_for_agency, require_manager
+from agencies.access import require_manager
+from agencies.models import user_display_name
 from clients.forms import SensitiveInfoForm, UnlockForm, UnlockLogFilterForm
-from clients.models import Client, SensitiveInfo, UnlockAttempt, UnlockOutcome
+from clients.models import Client, SensitiveInfo, UnlockAttempt, UnlockOutcome, get_client_for
 from clients.text import fold
 from clients.unlock import (
     LOCKOUT_FAILURES,
@@ -54,7 +55,7 @@ def named_client(request: HttpRequest, code) -> Client:
     agency of whoever tried, and answered like any unknown page.
     """
     try:
-        client = get_for_agency(request, Client, code=code)
+        client = get_client_for(request, code)
     except Http404:
         if request.method == "POST" and request.staff is not None:
             unlock_outside_log(staff=request.staff, code=code, address=request_address(request))
@@ -115,7 +116,8 @@ def sensitive_unlock(request: HttpRequest, code) -> HttpResponse:
         context = {"client": client, **sensitive_section_context(request, client), **extra}
         response = render(request, "clients/_profile_sensitive.html", context, status=status)
     else:
-        response = client_profile(request, client, status=status, **extra)
+        profile_client = get_client_for(request, code, queryset=Client.objects.for_profile())
+        response = client_profile(request, profile_client, status=status, **extra)
     patch_vary_headers(response, ["HX-Request"])
     return response
 
@@ -243,7 +245,7 @@ def unlock_log_csv(request: HttpRequest) -> HttpResponse:
             csv_cell(value)
             for value in (
                 timezone.localtime(attempt.at).isoformat(timespec="seconds"),
-                staff_name(attempt.user),
+                user_display_name(attempt.user),
                 attempt.user.get_username(),
                 attempt.client.number if attempt.client else "",
                 attempt.client.display_name if attempt.client else attempt.get_subject_display(),
@@ -252,7 +254,3 @@ def unlock_log_csv(request: HttpRequest) -> HttpResponse:
             )
         )
     return response
-
-
-def staff_name(user) -> str:
-    return user.get_full_name() or user.get_username()

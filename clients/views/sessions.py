@@ -7,9 +7,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from agencies.access import get_for_agency
 from clients.forms import MentorMatchForm, SessionForm
-from clients.models import Client, MentorMatch, Session
+from clients.models import Client, MentorMatch, Session, get_client_for
 
 
 def client_sessions(client: Client):
@@ -20,7 +19,7 @@ def client_sessions(client: Client):
 @login_required
 def session_create(request: HttpRequest, code) -> HttpResponse:
     """Staff of the client's agency: Begin Session with Client; the worker is whoever is logged in."""
-    client = get_for_agency(request, Client, code=code)
+    client = get_client_for(request, code)
     session = Session(agency=request.agency, client=client, worker=request.staff)
     form = SessionForm(request.POST or None, instance=session, agency=request.agency)
     if form.is_valid():
@@ -37,14 +36,14 @@ def session_create(request: HttpRequest, code) -> HttpResponse:
 @login_required
 def session_list(request: HttpRequest, code) -> HttpResponse:
     """Staff of the client's agency: every session of the client, newest first."""
-    client = get_for_agency(request, Client, code=code)
+    client = get_client_for(request, code)
     return render(request, "clients/session_list.html", {"client": client, "sessions": client_sessions(client)})
 
 
 @login_required
 def mentor_match_create(request: HttpRequest, code) -> HttpResponse:
     """Staff of the client's agency: Add mentor/tutor match."""
-    client = get_for_agency(request, Client, code=code)
+    client = get_client_for(request, code)
     match = MentorMatch(agency=request.agency, client=client)
     form = MentorMatchForm(request.POST or None, instance=match, agency=request.agency)
     if form.is_valid():

@@ -4,7 +4,6 @@ the results, the profile; axe-core on each page."""
 from datetime import date
 
 import pytest
-from django.db.models import Max
 from playwright.sync_api import Page, expect
 
 from clients.models import Client
@@ -22,10 +21,9 @@ def qasim(caseworker) -> Client:
     """Mohammed Qasim among three hundred invented clients of the caseworker's agency."""
     agency = caseworker.agency
     clients_generate(agency=agency, count=300, created_by=caseworker.user)
-    highest = Client.objects.filter(agency=agency).aggregate(highest=Max("number"))["highest"]
     client = ClientFactory(
         agency=agency,
-        number=highest + 1,
+        number=Client.objects.for_agency(agency).next_number(),
         first_name="Mohammed",
         last_name="Qasim",
         date_of_birth=date(1980, 1, 15),

@@ -6,7 +6,6 @@ import uuid
 from collections.abc import Mapping
 from datetime import date
 
-from django.db.models import Max
 from django.http import HttpResponse
 from django.test import Client as TestClient
 from django.urls import reverse
@@ -311,7 +310,6 @@ def selected_value(response: HttpResponse, name: str) -> str | None:
 def saved_client(staff: StaffProfile, **fields) -> Client:
     """A named client saved straight to the database, as if registered by `staff`."""
     agency = staff.agency
-    highest = Client.objects.filter(agency=agency).aggregate(highest=Max("number"))["highest"]
     values = {
         "first_name": FIRST_NAME,
         "last_name": LAST_NAME,
@@ -324,5 +322,5 @@ def saved_client(staff: StaffProfile, **fields) -> Client:
         **fields,
     }
     return Client.objects.create(
-        agency=agency, created_by=staff.user, number=max(1_000_001, (highest or 0) + 1), **values
+        agency=agency, created_by=staff.user, number=Client.objects.for_agency(agency).next_number(), **values
     )

@@ -1,4 +1,4 @@
-"""Client documents (the profile's Report menu, each document saved as PDF or HTML), and the iCARE page."""
+"""The iCARE page: the readiness check of the chosen clients, the download, the files iCARE sends back."""
 
 import tempfile
 from datetime import date, timedelta
@@ -8,22 +8,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
-from django.utils.csp import CSP
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
-from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_GET, require_POST
 
-from agencies.access import get_for_agency, require_icare_upload
-from clients.models import Client
-from reports.documents import DOCUMENTS, document_context
-from reports.forms import DocumentOptionsForm, IcareCheckForm, IcareReturnedForm, ReportMenuForm
+from agencies.access import require_icare_upload
+from reports.forms import IcareCheckForm, IcareReturnedForm
 from reports.icare import (
     Include,
     NothingToExportError,
@@ -35,63 +30,7 @@ from reports.icare import (
     icare_readiness,
     icare_returned_apply,
 )
-from reports.models import IcareExport, IcareStatus
-from reports.pdf import pdf_render
-
-# A saved HTML document carries its CSS inline and needs nothing else.
-DOCUMENT_CSP = {
-    "default-src": [CSP.NONE],
-    "style-src": [CSP.UNSAFE_INLINE],
-    "img-src": ["data:"],
-    "frame-ancestors": [CSP.NONE],
-    "base-uri": [CSP.NONE],
-    "form-action": [CSP.NONE],
-}
-
-
-def bad_options(form: DocumentOptionsForm) -> HttpResponseBadRequest:
-    problems = "; ".join(f"{name}: {' '.join(errors)}" for name, errors in form.errors.items())
-    return HttpResponseBadRequest(problems, content_type="text/plain; charset=utf-8")
-
-
-@login_required
-@require_GET
-def client_report(request: HttpRequest, code) -> HttpResponse:
-    """Staff of the client's agency: the Report menu's execute button, sent on to the chosen document."""
-    client = get_for_agency(request, Client, code=code)
-    form = ReportMenuForm(request.GET, language=request.LANGUAGE_CODE)
-    if not form.is_valid():
-        return bad_options(form)
-    options = {"format": form.cleaned_data["format"], "lang": form.cleaned_data["lang"]}
-    url = reverse("reports:client-document", kwargs={"code": client.code, "document": form.cleaned_data["document"]})
-    return redirect(f"{url}?{urlencode(options)}")
-
-
-@login_required
-@require_GET
-@csp_override(DOCUMENT_CSP)
-def client_document(request: HttpRequest, code, document: str) -> HttpResponse:
-    """Staff of the client's agency: one document of the client, as PDF or HTML, in English or French."""
-    spec = DOCUMENTS.get(document)
-    if spec is None:
-        raise Http404
-    client = get_for_agency(request, Client, code=code)
-    form = DocumentOptionsForm(request.GET, language=request.LANGUAGE_CODE)
-    if not form.is_valid():
-        return bad_options(form)
-    file_format, language = form.cleaned_data["format"], form.cleaned_data["lang"]
-    with translation.override(language):
-        html = render_to_string(spec.template, document_context(spec, client))
-    filename = f"{spec.slug}-{client.number}-{language}.{file_format}"
-    if file_format == "pdf":
-        response = HttpResponse(pdf_render(html), content_type="application/pdf")
-    else:
-        response = HttpResponse(html, content_type="text/html; charset=utf-8")
-    # Save as: the browser keeps the file under a name that says what and whose it is.
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
-
+from reports.models import IcareExport, IcareStatus, get_export_for
 
 # The iCARE Client Profile upload
 
@@ -236,8 +175,7 @@ def icare_returned_upload(request: HttpRequest) -> HttpResponse:
 @never_cache
 def icare_export_detail(request: HttpRequest, code) -> HttpResponse:
     """Staff with the iCARE grant: one file made for iCARE, its clients, and what iCARE said of each."""
-    export = get_for_agency(request, IcareExport, code=code)
-    require_icare_upload(request)
+    export = get_export_for(request, code)
     rows = export.rows.select_related("client").order_by("client__number")
     counts = dict(export.rows.order_by().values_list("status").annotate(n=Count("pk")))
     page = Paginator(rows, EXPORT_ROWS_PAGE).get_page(request.GET.get("page"))

@@ -1,0 +1,184 @@
+"""A client's change history: who changed which field of the profile and its parts, old → new, when, read from
+django-simple-history's records."""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.db import models
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_countries.fields import Country
+
+from agencies.models import user_display_name
+from clients.models import (
+    Certificate,
+    Child,
+    Client,
+    ClientLanguage,
+    ClientProgram,
+    ConsentContact,
+    Identifier,
+    MentorMatch,
+    SensitiveInfo,
+    Service,
+    Session,
+)
+
+# The parts of a profile with a history, each under the heading the profile gives it.
+PARTS: tuple[tuple[type[models.Model], str | Promise], ...] = (
+    (Identifier, gettext_lazy("Identification Documents")),
+    (ClientProgram, gettext_lazy("Agency Program Table")),
+    (Certificate, gettext_lazy("Academic Certificates")),
+    (ClientLanguage, gettext_lazy("Client Language Related")),
+    (ConsentContact, gettext_lazy("Emergency Contact & Consent")),
+    (Child, gettext_lazy("Children between Infant and School Age")),
+    (SensitiveInfo, gettext_lazy("Sensitive Information")),
+    (Session, gettext_lazy("Sessions")),
+    (MentorMatch, gettext_lazy("Mentor/Tutor Matches")),
+)
+# Which row a part belongs to is not a change of the part.
+NOT_SHOWN = {"id", "client", "agency"}
+# Sensitive Information is shown only to someone who unlocks it with a password: its history names the
+# fields that changed, never their values.
+VALUES_HIDDEN = {SensitiveInfo}
+EMPTY = "—"
+# Records of one row by one person this close together come from one save.
+SAME_SAVE = timedelta(seconds=2)
+
+
+@dataclass
+class FieldChange:
+    label: str
+    old: str
+    new: str
+
+
+@dataclass
+class Change:
+    at: datetime
+    who: str
+    part: str
+    action: str
+    subject: str = ""
+    fields: list[FieldChange] = field(default_factory=list)
+    values_hidden: bool = False
+
+
+def shown(model: type[models.Model], name: str, value) -> str:
+    """A field's value as the profile would show it."""
+    if value is None or value == "" or value == []:
+        return EMPTY
+    model_field = model._meta.get_field(name)
+    if model_field.many_to_many:  # the rows of the link table, each with the chosen value
+        target = model_field.m2m_reverse_field_name()
+        return "; ".join(sorted(str(row[target]) for row in value))
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if isinstance(value, datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Country):
+        return str(value.name)
+    if model is Session and name == "services":
+        labels = dict(Service.choices)
+        return "; ".join(str(labels.get(code, code)) for code in value)
+    return str(value)
+
+
+def label_of(model: type[models.Model], name: str) -> str:
+    return capfirst(str(model._meta.get_field(name).verbose_name))
+
+
+def who_did(record) -> str:
+    user = record.history_user
+    return _("The system") if user is None else user_display_name(user)
+
+
+def tracked_fields(model: type[models.Model]) -> list[str]:
+    historical = model.history.model
+    names = [f.name for f in historical.tracked_fields if f.editable and f.name not in NOT_SHOWN]
+    return names + [f.name for f in historical._history_m2m_fields]
+
+
+def recorded_value(record, model: type[models.Model], name: str):
+    """A field's value in a historical record; for a many-to-many field, its rows as diff_against gives them."""
+    model_field = model._meta.get_field(name)
+    if not model_field.many_to_many:
+        return getattr(record, name)
+    target = model_field.m2m_reverse_field_name()
+    return [{target: getattr(row, target)} for row in getattr(record, name).select_related(target)]
+
+
+def change_of(model: type[models.Model], part: str, record, before) -> Change | None:
+    """One historical record as a change; None for a save that changed nothing shown."""
+    hidden = model in VALUES_HIDDEN
+    change = Change(at=record.history_date, who=who_did(record), part=part, action="", values_hidden=hidden)
+    names = tracked_fields(model)
+    if record.history_type == "+":
+        change.action = _("Registered") if model is Client else _("Added")
+        if model is not Client:
+            change.subject = "" if hidden else str(record.instance)
+            values = [(name, recorded_value(record, model, name)) for name in names]
+            change.fields = [
+                FieldChange(label_of(model, name), EMPTY, EMPTY if hidden else shown(model, name, value))
+                for name, value in values
+                if value not in (None, "", [])
+            ]
+        return change
+    if record.history_type == "-":
+        change.action = _("Removed")
+        change.subject = "" if hidden else str(record.instance)
+        return change
+    change.action = _("Changed")
+    if model is not Client and not hidden:
+        change.subject = str(record.instance)
+    if before is None:  # history began after the row was created: what it was is not known
+        return change
+    delta = record.diff_against(before, included_fields=names, foreign_keys_are_objs=True)
+    if not delta.changes:
+        return None
+    change.fields = [
+        FieldChange(
+            label_of(model, item.field),
+            EMPTY if hidden else shown(model, item.field, item.old),
+            EMPTY if hidden else shown(model, item.field, item.new),
+        )
+        for item in sorted(delta.changes, key=lambda item: names.index(item.field))  # in the profile's order
+    ]
+    return change
+
+
+def changes_of(model: type[models.Model], part: str, records) -> list[Change]:
+    """Each record compared with the one before it of the same row. The links of a many-to-many field are
+    written just after their row, as records of their own: shown with the save they belong to."""
+    changes = []
+    last_of_row: dict[int, object] = {}
+    last_change_of_row: dict[int, Change] = {}
+    for record in records.select_related("history_user").order_by("history_date", "history_id"):
+        change = change_of(model, part, record, last_of_row.get(record.id))
+        last_of_row[record.id] = record
+        if change is None:
+            continue
+        previous = last_change_of_row.get(record.id)
+        same_save = previous and previous.who == change.who and change.at - previous.at < SAME_SAVE
+        if record.history_type == "~" and same_save:
+            previous.fields += change.fields
+            continue
+        last_change_of_row[record.id] = change
+        changes.append(change)
+    return changes
+
+
+def client_changes(client: Client) -> list[Change]:
+    """Every recorded change of the client and its parts, newest first."""
+    changes = changes_of(Client, _("Profile"), Client.history.filter(id=client.pk))
+    for model, part in PARTS:
+        changes += changes_of(model, str(part), model.history.filter(client_id=client.pk))
+    changes.sort(key=lambda change: change.at, reverse=True)
+    return changes

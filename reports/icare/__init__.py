@@ -1,0 +1,49 @@
+"""The iCARE Client Profile bulk upload, by subject: which clients are ready (check), the file for IRCC (file), and the
+file IRCC sends back (returned)."""
+
+from reports.icare.check import (
+    CHUNK,
+    SHOWN,
+    Checked,
+    CheckResult,
+    Include,
+    Missing,
+    changed_since_upload,
+    icare_candidates,
+    icare_readiness,
+    latest_icare_row,
+    with_icare_parts,
+)
+from reports.icare.file import (
+    CODES,
+    NothingToExportError,
+    client_cells,
+    export_filename,
+    icare_export_build,
+    phone_text,
+)
+from reports.icare.returned import MAX_RETURNED_BYTES, ReturnedFileError, icare_returned_apply, returned_status
+
+__all__ = [
+    "CHUNK",
+    "CODES",
+    "MAX_RETURNED_BYTES",
+    "SHOWN",
+    "CheckResult",
+    "Checked",
+    "Include",
+    "Missing",
+    "NothingToExportError",
+    "ReturnedFileError",
+    "changed_since_upload",
+    "client_cells",
+    "export_filename",
+    "icare_candidates",
+    "icare_export_build",
+    "icare_readiness",
+    "icare_returned_apply",
+    "latest_icare_row",
+    "phone_text",
+    "returned_status",
+    "with_icare_parts",
+]

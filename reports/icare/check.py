@@ -1,0 +1,150 @@
+"""Which clients an iCARE file holds, and whether each is ready: the rules behind the yellow fields, never
+restated here (clients.rules.icare_missing)."""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery, TextChoices
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from agencies.models import Agency, Program
+from clients.models import Client, Identifier
+from clients.rules import Rule, facts_from_client, icare_missing
+from clients.sections import EDITABLE_SECTIONS, section_named
+from reports.models import IcareExportRow, IcareStatus
+
+# Clients read, and export rows written, this many at a time: memory stays flat whatever the agency's size.
+CHUNK = 2000
+# The check page names at most this many clients in each list; the counts are always whole.
+SHOWN = 500
+
+
+class Include(TextChoices):
+    NEW = "new", _("Only clients not yet exported")
+    CHANGED = "changed", _("Also clients changed since their upload")
+    ALL = "all", _("Every client, exported or not (re-export)")
+
+
+# Which clients
+
+
+def icare_candidates(
+    *,
+    agency: Agency,
+    date_from: date,
+    date_to: date,
+    program: Program | None = None,
+    include: str = Include.NEW,
+) -> QuerySet[Client]:
+    """The agency's named clients registered in the dates (and in the program), with their latest export.
+
+    Each client carries `exported_at` (when the latest file holding it was made, or None) and `icare_status`.
+    """
+    latest = IcareExportRow.objects.filter(client=OuterRef("pk")).order_by("-export__created_at", "-pk")
+    clients = (
+        Client.objects.for_agency(agency)
+        .named()
+        .filter(registration_date__range=(date_from, date_to))
+        .annotate(
+            exported_at=Subquery(latest.values("export__created_at")[:1]),
+            icare_status=Subquery(latest.values("status")[:1]),
+        )
+    )
+    if program is not None:
+        clients = clients.filter(program_statuses__program=program)
+    if include == Include.NEW:
+        clients = clients.filter(exported_at__isnull=True)
+    elif include == Include.CHANGED:
+        clients = clients.filter(Q(exported_at__isnull=True) | Q(updated_at__gt=F("exported_at")))
+    return clients
+
+
+def changed_since_upload(
+    *, agency: Agency, date_from: date, date_to: date, program: Program | None = None
+) -> QuerySet[Client]:
+    """Clients in the dates edited after the latest file that held them."""
+    clients = icare_candidates(
+        agency=agency, date_from=date_from, date_to=date_to, program=program, include=Include.ALL
+    )
+    return clients.filter(exported_at__isnull=False, updated_at__gt=F("exported_at"))
+
+
+def with_icare_parts(clients: QuerySet[Client]) -> QuerySet[Client]:
+    """Everything the rules and the file read, fetched with the clients (per chunk when iterated)."""
+    return clients.select_related("official_language", "province", "street_type", "street_direction").prefetch_related(
+        Prefetch("identifiers", queryset=Identifier.objects.select_related("identifier_type__icare_value")),
+        "consent_contacts",
+    )
+
+
+# The readiness check
+
+
+@dataclass(frozen=True)
+class Missing:
+    """One thing that keeps a client from iCARE, and where in the profile it is fixed."""
+
+    label: str | Promise
+    section: str | Promise
+    url: str
+
+
+@dataclass
+class Checked:
+    client: Client
+    missing: list[Missing]
+
+    @property
+    def exported_at(self) -> datetime | None:
+        return getattr(self.client, "exported_at", None)
+
+    @property
+    def changed_since_upload(self) -> bool:
+        return self.exported_at is not None and self.client.updated_at > self.exported_at
+
+    @property
+    def status_label(self) -> str | Promise:
+        status = getattr(self.client, "icare_status", None)
+        return IcareStatus(status).label if status else ""
+
+
+@dataclass
+class CheckResult:
+    ready: list[Checked] = field(default_factory=list)
+    not_ready: list[Checked] = field(default_factory=list)
+    ready_count: int = 0
+    not_ready_count: int = 0
+
+
+def missing_of(client: Client, rules: list[Rule]) -> list[Missing]:
+    found = []
+    for rule in rules:
+        section = section_named(rule.step)
+        url = ""
+        if rule.step in EDITABLE_SECTIONS:
+            url = reverse("registration:section-edit", kwargs={"code": client.code, "section": rule.step})
+        found.append(Missing(label=rule.label, section=section.title, url=url))
+    return found
+
+
+def icare_readiness(clients: QuerySet[Client], *, shown: int = SHOWN) -> CheckResult:
+    """Split clients into Ready and Not ready, each Not ready one with what is missing; names `shown` of each."""
+    result = CheckResult()
+    for client in with_icare_parts(clients).iterator(chunk_size=CHUNK):
+        rules = icare_missing(facts_from_client(client))
+        if rules:
+            result.not_ready_count += 1
+            if len(result.not_ready) < shown:
+                result.not_ready.append(Checked(client, missing_of(client, rules)))
+        else:
+            result.ready_count += 1
+            if len(result.ready) < shown:
+                result.ready.append(Checked(client, []))
+    return result
+
+
+def latest_icare_row(client: Client) -> IcareExportRow | None:
+    """The client's row in the latest file that held it: what iCARE last said of the client."""
+    return client.icare_rows.select_related("export__created_by").order_by("-export__created_at", "-pk").first()
