@@ -1,7 +1,7 @@
 """Form layouts (django-crispy-forms).
 
 Every form of OCMS is laid out by a FormHelper on the form and rendered with `{% crispy form %}` inside the
-page's own <form>, each field through the project's field template (templates/_field.html), which carries the
+page's own <form>, each field through the project's field template (templates/clients/_field.html), which carries the
 green (OCMS) and yellow (iCARE) markers of the rules (clients/rules.py).
 """
 
@@ -12,8 +12,8 @@ from django.template.loader import get_template, render_to_string
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
-FIELD_TEMPLATE = "_field.html"
-FORM_TEMPLATE = "_crispy_form.html"
+FIELD_TEMPLATE = "clients/_field.html"
+FORM_TEMPLATE = "clients/_crispy_form.html"
 
 
 def form_helper(*layout, template: str = FORM_TEMPLATE) -> FormHelper:

@@ -79,7 +79,6 @@ INSTALLED_APPS = [
     "phonenumber_field",
     "django_countries",
     "localflavor",
-    "formtools",
     "simple_history",
     "axes",
     "agencies",

@@ -91,7 +91,12 @@ def draft_clear(request: HttpRequest, code) -> HttpResponse:
 
 
 class DraftStepView(LoginRequiredMixin, View):
-    """The draft's owner: one step of the named-client wizard. Every POST is kept in the draft first."""
+    """The draft's owner: one step of the named-client wizard. Every POST is kept in the draft first.
+
+    Not django-formtools' WizardView, for two reasons: it keeps a step only once the step is valid (OCMS keeps
+    whatever was typed, valid or not, so nothing is lost), and it takes one form per step (a step here is several
+    forms and formsets: registration/steps.py).
+    """
 
     def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if not request.user.is_authenticated:

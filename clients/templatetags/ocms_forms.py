@@ -1,4 +1,4 @@
-"""What the field template (templates/_field.html) needs to know of a field beyond Django's bound field."""
+"""What the field template (templates/clients/_field.html) needs to know of a field beyond Django's bound field."""
 
 from django import forms, template
 from django.forms import BoundField
