@@ -1,9 +1,23 @@
+from datetime import date
+
 import factory
 from django.contrib.auth import get_user_model
 
 from agencies.lists import agency_lists_seed
-from agencies.models import Agency, Program, Role, Site, SiteGroup, StaffProfile
-from clients.models import FIRST_CLIENT_NUMBER
+from agencies.models import (
+    Agency,
+    AgencyList,
+    IcareList,
+    IcareValue,
+    ListItem,
+    Program,
+    Role,
+    Site,
+    SiteGroup,
+    StaffProfile,
+)
+from clients.models import Client
+from clients.models.family import family_code_of
 
 PASSWORD = "correct-horse-battery"
 
@@ -89,20 +103,92 @@ class StaffFactory(factory.django.DjangoModelFactory):
             obj.programs.set(extracted if extracted is not None else obj.agency.programs.all())
 
 
+def list_item(agency, list_name: str, label: str):
+    return ListItem.objects.get(agency=agency, list=list_name, label=label)
+
+
+def icare_value(list_name: str, value: str):
+    return IcareValue.objects.get(list=list_name, value=value)
+
+
+class FamilyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "clients.Family"
+
+    agency = factory.SubFactory(AgencyFactory)
+    code = factory.Sequence(lambda n: family_code_of(f"{1000 + n:04d}"))
+
+
+class IdentifierFactory(factory.django.DjangoModelFactory):
+    """A FOSS/GCMS Client ID of the client (another value with `value=`, another type with `identifier_type=`)."""
+
+    class Meta:
+        model = "clients.Identifier"
+
+    client = None
+    identifier_type = factory.LazyAttribute(
+        lambda i: list_item(i.client.agency, AgencyList.IDENTIFIER_TYPE, "FOSS/GCMS Client ID")
+    )
+    value = "1234-5678"
+
+
+def an_identifier() -> factory.RelatedFactory:
+    return factory.RelatedFactory(IdentifierFactory, factory_related_name="client")
+
+
 class ClientFactory(factory.django.DjangoModelFactory):
-    """A named client of the agency, as if registered by one of its caseworkers."""
+    """A named client with OCMS's green fields filled in, as if registered by a staff member of the agency.
+
+    `registered_by` (a staff profile) gives the agency, the creator, the primary worker and the registration site.
+    Traits: `ready_for_icare` (everything iCARE needs, research consent No), `consenting` (research consent Yes with
+    the contact details it then needs), `anonymous`, `with_identifier` (a FOSS/GCMS Client ID; another value with
+    `identifier__value=`), `with_family`.
+    """
 
     class Meta:
         model = "clients.Client"
+        skip_postgeneration_save = True
 
-    agency = factory.SubFactory(AgencyFactory)
-    number = factory.Sequence(lambda n: FIRST_CLIENT_NUMBER + n)
+    class Params:
+        registered_by = None
+        ready_for_icare = factory.Trait(
+            official_language=factory.LazyFunction(lambda: icare_value(IcareList.OFFICIAL_LANGUAGE, "English")),
+            research_consent=False,
+            identifier=an_identifier(),
+        )
+        consenting = factory.Trait(
+            research_consent=True,
+            phone="+14165550199",
+            email="client@example.org",
+            street_number="120",
+            street_name="Queen",
+            city="Toronto",
+            province=factory.LazyFunction(lambda: icare_value(IcareList.PROVINCE, "Ontario")),
+        )
+        anonymous = factory.Trait(
+            is_anonymous=True,
+            privacy_confirmed=False,
+            first_name="",
+            last_name="",
+            date_of_birth=None,
+            primary_worker=None,
+        )
+        with_identifier = factory.Trait(identifier=an_identifier())
+        with_family = factory.Trait(family=factory.SubFactory(FamilyFactory, agency=factory.SelfAttribute("..agency")))
+
+    agency = factory.LazyAttribute(lambda c: c.registered_by.agency if c.registered_by else AgencyFactory())
+    number = factory.LazyAttribute(lambda c: Client.objects.for_agency(c.agency).next_number())
     privacy_confirmed = True
-    first_name = factory.Iterator(["Amina", "Omar", "Lina", "Mateo", "Priya", "Chen"])
-    last_name = factory.Iterator(["Haddad", "Farouk", "Nguyen", "Rojas", "Sharma", "Wei"])
-    date_of_birth = factory.Faker("date_between", start_date="-70y", end_date="-18y")
-    registration_site = factory.LazyAttribute(lambda c: c.agency.sites.order_by("pk").first())
-    created_by = factory.SubFactory(UserFactory)
+    first_name = "Amara"
+    last_name = "Okafor"
+    gender = factory.LazyAttribute(lambda c: list_item(c.agency, AgencyList.GENDER, "Female"))
+    date_of_birth = date(1990, 4, 12)
+    postal_code = "M5V2T6"
+    primary_worker = factory.LazyAttribute(lambda c: c.registered_by)
+    registration_site = factory.LazyAttribute(
+        lambda c: (c.registered_by.default_site if c.registered_by else None) or c.agency.sites.order_by("pk").first()
+    )
+    created_by = factory.LazyAttribute(lambda c: c.registered_by.user if c.registered_by else UserFactory())
 
 
 class SessionFactory(factory.django.DjangoModelFactory):
