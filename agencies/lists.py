@@ -221,20 +221,22 @@ AGENCY_LIST_START: dict[str, list[tuple[str, str, str]]] = {
 
 @transaction.atomic
 def agency_lists_seed(*, agency) -> None:
-    """Give an agency the starting values of every agency-editable list (existing values are kept)."""
+    """Give an agency the starting values of every agency-editable list (existing values are kept), in two queries."""
     from agencies.models import IcareList, IcareValue, ListItem
 
     icare_ids = {v.value: v for v in IcareValue.objects.of(IcareList.IDENTIFIER_TYPE)}
-    for list_name, items in AGENCY_LIST_START.items():
-        for position, (label, label_fr, group) in enumerate(items):
-            ListItem.objects.get_or_create(
-                agency=agency,
-                list=list_name,
-                label=label,
-                defaults={
-                    "label_fr": label_fr,
-                    "group": group,
-                    "position": position,
-                    "icare_value": icare_ids.get(label) if list_name == "identifier_type" else None,
-                },
-            )
+    existing = set(ListItem.objects.filter(agency=agency).values_list("list", "label"))
+    ListItem.objects.bulk_create(
+        ListItem(
+            agency=agency,
+            list=list_name,
+            label=label,
+            label_fr=label_fr,
+            group=group,
+            position=position,
+            icare_value=icare_ids.get(label) if list_name == "identifier_type" else None,
+        )
+        for list_name, items in AGENCY_LIST_START.items()
+        for position, (label, label_fr, group) in enumerate(items)
+        if (list_name, label) not in existing
+    )

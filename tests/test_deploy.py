@@ -22,7 +22,7 @@ from django.utils import timezone
 from registration.models import Draft
 from tests.clients.sensitive_helpers import client_with_secrets, unlock_url
 from tests.factories import PASSWORD
-from tests.registration.helpers import draft_start, step_data, step_post
+from tests.wizard import draft_start, step_data, step_post
 
 BASE_DIR = Path(settings.BASE_DIR)
 TEMPLATES = BASE_DIR / "templates"

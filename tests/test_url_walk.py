@@ -24,7 +24,7 @@ from registration.steps import STEP_NAMES
 from reports.models import IcareExport
 from tests.clients.sensitive_helpers import client_with_secrets
 from tests.conftest import client_for
-from tests.registration.helpers import saved_client
+from tests.wizard import saved_client
 
 pytestmark = pytest.mark.django_db
 

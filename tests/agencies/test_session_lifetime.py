@@ -11,7 +11,7 @@ from pytest_django.asserts import assertContains, assertRedirects
 from agencies.middleware import SIGNED_IN_AT
 from registration.models import Draft
 from tests.agencies.login_helpers import log_in, logged_in_user_id
-from tests.registration.helpers import FIRST_NAME, draft_start, step_data, step_post, step_url
+from tests.wizard import FIRST_NAME, draft_start, step_data, step_post, step_url
 
 pytestmark = pytest.mark.django_db
 

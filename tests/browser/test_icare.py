@@ -14,7 +14,7 @@ from clients.models import Client
 from reports.models import IcareExport, IcareStatus
 from tests.browser.pages import assert_accessible
 from tests.conftest import browser_login
-from tests.registration.helpers import foss_id_type, official_language, saved_client
+from tests.wizard import foss_id_type, official_language, saved_client
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from agencies.models import AgencyList, ListItem, StaffProfile
 from clients.models import Client, SensitiveInfo
 from tests.factories import PASSWORD
-from tests.registration.helpers import saved_client
+from tests.wizard import saved_client
 
 ILLNESSES = "Type 2 diabetes; seasonal asthma"
 INSURANCE = "Interim Federal Health Program"

@@ -13,7 +13,7 @@ from clients.models.family import family_check_letter
 from clients.search import name_words_remember
 from registration.models import Draft
 from tests.factories import SessionFactory
-from tests.registration.helpers import foss_id_type, official_language, saved_client, text
+from tests.wizard import foss_id_type, official_language, saved_client, text
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from clients.models import Client, Family, Identifier
 from clients.models.family import family_check_letter
 from clients.search import client_search, name_words_remember, parse_query
 from demo.generate import clients_generate
-from tests.registration.helpers import foss_id_type, identifier_type, saved_client, text
+from tests.wizard import foss_id_type, identifier_type, saved_client, text
 
 pytestmark = pytest.mark.django_db
 

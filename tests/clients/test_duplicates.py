@@ -13,7 +13,7 @@ from clients.models import Client, Identifier
 from clients.search import name_words_remember
 from demo.generate import clients_generate
 from tests.conftest import client_for
-from tests.registration.helpers import (
+from tests.wizard import (
     draft_start,
     foss_id_type,
     identifier_type,

@@ -20,7 +20,7 @@ from tests.clients.sensitive_helpers import (
 )
 from tests.conftest import client_for
 from tests.factories import PASSWORD, StaffFactory
-from tests.registration.helpers import foss_id_type, saved_client, step_data
+from tests.wizard import foss_id_type, saved_client, step_data
 
 pytestmark = pytest.mark.django_db
 

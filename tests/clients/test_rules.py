@@ -14,7 +14,7 @@ from clients.rules import (
     icare_missing,
     unmet,
 )
-from tests.registration.helpers import (
+from tests.wizard import (
     foss_id_type,
     identifier_type,
     official_language,

@@ -37,7 +37,7 @@ from tests.clients.sensitive_helpers import (
 )
 from tests.conftest import client_for
 from tests.factories import PASSWORD, StaffFactory
-from tests.registration.helpers import saved_client, step_data
+from tests.wizard import saved_client, step_data
 
 pytestmark = pytest.mark.django_db
 

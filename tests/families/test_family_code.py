@@ -13,7 +13,7 @@ from clients.models import Family
 from clients.models.family import family_check_letter, family_code_is_valid, normalise_family_code
 from families import services as family_services
 from families.services import family_code_new
-from tests.registration.helpers import input_value, registered_client, saved_client, step_data, text, walk
+from tests.wizard import input_value, registered_client, saved_client, step_data, text, walk
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from clients.models import Client, Family
 from clients.models.family import family_check_letter, family_code_is_valid
 from clients.search import name_words_remember
-from tests.registration.helpers import input_value, registered_client, saved_client, text, walk
+from tests.wizard import input_value, registered_client, saved_client, text, walk
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from clients.models import Client, ConsentContact, Family, Identifier, Sensitive
 from clients.models.family import family_check_letter, family_code_is_valid
 from families.services import PREFILL_FIELDS
 from registration.models import Draft
-from tests.registration.helpers import (
+from tests.wizard import (
     FIRST_NAME,
     foss_id_type,
     gender,

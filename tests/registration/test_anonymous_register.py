@@ -7,7 +7,7 @@ from django.utils import timezone
 from agencies.models import AgencyList
 from clients.models import Client
 from clients.sections import EDITABLE_SECTIONS
-from tests.registration.helpers import field_errors, gender, input_value, list_item, registered_client, text
+from tests.wizard import field_errors, gender, input_value, list_item, registered_client, text
 
 pytestmark = pytest.mark.django_db
 

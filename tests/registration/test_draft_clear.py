@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from registration.models import Draft
-from tests.registration.helpers import text, walk
+from tests.wizard import text, walk
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from clients.models import SensitiveInfo, UnlockAttempt, UnlockOutcome, UnlockSu
 from registration.models import Draft
 from registration.sealed import unseal
 from tests.factories import PASSWORD
-from tests.registration.helpers import (
+from tests.wizard import (
     draft_start,
     list_item,
     registered_client,

@@ -14,7 +14,7 @@ from clients.models.family import family_check_letter
 from clients.rules import IDENTIFIER_ALERT, RULES
 from clients.validators import BirthDateValidator, NotInFutureValidator, PostalCodeValidator
 from registration.models import Draft
-from tests.registration.helpers import (
+from tests.wizard import (
     DATE_OF_BIRTH,
     FIRST_NAME,
     LAST_NAME,

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from clients.models import Family
 from clients.models.family import family_check_letter
-from tests.registration.helpers import registered_client, saved_client, text, walk
+from tests.wizard import registered_client, saved_client, text, walk
 
 pytestmark = pytest.mark.django_db
 

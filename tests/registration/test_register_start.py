@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from tests.registration.helpers import FIRST_NAME, LAST_NAME, draft_start, step_url, text, walk
+from tests.wizard import FIRST_NAME, LAST_NAME, draft_start, step_url, text, walk
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from agencies.models import IcareList, IcareValue
 from clients.models import ClientLanguage, ConsentContact, Identifier
 from clients.rules import RULES
 from tests.conftest import client_for
-from tests.registration.helpers import (
+from tests.wizard import (
     contact_person,
     field_errors,
     foss_id_type,

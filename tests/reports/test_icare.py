@@ -24,7 +24,7 @@ from demo.bench_icare import icare_bench
 from reports.icare import CODES, client_cells, phone_text, returned_status
 from reports.models import IcareExport, IcareExportRow, IcareStatus
 from tests.factories import ProgramFactory
-from tests.registration.helpers import identifier_type, official_language, province, saved_client, text
+from tests.wizard import identifier_type, official_language, province, saved_client, text
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,5 @@
-"""Walking the named-client wizard with the Django test client, posting what its pages post."""
+"""The tests' shared wizard driver: the named-client wizard walked with the Django test client, posting what its
+pages post."""
 
 import html
 import re
