@@ -4,6 +4,19 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import ListItem
+from agencies.validators import ControlCharactersValidator
+
+
+class TextChecksMixin:
+    """Every text field of the form refuses control characters with a message, before anything is stored
+    (a password is a password: anything goes)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            text = isinstance(field, forms.CharField) and not isinstance(field.widget, forms.PasswordInput)
+            if text and not any(isinstance(v, ControlCharactersValidator) for v in field.validators):
+                field.validators.append(ControlCharactersValidator())
 
 
 class LoginForm(AuthenticationForm):

@@ -338,7 +338,7 @@ class OccupationQuerySet(models.QuerySet):
         text = text.strip()
         if not text:
             return self.none()
-        if text.isdigit():
+        if text.isascii() and text.isdigit():
             return self.filter(code__startswith=text)
         query = self.all()
         for word in text.split():

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 from agencies import lockout
 from agencies.access import require_coordinator, require_manager
 from agencies.models import Occupation, StaffAccessChange, StaffProfile
+from agencies.validators import has_control_characters
 
 CHANGES_PAGE_SIZE = 50
 
@@ -31,11 +32,17 @@ def health(request: HttpRequest) -> HttpResponse:
 def occupation_search(request: HttpRequest) -> HttpResponse:
     """Staff: NOC 2021 unit groups matching a code or words, for the profession lookups."""
     query = request.GET.get("q", "").strip()
-    occupations = Occupation.objects.search(query)[:25] if len(query) >= 2 else []
+    refused = has_control_characters(query)
+    occupations = Occupation.objects.search(query)[:25] if len(query) >= 2 and not refused else []
     return render(
         request,
         "agencies/_occupation_results.html",
-        {"occupations": occupations, "query": query, "target": request.GET.get("target", "")},
+        {
+            "occupations": occupations,
+            "query": "" if refused else query,
+            "refused": refused,
+            "target": request.GET.get("target", ""),
+        },
     )
 
 

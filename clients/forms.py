@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from localflavor.ca.forms import CAPostalCodeField
 
-from agencies.forms import DateInput, DateRangeMixin, list_fields_prepare, scope_list_fields
+from agencies.forms import DateInput, DateRangeMixin, TextChecksMixin, list_fields_prepare, scope_list_fields
 from agencies.models import Agency, Program, StaffProfile
 from clients.layout import Col, Field, Include, Row, form_helper
 from clients.models import MentorMatch, SensitiveInfo, Service, Session, UnlockOutcome
@@ -44,7 +44,7 @@ def agency_programs(agency: Agency):
     return Program.objects.for_agency(agency).filter(is_active=True).order_by("name")
 
 
-class SessionForm(forms.ModelForm):
+class SessionForm(TextChecksMixin, forms.ModelForm):
     """Begin Session with Client. The agency, client and worker are set on the instance, never posted."""
 
     services = forms.MultipleChoiceField(
@@ -113,7 +113,7 @@ class SessionForm(forms.ModelForm):
         return [code for code in Service.values if code in chosen]
 
 
-class MentorMatchForm(DateRangeMixin, forms.ModelForm):
+class MentorMatchForm(TextChecksMixin, DateRangeMixin, forms.ModelForm):
     """Add mentor/tutor match. The agency and client are set on the instance, never posted."""
 
     levels = dict.fromkeys(("kind", "name", "program", "start_date"), Level.OCMS)
@@ -168,7 +168,7 @@ class UnlockForm(forms.Form):
     )
 
 
-class SensitiveInfoForm(forms.ModelForm):
+class SensitiveInfoForm(TextChecksMixin, forms.ModelForm):
     """Health Insurance Status, Illnesses, Self-Identity and Family Income: of a saved profile behind the password,
     and at the wizard's Sensitive step for granted staff."""
 
@@ -204,7 +204,7 @@ class SensitiveInfoForm(forms.ModelForm):
         self.save_m2m()
 
 
-class UnlockLogFilterForm(DateRangeMixin, forms.Form):
+class UnlockLogFilterForm(TextChecksMixin, DateRangeMixin, forms.Form):
     """The filters of the Sensitive Information Access page (and of its CSV export)."""
 
     staff = forms.ModelChoiceField(

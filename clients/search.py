@@ -21,6 +21,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Upper
 
 from agencies.models import Agency
+from agencies.validators import ascii_digits
 from clients.models import Client, Identifier, NameWord, identifier_key
 from clients.models.family import looks_like_family_code, normalise_family_code
 from clients.text import fold
@@ -91,7 +92,7 @@ def parse_query(text: str) -> ParsedQuery:
             parsed.family_codes.append(normalise_family_code(token))
         elif postal_code_compact(token):
             parsed.postal_codes.append(postal_code_compact(token))
-        elif token.isdigit():
+        elif ascii_digits(token):
             parsed.numbers.append(token)
         else:
             parsed.words.extend(fold(token).split())

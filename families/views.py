@@ -3,6 +3,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
 
+from agencies.validators import has_control_characters
 from clients.models import get_client_for
 from clients.search import client_search
 from families.services import family_of
@@ -13,13 +14,19 @@ from families.services import family_of
 def family_find(request: HttpRequest) -> HttpResponse:
     """Staff: the agency's registered clients matching a search, to pick a relative whose family to join."""
     query = request.GET.get("family_q", "").strip()
+    refused = has_control_characters(query)
     clients = []
-    if len(query) >= 2:
+    if len(query) >= 2 and not refused:
         clients = client_search(agency=request.agency, text=query).select_related("family")[:15]
     return render(
         request,
         "families/_family_find.html",
-        {"clients": clients, "query": query, "field_id": request.GET.get("field", "id_family_code")},
+        {
+            "clients": clients,
+            "query": "" if refused else query,
+            "refused": refused,
+            "field_id": request.GET.get("field", "id_family_code"),
+        },
     )
 
 

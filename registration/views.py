@@ -12,6 +12,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_POST
 
 from agencies.models import Site, SiteGroup
+from agencies.validators import has_control_characters, storable
 from clients.duplicates import likely_duplicates
 from clients.forms import UnlockForm
 from clients.models import Client, UnlockOutcome, get_client_for
@@ -42,7 +43,7 @@ def posted_data(request: HttpRequest) -> tuple[dict[str, list[str]], dict[str, l
     for key, values in request.POST.lists():
         if key in SKIPPED_POST_KEYS:
             continue
-        (sensitive if key.startswith(SENSITIVE_PREFIX) else kept)[key] = values
+        (sensitive if key.startswith(SENSITIVE_PREFIX) else kept)[storable(key)] = [storable(v) for v in values]
     return kept, sensitive
 
 
@@ -386,13 +387,19 @@ def site_search(request: HttpRequest) -> HttpResponse:
     """Staff: the agency's registration sites whose name has the typed words, or all of a group."""
     sites = Site.objects.for_agency(request.agency).filter(is_active=True).select_related("group")
     query = request.GET.get("q", "").strip()
-    for word in query.split():
+    refused = has_control_characters(query)
+    for word in [] if refused else query.split():
         sites = sites.filter(name__icontains=word)
     groups = SiteGroup.objects.for_agency(request.agency).order_by("name")
     return render(
         request,
         "registration/_site_results.html",
-        {"sites": sites.order_by("group__name", "name")[:50], "groups": groups, "query": query},
+        {
+            "sites": sites.none() if refused else sites.order_by("group__name", "name")[:50],
+            "groups": groups,
+            "query": "" if refused else query,
+            "refused": refused,
+        },
     )
 
 

@@ -17,7 +17,7 @@ from agencies.models import Agency, AgencyQuerySet
 CHECK_LETTERS = "ABCDEFGHJKLMNPRSTVWXYZ"
 # How a code is written, for help texts and messages.
 FAMILY_CODE_EXAMPLE = "F-4821-K"
-FAMILY_CODE_SHAPE = re.compile(r"^F-\d{4}(\d{2})?-[A-Z]$")
+FAMILY_CODE_SHAPE = re.compile(r"^F-[0-9]{4}([0-9]{2})?-[A-Z]$")
 
 
 def family_check_letter(digits: str) -> str:
@@ -33,7 +33,7 @@ def family_code_of(digits: str) -> str:
 
 def normalise_family_code(code: str) -> str:
     """A typed code as it is stored: upper case, with its two hyphens wherever the typist put them or not."""
-    compact = "".join(ch for ch in (code or "").upper() if ch.isalnum())
+    compact = "".join(ch for ch in (code or "").upper() if ch.isascii() and ch.isalnum())
     if len(compact) in (6, 8) and compact[0] == "F":
         return f"F-{compact[1:-1]}-{compact[-1]}"
     return (code or "").strip().upper()

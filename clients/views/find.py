@@ -4,14 +4,17 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
-from agencies.forms import DateInput
+from agencies.forms import DateInput, TextChecksMixin
+from agencies.validators import ascii_digits
 from clients.layout import Field, Include, Row, form_helper
 from clients.search import client_search
 
 PAGE_SIZE = 20
+# No one pages further than this: a page number past it (past what the database can count) is this page.
+MAX_PAGE = 10_000
 
 
-class FindClientForm(forms.Form):
+class FindClientForm(TextChecksMixin, forms.Form):
     q = forms.CharField(
         label=_("Search"),
         required=False,
@@ -62,16 +65,18 @@ class FindClientForm(forms.Form):
         return cleaned
 
 
+def page_number(text: str) -> int:
+    """The page asked for: ASCII digits, at most MAX_PAGE; anything else is the first page."""
+    return min(int(text), MAX_PAGE) if ascii_digits(text) and len(text) <= 7 and int(text) >= 1 else 1
+
+
 @login_required
 def client_find(request: HttpRequest) -> HttpResponse:
     """Staff: search the agency's clients."""
     form = FindClientForm(request.GET or None)
     context: dict = {"form": form}
     if form.is_bound and form.is_valid():
-        try:
-            page = max(1, int(request.GET.get("page", 1)))
-        except ValueError:
-            page = 1
+        page = page_number(request.GET.get("page", ""))
         results = client_search(
             agency=request.agency,
             text=form.cleaned_data["q"],

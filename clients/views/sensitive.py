@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from agencies.access import require_manager
 from agencies.models import user_display_name
+from agencies.validators import ascii_digits
 from clients.forms import SensitiveInfoForm, UnlockForm, UnlockLogFilterForm
 from clients.models import Client, SensitiveInfo, UnlockAttempt, UnlockOutcome, get_client_for
 from clients.text import fold
@@ -178,8 +179,8 @@ def unlock_log_filtered(request: HttpRequest, form: UnlockLogFilterForm) -> Quer
     if data["staff"]:
         attempts = attempts.filter(user=data["staff"].user_id)
     text = data["client"].strip()
-    if text.isdigit():
-        attempts = attempts.filter(client__number=int(text))
+    if ascii_digits(text):
+        attempts = attempts.filter(client__number=int(text)) if len(text) <= 10 else attempts.none()
     elif text:
         for word in fold(text).split():
             attempts = attempts.filter(client__name_words__contains=f" {word}")

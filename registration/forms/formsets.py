@@ -7,6 +7,7 @@ from django import forms
 from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from agencies.forms import agency_list_items
 from agencies.models import AgencyList, Program
@@ -45,6 +46,13 @@ class RowFormSet(BaseInlineFormSet):
 
     add_label = ""
     row_legend = ""
+    default_error_messages = {
+        "too_many_forms": ngettext_lazy(
+            "At most %(num)d row can be kept here: remove the rows you do not need.",
+            "At most %(num)d rows can be kept here: remove the rows you do not need.",
+            "num",
+        )
+    }
 
     def __init__(self, *args, agency, staff, facts=None, **kwargs) -> None:
         self.agency = agency
@@ -232,16 +240,29 @@ class ChildRowFormSet(RowFormSet):
     helper = rows_helper("name", "age_group")
 
 
-IdentifierFormSet = inlineformset_factory(
-    Client, Identifier, form=IdentifierForm, formset=IdentifierRowFormSet, extra=1, can_delete=True
-)
-CertificateFormSet = inlineformset_factory(
-    Client, Certificate, form=CertificateForm, formset=CertificateRowFormSet, extra=0, can_delete=True
-)
-LanguageFormSet = inlineformset_factory(
-    Client, ClientLanguage, form=LanguageForm, formset=LanguageRowFormSet, extra=1, can_delete=True
-)
-ChildFormSet = inlineformset_factory(Client, Child, form=ChildForm, formset=ChildRowFormSet, extra=0, can_delete=True)
+# The most rows a person has of each (more, and the form says so rather than building them: one request must never
+# make thousands of forms).
+MAX_ROWS = {"identifiers": 10, "certificates": 15, "languages": 15, "children": 15}
+
+
+def rows_formset(model, form, formset, *, extra: int, name: str):
+    return inlineformset_factory(
+        Client,
+        model,
+        form=form,
+        formset=formset,
+        extra=extra,
+        can_delete=True,
+        max_num=MAX_ROWS[name],
+        absolute_max=MAX_ROWS[name],
+        validate_max=True,
+    )
+
+
+IdentifierFormSet = rows_formset(Identifier, IdentifierForm, IdentifierRowFormSet, extra=1, name="identifiers")
+CertificateFormSet = rows_formset(Certificate, CertificateForm, CertificateRowFormSet, extra=0, name="certificates")
+LanguageFormSet = rows_formset(ClientLanguage, LanguageForm, LanguageRowFormSet, extra=1, name="languages")
+ChildFormSet = rows_formset(Child, ChildForm, ChildRowFormSet, extra=0, name="children")
 
 
 # The Agency Program Table: a row per active program of the agency, with the client's status there (at the
@@ -313,5 +334,11 @@ class ProgramVolunteerTable(ProgramTableFormSet):
     column = "volunteer_status"
 
 
-ProgramStatusFormSet = forms.formset_factory(ProgramRowForm, formset=ProgramStatusTable, extra=0)
-ProgramVolunteerFormSet = forms.formset_factory(ProgramRowForm, formset=ProgramVolunteerTable, extra=0)
+# An agency runs a handful of programs; the table never takes more rows than this.
+MAX_PROGRAMS = 100
+ProgramStatusFormSet = forms.formset_factory(
+    ProgramRowForm, formset=ProgramStatusTable, extra=0, max_num=MAX_PROGRAMS, absolute_max=MAX_PROGRAMS
+)
+ProgramVolunteerFormSet = forms.formset_factory(
+    ProgramRowForm, formset=ProgramVolunteerTable, extra=0, max_num=MAX_PROGRAMS, absolute_max=MAX_PROGRAMS
+)

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.widgets import LazySelect
 
-from agencies.forms import DateInput, list_fields_prepare, scope_list_fields
+from agencies.forms import DateInput, TextChecksMixin, list_fields_prepare, scope_list_fields
 from agencies.models import Agency, IcareValue, ListItem, Site, StaffProfile
 from clients.forms import PostalCodeField
 from clients.layout import Col, Field, Include, Row, form_helper
@@ -49,7 +49,7 @@ class Binding:
     may_change_date: bool = True
 
 
-class SectionForm(forms.ModelForm):
+class SectionForm(TextChecksMixin, forms.ModelForm):
     """A profile section: agency-scoped lists, Bootstrap widgets, and this section's green rules."""
 
     step: SectionName | str = ""
@@ -566,7 +566,7 @@ class AnonymousForm(SectionForm):
             self.initial["registration_site"] = default_site.pk
 
 
-class DuplicateCheckForm(forms.Form):
+class DuplicateCheckForm(TextChecksMixin, forms.Form):
     first_name = forms.CharField(required=False, max_length=100)
     last_name = forms.CharField(required=False, max_length=100)
     date_of_birth = forms.DateField(required=False)

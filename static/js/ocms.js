@@ -21,6 +21,8 @@ document.addEventListener("click", (event) => {
   const rows = button.closest("[data-formset]").querySelector(".formset-rows");
   rows.insertAdjacentHTML("beforeend", html);
   total.value = String(index + 1);
+  // No more rows than the form keeps (the server refuses more, saying so).
+  if (button.dataset.maxRows && index + 1 >= Number(button.dataset.maxRows)) button.disabled = true;
   const first = rows.lastElementChild.querySelector("select, input:not([type=hidden]), textarea");
   if (first) first.focus();
 });

@@ -1,0 +1,45 @@
+"""Checks of what people type, shared by every form: no control characters, ASCII digits where IRCC says digits."""
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.utils.deconstruct import deconstructible
+from django.utils.translation import gettext_lazy as _
+
+# C0 and C1 control characters (but tab, line feed and carriage return, which text areas hold), the replacement
+# character a broken encoding or a refused NUL leaves, and the two Unicode non-characters.
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffd\ufffe\uffff]")
+# What PostgreSQL cannot store in a text or a JSON value.
+NUL = "\x00"
+UNSTORABLE = "\ufffd"
+
+
+def has_control_characters(text: str) -> bool:
+    return bool(CONTROL_CHARACTERS.search(text or ""))
+
+
+def storable(text: str) -> str:
+    """Text as it can be kept (in a draft) whatever it holds: a NUL, which PostgreSQL refuses, becomes U+FFFD, which
+    the form check then points at for the typist to remove."""
+    return text.replace(NUL, UNSTORABLE)
+
+
+def ascii_digits(text: str) -> bool:
+    """Digits 0 to 9 only: not "²" or "٣", which Python's str.isdigit() also takes."""
+    return bool(text) and text.isascii() and text.isdigit()
+
+
+@deconstructible
+class ControlCharactersValidator:
+    message = _(
+        "This field holds a control character or an unreadable one (often pasted with the text): delete it and "
+        "type the text again."
+    )
+    code = "control_characters"
+
+    def __call__(self, value) -> None:
+        if isinstance(value, str) and has_control_characters(value):
+            raise ValidationError(self.message, code=self.code)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, ControlCharactersValidator)
