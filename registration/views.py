@@ -191,7 +191,7 @@ class DraftStepView(LoginRequiredMixin, View):
             return self.render_step(section, status=200)
         if self.step.name == SectionName.PRIVACY and section.forms["privacy"].cleaned_data["privacy_confirmed"] == "no":
             return render(request, "registration/privacy_declined.html", {"draft": self.draft})
-        if go == "register" and self.step.name == STEP_NAMES[-1]:
+        if self.step.name == STEP_NAMES[-1]:  # Next on the last step (Enter in a field) is Register
             return self.register()
         return redirect("registration:draft-step", code=self.draft.code, step=STEP_NAMES[index + 1])
 
@@ -313,10 +313,10 @@ class DraftSensitiveUnlockView(DraftStepView):
     def post(self, request: HttpRequest, code) -> HttpResponse:
         self.store_posted()
         form = UnlockForm(request.POST)
-        form.is_valid()  # a single optional field: always valid
+        form.is_valid()  # a single optional field; one Django refuses (a NUL in it) is a wrong password
         attempt = sensitive_unlock_attempt(
             staff=request.staff,
-            password=form.cleaned_data["password"],
+            password=form.cleaned_data.get("password", ""),
             address=request_address(request),
             draft_code=self.draft.code,
         )

@@ -87,11 +87,11 @@ def refusal_message(attempt: UnlockAttempt) -> str:
 
 def attempt_unlock(request: HttpRequest, client: Client) -> UnlockAttempt:
     form = UnlockForm(request.POST)
-    form.is_valid()  # a single optional field: always valid
+    form.is_valid()  # a single optional field; one Django refuses (a NUL in it) is a wrong password
     return sensitive_unlock_attempt(
         staff=request.staff,
         client=client,
-        password=form.cleaned_data["password"],
+        password=form.cleaned_data.get("password", ""),
         address=request_address(request),
     )
 

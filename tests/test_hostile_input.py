@@ -1,0 +1,316 @@
+"""No input gives a server error, and a refused input stores nothing: generated text (unicode of every kind,
+control characters, NUL, superscript digits, oversized values) posted to every form of OCMS.
+
+Property-based (hypothesis), with a bounded number of examples per form so that the suite stays quick. Each
+example is a real request through the whole middleware stack, on PostgreSQL.
+"""
+
+from datetime import date
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from clients.models import Client, ClientLanguage, Identifier, MentorMatch, SensitiveInfo, Session
+from clients.sections import EDITABLE_SECTIONS
+from registration.models import Draft
+from registration.steps import STEP_NAMES
+from reports.models import IcareExport
+from tests.conftest import client_for
+from tests.factories import ClientFactory
+from tests.wizard import draft_start, step_data, step_url
+
+pytestmark = pytest.mark.django_db
+
+EXAMPLES = settings(
+    max_examples=10,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+# What the audit posted, and what hypothesis adds to it.
+AUDIT_VALUES = ["\x00", "F-²²²²-A", "²", "9" * 40, "a\x00b", "\ufffd", "x" * 5000, "'; DROP TABLE--", "<script>"]
+hostile_text = st.one_of(
+    st.sampled_from(AUDIT_VALUES),
+    st.text(max_size=60),
+    st.text(alphabet=st.characters(codec="utf-8"), min_size=1, max_size=300),
+    st.text(alphabet=st.sampled_from("\x00\x01\x07\x1b\x7f\u200b\u202e²٣𝟘🇨🇦👩‍👩‍👧"), min_size=1, max_size=12),
+    st.integers(min_value=-(10**30), max_value=10**30).map(str),
+)
+
+
+def values_for(keys: list[str]):
+    """Some of these fields, each with a hostile value."""
+    return st.dictionaries(st.sampled_from(keys), hostile_text, min_size=1, max_size=4)
+
+
+def assert_answered(response, *allowed: int) -> None:
+    assert response.status_code < 500, response.status_code
+    if allowed:
+        assert response.status_code in allowed, response.status_code
+
+
+def rows() -> dict[str, int]:
+    """What a refused form must not have changed."""
+    return {
+        model.__name__: model.objects.count()
+        for model in (Client, Identifier, ClientLanguage, SensitiveInfo, Session, MentorMatch, IcareExport)
+    }
+
+
+def client_row(client: Client) -> tuple:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM clients_client WHERE id = %s", [client.pk])
+        return cursor.fetchone()
+
+
+@pytest.fixture
+def http(manager):
+    return client_for(manager)
+
+
+@pytest.fixture
+def profile(manager) -> Client:
+    return ClientFactory(registered_by=manager, ready_for_icare=True, consenting=True)
+
+
+# The wizard: whatever a step is sent, it answers, keeps the draft readable, and registers nothing.
+
+
+@pytest.mark.parametrize("step", STEP_NAMES)
+def test_no_wizard_step_fails_on_any_input_and_the_draft_stays_readable(step, http, manager):
+    code = draft_start(http)
+    data = step_data(step, staff=manager)
+
+    @EXAMPLES
+    @given(values=values_for([*data, f"{step}-unknown-field"]))
+    def post(values):
+        before = rows()
+        response = http.post(step_url(code, step), {**data, **values, "go": "next"})
+        assert_answered(response, 200, 302)
+        assert rows() == before
+        # The stored step, valid or not, is shown again, and so is every later step that reads it.
+        assert_answered(http.get(step_url(code, step)), 200)
+        assert_answered(http.get(step_url(code, STEP_NAMES[-1])), 200)
+
+    post()
+
+
+def test_register_fails_on_no_stored_input(http, manager):
+    code = draft_start(http)
+
+    @EXAMPLES
+    @given(values=values_for(["first_name", "last_name", "date_of_birth", "family_code", "official_language"]))
+    def register(values):
+        primary = {**step_data("primary", staff=manager), **values}
+        http.post(step_url(code, "primary"), {**primary, "go": "next"})
+        response = http.post(step_url(code, "summary"), {**step_data("summary", staff=manager), "go": "register"})
+        assert_answered(response, 200, 302)
+
+    register()
+
+
+def test_the_family_code_of_the_audit_poisons_no_later_step(http, manager):
+    code = draft_start(http)
+    primary = step_data("primary", staff=manager) | {"family_code": "F-²²²²-A"}
+
+    response = http.post(step_url(code, "primary"), {**primary, "go": "next"})
+
+    assert response.status_code == 200
+    assert response.context["section"].forms["primary"].errors["family_code"]
+    for step in STEP_NAMES:
+        assert http.get(step_url(code, step)).status_code == 200
+
+
+def test_a_nul_typed_in_a_step_is_refused_next_to_its_field_and_the_draft_keeps_the_rest(http, manager):
+    code = draft_start(http)
+    primary = step_data("primary", staff=manager) | {"first_name": "Am\x00ara", "preferred_name": "Mara"}
+
+    response = http.post(step_url(code, "primary"), {**primary, "go": "next"})
+
+    assert response.status_code == 200
+    assert response.context["section"].forms["primary"].errors["first_name"] == [
+        "This field holds a control character or an unreadable one (often pasted with the text): delete it and "
+        "type the text again."
+    ]
+    kept = Draft.objects.get(code=code).data["primary"]
+    assert kept["preferred_name"] == ["Mara"]
+    assert "\x00" not in kept["first_name"][0]
+
+
+def test_two_thousand_identifier_rows_are_refused_without_building_them(http, manager):
+    code = draft_start(http)
+    data = step_data("identification", staff=manager) | {"identifiers-TOTAL_FORMS": "2000"}
+
+    response = http.post(step_url(code, "identification"), {**data, "go": "next"})
+
+    assert response.status_code == 200
+    identifiers = response.context["section"].formsets["identifiers"]
+    assert len(identifiers.forms) == 10
+    assert identifiers.non_form_errors() == ["At most 10 rows can be kept here: remove the rows you do not need."]
+
+
+# The profile's section edits: a refused edit changes nothing.
+
+
+@pytest.mark.parametrize("section", EDITABLE_SECTIONS)
+def test_no_section_edit_fails_on_any_input_and_a_refusal_changes_nothing(section, http, manager, profile):
+    url = reverse("registration:section-edit", kwargs={"code": profile.code, "section": section})
+    data = step_data(section, staff=manager)
+
+    @EXAMPLES
+    @given(values=values_for(list(data)))
+    def post(values):
+        before, row = rows(), client_row(profile)
+        response = http.post(url, {**data, **values})
+        assert_answered(response, 200, 302, 403)
+        if response.status_code != 302:
+            assert rows() == before
+            assert client_row(profile) == row
+        assert_answered(http.get(reverse("clients:client-detail", kwargs={"code": profile.code})), 200)
+
+    post()
+
+
+# The other forms.
+
+
+def test_the_anonymous_form_fails_on_no_input_and_a_refusal_registers_nobody(http, manager):
+    data = {
+        "gender": "",
+        "arrival_year": "",
+        "immigration_status": "",
+        "postal_code": "M5V 2T6",
+        "registration_date": date.today().isoformat(),
+        "registration_site": str(manager.default_site.pk),
+        "comments": "",
+    }
+
+    @EXAMPLES
+    @given(values=values_for(list(data)))
+    def post(values):
+        before = rows()
+        response = http.post(reverse("registration:anonymous-register"), {**data, **values})
+        assert_answered(response, 200, 302)
+        if response.status_code == 200:
+            assert rows() == before
+
+    post()
+
+
+@pytest.mark.parametrize(
+    ("route", "data"),
+    [
+        (
+            "clients:session-create",
+            {
+                "date": "2026-01-05",
+                "program": "",
+                "session_type": "direct",
+                "delivery_mode": "in_person",
+                "services": "information",
+                "duration_minutes": "30",
+                "notes": "",
+            },
+        ),
+        (
+            "clients:mentor-match-create",
+            {"kind": "mentor", "name": "Grace", "program": "", "start_date": "2026-01-05", "end_date": "", "notes": ""},
+        ),
+    ],
+)
+def test_sessions_and_matches_fail_on_no_input_and_a_refusal_stores_nothing(route, data, http, profile):
+    url = reverse(route, kwargs={"code": profile.code})
+    data = {**data, "program": str(profile.agency.programs.first().pk)}
+
+    @EXAMPLES
+    @given(values=values_for(list(data)))
+    def post(values):
+        before = rows()
+        response = http.post(url, {**data, **values})
+        assert_answered(response, 200, 302)
+        if response.status_code == 200:
+            assert rows() == before
+
+    post()
+
+
+@pytest.mark.parametrize("route", ["clients:sensitive-unlock", "clients:sensitive-edit", "clients:sensitive-update"])
+def test_the_sensitive_information_forms_fail_on_no_input(route, http, profile):
+    url = reverse(route, kwargs={"code": profile.code})
+
+    @EXAMPLES
+    @given(values=values_for(["password", "illnesses", "health_insurance_status", "self_identity", "family_income"]))
+    def post(values):
+        before = rows()
+        response = http.post(url, values)
+        assert_answered(response)
+        if response.status_code != 302:
+            assert rows() == before
+
+    post()
+
+
+GETS = {
+    "clients:client-find": ["q", "date_of_birth", "page", "search_comments", "include_anonymous"],
+    "clients:unlock-log": ["staff", "client", "outcome", "date_from", "date_to", "page"],
+    "clients:unlock-log-csv": ["staff", "client", "outcome", "date_from", "date_to"],
+    "agencies:occupation-search": ["q", "target"],
+    "registration:site-search": ["q"],
+    "families:family-find": ["family_q", "field"],
+    "registration:family-code-new": ["field", "name"],
+    "reports:icare-check": ["date_from", "date_to", "program", "include"],
+    "agencies:staff-access-changes": ["page"],
+}
+
+
+@pytest.mark.parametrize("route", sorted(GETS))
+def test_no_search_lookup_or_filter_fails_on_any_input(route, http):
+    url = reverse(route)
+
+    @EXAMPLES
+    @given(values=values_for(GETS[route]))
+    def get(values):
+        assert_answered(http.get(url, values), 200)
+
+    get()
+
+
+def test_the_duplicate_check_and_the_documents_fail_on_no_input(http, manager, profile):
+    code = draft_start(http)
+    duplicates = reverse("registration:draft-duplicates", kwargs={"code": code})
+    report = reverse("reports:client-report", kwargs={"code": profile.code})
+
+    @EXAMPLES
+    @given(check=values_for(["first_name", "last_name", "date_of_birth"]), options=values_for(["document", "lang"]))
+    def get(check, options):
+        assert_answered(http.get(duplicates, check), 200)
+        assert_answered(http.get(report, options), 302, 400)
+
+    get()
+
+
+def test_the_family_select_and_the_icare_forms_fail_on_no_input(http):
+    @EXAMPLES
+    @given(values=values_for(["relative", "field", "date_from", "date_to", "program", "include"]))
+    def post(values):
+        before = rows()
+        assert_answered(http.post(reverse("families:family-select"), values), 200, 404)
+        response = http.post(reverse("reports:icare-export-create"), values)
+        assert_answered(response)
+        if response.status_code != 200 or "attachment" not in response.get("Content-Disposition", ""):
+            assert rows() == before
+
+    post()
+
+
+def test_the_login_form_fails_on_no_input(client):
+    @EXAMPLES
+    @given(values=values_for(["username", "password"]))
+    def post(values):
+        assert_answered(client.post(reverse("login"), values), 200, 429)
+
+    post()
