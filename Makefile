@@ -12,6 +12,7 @@ $(STAMP): pyproject.toml package-lock.json scripts/install
 install: $(STAMP)
 
 run: $(STAMP)
+	scripts/system-packages
 	OCMS_DEBUG=true $(PYTHON) manage.py migrate --noinput -v0
 	OCMS_DEBUG=true $(PYTHON) manage.py load_demo
 	OCMS_DEBUG=true $(PYTHON) manage.py generate_clients --if-empty --count 300 --agency "Maple Settlement Services"
@@ -19,6 +20,7 @@ run: $(STAMP)
 	OCMS_DEBUG=true $(PYTHON) manage.py runserver 127.0.0.1:8000
 
 test: $(STAMP)
+	scripts/system-packages --test
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(TEST_ENV) $(PYTHON) manage.py makemigrations --check --dry-run -v0

@@ -1,0 +1,135 @@
+"""Documents hold any text: every script the agencies' clients write in, and emoji with flags, printed with real
+glyphs; a name of any length wraps and never pushes the client number off the page.
+
+Glyphs are checked in the PDF itself: every glyph the page's text draws must exist in the embedded font that
+draws it, and none may be the .notdef box.
+"""
+
+import io
+
+import pytest
+from django.urls import reverse
+from fontTools.ttLib import TTFont
+from pypdf import PdfReader
+from pypdf.generic import ContentStream
+
+from tests.factories import ClientFactory
+
+pytestmark = pytest.mark.django_db
+
+NAMES = {
+    "Latin with diacritics": ("Zoë-Élodie", "Nguyễn Đức"),
+    "Arabic": ("محمد", "الأحمد"),
+    "Chinese": ("王芳", "李"),
+    "Devanagari": ("प्रिया", "शर्मा"),
+    "Tamil": ("கமலா", "சுப்ரமணியம்"),
+    "Amharic": ("አበበ", "ቢቂላ"),
+    "Cyrillic": ("Ирина", "Шевченко"),
+}
+EMOJI = "Family 👩‍👩‍👧, flag 🇨🇦 🇺🇦 🇸🇾, 🙂"
+LONG_NAME = "Wolfeschlegelsteinhausenbergerdorffwelchevoralternwarengewissenhaftschaferswessenschafewarenwohlgepflegt"
+
+
+def document_url(client, document: str) -> str:
+    return reverse("reports:client-document", kwargs={"code": client.code, "document": document}) + "?format=pdf"
+
+
+def missing_glyphs(pdf: bytes) -> list[tuple[str, int]]:
+    """(font, glyph id) of each glyph drawn that its embedded font does not have, or that is .notdef."""
+    reader = PdfReader(io.BytesIO(pdf))
+    missing = []
+    for page in reader.pages:
+        glyph_orders = {}
+        for name, reference in page["/Resources"]["/Font"].items():
+            font = reference.get_object()
+            descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+            program = (descriptor.get("/FontFile2") or descriptor.get("/FontFile3")).get_object().get_data()
+            glyph_orders[name] = (str(font["/BaseFont"]), TTFont(io.BytesIO(program)).getGlyphOrder())
+        current = None
+        for operands, operator in ContentStream(page.get_contents(), reader).operations:
+            if operator == b"Tf":
+                current = operands[0]
+            elif operator in (b"Tj", b"TJ"):
+                font_name, order = glyph_orders[current]
+                for item in operands[0] if operator == b"TJ" else [operands[0]]:
+                    codes = getattr(item, "original_bytes", b"")
+                    for index in range(0, len(codes) - 1, 2):
+                        glyph = codes[index] * 256 + codes[index + 1]
+                        if glyph >= len(order) or order[glyph] == ".notdef":
+                            missing.append((font_name, glyph))
+    return missing
+
+
+def pdf_text(pdf: bytes) -> str:
+    return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+@pytest.mark.parametrize("document", ["receipt", "card"])
+@pytest.mark.parametrize("script", sorted(NAMES))
+def test_every_script_prints_with_real_glyphs(document, script, caseworker, caseworker_client):
+    first, last = NAMES[script]
+    client = ClientFactory(registered_by=caseworker, first_name=first, last_name=last, comments=EMOJI)
+
+    response = caseworker_client.get(document_url(client, document))
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert missing_glyphs(response.content) == []
+    assert str(client.number) in pdf_text(response.content)
+
+
+def test_emoji_and_flags_print_with_the_emoji_font(caseworker, caseworker_client):
+    client = ClientFactory(registered_by=caseworker, first_name="Amina 🇨🇦", last_name="Haddad 👩‍👩‍👧")
+
+    response = caseworker_client.get(document_url(client, "receipt"))
+
+    fonts = {
+        str(font.get_object()["/BaseFont"])
+        for font in PdfReader(io.BytesIO(response.content)).pages[0]["/Resources"]["/Font"].values()
+    }
+    assert any("Emoji" in font for font in fonts), fonts
+    assert missing_glyphs(response.content) == []
+
+
+def test_the_missing_glyph_check_sees_a_box():
+    from reports.pdf import pdf_render
+
+    # A font that has no Arabic: the check must report the glyphs it draws as missing.
+    pdf = pdf_render("<html><body><p style=\"font-family: 'DejaVu Sans Mono'\">x محمد</p></body></html>")
+    fallback = missing_glyphs(pdf)
+    # Fontconfig falls back to a font that has the glyphs, so nothing is missing...
+    assert fallback == []
+    # ...while a PUA code point no font has is drawn as a box, and seen.
+    assert missing_glyphs(pdf_render("<html><body><p>\U000f0000</p></body></html>")) != []
+
+
+@pytest.mark.parametrize("document", ["receipt", "card", "history", "mentor-history"])
+def test_a_long_unbroken_name_leaves_the_client_number_whole_on_the_page(document, caseworker, caseworker_client):
+    client = ClientFactory(registered_by=caseworker, first_name="Amara", last_name=LONG_NAME[:99])
+
+    response = caseworker_client.get(document_url(client, document))
+
+    assert response.status_code == 200
+    reader = PdfReader(io.BytesIO(response.content))
+    page = reader.pages[0]
+    width = float(page.mediabox.width)
+    placed = []
+
+    def visit(text, cm, tm, font, size):
+        if str(client.number) in text:
+            placed.append(tm[4] * cm[0] + cm[4])
+
+    page.extract_text(visitor_text=visit)
+    assert placed, "the client number is not on the first page"
+    # Its whole width (seven digits at the box's size) fits inside the page's right margin.
+    assert all(0 < x < width - 40 for x in placed), (placed, width)
+
+
+def test_a_latin_receipt_prints_in_dejavu_only_its_digits_included(caseworker, caseworker_client):
+    client = ClientFactory(registered_by=caseworker, first_name="Amara", last_name="Okafor")
+
+    response = caseworker_client.get(document_url(client, "receipt"))
+
+    page = PdfReader(io.BytesIO(response.content)).pages[0]
+    fonts = {str(font.get_object()["/BaseFont"]).split("+")[1] for font in page["/Resources"]["/Font"].values()}
+    assert fonts <= {"DejaVu-Sans", "DejaVu-Sans-Bold", "DejaVu-Sans-Oblique"}, fonts
