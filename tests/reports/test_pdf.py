@@ -14,7 +14,10 @@ def fetcher():
 
 
 def test_it_renders_french_text_with_its_fonts_embedded():
-    pdf = pdf_render('<html lang="fr"><body><h1>Reçu d’inscription</h1><p>Zoë Bélanger « élève »</p></body></html>')
+    pdf = pdf_render(
+        '<html lang="fr" style="font-family: DejaVu Sans"><body>'
+        "<h1>Reçu d’inscription</h1><p>Zoë Bélanger « élève »</p></body></html>"
+    )
 
     reader = PdfReader(io.BytesIO(pdf))
     text = reader.pages[0].extract_text()
