@@ -18,6 +18,7 @@ from django.contrib.sessions.models import Session as HttpSession
 from django.test import Client as HttpClient
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
+from pytest_django.asserts import assertContains, assertRedirects
 
 from registration.models import Draft
 from tests.clients.sensitive_helpers import client_with_secrets, unlock_url
@@ -176,15 +177,15 @@ def test_an_idle_session_ends_and_the_draft_is_still_there_after_logging_in_agai
     step_post(caseworker_client, code, "primary", data)
     HttpSession.objects.update(expire_date=timezone.now() - timedelta(seconds=1))
 
-    timed_out = caseworker_client.get(reverse("registration:register-start"))
-    assert timed_out.status_code == 302
-    assert timed_out.url.startswith(reverse("login"))
+    start = reverse("registration:register-start")
+    timed_out = caseworker_client.get(start)
+    assertRedirects(timed_out, f"{reverse('login')}?next={start}", fetch_redirect_response=False)
     again = HttpClient()
     logged_in = again.post(reverse("login"), {"username": "casey", "password": PASSWORD})
-    assert logged_in.status_code == 302
-    page = again.get(reverse("registration:register-start"))
+    assertRedirects(logged_in, reverse("home"))
+    page = again.get(start)
 
-    assert "Noor Rahimi" in page.content.decode()
+    assertContains(page, "Noor Rahimi")
     assert Draft.objects.get(code=code).data["primary"]["first_name"] == ["Noor"]
 
 

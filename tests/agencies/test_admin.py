@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.test import Client
 from django.urls import reverse
+from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
 from agencies.models import Program
 from tests.factories import ProgramFactory, UserFactory
@@ -45,19 +46,16 @@ def coordinator_admin_client(coordinator) -> Client:
 def test_it_shows_a_superuser_every_agencys_programs(superuser_client, agency, harbour_program):
     response = superuser_client.get(PROGRAMS_URL)
 
-    assert response.status_code == 200
-    assert "Harbour Youth Outreach" in response.content.decode()
-    assert "Language Training" in response.content.decode()
+    assertContains(response, "Harbour Youth Outreach")
+    assertContains(response, "Language Training")
     assert len(listed_programs(response)) == Program.objects.count()
 
 
 def test_it_shows_a_coordinator_only_their_agencys_programs(coordinator_admin_client, agency, harbour_program):
     response = coordinator_admin_client.get(PROGRAMS_URL)
 
-    assert response.status_code == 200
-    content = response.content.decode()
-    assert "Language Training" in content
-    assert "Harbour Youth Outreach" not in content
+    assertContains(response, "Language Training")
+    assertNotContains(response, "Harbour Youth Outreach")
     own = {f"{agency.pk}:{name}" for name in agency.programs.values_list("name", flat=True)}
     assert listed_programs(response) == own
 
@@ -65,8 +63,7 @@ def test_it_shows_a_coordinator_only_their_agencys_programs(coordinator_admin_cl
 def test_it_does_not_open_another_agencys_program_for_a_coordinator(coordinator_admin_client, harbour_program):
     response = coordinator_admin_client.get(reverse("admin:agencies_program_change", args=[harbour_program.pk]))
 
-    assert response.status_code == 302
-    assert response.url == reverse("admin:index")
+    assertRedirects(response, reverse("admin:index"))
 
 
 def test_it_files_a_coordinators_new_program_under_their_agency(coordinator_admin_client, agency, other_agency):
@@ -75,6 +72,7 @@ def test_it_files_a_coordinators_new_program_under_their_agency(coordinator_admi
     form = coordinator_admin_client.get(add_url)
     response = coordinator_admin_client.post(add_url, {"name": "Youth Mentoring", "is_active": "on"})
 
-    assert 'name="agency"' not in form.content.decode()
-    assert response.status_code == 302
+    assertContains(form, 'name="name"')
+    assertNotContains(form, 'name="agency"')
+    assertRedirects(response, PROGRAMS_URL)
     assert Program.objects.get(name="Youth Mentoring").agency == agency

@@ -1,10 +1,10 @@
 """My Tasks: the page every staff member lands on."""
 
-import re
 from html.parser import HTMLParser
 
 import pytest
 from django.urls import reverse
+from pytest_django.asserts import assertContains, assertRedirects
 
 pytestmark = pytest.mark.django_db
 
@@ -42,16 +42,14 @@ class NavParser(HTMLParser):
 
 
 def main_menu(response) -> NavParser:
+    assert response.status_code == 200
     parser = NavParser()
     parser.feed(response.content.decode())
     return parser
 
 
 def test_it_shows_the_my_tasks_links_in_the_sidebar(caseworker_client):
-    response = caseworker_client.get("/")
-
-    assert response.status_code == 200
-    links = main_menu(response).links
+    links = main_menu(caseworker_client.get("/")).links
     assert ("Register New Client", reverse("registration:register-start")) in links
     assert ("Find Client", reverse("clients:client-find")) in links
 
@@ -76,8 +74,7 @@ def test_it_shows_who_is_logged_in_their_agency_and_role(persona, role, request,
 def test_it_sends_anonymous_users_to_the_login_page(client):
     response = client.get("/")
 
-    assert response.status_code == 302
-    assert response.url == f"{reverse('login')}?next=/"
+    assertRedirects(response, f"{reverse('login')}?next=/")
 
 
 def test_it_switches_the_page_to_french(caseworker_client):
@@ -85,7 +82,15 @@ def test_it_switches_the_page_to_french(caseworker_client):
     # translated headings cannot be checked here.
     response = caseworker_client.post(reverse("set_language"), {"language": "fr", "next": "/"}, follow=True)
 
-    assert response.status_code == 200
-    content = response.content.decode()
-    assert '<html lang="fr">' in content
-    assert re.search(r'<button[^>]*value="fr"[^>]*aria-pressed="true"', content)
+    assertRedirects(response, "/")
+    assertContains(response, '<html lang="fr">')
+    assertContains(
+        response,
+        '<button class="btn btn-light" name="language" value="fr" lang="fr" aria-pressed="true">Français</button>',
+        html=True,
+    )
+    assertContains(
+        response,
+        '<button class="btn btn-outline-light" name="language" value="en" lang="en">English</button>',
+        html=True,
+    )

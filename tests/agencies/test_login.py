@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import Argon2PasswordHasher
 from django.test import Client
 from django.urls import reverse
+from pytest_django.asserts import assertContains, assertRedirects
 
 from tests.agencies.login_helpers import WRONG, log_in, logged_in_user_id
 
@@ -22,11 +23,9 @@ LOGIN_URL = "/accounts/login/"
 def test_it_shows_the_login_page():
     response = Client().get(LOGIN_URL)
 
-    assert response.status_code == 200
-    content = response.content.decode()
-    assert "Username or e-mail" in content
-    assert "Password" in content
-    assert ">Log in</button>" in content
+    assertContains(response, "Username or e-mail")
+    assertContains(response, "Password")
+    assertContains(response, ">Log in</button>")
 
 
 def test_it_logs_in_by_username(caseworker, password):
@@ -34,8 +33,7 @@ def test_it_logs_in_by_username(caseworker, password):
 
     response = log_in(client, "casey", password)
 
-    assert response.status_code == 302
-    assert response.url == reverse("home")
+    assertRedirects(response, reverse("home"))
     assert logged_in_user_id(client) == str(caseworker.user.pk)
 
 
@@ -44,7 +42,7 @@ def test_it_logs_in_by_email_in_any_case(caseworker, password):
 
     response = log_in(client, "Casey@Example.org", password)
 
-    assert response.status_code == 302
+    assertRedirects(response, reverse("home"))
     assert logged_in_user_id(client) == str(caseworker.user.pk)
 
 
@@ -53,10 +51,10 @@ def test_it_shows_an_error_and_keeps_the_username_for_a_wrong_password(caseworke
 
     response = log_in(client, "casey", WRONG)
 
-    assert response.status_code == 200
-    content = response.content.decode()
-    assert "Please enter a correct username and password" in content
-    assert 'value="casey"' in content
+    [error] = response.context["form"].non_field_errors()
+    assert error.startswith("Please enter a correct username and password")
+    assertContains(response, "Please enter a correct username and password")
+    assertContains(response, 'value="casey"')
     assert logged_in_user_id(client) is None
 
 
@@ -70,10 +68,9 @@ def test_it_does_not_log_out_on_get(caseworker_client):
 def test_it_logs_out_on_post(caseworker_client):
     response = caseworker_client.post(reverse("logout"))
 
-    assert response.status_code == 302
-    assert response.url == reverse("login")
+    assertRedirects(response, reverse("login"))
     assert logged_in_user_id(caseworker_client) is None
-    assert caseworker_client.get("/").status_code == 302
+    assertRedirects(caseworker_client.get("/"), f"{reverse('login')}?next=/")
 
 
 def test_it_hashes_passwords_with_argon2_in_production():

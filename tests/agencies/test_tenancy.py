@@ -4,6 +4,7 @@ import pytest
 from django.http import Http404
 from django.test import Client
 from django.urls import reverse
+from pytest_django.asserts import assertContains, assertRedirects
 
 from agencies.access import get_for_agency
 from agencies.models import ListItem, Program, Site, StaffProfile
@@ -64,15 +65,13 @@ def unlinked_client() -> Client:
 def test_it_tells_a_user_without_a_staff_profile_that_the_account_is_not_linked(unlinked_client):
     response = unlinked_client.get("/")
 
-    assert response.status_code == 403
-    assert "Your account is not linked to an agency" in response.content.decode()
-    assert f'action="{reverse("logout")}"' in response.content.decode()
+    assertContains(response, "Your account is not linked to an agency", status_code=403)
+    assertContains(response, f'action="{reverse("logout")}"', status_code=403)
 
 
 def test_it_lets_a_user_without_a_staff_profile_log_out(unlinked_client):
     response = unlinked_client.post(reverse("logout"))
 
-    assert response.status_code == 302
-    assert response.url == reverse("login")
+    assertRedirects(response, reverse("login"))
     assert "_auth_user_id" not in unlinked_client.session
-    assert unlinked_client.get("/").url.startswith(reverse("login"))
+    assertRedirects(unlinked_client.get("/"), f"{reverse('login')}?next=/")

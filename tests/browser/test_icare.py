@@ -14,7 +14,8 @@ from clients.models import Client
 from reports.models import IcareExport, IcareStatus
 from tests.browser.pages import assert_accessible
 from tests.conftest import browser_login
-from tests.wizard import foss_id_type, official_language, saved_client
+from tests.factories import ClientFactory
+from tests.wizard import official_language
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -22,10 +23,11 @@ REASON = "Error: The Unique Identifier and Date of Birth do not match a client i
 
 
 def client_of_last_month(staff, uci: str, **fields) -> Client:
+    """Ready for iCARE, with the FOSS/GCMS Client ID `uci`, registered in the month the iCARE page opens on."""
     registered = timezone.localdate().replace(day=1) - timedelta(days=10)
-    client = saved_client(staff, registration_date=registered, research_consent=False, **fields)
-    client.identifiers.create(identifier_type=foss_id_type(staff.agency), value=uci)
-    return client
+    return ClientFactory(
+        registered_by=staff, ready_for_icare=True, identifier__value=uci, registration_date=registered, **fields
+    )
 
 
 def test_the_manager_fixes_a_client_downloads_the_file_and_uploads_icares_answer(
@@ -34,7 +36,7 @@ def test_the_manager_fixes_a_client_downloads_the_file_and_uploads_icares_answer
     client_of_last_month(
         manager, "1111-1111", first_name="Amina", last_name="Haddad", official_language=official_language("French")
     )
-    missing = client_of_last_month(manager, "2222-2222", first_name="Omar", last_name="Farouk")
+    missing = client_of_last_month(manager, "2222-2222", first_name="Omar", last_name="Farouk", official_language=None)
 
     browser_login(page, live_server, "mana")
     page.get_by_role("navigation", name="Main menu").get_by_role("link", name="iCARE").click()

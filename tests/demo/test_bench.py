@@ -4,6 +4,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 
 from demo import bench
 
@@ -17,6 +18,15 @@ def run_bench(**options) -> str:
     return out.getvalue()
 
 
+def database_named() -> str:
+    """What the table must say of the database: its version on PostgreSQL, a warning on any other."""
+    if connection.vendor != "postgresql":
+        return f"{connection.display_name} (not PostgreSQL: these are not the figures to compare)"
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        return f"PostgreSQL {cursor.fetchone()[0]}"
+
+
 def table_rows(output: str) -> list[str]:
     """The lines between the table's rule and the note under it."""
     lines = output.splitlines()
@@ -24,14 +34,15 @@ def table_rows(output: str) -> list[str]:
     return [line for line in lines[start:] if line.strip() and not line.startswith("Times in milliseconds")]
 
 
-def test_it_prints_a_row_for_each_benchmark_and_names_the_baseline():
+def test_it_prints_a_row_for_each_benchmark_and_names_the_baseline_and_the_database():
     output = run_bench()
 
     rows = table_rows(output)
     assert [row.split("  ")[0].strip() for row in rows] == [b.name for b in bench.BENCHMARKS]
     assert "bare baseline (GET /health/)" in output
     assert "baseline median" in output
-    assert "PostgreSQL" in output
+    # The whole line: "PostgreSQL" alone is also in the warning printed for any other database.
+    assert f"\nDatabase:      {database_named()}\n" in output
     assert "Load average:" in output
 
 

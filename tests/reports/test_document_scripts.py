@@ -60,6 +60,12 @@ def missing_glyphs(pdf: bytes) -> list[tuple[str, int]]:
     return missing
 
 
+def pdf_of(response) -> bytes:
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    return response.content
+
+
 def pdf_text(pdf: bytes) -> str:
     return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
 
@@ -70,25 +76,23 @@ def test_every_script_prints_with_real_glyphs(document, script, caseworker, case
     first, last = NAMES[script]
     client = ClientFactory(registered_by=caseworker, first_name=first, last_name=last, comments=EMOJI)
 
-    response = caseworker_client.get(document_url(client, document))
+    pdf = pdf_of(caseworker_client.get(document_url(client, document)))
 
-    assert response.status_code == 200
-    assert response["Content-Type"] == "application/pdf"
-    assert missing_glyphs(response.content) == []
-    assert str(client.number) in pdf_text(response.content)
+    assert missing_glyphs(pdf) == []
+    assert str(client.number) in pdf_text(pdf)
 
 
 def test_emoji_and_flags_print_with_the_emoji_font(caseworker, caseworker_client):
     client = ClientFactory(registered_by=caseworker, first_name="Amina 🇨🇦", last_name="Haddad 👩‍👩‍👧")
 
-    response = caseworker_client.get(document_url(client, "receipt"))
+    pdf = pdf_of(caseworker_client.get(document_url(client, "receipt")))
 
     fonts = {
         str(font.get_object()["/BaseFont"])
-        for font in PdfReader(io.BytesIO(response.content)).pages[0]["/Resources"]["/Font"].values()
+        for font in PdfReader(io.BytesIO(pdf)).pages[0]["/Resources"]["/Font"].values()
     }
     assert any("Emoji" in font for font in fonts), fonts
-    assert missing_glyphs(response.content) == []
+    assert missing_glyphs(pdf) == []
 
 
 def test_the_missing_glyph_check_sees_a_box():
@@ -107,10 +111,7 @@ def test_the_missing_glyph_check_sees_a_box():
 def test_a_long_unbroken_name_leaves_the_client_number_whole_on_the_page(document, caseworker, caseworker_client):
     client = ClientFactory(registered_by=caseworker, first_name="Amara", last_name=LONG_NAME[:99])
 
-    response = caseworker_client.get(document_url(client, document))
-
-    assert response.status_code == 200
-    reader = PdfReader(io.BytesIO(response.content))
+    reader = PdfReader(io.BytesIO(pdf_of(caseworker_client.get(document_url(client, document)))))
     page = reader.pages[0]
     width = float(page.mediabox.width)
     placed = []
@@ -128,8 +129,9 @@ def test_a_long_unbroken_name_leaves_the_client_number_whole_on_the_page(documen
 def test_a_latin_receipt_prints_in_dejavu_only_its_digits_included(caseworker, caseworker_client):
     client = ClientFactory(registered_by=caseworker, first_name="Amara", last_name="Okafor")
 
-    response = caseworker_client.get(document_url(client, "receipt"))
+    pdf = pdf_of(caseworker_client.get(document_url(client, "receipt")))
 
-    page = PdfReader(io.BytesIO(response.content)).pages[0]
+    page = PdfReader(io.BytesIO(pdf)).pages[0]
     fonts = {str(font.get_object()["/BaseFont"]).split("+")[1] for font in page["/Resources"]["/Font"].values()}
+    assert "DejaVu-Sans" in fonts, fonts
     assert fonts <= {"DejaVu-Sans", "DejaVu-Sans-Bold", "DejaVu-Sans-Oblique"}, fonts

@@ -12,19 +12,23 @@ from io import StringIO
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 from openpyxl import Workbook, load_workbook
+from pytest_django.asserts import assertContains, assertInHTML, assertNotContains, assertRedirects
 
 from agencies.lists import icare_template
 from agencies.models import AgencyList, IcareList, IcareValue, ListItem
 from clients.models import Client
-from clients.rules import RULES, Level
+from clients.rules import RULES, Level, Rule
+from clients.sections import section_named
 from demo.bench_icare import icare_bench
 from reports.icare import CODES, client_cells, phone_text, returned_status
 from reports.models import IcareExport, IcareExportRow, IcareStatus
-from tests.factories import ProgramFactory
-from tests.wizard import identifier_type, official_language, province, saved_client, text
+from tests.factories import ClientFactory, ProgramFactory
+from tests.wizard import identifier_type
 
 pytestmark = pytest.mark.django_db
 
@@ -53,48 +57,62 @@ def fix_url(client: Client, step: str) -> str:
     return reverse("registration:section-edit", kwargs={"code": client.code, "section": step})
 
 
-def ready_client(staff, *, uci: str = "1234-5678", id_type: str = "FOSS/GCMS Client ID", **fields) -> Client:
-    """A named client registered in March 2025 with every field iCARE needs."""
-    values = {
-        "official_language": official_language("English"),
-        "research_consent": False,
-        "registration_date": IN_RANGE,
-    } | fields
-    client = saved_client(staff, **values)
-    if uci:
-        client.identifiers.create(identifier_type=identifier_type(staff.agency, id_type), value=uci)
-    return client
+def ready_client(staff, uci: str = "1234-5678", **fields) -> Client:
+    """A named client registered in March 2025 with every field iCARE needs, its FOSS/GCMS Client ID `uci`."""
+    return ClientFactory(
+        **{"registered_by": staff, "ready_for_icare": True, "registration_date": IN_RANGE, "identifier__value": uci}
+        | fields
+    )
 
 
 def consenting_client(staff, **fields) -> Client:
     """Ready, with consent for future research: so phone or email and the street address are needed too."""
-    values = {
-        "research_consent": True,
-        "phone": "+14165550123",
-        "email": "leila@example.org",
-        "street_number": "12",
-        "street_name": "Bloor",
-        "city": "Toronto",
-        "province": province("Ontario"),
-    } | fields
-    return ready_client(staff, **values)
+    return ready_client(staff, consenting=True, **fields)
 
 
-def check_page(http, **choice) -> str:
+def check_page(http, **choice) -> HttpResponse:
     response = http.get(CHECK_URL, CHOICE | choice)
     assert response.status_code == 200
-    return text(response)
+    return response
 
 
-def section(page: str, heading_id: str) -> str:
-    return page.split(f'id="{heading_id}"', 1)[1].split("</section>", 1)[0]
+def markup(response: HttpResponse) -> str:
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def section(response: HttpResponse, heading_id: str) -> str:
+    """The markup inside the page's <section> labelled by the heading with this id."""
+    return markup(response).split(f'aria-labelledby="{heading_id}">', 1)[1].split("</section>", 1)[0]
 
 
 def table_row(html: str, client: Client) -> str:
-    """The table row of a client, found by the link to the client's dashboard."""
+    """The cells of the client's table row, found by the link to the client's dashboard."""
     rows = [row for row in html.split("<tr>") if dashboard_url(client) in row]
     assert len(rows) == 1, f"{client} is listed {len(rows)} times"
     return rows[0].split("</tr>", 1)[0]
+
+
+def client_link(client: Client) -> str:
+    """How the iCARE tables name a client: a link to the client's dashboard."""
+    return f'<a href="{dashboard_url(client)}">{escape(client.display_name)}</a>'
+
+
+def missing_item(client: Client, rule: Rule) -> str:
+    """The Not ready table's line for what the rule misses, with the link to the section that fixes it."""
+    title = section_named(rule.step).title
+    fix = f'<a href="{fix_url(client, rule.step)}">Fix in {escape(title)}'
+    fix += f'<span class="visually-hidden"> ({escape(client.display_name)})</span></a>'
+    return f'<li><span class="marker marker-icare">Missing</span> {escape(rule.label)} · {fix}</li>'
+
+
+def badge(css: str, label: str) -> str:
+    return f'<span class="badge {css}">{escape(label)}</span>'
+
+
+def alert(css: str, role: str, message: str) -> str:
+    """A message shown at the top of the page."""
+    return f'<div class="alert {css}" role="{role}">{escape(message)}</div>'
 
 
 def download(http, **choice) -> bytes:
@@ -134,8 +152,11 @@ def every_value_clients(staff) -> list[Client]:
     clients = []
     for i, street_type in enumerate(street_types):
         consent = i % 2 == 0
-        client = saved_client(
-            staff,
+        client = ClientFactory(
+            registered_by=staff,
+            ready_for_icare=True,
+            identifier__identifier_type=id_types[i % 3],
+            identifier__value=f"{i:04d}-{i + 5000:04d}",
             first_name=f"Client{i}",
             date_of_birth=date(1950, 1, 1) + timedelta(days=97 * i),
             official_language=languages[i % 3],
@@ -152,7 +173,6 @@ def every_value_clients(staff) -> list[Client]:
             postal_code="m6g3a4" if i % 5 == 0 else "M5V2T6",
             registration_date=IN_RANGE,
         )
-        client.identifiers.create(identifier_type=id_types[i % 3], value=f"{i:04d}-{i + 5000:04d}")
         clients.append(client)
     return clients
 
@@ -261,10 +281,10 @@ def test_the_export_records_who_when_which_clients_and_the_checksum(manager_clie
         (first.pk, IcareStatus.EXPORTED),
         (second.pk, IcareStatus.EXPORTED),
     }
-    page = check_page(manager_client)
-    files = section(page, "exports-heading")
-    assert export_detail_url(export) in files
-    assert export.sha256[:16] in files
+    files = section(check_page(manager_client), "exports-heading")
+    made = timezone.localtime(export.created_at).strftime("%Y-%m-%d %H:%M")
+    assertInHTML(f'<a href="{export_detail_url(export)}">{made}</a>', files)
+    assertInHTML(f'<code class="small" title="{export.sha256}">{export.sha256[:16]}…</code>', files)
 
 
 def test_nothing_is_recorded_when_no_client_is_ready(manager_client, manager):
@@ -273,7 +293,8 @@ def test_nothing_is_recorded_when_no_client_is_ready(manager_client, manager):
     response = manager_client.post(EXPORT_URL, CHOICE, follow=True)
 
     assert not IcareExport.objects.exists()
-    assert "No client of this choice is ready for iCARE, so no file was made." in text(response)
+    assertRedirects(response, f"{CHECK_URL}?date_from=2025-03-01&date_to=2025-03-31&program=&include=new")
+    assertContains(response, "No client of this choice is ready for iCARE, so no file was made.")
 
 
 def test_the_export_detail_lists_its_clients_and_their_status(manager_client, manager):
@@ -281,12 +302,15 @@ def test_the_export_detail_lists_its_clients_and_their_status(manager_client, ma
     download(manager_client)
     export = IcareExport.objects.get()
 
-    page = text(manager_client.get(export_detail_url(export)))
+    page = manager_client.get(export_detail_url(export))
 
-    row = table_row(page, client)
-    assert "Leila Mansour" in row and "Sent, no answer yet" in row
-    assert export.sha256 in page
-    assert "1 · 0 accepted, 0 rejected, 1 without an answer from iCARE" in page
+    row = table_row(markup(page), client)
+    assertInHTML(client_link(client), row)
+    assertInHTML('<td><span class="badge text-bg-secondary">Sent, no answer yet</span></td>', row)
+    assertContains(page, f'<code class="text-break">{export.sha256}</code>', html=True)
+    assertContains(
+        page, '<dd class="col-sm-9">1 · 0 accepted, 0 rejected, 1 without an answer from iCARE</dd>', html=True
+    )
 
 
 # The readiness check
@@ -298,19 +322,21 @@ def test_it_splits_the_clients_into_ready_and_not_ready(manager_client, manager)
 
     page = check_page(manager_client)
 
-    assert dashboard_url(ready) in section(page, "ready-heading")
+    assertInHTML(client_link(ready), section(page, "ready-heading"))
+    assertInHTML(client_link(not_ready), section(page, "not-ready-heading"))
+    # Not even a link of another shape: the address appears nowhere in the other section.
     assert dashboard_url(ready) not in section(page, "not-ready-heading")
-    assert dashboard_url(not_ready) in section(page, "not-ready-heading")
     assert dashboard_url(not_ready) not in section(page, "ready-heading")
-    assert "1 Ready" in page and "1 Not ready" in page
-    assert "Download the iCARE file (1 Ready client)" in page
+    assertContains(page, badge("badge-icare-ready", "1 Ready"), html=True)
+    assertContains(page, badge("badge-icare-missing", "1 Not ready"), html=True)
+    assertContains(page, "Download the iCARE file (1 Ready client)")
 
 
 # What each yellow rule needs taken away from a complete client, so that it alone is missing.
 YELLOW_GAPS = {
     "official_language": {"official_language": None},
     "research_consent": {"research_consent": None},
-    "identifiers": {"uci": ""},
+    "identifiers": {"identifier": None},
     "email_or_phone": {"phone": "", "email": ""},
     "street_number": {"street_number": ""},
     "street_name": {"street_name": ""},
@@ -327,23 +353,23 @@ def test_each_not_ready_client_shows_exactly_what_is_missing_with_a_link_to_fix_
     page = check_page(manager_client)
 
     not_ready = section(page, "not-ready-heading")
-    assert "8 Not ready" in page and "0 Ready" in page
+    assertContains(page, badge("badge-icare-missing", "8 Not ready"), html=True)
+    assertContains(page, badge("badge-icare-ready", "0 Ready"), html=True)
     for key, client in clients.items():
-        row = table_row(not_ready, client)
-        rule = yellow[key]
-        assert str(rule.label) in row
-        assert f'href="{fix_url(client, rule.step)}"' in row
-        others = [str(other.label) for other in yellow.values() if other.key != key]
-        assert not [label for label in others if label in row], f"{key}: more than one thing listed"
+        # The whole list of what is missing: this one rule, and nothing else.
+        only_this = f'<ul class="list-unstyled mb-0">{missing_item(client, yellow[key])}</ul>'
+        assertInHTML(only_this, table_row(not_ready, client), msg_prefix=key)
 
 
 def test_a_client_with_only_identifiers_icare_does_not_accept_is_not_ready(manager_client, manager):
-    client = ready_client(manager, id_type="Passport Number", uci="X1234567")
+    passport = identifier_type(manager.agency, "Passport Number")
+    client = ready_client(manager, uci="X1234567", identifier__identifier_type=passport)
 
     row = table_row(section(check_page(manager_client), "not-ready-heading"), client)
 
-    assert "An iCARE client identifier with its value" in row
-    assert fix_url(client, "identification") in row
+    [rule] = [rule for rule in RULES if rule.key == "identifiers"]
+    assert (str(rule.label), rule.step) == ("An iCARE client identifier with its value", "identification")
+    assertInHTML(f'<ul class="list-unstyled mb-0">{missing_item(client, rule)}</ul>', row)
 
 
 def test_the_fix_link_opens_the_profile_section(manager_client, manager):
@@ -351,22 +377,22 @@ def test_the_fix_link_opens_the_profile_section(manager_client, manager):
 
     response = manager_client.get(fix_url(client, "primary"))
 
-    assert response.status_code == 200
-    assert "Preferred Official Language" in text(response)
+    assertContains(response, "Preferred Official Language")
 
 
 def test_anonymous_clients_and_clients_of_other_dates_or_agencies_are_never_included(manager_client, manager, outsider):
     listed = ready_client(manager, uci="1111-1111")
-    anonymous = saved_client(manager, is_anonymous=True, first_name="", last_name="", registration_date=IN_RANGE)
+    # Everything iCARE needs but a name: anonymity alone must keep the client out.
+    anonymous = ready_client(manager, uci="4444-4444", anonymous=True)
     earlier = ready_client(manager, uci="2222-2222", registration_date=date(2025, 2, 28))
     elsewhere = ready_client(outsider, uci="3333-3333")
 
     page = check_page(manager_client)
     rows = data_rows(download(manager_client))
 
-    assert dashboard_url(listed) in page
+    assertContains(page, client_link(listed), html=True)
     for client in (anonymous, earlier, elsewhere):
-        assert dashboard_url(client) not in page
+        assertNotContains(page, dashboard_url(client))
     assert [row[2] for row in rows] == ["1111-1111"]
     assert not IcareExportRow.objects.filter(client__in=[anonymous, earlier, elsewhere]).exists()
 
@@ -381,7 +407,8 @@ def test_it_narrows_to_a_program_when_one_is_chosen(manager_client, manager):
     page = check_page(manager_client, program=str(settlement.code))
     rows = data_rows(download(manager_client, program=str(settlement.code)))
 
-    assert dashboard_url(in_program) in page and dashboard_url(other) not in page
+    assertContains(page, client_link(in_program), html=True)
+    assertNotContains(page, dashboard_url(other))
     assert [row[2] for row in rows] == ["1111-1111"]
     assert IcareExport.objects.get().program == settlement
 
@@ -391,7 +418,10 @@ def test_it_refuses_a_program_of_another_agency(manager_client, other_agency):
 
     page = check_page(manager_client, program=str(foreign.code))
 
-    assert "Choose one of your agency&#x27;s programs" in page or "Choose one of your agency's programs" in page
+    message = "Choose one of your agency's programs, or All programs."
+    assert page.context["form"].errors == {"program": [message]}
+    assertContains(page, escape(message))
+    assertNotContains(page, "Download the iCARE file")
 
 
 def test_it_checks_last_month_by_default(manager_client, manager):
@@ -400,12 +430,12 @@ def test_it_checks_last_month_by_default(manager_client, manager):
     last_month = ready_client(manager, uci="1111-1111", registration_date=last_day.replace(day=15))
     this_month = ready_client(manager, uci="2222-2222", registration_date=today)
 
-    page = text(manager_client.get(CHECK_URL))
+    page = manager_client.get(CHECK_URL)
 
-    assert f'value="{last_day.replace(day=1).isoformat()}"' in page
-    assert f'value="{last_day.isoformat()}"' in page
-    assert dashboard_url(last_month) in page
-    assert dashboard_url(this_month) not in page
+    assertContains(page, f'value="{last_day.replace(day=1).isoformat()}"')
+    assertContains(page, f'value="{last_day.isoformat()}"')
+    assertContains(page, client_link(last_month), html=True)
+    assertNotContains(page, dashboard_url(this_month))
 
 
 def test_an_invalid_choice_is_shown_again_with_its_message_and_the_dates_typed(manager_client, manager):
@@ -413,9 +443,12 @@ def test_an_invalid_choice_is_shown_again_with_its_message_and_the_dates_typed(m
 
     page = check_page(manager_client, date_from="2025-03-31", date_to="2025-03-01")
 
-    assert "The end date is before the start date: enter a date on or after it." in page
-    assert 'value="2025-03-31"' in page and 'value="2025-03-01"' in page
-    assert "Download the iCARE file" not in page
+    message = "The end date is before the start date: enter a date on or after it."
+    assert page.context["form"].errors == {"date_to": [message]}
+    assertContains(page, message)
+    assertContains(page, 'value="2025-03-31"')
+    assertContains(page, 'value="2025-03-01"')
+    assertNotContains(page, "Download the iCARE file")
 
 
 def test_an_invalid_choice_posted_to_download_makes_no_file(manager_client, manager):
@@ -423,8 +456,9 @@ def test_an_invalid_choice_posted_to_download_makes_no_file(manager_client, mana
 
     response = manager_client.post(EXPORT_URL, CHOICE | {"date_to": "2025-02-01"})
 
-    assert response.status_code == 200
-    assert "The end date is before the start date" in text(response)
+    message = "The end date is before the start date: enter a date on or after it."
+    assert response.context["form"].errors == {"date_to": [message]}
+    assertContains(response, message)
     assert not IcareExport.objects.exists()
 
 
@@ -435,14 +469,14 @@ def test_exported_clients_are_skipped_next_time_unless_re_export_is_asked(manage
     client = ready_client(manager)
     download(manager_client)
 
-    assert dashboard_url(client) not in check_page(manager_client)
+    assertNotContains(check_page(manager_client), dashboard_url(client))
     response = manager_client.post(EXPORT_URL, CHOICE, follow=True)
-    assert "No client of this choice is ready" in text(response)
+    assertContains(response, "No client of this choice is ready")
     assert IcareExport.objects.count() == 1
 
     page = check_page(manager_client, include="all")
     row = table_row(section(page, "ready-heading"), client)
-    assert "Exported" in row
+    assertInHTML(f"<td>Exported {timezone.localdate().isoformat()}: Exported</td>", row)
     rows = data_rows(download(manager_client, include="all"))
     assert len(rows) == 1
     assert IcareExport.objects.count() == 2
@@ -459,15 +493,15 @@ def test_a_client_edited_after_export_is_flagged_changed_since_upload(manager_cl
     default = check_page(manager_client)
     changed = check_page(manager_client, include="changed")
 
-    assert "1 client of these dates was exported and then changed since upload" in default
-    assert dashboard_url(edited) not in default
-    assert "No client of this choice is waiting to be exported." in default
+    assertContains(default, "1 client of these dates was exported and then changed since upload")
+    assertNotContains(default, dashboard_url(edited))
+    assertContains(default, "No client of this choice is waiting to be exported.")
     row = table_row(section(changed, "ready-heading"), edited)
-    assert "Changed since upload" in row
-    assert dashboard_url(untouched) not in changed
-    dashboard = text(manager_client.get(dashboard_url(edited)))
-    assert "Changed since upload" in dashboard
-    assert "Changed since upload" not in text(manager_client.get(dashboard_url(untouched)))
+    assertInHTML(badge("text-bg-info", "Changed since upload"), row)
+    assertNotContains(changed, dashboard_url(untouched))
+    dashboard = manager_client.get(dashboard_url(edited))
+    assertContains(dashboard, badge("text-bg-info", "Changed since upload"), html=True)
+    assertNotContains(manager_client.get(dashboard_url(untouched)), "Changed since upload")
     rows = data_rows(download(manager_client, include="changed"))
     assert [row[2] for row in rows] == ["1111-1111"]
 
@@ -508,20 +542,30 @@ def test_the_returned_file_marks_each_client_accepted_or_rejected(manager_client
 
     response = upload(manager_client, returned)
 
-    page = text(response)
-    assert "iCARE's file is read: 1 accepted, 1 rejected." in page
-    assert "1 row has no Processing Details yet, and was left as exported." in page
+    assertRedirects(response, CHECK_URL)
+    assertContains(
+        response, alert("alert-success", "status", "iCARE's file is read: 1 accepted, 1 rejected."), html=True
+    )
+    assertContains(
+        response,
+        alert("alert-info", "status", "1 row has no Processing Details yet, and was left as exported."),
+        html=True,
+    )
     assert statuses(accepted) == [(IcareStatus.ACCEPTED, "Record accepted")]
     assert statuses(rejected) == [(IcareStatus.REJECTED, reason)]
     assert statuses(waiting) == [(IcareStatus.EXPORTED, "")]
-    dashboard = text(manager_client.get(dashboard_url(rejected)))
-    assert "Rejected by iCARE" in dashboard and reason in dashboard
-    assert "Accepted by iCARE" in text(manager_client.get(dashboard_url(accepted)))
+    dashboard = manager_client.get(dashboard_url(rejected))
+    assertContains(dashboard, badge("text-bg-danger", "Rejected by iCARE"), html=True)
+    assertContains(dashboard, f'<p class="mb-1"><strong>iCARE&#x27;s reason:</strong> {reason}</p>', html=True)
+    assertContains(
+        manager_client.get(dashboard_url(accepted)), badge("text-bg-success", "Accepted by iCARE"), html=True
+    )
     export = IcareExport.objects.get()
-    detail = text(manager_client.get(export_detail_url(export)))
-    assert reason in table_row(detail, rejected)
-    files = section(text(manager_client.get(CHECK_URL)), "exports-heading")
-    assert '<td class="text-end">1</td>\n        <td class="text-end">1</td>' in files
+    detail = manager_client.get(export_detail_url(export))
+    assertInHTML(f"<td>{reason}</td>", table_row(markup(detail), rejected))
+    files = section(manager_client.get(CHECK_URL), "exports-heading")
+    # Clients, accepted, rejected.
+    assertInHTML('<td class="text-end">3</td><td class="text-end">1</td><td class="text-end">1</td>', files)
 
 
 def test_a_returned_row_that_matches_no_client_is_reported_and_the_others_are_kept(manager_client, manager):
@@ -533,10 +577,11 @@ def test_a_returned_row_that_matches_no_client_is_reported_and_the_others_are_ke
     out = io.BytesIO()
     workbook.save(out)
 
-    page = text(upload(manager_client, out.getvalue()))
+    page = upload(manager_client, out.getvalue())
 
-    assert "iCARE's file is read: 1 accepted, 0 rejected." in page
-    assert "1 row matched no exported client, and was left out: row 5:" in page
+    assertRedirects(page, CHECK_URL)
+    assertContains(page, alert("alert-success", "status", "iCARE's file is read: 1 accepted, 0 rejected."), html=True)
+    assertContains(page, "1 row matched no exported client, and was left out: row 5:")
     assert statuses(client) == [(IcareStatus.ACCEPTED, "Record accepted")]
 
 
@@ -545,10 +590,11 @@ def test_it_matches_on_identifier_type_value_and_date_of_birth(manager_client, m
     content = download(manager_client)
     other_birth = {"1111-1111": client.date_of_birth.replace(year=client.date_of_birth.year - 1).isoformat()}
 
-    page = text(upload(manager_client, returned_file(content, {"1111-1111": "Record accepted"}, other_birth)))
+    page = upload(manager_client, returned_file(content, {"1111-1111": "Record accepted"}, other_birth))
 
-    assert "0 accepted, 0 rejected" in page
-    assert "row 4: no client of the agency has this identifier and date of birth" in page
+    assertRedirects(page, CHECK_URL)
+    assertContains(page, alert("alert-success", "status", "iCARE's file is read: 0 accepted, 0 rejected."), html=True)
+    assertContains(page, "row 4: no client of the agency has this identifier and date of birth")
     assert statuses(client) == [(IcareStatus.EXPORTED, "")]
 
 
@@ -609,10 +655,10 @@ def test_a_file_that_is_not_the_client_profile_is_refused_and_nothing_changes(
 
     response = upload(manager_client, content, follow=False)
 
-    assert response.status_code == 200
-    page = text(response)
-    assert message in page
-    assert "iCARE's file is read" not in page
+    [error] = response.context["returned_form"].errors["file"]
+    assert message in error
+    assertContains(response, escape(message))
+    assertNotContains(response, "file is read:")
     assert statuses(client) == [(IcareStatus.EXPORTED, "")]
 
 
@@ -624,17 +670,20 @@ def test_a_file_with_no_client_rows_is_refused(manager_client, manager):
     out = io.BytesIO()
     workbook.save(out)
 
-    page = text(upload(manager_client, out.getvalue(), follow=False))
+    response = upload(manager_client, out.getvalue(), follow=False)
 
-    assert "The file has no client rows (they start at row 4): nothing was recorded." in page
+    message = "The file has no client rows (they start at row 4): nothing was recorded."
+    assert response.context["returned_form"].errors == {"file": [message]}
+    assertContains(response, message)
     assert statuses(client) == [(IcareStatus.EXPORTED, "")]
 
 
 def test_uploading_without_a_file_asks_for_one(manager_client, manager):
     response = manager_client.post(RETURNED_URL, {})
 
-    assert response.status_code == 200
-    assert "Choose the Client Profile file iCARE sent back." in text(response)
+    message = "Choose the Client Profile file iCARE sent back."
+    assert response.context["returned_form"].errors == {"file": [message]}
+    assertContains(response, message)
 
 
 def test_the_page_speaks_french_to_a_french_user(manager_client, manager):
@@ -643,19 +692,22 @@ def test_the_page_speaks_french_to_a_french_user(manager_client, manager):
 
     page = check_page(manager_client)
 
-    assert "Profil du client iCARE" in page
-    assert "Manquant pour iCARE" in page and "Corriger dans" in page
-    assert "Télécharger le fichier iCARE (0 client prêt)" in page
+    assertContains(page, "Profil du client iCARE")
+    assertContains(page, "Manquant pour iCARE")
+    assertContains(page, "Corriger dans")
+    assertContains(page, "Télécharger le fichier iCARE (0 client prêt)")
 
 
 # Who may
 
 
 def test_the_sidebar_offers_icare_only_to_staff_with_the_grant(manager_client, caseworker_client):
-    link = f'href="{CHECK_URL}">iCARE</a>'
+    link = f'<a class="nav-link" href="{CHECK_URL}">iCARE</a>'
 
-    assert link in manager_client.get("/").content.decode()
-    assert link not in caseworker_client.get("/").content.decode()
+    assertContains(manager_client.get("/"), link, html=True)
+    caseworkers_home = caseworker_client.get("/")
+    assertNotContains(caseworkers_home, link, html=True)
+    assertNotContains(caseworkers_home, f'href="{CHECK_URL}"')
 
 
 def test_staff_without_the_grant_are_refused_every_icare_action(caseworker_client, manager_client, manager):
@@ -688,9 +740,10 @@ def test_another_agencys_returned_file_changes_nothing_here(outsider_client, out
     outsider.may_upload_icare = True
     outsider.save()
 
-    page = text(upload(outsider_client, returned_file(content, {"1111-1111": "Record accepted"})))
+    page = upload(outsider_client, returned_file(content, {"1111-1111": "Record accepted"}))
 
-    assert "0 accepted, 0 rejected" in page
+    assertRedirects(page, CHECK_URL)
+    assertContains(page, alert("alert-success", "status", "iCARE's file is read: 0 accepted, 0 rejected."), html=True)
     assert statuses(client) == [(IcareStatus.EXPORTED, "")]
 
 
@@ -702,7 +755,7 @@ def test_the_download_and_the_upload_answer_405_to_a_get(manager_client):
 def test_a_visitor_who_is_not_signed_in_is_sent_to_the_login_page(client):
     response = client.get(CHECK_URL)
 
-    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+    assertRedirects(response, f"{reverse('login')}?next={CHECK_URL}", fetch_redirect_response=False)
 
 
 # make bench
