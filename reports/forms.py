@@ -26,6 +26,8 @@ class DocumentOptionsForm(forms.Form):
         required=False,
         widget=forms.Select(attrs={"class": "form-select"}),
     )
+    # Sent by the Download button: the file is saved rather than opened in the browser.
+    download = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, language: str, **kwargs) -> None:
         super().__init__(*args, **kwargs)

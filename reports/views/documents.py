@@ -42,6 +42,8 @@ def client_report(request: HttpRequest, code) -> HttpResponse:
     if not form.is_valid():
         return bad_options(form)
     options = {"format": form.cleaned_data["format"], "lang": form.cleaned_data["lang"]}
+    if form.cleaned_data["download"]:
+        options["download"] = "1"
     url = reverse("reports:client-document", kwargs={"code": client.code, "document": form.cleaned_data["document"]})
     return redirect(f"{url}?{urlencode(options)}")
 
@@ -50,7 +52,8 @@ def client_report(request: HttpRequest, code) -> HttpResponse:
 @require_GET
 @csp_override(DOCUMENT_CSP)
 def client_document(request: HttpRequest, code, document: str) -> HttpResponse:
-    """Staff of the client's agency: one document of the client, as PDF or HTML, in English or French."""
+    """Staff of the client's agency: one document of the client, as PDF or HTML, in English or French, opened in
+    the browser or downloaded."""
     spec = DOCUMENTS.get(document)
     if spec is None:
         raise Http404
@@ -66,7 +69,9 @@ def client_document(request: HttpRequest, code, document: str) -> HttpResponse:
         response = HttpResponse(pdf_render(html), content_type="application/pdf")
     else:
         response = HttpResponse(html, content_type="text/html; charset=utf-8")
-    # Save as: the browser keeps the file under a name that says what and whose it is.
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    # Opened in the browser, ready to print (Execute, Print the Registration Receipt), or saved (Download), under a
+    # name that says what and whose it is.
+    disposition = "attachment" if form.cleaned_data["download"] else "inline"
+    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
     response["Cache-Control"] = "private, no-store"
     return response

@@ -97,7 +97,7 @@ def test_the_receipt_shows_the_registration_and_a_place_to_sign(caseworker_clien
     reader = pdf_of(response)
     text = text_of(reader)
     assert len(reader.pages) == 1
-    assert response["Content-Disposition"] == f'attachment; filename="receipt-{client_record.number}-en.pdf"'
+    assert response["Content-Disposition"] == f'inline; filename="receipt-{client_record.number}-en.pdf"'
     for expected in (
         "Settlement Program Registration Receipt",
         agency.name,
@@ -124,7 +124,7 @@ def test_the_receipt_in_french_has_french_labels_and_dates_and_the_data_as_enter
     response = caseworker_client.get(document_url(client_record, "receipt", lang="fr"))
 
     text = text_of(pdf_of(response))
-    assert response["Content-Disposition"] == f'attachment; filename="receipt-{client_record.number}-fr.pdf"'
+    assert response["Content-Disposition"] == f'inline; filename="receipt-{client_record.number}-fr.pdf"'
     for expected in (
         "Reçu d’inscription au programme d’établissement",
         "Date de naissance 12 avril 1988",
@@ -201,7 +201,7 @@ def test_save_as_html_gives_the_same_document_as_a_web_page(caseworker_client, c
 
     assert response.status_code == 200
     assert response["Content-Type"] == "text/html; charset=utf-8"
-    assert response["Content-Disposition"] == f'attachment; filename="receipt-{client_record.number}-fr.html"'
+    assert response["Content-Disposition"] == f'inline; filename="receipt-{client_record.number}-fr.html"'
     assertContains(response, '<html lang="fr">')
     assertContains(response, "Reçu d’inscription au programme d’établissement")
     assertContains(response, str(client_record.number))
@@ -323,3 +323,32 @@ def test_an_anonymous_clients_receipt_names_no_one(caseworker_client, agency):
     assert str(anonymous.number) in text
     assert "Date of Birth —" in text
     assert "No family code." in text
+
+
+# Printing opens the document; Download saves it.
+
+
+def test_execute_opens_the_chosen_document_in_the_browser_and_download_saves_it(caseworker_client, client_record):
+    menu = reverse("reports:client-report", kwargs={"code": client_record.code})
+    opened = caseworker_client.get(menu, {"document": "card", "format": "pdf", "lang": "en"}, follow=True)
+    saved = caseworker_client.get(
+        menu, {"document": "card", "format": "pdf", "lang": "en", "download": "1"}, follow=True
+    )
+
+    assert opened.status_code == saved.status_code == 200
+    assert opened["Content-Disposition"] == f'inline; filename="card-{client_record.number}-en.pdf"'
+    assert saved["Content-Disposition"] == f'attachment; filename="card-{client_record.number}-en.pdf"'
+
+
+def test_the_report_menu_and_the_receipt_print_open_a_new_tab_beside_a_download_button(
+    caseworker_client, client_record
+):
+    profile = caseworker_client.get(reverse("clients:client-detail", kwargs={"code": client_record.code}))
+    done = caseworker_client.get(reverse("registration:next-steps", kwargs={"code": client_record.code}))
+
+    assertContains(profile, 'formtarget="_blank">Execute<span class="visually-hidden"> (opens in a new tab)</span>')
+    assertContains(
+        profile, '<button class="btn btn-outline-secondary" type="submit" name="download" value="1">Download'
+    )
+    assertContains(done, 'formtarget="_blank">Print the Registration Receipt<span class="visually-hidden">')
+    assertContains(done, 'name="download" value="1">Download<span class="visually-hidden"> Registration Receipt')
