@@ -16,8 +16,8 @@ run: $(STAMP)
 	OCMS_DEBUG=true $(PYTHON) manage.py migrate --noinput -v0
 	OCMS_DEBUG=true $(PYTHON) manage.py load_demo
 	OCMS_DEBUG=true $(PYTHON) manage.py generate_clients --if-empty --count 300 --agency "Maple Settlement Services"
-	@echo "OCMS is at http://127.0.0.1:8000 (stop with Ctrl+C)"
-	OCMS_DEBUG=true $(PYTHON) manage.py runserver 127.0.0.1:8000
+	@echo "OCMS is at http://127.0.0.1:8000, its background worker beside it (stop both with Ctrl+C)"
+	OCMS_DEBUG=true scripts/serve-demo $(PYTHON)
 
 test: $(STAMP)
 	scripts/system-packages --test

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "localflavor",
     "simple_history",
     "axes",
+    "django_tasks_db",
     "agencies",
     "clients",
     "families",
@@ -192,6 +193,26 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "America/Toronto"
 USE_I18N = True
 USE_TZ = True
+
+# Long work runs on the background worker (django.tasks with django-tasks-db's database backend:
+# `python manage.py worker`), never inside a request.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Files the worker makes (iCARE files) and uploads it reads: never served as static files, only through views that
+# check who asks. The web server and the worker must share this folder.
+MEDIA_ROOT = Path(env_str("OCMS_MEDIA_ROOT", str(BASE_DIR / "media")))
+MEDIA_URL = "/media-not-served/"
+
+# What a request may bring (settings "Request and upload limits" of the README): the largest real form is a few
+# hundred fields; the only file is the one iCARE sends back (30 MB at the most, with room for the form around it).
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 600
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+OCMS_MAX_UPLOAD_BYTES = 31 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "agencies.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

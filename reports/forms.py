@@ -118,12 +118,27 @@ class IcareReturnedForm(forms.Form):
 
     helper = form_helper("file")
 
+    def __init__(self, *args, too_large: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.too_large = too_large
+
+    def too_large_error(self) -> forms.ValidationError:
+        return forms.ValidationError(
+            _("This file is larger than %(size)s MB: upload the Client Profile file iCARE sent back."),
+            code="too_large",
+            params={"size": MAX_RETURNED_BYTES // (1024 * 1024)},
+        )
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if self.too_large:
+            # The file came and was refused unread: "choose a file" would be the wrong thing to say.
+            self.errors.pop("file", None)
+            self.add_error("file", self.too_large_error())
+        return cleaned
+
     def clean_file(self) -> UploadedFile:
         upload = self.cleaned_data["file"]
         if upload.size > MAX_RETURNED_BYTES:
-            raise forms.ValidationError(
-                _("This file is larger than %(size)s MB: upload the Client Profile file iCARE sent back."),
-                code="too_large",
-                params={"size": MAX_RETURNED_BYTES // (1024 * 1024)},
-            )
+            raise self.too_large_error()
         return upload

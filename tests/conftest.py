@@ -54,6 +54,19 @@ def _reference_lists(request) -> None:
             occupations_load(Occupation)
 
 
+@pytest.fixture(autouse=True)
+def _worker_keeps_the_test_connection(monkeypatch) -> None:
+    """The background worker, run inside a test, must not close the test's database connection: Django's own
+    test cases disconnect close_old_connections from the request signals for the same reason."""
+    monkeypatch.setattr("django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None)
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path) -> None:
+    """Files the worker makes and uploads it reads go to a folder of the test's own."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @pytest.fixture
 def password() -> str:
     return PASSWORD

@@ -22,7 +22,7 @@ from clients.models import Client, MatchKind, MentorMatch, Session, SessionType
 from clients.sections import EDITABLE_SECTIONS
 from registration.models import Draft
 from registration.steps import STEP_NAMES
-from reports.models import IcareExport
+from reports.models import IcareExport, IcareReturn
 from tests.clients.sensitive_helpers import client_with_secrets
 from tests.conftest import client_for
 from tests.factories import ClientFactory, MentorMatchFactory, SessionFactory
@@ -115,6 +115,10 @@ class World:
             agency=self.agency, created_by=self.manager.user, date_from=date(2026, 1, 1), date_to=date(2026, 1, 31)
         )
 
+    @cached_property
+    def icare_return(self) -> IcareReturn:
+        return IcareReturn.objects.create(agency=self.agency, uploaded_by=self.manager.user, name="returned.xlsx")
+
 
 def documents() -> list[str]:
     from reports.documents import DOCUMENTS
@@ -145,6 +149,12 @@ OBJECT_URLS: dict[str, Callable[[World], list[dict]]] = {
     "reports:client-report": lambda w: [{"code": w.client.code}],
     "reports:client-document": lambda w: [{"code": w.client.code, "document": name} for name in documents()],
     "reports:icare-export-detail": lambda w: [{"code": w.icare_export.code}],
+    "reports:icare-export-progress": lambda w: [{"code": w.icare_export.code}],
+    "reports:icare-export-download": lambda w: [{"code": w.icare_export.code}],
+    "reports:icare-export-retry": lambda w: [{"code": w.icare_export.code}],
+    "reports:icare-returned-detail": lambda w: [{"code": w.icare_return.code}],
+    "reports:icare-returned-progress": lambda w: [{"code": w.icare_return.code}],
+    "reports:icare-returned-retry": lambda w: [{"code": w.icare_return.code}],
 }
 
 

@@ -20,9 +20,11 @@ from reports.icare.file import (
     client_cells,
     export_filename,
     icare_export_build,
+    icare_export_record,
+    icare_export_write,
     phone_text,
 )
-from reports.icare.returned import MAX_RETURNED_BYTES, ReturnedFileError, icare_returned_apply, returned_status
+from reports.icare.returned import MAX_RETURNED_BYTES, ReturnedFileError, icare_returned_read, returned_status
 
 __all__ = [
     "CHUNK",
@@ -40,8 +42,10 @@ __all__ = [
     "export_filename",
     "icare_candidates",
     "icare_export_build",
+    "icare_export_record",
+    "icare_export_write",
     "icare_readiness",
-    "icare_returned_apply",
+    "icare_returned_read",
     "latest_icare_row",
     "phone_text",
     "returned_status",

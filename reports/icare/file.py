@@ -4,6 +4,7 @@ whole agency's export holds in memory one chunk of clients and 8 bytes per expor
 
 import hashlib
 from array import array
+from collections.abc import Callable
 from datetime import date
 from typing import IO, Any
 
@@ -15,6 +16,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from phonenumber_field.phonenumber import PhoneNumber
 
+from agencies.jobs import JobStatus
 from agencies.lists import icare_template
 from agencies.models import Agency, Program
 from clients.models import Client, Identifier
@@ -127,6 +129,65 @@ class NothingToExportError(Exception):
     """No client in the choice is ready: no file and no export are made."""
 
 
+def icare_export_write(
+    export: IcareExport, destination: IO[bytes], *, beat: Callable[[int, int], None] | None = None
+) -> array:
+    """Write the Client Profile file of the export's chosen clients that are ready to `destination` (a seekable
+    binary file); return the ids of the clients written. Records nothing, in no transaction: reading the clients and
+    writing the file is the long part. `beat(done, total)` hears of the progress, clients checked of clients chosen.
+
+    Raises NothingToExportError when no chosen client is ready.
+    """
+    clients = icare_candidates(
+        agency=export.agency,
+        date_from=export.date_from,
+        date_to=export.date_to,
+        program=export.program,
+        include=export.include,
+    ).order_by("number")
+    total = clients.count()
+    if beat:
+        beat(0, total)
+    # The export's rows are written once the clients are read: inserted while the cursor is open, they would
+    # lengthen every later look-up of "exported before?" in that cursor. Their ids wait compactly.
+    exported = array("q")
+    workbook = sheet = None  # made with the first ready client: no client ready, no file
+    try:
+        for done, client in enumerate(with_icare_parts(clients).iterator(chunk_size=CHUNK), start=1):
+            if beat and done % CHUNK == 0:
+                beat(done, total)
+            if icare_missing(facts_from_client(client)):
+                continue
+            if sheet is None:
+                workbook, sheet = template_workbook()
+            sheet.append(client_row(sheet, client))
+            exported.append(client.pk)
+        if workbook is None:
+            raise NothingToExportError
+        workbook.save(destination)
+    except BaseException:
+        if sheet is not None and not sheet.closed:
+            sheet.close()  # ends openpyxl's row stream; its temporary file goes when the process ends
+        raise
+    if beat:
+        beat(total, total)
+    return exported
+
+
+@transaction.atomic
+def icare_export_record(export: IcareExport, exported: array, destination: IO[bytes]) -> None:
+    """Record which clients the written file holds, its checksum and count, in one transaction."""
+    for start in range(0, len(exported), CHUNK):
+        IcareExportRow.objects.bulk_create(
+            [IcareExportRow(export=export, client_id=pk) for pk in exported[start : start + CHUNK]]
+        )
+    destination.seek(0)
+    export.sha256 = hashlib.file_digest(destination, "sha256").hexdigest()
+    export.client_count = len(exported)
+    export.save(update_fields=["sha256", "client_count"])
+    destination.seek(0)
+
+
 def icare_export_build(
     *,
     agency: Agency,
@@ -137,46 +198,27 @@ def icare_export_build(
     include: str,
     destination: IO[bytes],
 ) -> IcareExport:
-    """Write the Client Profile file of the chosen clients that are ready, and record the export.
+    """Write and record the file of this choice at once (the worker's task does the same in steps it can show).
 
-    `destination` is a seekable binary file; it is left at its start. Raises NothingToExportError (and records
-    nothing) when no chosen client is ready.
+    `destination` is left at its start. Raises NothingToExportError, and records nothing, when no chosen client is
+    ready.
     """
-    with transaction.atomic():
-        export = IcareExport.objects.create(
-            agency=agency, created_by=created_by, date_from=date_from, date_to=date_to, program=program
-        )
-        clients = icare_candidates(
-            agency=agency, date_from=date_from, date_to=date_to, program=program, include=include
-        ).order_by("number")
-        # The export's rows are written once the clients are read: inserted while the cursor is open, they
-        # would lengthen every later look-up of "exported before?" in that cursor. Their ids wait compactly.
-        exported = array("q")
-        workbook = sheet = None  # made with the first ready client: no client ready, no file
-        try:
-            for client in with_icare_parts(clients).iterator(chunk_size=CHUNK):
-                if icare_missing(facts_from_client(client)):
-                    continue
-                if sheet is None:
-                    workbook, sheet = template_workbook()
-                sheet.append(client_row(sheet, client))
-                exported.append(client.pk)
-            if workbook is None:
-                raise NothingToExportError
-            workbook.save(destination)
-        except BaseException:
-            if sheet is not None and not sheet.closed:
-                sheet.close()  # ends openpyxl's row stream; its temporary file goes when the process ends
-            raise
-        for start in range(0, len(exported), CHUNK):
-            IcareExportRow.objects.bulk_create(
-                [IcareExportRow(export=export, client_id=pk) for pk in exported[start : start + CHUNK]]
-            )
-        destination.seek(0)
-        export.sha256 = hashlib.file_digest(destination, "sha256").hexdigest()
-        export.client_count = len(exported)
-        export.save(update_fields=["sha256", "client_count"])
-    destination.seek(0)
+    export = IcareExport.objects.create(
+        agency=agency,
+        created_by=created_by,
+        date_from=date_from,
+        date_to=date_to,
+        program=program,
+        include=include,
+        status=JobStatus.RUNNING,
+    )
+    try:
+        exported = icare_export_write(export, destination)
+    except BaseException:
+        export.delete()
+        raise
+    icare_export_record(export, exported, destination)
+    export.update(status=JobStatus.DONE, rows_done=export.client_count, finished_at=timezone.now())
     return export
 
 

@@ -1,6 +1,8 @@
 """The file iCARE sends back, with its Processing Details: each exported client marked accepted or rejected."""
 
+import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -18,9 +20,13 @@ from reports.icare.check import CHUNK
 from reports.icare.file import CODES, FIRST_DATA_ROW, LAYOUT, SHEET_NAME
 from reports.models import IcareExportRow, IcareStatus
 
-# The file iCARE sends back
-
-MAX_RETURNED_BYTES = 50 * 1024 * 1024
+# The file iCARE sends back, and what OCMS reads of it at the most. An agency's real file is a few megabytes
+# (100,000 clients: about 10 MB); a file past these is refused, never read on.
+MAX_RETURNED_BYTES = 30 * 1024 * 1024  # the upload
+MAX_PARTS = 100  # files inside the .xlsx (a zip archive)
+MAX_PART_BYTES = 100 * 1024 * 1024  # one of them, uncompressed (a sheet, the shared strings)
+MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024  # all of them
+MAX_ROWS = 250_000  # client rows
 
 # iCARE writes its verdict in words in Processing Details. A text that names a problem is a rejection,
 # one that names acceptance is an acceptance, and any other text counts as a rejection, so that staff read it.
@@ -73,43 +79,111 @@ def date_of(value: Any) -> date | None:
         return None
 
 
-def returned_rows(upload: IO[bytes]) -> list[ReturnedRow]:
-    """The client rows of an uploaded Client Profile file, or ReturnedFileError saying what is wrong."""
+NOT_A_WORKBOOK = _(
+    "This file is not an Excel workbook (.xlsx) that can be read. Upload the Client Profile file iCARE sent back, "
+    "as it came."
+)
+
+
+# The start of a row of a sheet (`<row ` or, with a namespace prefix, `<x:row `).
+ROW_START = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,40}:)?row[\s/>]")
+
+
+def returned_archive_check(upload: IO[bytes]) -> None:
+    """Refuse an archive too large to read before openpyxl opens it: too many parts, parts that unpack past
+    the limits (a "zip bomb", or one shared string of hundreds of megabytes), or a sheet of more rows than
+    iCARE sends back, whatever its dimension says. Each part is unpacked and counted, so a part that lies about
+    its size is caught too."""
+    too_large = _(
+        "This file unpacks to far more than any Client Profile file holds: it was not read. "
+        "Upload the file iCARE sent back, as it came."
+    )
+    too_many = _("This file has more than %(rows)s rows, more than iCARE sends back: it was not read.") % {
+        "rows": f"{MAX_ROWS:,}"
+    }
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            parts = archive.infolist()
+            if len(parts) > MAX_PARTS:
+                raise ReturnedFileError(NOT_A_WORKBOOK)
+            unpacked = 0
+            for part in parts:
+                if part.flag_bits & 0x1:  # encrypted
+                    raise ReturnedFileError(NOT_A_WORKBOOK)
+                size = rows = 0
+                rest = b""  # a tag cut by the end of a chunk, read again with the next
+                with archive.open(part) as member:
+                    while chunk := member.read(1024 * 1024):
+                        size += len(chunk)
+                        unpacked += len(chunk)
+                        if size > MAX_PART_BYTES or unpacked > MAX_UNCOMPRESSED_BYTES:
+                            raise ReturnedFileError(too_large)
+                        text = rest + chunk
+                        cut = text.rfind(b"<")
+                        cut = cut if cut >= len(text) - 48 else len(text)
+                        rows += len(ROW_START.findall(text, 0, cut))
+                        rest = text[cut:]
+                        if rows - FIRST_DATA_ROW + 1 > MAX_ROWS:
+                            raise ReturnedFileError(too_many)
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError) as error:
+        raise ReturnedFileError(NOT_A_WORKBOOK) from error
+    finally:
+        upload.seek(0)
+
+
+def returned_rows(upload: IO[bytes], *, beat=None) -> list[ReturnedRow]:
+    """The client rows of an uploaded Client Profile file, or ReturnedFileError saying what is wrong.
+
+    Read in streaming mode (openpyxl's read-only workbook, with defusedxml, so no entity expansion), at most
+    MAX_ROWS rows; malformed XML is a refusal, not an error.
+    """
+    returned_archive_check(upload)
     try:
         workbook = load_workbook(upload, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError, EOFError) as error:
-        raise ReturnedFileError(
-            _("This file is not an Excel workbook (.xlsx). Upload the Client Profile file iCARE sent back, as it came.")
-        ) from error
+    except Exception as error:  # openpyxl raises what its XML parser and zipfile raise, of many kinds
+        raise ReturnedFileError(NOT_A_WORKBOOK) from error
     try:
-        if SHEET_NAME not in workbook.sheetnames:
-            raise ReturnedFileError(
-                _(
-                    "This workbook has no “%(sheet)s” sheet, so it is not the iCARE Client Profile file. "
-                    "Upload the file iCARE sent back for the Client Profile."
-                )
-                % {"sheet": SHEET_NAME}
-            )
-        sheet = workbook[SHEET_NAME]
-        codes = next(sheet.iter_rows(min_row=LAYOUT["code_row"], max_row=LAYOUT["code_row"], values_only=True), ())
-        if [text_of(code) for code in codes[: len(CODES)]] != CODES:
-            raise ReturnedFileError(
-                _(
-                    "Row %(row)s of the “%(sheet)s” sheet does not hold IRCC's field codes (%(first)s to %(last)s) "
-                    "in the template's order, so this is not the iCARE Client Profile file."
-                )
-                % {"row": LAYOUT["code_row"], "sheet": SHEET_NAME, "first": CODES[0], "last": CODES[-1]}
-            )
-        rows = []
-        for number, values in enumerate(
-            sheet.iter_rows(min_row=FIRST_DATA_ROW, max_col=4, values_only=True), start=FIRST_DATA_ROW
-        ):
-            details, id_type, id_value, born = (tuple(values) + (None,) * 4)[:4]
-            if not any(text_of(v) for v in (details, id_type, id_value, born)):
-                continue
-            rows.append(ReturnedRow(number, text_of(details), text_of(id_type), text_of(id_value), date_of(born)))
+        return rows_of(workbook, beat)
+    except ReturnedFileError:
+        raise
+    except Exception as error:  # malformed XML met while streaming the rows
+        raise ReturnedFileError(NOT_A_WORKBOOK) from error
     finally:
         workbook.close()
+
+
+def rows_of(workbook, beat) -> list[ReturnedRow]:
+    """The client rows of an opened returned file, with its sheet and field codes checked."""
+    if SHEET_NAME not in workbook.sheetnames:
+        raise ReturnedFileError(
+            _(
+                "This workbook has no “%(sheet)s” sheet, so it is not the iCARE Client Profile file. "
+                "Upload the file iCARE sent back for the Client Profile."
+            )
+            % {"sheet": SHEET_NAME}
+        )
+    sheet = workbook[SHEET_NAME]
+    codes = next(sheet.iter_rows(min_row=LAYOUT["code_row"], max_row=LAYOUT["code_row"], values_only=True), ())
+    if [text_of(code) for code in codes[: len(CODES)]] != CODES:
+        raise ReturnedFileError(
+            _(
+                "Row %(row)s of the “%(sheet)s” sheet does not hold IRCC's field codes (%(first)s to %(last)s) "
+                "in the template's order, so this is not the iCARE Client Profile file."
+            )
+            % {"row": LAYOUT["code_row"], "sheet": SHEET_NAME, "first": CODES[0], "last": CODES[-1]}
+        )
+    rows = []
+    # Its rows were counted before it was opened (returned_archive_check): at most MAX_ROWS.
+    expected = max((sheet.max_row or 0) - FIRST_DATA_ROW + 1, 0)
+    for number, values in enumerate(
+        sheet.iter_rows(min_row=FIRST_DATA_ROW, max_col=4, values_only=True), start=FIRST_DATA_ROW
+    ):
+        if beat and number % CHUNK == 0:
+            beat(number - FIRST_DATA_ROW, max(expected, number))
+        details, id_type, id_value, born = (tuple(values) + (None,) * 4)[:4]
+        if not any(text_of(v) for v in (details, id_type, id_value, born)):
+            continue
+        rows.append(ReturnedRow(number, text_of(details), text_of(id_type), text_of(id_value), date_of(born)))
     if not rows:
         raise ReturnedFileError(
             _("The file has no client rows (they start at row %(row)s): nothing was recorded.")
@@ -123,14 +197,14 @@ def chunks(items: list[ReturnedRow], size: int) -> Iterator[list[ReturnedRow]]:
         yield items[start : start + size]
 
 
-def icare_returned_apply(*, agency: Agency, upload: IO[bytes]) -> ReturnedSummary:
+def icare_returned_read(*, agency: Agency, upload: IO[bytes], beat=None) -> ReturnedSummary:
     """Mark each client of the returned file accepted or rejected, with iCARE's words.
 
     A row is matched as iCARE matches it: identifier type + value + date of birth, to the agency's client,
     and its verdict goes on that client's latest export. The whole file is read and checked before anything
     is written; ReturnedFileError leaves everything as it was.
     """
-    rows = returned_rows(upload)
+    rows = returned_rows(upload, beat=beat)
     summary = ReturnedSummary()
     processed = []
     for row in rows:

@@ -1,36 +1,24 @@
 """The iCARE page: the readiness check of the chosen clients, the download, the files iCARE sends back."""
 
-import tempfile
 from datetime import date, timedelta
 from urllib.parse import urlencode
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from agencies.access import require_icare_upload
+from agencies.jobs import JobStatus
+from agencies.uploads import upload_refused
 from reports.forms import IcareCheckForm, IcareReturnedForm
-from reports.icare import (
-    Include,
-    NothingToExportError,
-    ReturnedFileError,
-    changed_since_upload,
-    export_filename,
-    icare_candidates,
-    icare_export_build,
-    icare_readiness,
-    icare_returned_apply,
-)
-from reports.models import IcareExport, IcareStatus, get_export_for
+from reports.icare import Include, changed_since_upload, export_filename, icare_candidates, icare_readiness
+from reports.models import IcareExport, IcareReturn, IcareStatus, get_export_for, get_return_for
 
 # The iCARE Client Profile upload
 
@@ -74,6 +62,9 @@ def icare_page(request: HttpRequest, form: IcareCheckForm, returned_form: IcareR
                 date_to=choice["date_to"],
                 program=choice["program"],
             ).count()
+    context["returned_files"] = IcareReturn.objects.for_agency(request.agency).select_related("uploaded_by")[
+        :RECENT_EXPORTS
+    ]
     context["exports"] = (
         IcareExport.objects.for_agency(request.agency)
         .select_related("created_by", "program")
@@ -99,75 +90,100 @@ def icare_check(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def icare_export_create(request: HttpRequest) -> HttpResponse:
-    """Staff with the iCARE grant: download the Client Profile file of the chosen Ready clients; it is recorded."""
+    """Staff with the iCARE grant: ask the worker for the Client Profile file of the chosen Ready clients."""
     require_icare_upload(request)
     form = IcareCheckForm(request.POST, agency=request.agency)
     if not form.is_valid():
         return icare_page(request, form, IcareReturnedForm())
-    destination = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes (so deletes) it once sent
-    try:
-        export = icare_export_build(
-            agency=request.agency, created_by=request.user, destination=destination, **form.cleaned_data
-        )
-    except BaseException as error:
-        destination.close()
-        if not isinstance(error, NothingToExportError):
-            raise
-        messages.warning(
-            request,
-            _("No client of this choice is ready for iCARE, so no file was made. Fix the Not ready clients first."),
-        )
-        return redirect(f"{reverse('reports:icare-check')}?{choice_query(form)}")
-    # FileResponse streams the file from disk in blocks and closes (so deletes) it when sent.
-    response = FileResponse(destination, as_attachment=True, filename=export_filename(export), content_type=XLSX)
+    export = IcareExport.objects.create(
+        agency=request.agency, created_by=request.user, language=request.LANGUAGE_CODE, **form.cleaned_data
+    )
+    export.enqueue()
+    return redirect("reports:icare-export-detail", code=export.code)
+
+
+@login_required
+@require_GET
+def icare_export_progress(request: HttpRequest, code) -> HttpResponse:
+    """Staff with the iCARE grant: how far the worker is with a file (the detail page asks every second)."""
+    export = get_export_for(request, code)
+    return render(request, "reports/_job_progress.html", job_context(export, "icare-export"))
+
+
+@login_required
+@require_GET
+def icare_export_download(request: HttpRequest, code) -> HttpResponse:
+    """Staff with the iCARE grant: the Client Profile file the worker made, to upload to iCARE."""
+    export = get_export_for(request, code)
+    if export.status != JobStatus.DONE or not export.file:
+        raise Http404
+    # FileResponse streams the file from disk in blocks.
+    response = FileResponse(
+        export.file.open("rb"), as_attachment=True, filename=export_filename(export), content_type=XLSX
+    )
     response["Cache-Control"] = "private, no-store"
     return response
 
 
 @login_required
 @require_POST
+def icare_export_retry(request: HttpRequest, code) -> HttpResponse:
+    """Staff with the iCARE grant: ask the worker again for a file that failed or whose worker stopped."""
+    export = get_export_for(request, code)
+    export.retry()
+    return redirect("reports:icare-export-detail", code=export.code)
+
+
+def job_context(job, route: str) -> dict:
+    return {"job": job, "progress_url": reverse(f"reports:{route}-progress", kwargs={"code": job.code}), "route": route}
+
+
+@login_required
+@require_POST
 def icare_returned_upload(request: HttpRequest) -> HttpResponse:
-    """Staff with the iCARE grant: read the file iCARE sent back; each client is marked accepted or rejected."""
+    """Staff with the iCARE grant: give the worker the file iCARE sent back; each client is marked accepted or
+    rejected. A file too large for a Client Profile file is refused before it is read (agencies.uploads)."""
     require_icare_upload(request)
-    returned_form = IcareReturnedForm(request.POST, request.FILES)
-    if returned_form.is_valid():
-        try:
-            summary = icare_returned_apply(agency=request.agency, upload=returned_form.cleaned_data["file"])
-        except ReturnedFileError as error:
-            returned_form.add_error("file", str(error.args[0]))
-        else:
-            messages.success(
-                request,
-                _("iCARE's file is read: %(accepted)s accepted, %(rejected)s rejected.")
-                % {"accepted": summary.accepted, "rejected": summary.rejected},
-            )
-            if summary.unmatched:
-                shown = "; ".join(
-                    _("row %(row)s: %(why)s") % {"row": row, "why": why} for row, why in summary.unmatched[:20]
-                )
-                more = len(summary.unmatched) - 20
-                messages.warning(
-                    request,
-                    ngettext(
-                        "%(count)s row matched no exported client, and was left out: %(rows)s",
-                        "%(count)s rows matched no exported client, and were left out: %(rows)s",
-                        len(summary.unmatched),
-                    )
-                    % {"count": len(summary.unmatched), "rows": shown + (f" (+{more})" if more > 0 else "")},
-                )
-            if summary.not_processed:
-                messages.info(
-                    request,
-                    ngettext(
-                        "%(count)s row has no Processing Details yet, and was left as exported.",
-                        "%(count)s rows have no Processing Details yet, and were left as exported.",
-                        len(summary.not_processed),
-                    )
-                    % {"count": len(summary.not_processed)},
-                )
-            return redirect("reports:icare-check")
-    form = IcareCheckForm(default_choice(), agency=request.agency)
-    return icare_page(request, form, returned_form)
+    returned_form = IcareReturnedForm(request.POST, request.FILES, too_large=upload_refused(request))
+    if not returned_form.is_valid():
+        form = IcareCheckForm(default_choice(), agency=request.agency)
+        return icare_page(request, form, returned_form)
+    upload = returned_form.cleaned_data["file"]
+    returned = IcareReturn(
+        agency=request.agency, uploaded_by=request.user, language=request.LANGUAGE_CODE, name=upload.name[:200]
+    )
+    returned.file.save(upload.name, upload, save=False)
+    returned.save()
+    returned.enqueue()
+    return redirect("reports:icare-returned-detail", code=returned.code)
+
+
+@login_required
+@require_GET
+@never_cache
+def icare_returned_detail(request: HttpRequest, code) -> HttpResponse:
+    """Staff with the iCARE grant: what the worker found in a file iCARE sent back."""
+    returned = get_return_for(request, code)
+    return render(
+        request, "reports/icare_returned_detail.html", {"returned": returned, **job_context(returned, "icare-returned")}
+    )
+
+
+@login_required
+@require_GET
+def icare_returned_progress(request: HttpRequest, code) -> HttpResponse:
+    """Staff with the iCARE grant: how far the worker is with a returned file."""
+    returned = get_return_for(request, code)
+    return render(request, "reports/_job_progress.html", job_context(returned, "icare-returned"))
+
+
+@login_required
+@require_POST
+def icare_returned_retry(request: HttpRequest, code) -> HttpResponse:
+    """Staff with the iCARE grant: read a returned file again after a failure."""
+    returned = get_return_for(request, code)
+    returned.retry()
+    return redirect("reports:icare-returned-detail", code=returned.code)
 
 
 @login_required
@@ -182,5 +198,10 @@ def icare_export_detail(request: HttpRequest, code) -> HttpResponse:
     return render(
         request,
         "reports/icare_export_detail.html",
-        {"export": export, "page": page, "counts": {status: counts.get(status, 0) for status in IcareStatus.values}},
+        {
+            "export": export,
+            "page": page,
+            "counts": {status: counts.get(status, 0) for status in IcareStatus.values},
+            **job_context(export, "icare-export"),
+        },
     )

@@ -19,6 +19,7 @@ from django.utils.html import escape
 from openpyxl import Workbook, load_workbook
 from pytest_django.asserts import assertContains, assertInHTML, assertNotContains, assertRedirects
 
+from agencies.jobs import JobStatus
 from agencies.lists import icare_template
 from agencies.models import AgencyList, IcareList, IcareValue, ListItem
 from clients.models import Client
@@ -26,7 +27,7 @@ from clients.rules import RULES, Level, Rule
 from clients.sections import section_named
 from demo.bench_icare import icare_bench
 from reports.icare import CODES, client_cells, phone_text, returned_status
-from reports.models import IcareExport, IcareExportRow, IcareStatus
+from reports.models import IcareExport, IcareExportRow, IcareReturn, IcareStatus
 from tests.factories import ClientFactory, ProgramFactory
 from tests.wizard import identifier_type
 
@@ -38,6 +39,7 @@ COLUMNS = {column["column"]: column for column in TEMPLATE["columns"]}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 IN_RANGE = date(2025, 3, 14)
+NO_SUCH_CLIENT = "no client of the agency has this identifier and date of birth"
 CHOICE = {"date_from": "2025-03-01", "date_to": "2025-03-31", "include": "new"}
 
 CHECK_URL = reverse("reports:icare-check")
@@ -47,6 +49,19 @@ RETURNED_URL = reverse("reports:icare-returned-upload")
 
 def export_detail_url(export: IcareExport) -> str:
     return reverse("reports:icare-export-detail", kwargs={"code": export.code})
+
+
+def export_file_url(export: IcareExport) -> str:
+    return reverse("reports:icare-export-download", kwargs={"code": export.code})
+
+
+def returned_url(returned: IcareReturn) -> str:
+    return reverse("reports:icare-returned-detail", kwargs={"code": returned.code})
+
+
+def run_worker() -> None:
+    """The background worker, as `manage.py worker` runs it: what is queued, then stop."""
+    call_command("worker", batch=True, stdout=StringIO())
 
 
 def dashboard_url(client: Client) -> str:
@@ -116,11 +131,19 @@ def alert(css: str, role: str, message: str) -> str:
 
 
 def download(http, **choice) -> bytes:
+    """Ask for the file, let the worker make it, and download it from the page that showed its progress."""
     response = http.post(EXPORT_URL, CHOICE | choice)
-    assert response.status_code == 200, response.content[:500]
-    assert response["Content-Type"] == XLSX
-    assert re.fullmatch(r'attachment; filename="icare-client-profile-[\d-]+\.xlsx"', response["Content-Disposition"])
-    return b"".join(response.streaming_content)
+    export = IcareExport.objects.latest("created_at")
+    assertRedirects(response, export_detail_url(export), fetch_redirect_response=False)
+    run_worker()
+    export.refresh_from_db()
+    assert export.status == JobStatus.DONE, export.error
+    assertContains(http.get(export_detail_url(export)), f'href="{export_file_url(export)}">Download the iCARE file</a>')
+    file = http.get(export_file_url(export))
+    assert file.status_code == 200
+    assert file["Content-Type"] == XLSX
+    assert re.fullmatch(r'attachment; filename="icare-client-profile-[\d-]+\.xlsx"', file["Content-Disposition"])
+    return b"".join(file.streaming_content)
 
 
 def data_rows(content: bytes) -> list[tuple]:
@@ -290,11 +313,15 @@ def test_the_export_records_who_when_which_clients_and_the_checksum(manager_clie
 def test_nothing_is_recorded_when_no_client_is_ready(manager_client, manager):
     ready_client(manager, official_language=None)
 
-    response = manager_client.post(EXPORT_URL, CHOICE, follow=True)
+    manager_client.post(EXPORT_URL, CHOICE)
+    run_worker()
 
-    assert not IcareExport.objects.exists()
-    assertRedirects(response, f"{CHECK_URL}?date_from=2025-03-01&date_to=2025-03-31&program=&include=new")
-    assertContains(response, "No client of this choice is ready for iCARE, so no file was made.")
+    export = IcareExport.objects.get()
+    assert (export.status, export.client_count, export.file.name) == (JobStatus.FAILED, 0, "")
+    assert not IcareExportRow.objects.exists()
+    page = manager_client.get(export_detail_url(export))
+    assertContains(page, "No client of this choice is ready for iCARE, so no file was made.")
+    assertContains(page, ">Try again</button>")
 
 
 def test_the_export_detail_lists_its_clients_and_their_status(manager_client, manager):
@@ -470,16 +497,18 @@ def test_exported_clients_are_skipped_next_time_unless_re_export_is_asked(manage
     download(manager_client)
 
     assertNotContains(check_page(manager_client), dashboard_url(client))
-    response = manager_client.post(EXPORT_URL, CHOICE, follow=True)
-    assertContains(response, "No client of this choice is ready")
-    assert IcareExport.objects.count() == 1
+    manager_client.post(EXPORT_URL, CHOICE)
+    run_worker()
+    again = IcareExport.objects.latest("created_at")
+    assertContains(manager_client.get(export_detail_url(again)), "No client of this choice is ready")
+    assert (again.client_count, IcareExportRow.objects.count()) == (0, 1)
 
     page = check_page(manager_client, include="all")
     row = table_row(section(page, "ready-heading"), client)
     assertInHTML(f"<td>Exported {timezone.localdate().isoformat()}: Exported</td>", row)
     rows = data_rows(download(manager_client, include="all"))
     assert len(rows) == 1
-    assert IcareExport.objects.count() == 2
+    assert IcareExport.objects.filter(status=JobStatus.DONE).count() == 2
     assert IcareExportRow.objects.filter(client=client).count() == 2
 
 
@@ -523,8 +552,17 @@ def returned_file(content: bytes, details: dict[str, str | None], dates: dict[st
     return out.getvalue()
 
 
-def upload(http, content: bytes, name: str = "ClientProfile_returned.xlsx", follow: bool = True):
-    return http.post(RETURNED_URL, {"file": SimpleUploadedFile(name, content, content_type=XLSX)}, follow=follow)
+def upload(http, content: bytes, name: str = "ClientProfile_returned.xlsx") -> HttpResponse:
+    """Upload a returned file, let the worker read it, and open the page that tells what it found."""
+    response = http.post(RETURNED_URL, {"file": SimpleUploadedFile(name, content, content_type=XLSX)})
+    returned = IcareReturn.objects.latest("created_at")
+    assertRedirects(response, returned_url(returned), fetch_redirect_response=False)
+    run_worker()
+    return http.get(returned_url(returned))
+
+
+def read_message(accepted: int, rejected: int) -> str:
+    return f'<dd class="col-sm-9">{accepted} accepted, {rejected} rejected</dd>'
 
 
 def test_the_returned_file_marks_each_client_accepted_or_rejected(manager_client, manager):
@@ -542,15 +580,9 @@ def test_the_returned_file_marks_each_client_accepted_or_rejected(manager_client
 
     response = upload(manager_client, returned)
 
-    assertRedirects(response, CHECK_URL)
-    assertContains(
-        response, alert("alert-success", "status", "iCARE's file is read: 1 accepted, 1 rejected."), html=True
-    )
-    assertContains(
-        response,
-        alert("alert-info", "status", "1 row has no Processing Details yet, and was left as exported."),
-        html=True,
-    )
+    assertContains(response, alert("alert-success", "status", "iCARE's file is read."), html=True)
+    assertContains(response, read_message(1, 1), html=True)
+    assertContains(response, "<p>1 row has no Processing Details yet, and was left as exported.</p>", html=True)
     assert statuses(accepted) == [(IcareStatus.ACCEPTED, "Record accepted")]
     assert statuses(rejected) == [(IcareStatus.REJECTED, reason)]
     assert statuses(waiting) == [(IcareStatus.EXPORTED, "")]
@@ -579,9 +611,11 @@ def test_a_returned_row_that_matches_no_client_is_reported_and_the_others_are_ke
 
     page = upload(manager_client, out.getvalue())
 
-    assertRedirects(page, CHECK_URL)
-    assertContains(page, alert("alert-success", "status", "iCARE's file is read: 1 accepted, 0 rejected."), html=True)
-    assertContains(page, "1 row matched no exported client, and was left out: row 5:")
+    assertContains(page, read_message(1, 0), html=True)
+    assertContains(page, "1 row matched no exported client, and was left out")
+    assertContains(
+        page, "<tr><td>5</td><td>no client of the agency has this identifier and date of birth</td></tr>", html=True
+    )
     assert statuses(client) == [(IcareStatus.ACCEPTED, "Record accepted")]
 
 
@@ -592,9 +626,10 @@ def test_it_matches_on_identifier_type_value_and_date_of_birth(manager_client, m
 
     page = upload(manager_client, returned_file(content, {"1111-1111": "Record accepted"}, other_birth))
 
-    assertRedirects(page, CHECK_URL)
-    assertContains(page, alert("alert-success", "status", "iCARE's file is read: 0 accepted, 0 rejected."), html=True)
-    assertContains(page, "row 4: no client of the agency has this identifier and date of birth")
+    assertContains(page, read_message(0, 0), html=True)
+    assertContains(
+        page, "<tr><td>4</td><td>no client of the agency has this identifier and date of birth</td></tr>", html=True
+    )
     assert statuses(client) == [(IcareStatus.EXPORTED, "")]
 
 
@@ -635,9 +670,8 @@ def zip_bytes() -> bytes:
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        (b"first name,last name\nLeila,Mansour\n", "This file is not an Excel workbook (.xlsx)."),
-        (b"", "This file is empty. Upload the Client Profile file iCARE sent back, as it came."),
-        (zip_bytes(), "This file is not an Excel workbook (.xlsx)."),
+        (b"first name,last name\nLeila,Mansour\n", "This file is not an Excel workbook (.xlsx) that can be read."),
+        (zip_bytes(), "This file is not an Excel workbook (.xlsx) that can be read."),
         (workbook_bytes(sheet_name="Sheet1"), "This workbook has no “Client Profile” sheet"),
         (
             workbook_bytes(codes=list(reversed(CODES))),
@@ -645,7 +679,7 @@ def zip_bytes() -> bytes:
         ),
         (workbook_bytes(codes=[]), "does not hold IRCC's field codes (processing_details to consent_ind)"),
     ],
-    ids=["csv", "empty", "other-zip", "other-sheet", "other-columns", "no-codes"],
+    ids=["csv", "other-zip", "other-sheet", "other-columns", "no-codes"],
 )
 def test_a_file_that_is_not_the_client_profile_is_refused_and_nothing_changes(
     manager_client, manager, content, message
@@ -653,13 +687,23 @@ def test_a_file_that_is_not_the_client_profile_is_refused_and_nothing_changes(
     client = ready_client(manager, uci="1111-1111")
     download(manager_client)
 
-    response = upload(manager_client, content, follow=False)
+    response = upload(manager_client, content)
 
-    [error] = response.context["returned_form"].errors["file"]
-    assert message in error
+    returned = IcareReturn.objects.get()
+    assert returned.status == JobStatus.FAILED
+    assert message in returned.error
     assertContains(response, escape(message))
-    assertNotContains(response, "file is read:")
+    assertNotContains(response, "file is read.")
     assert statuses(client) == [(IcareStatus.EXPORTED, "")]
+
+
+def test_an_empty_file_is_refused_at_once(manager_client, manager):
+    response = manager_client.post(RETURNED_URL, {"file": SimpleUploadedFile("r.xlsx", b"", content_type=XLSX)})
+
+    message = "This file is empty. Upload the Client Profile file iCARE sent back, as it came."
+    assert response.context["returned_form"].errors == {"file": [message]}
+    assertContains(response, message)
+    assert not IcareReturn.objects.exists()
 
 
 def test_a_file_with_no_client_rows_is_refused(manager_client, manager):
@@ -670,10 +714,10 @@ def test_a_file_with_no_client_rows_is_refused(manager_client, manager):
     out = io.BytesIO()
     workbook.save(out)
 
-    response = upload(manager_client, out.getvalue(), follow=False)
+    response = upload(manager_client, out.getvalue())
 
     message = "The file has no client rows (they start at row 4): nothing was recorded."
-    assert response.context["returned_form"].errors == {"file": [message]}
+    assert IcareReturn.objects.get().error == message
     assertContains(response, message)
     assert statuses(client) == [(IcareStatus.EXPORTED, "")]
 
@@ -717,9 +761,14 @@ def test_staff_without_the_grant_are_refused_every_icare_action(caseworker_clien
 
     assert caseworker_client.get(CHECK_URL, CHOICE).status_code == 403
     assert caseworker_client.post(EXPORT_URL, CHOICE | {"include": "all"}).status_code == 403
-    refused = upload(caseworker_client, returned_file(content, {"1234-5678": "Record accepted"}), follow=False)
-    assert refused.status_code == 403
+    upload_post = {"file": SimpleUploadedFile("r.xlsx", returned_file(content, {"1234-5678": "Record accepted"}))}
+    assert caseworker_client.post(RETURNED_URL, upload_post).status_code == 403
     assert caseworker_client.get(export_detail_url(export)).status_code == 403
+    assert caseworker_client.get(export_file_url(export)).status_code == 403
+    assert (
+        caseworker_client.post(reverse("reports:icare-export-retry", kwargs={"code": export.code})).status_code == 403
+    )
+    assert not IcareReturn.objects.exists()
     assert IcareExport.objects.count() == 1
     assert statuses(client) == [(IcareStatus.EXPORTED, "")]
 
@@ -732,6 +781,7 @@ def test_another_agencys_export_is_not_found(outsider_client, outsider, manager_
     outsider.save()
 
     assert outsider_client.get(export_detail_url(export)).status_code == 404
+    assert outsider_client.get(export_file_url(export)).status_code == 404
 
 
 def test_another_agencys_returned_file_changes_nothing_here(outsider_client, outsider, manager_client, manager):
@@ -742,8 +792,7 @@ def test_another_agencys_returned_file_changes_nothing_here(outsider_client, out
 
     page = upload(outsider_client, returned_file(content, {"1111-1111": "Record accepted"}))
 
-    assertRedirects(page, CHECK_URL)
-    assertContains(page, alert("alert-success", "status", "iCARE's file is read: 0 accepted, 0 rejected."), html=True)
+    assertContains(page, read_message(0, 0), html=True)
     assert statuses(client) == [(IcareStatus.EXPORTED, "")]
 
 

@@ -1,0 +1,41 @@
+"""Uploads too large for any form of OCMS are refused as they arrive, never read in full.
+
+The only file OCMS takes is the one iCARE sends back (reports.icare.returned.MAX_RETURNED_BYTES); a body announced
+as larger, or that turns out larger as it streams in, stops the upload at once. The view then says so beside the
+file field (`upload_refused`).
+"""
+
+from django.conf import settings
+from django.core.files.uploadhandler import FileUploadHandler, StopUpload
+from django.http import QueryDict
+from django.utils.datastructures import MultiValueDict
+
+
+class LimitedUploadHandler(FileUploadHandler):
+    """Stops an upload past OCMS_MAX_UPLOAD_BYTES, by its Content-Length or as its bytes come."""
+
+    def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):  # noqa: N803
+        self.received = 0
+        if content_length > settings.OCMS_MAX_UPLOAD_BYTES:
+            self.request.upload_refused = True
+            return QueryDict(), MultiValueDict()  # the body is left unread
+        return None
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
+        self.received += len(raw_data)
+        if self.received > settings.OCMS_MAX_UPLOAD_BYTES:
+            self.refuse()
+        return raw_data  # the next handlers keep the data
+
+    def file_complete(self, file_size: int) -> None:
+        return None
+
+    def refuse(self) -> None:
+        self.request.upload_refused = True
+        raise StopUpload(connection_reset=True)
+
+
+def upload_refused(request) -> bool:
+    """Whether this request's upload was stopped for its size."""
+    request.FILES  # noqa: B018 - parses the body (or stops it), which sets the flag
+    return getattr(request, "upload_refused", False)

@@ -1,0 +1,93 @@
+"""The reports' long work, run by the background worker: the iCARE Client Profile file, and reading the file iCARE
+sends back. Each task takes its job's primary key, says how far it is while it runs, and says why when it fails."""
+
+import os
+from pathlib import Path
+
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.tasks import task
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from agencies.jobs import JobStatus, job_file_path
+from reports.icare import NothingToExportError, ReturnedFileError, icare_export_record, icare_export_write
+from reports.icare.returned import icare_returned_read
+from reports.models import IcareExport, IcareReturn
+
+NOTHING_READY = _(
+    "No client of this choice is ready for iCARE, so no file was made. Fix the Not ready clients first, then try again."
+)
+TRY_AGAIN = _("Try again; if it fails again, tell whoever runs OCMS for your agency, with this message.")
+
+
+def failure_reason(error: BaseException) -> str:
+    return f"{type(error).__name__}: {str(error)[:300]}. {TRY_AGAIN}"
+
+
+@task()
+def icare_export_run(export_id: int) -> None:
+    """Make the export's file: written beside its final place and moved there whole, then recorded."""
+    export = IcareExport.objects.select_related("agency", "program").get(pk=export_id)
+    with translation.override(export.language):
+        icare_export_make(export)
+
+
+def icare_export_make(export: IcareExport) -> None:
+    if not export.start():
+        return
+    final = Path(default_storage.path(job_file_path(export, "file.xlsx")))
+    final.parent.mkdir(parents=True, exist_ok=True)
+    partial = final.with_name(f"{final.name}.part")
+    try:
+        with partial.open("w+b") as destination:
+            exported = icare_export_write(export, destination, beat=export.beat)
+            os.replace(partial, final)  # the file appears whole, or not at all
+            with transaction.atomic():
+                icare_export_record(export, exported, destination)
+                export.update(
+                    status=JobStatus.DONE,
+                    file=job_file_path(export, "file.xlsx"),
+                    rows_done=export.rows_total,
+                    finished_at=timezone.now(),
+                )
+    except NothingToExportError:
+        export.fail(
+            _("No client of this choice is ready for iCARE, so no file was made. Fix the Not ready clients first.")
+        )
+    except BaseException as error:
+        final.unlink(missing_ok=True)
+        export.fail(failure_reason(error))
+        raise
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+@task()
+def icare_returned_run(returned_id: int) -> None:
+    """Read a file iCARE sent back: each exported client it names marked accepted or rejected."""
+    returned = IcareReturn.objects.select_related("agency").get(pk=returned_id)
+    with translation.override(returned.language):
+        icare_returned_make(returned)
+
+
+def icare_returned_make(returned: IcareReturn) -> None:
+    if not returned.start():
+        return
+    try:
+        with returned.file.open("rb") as upload:
+            summary = icare_returned_read(agency=returned.agency, upload=upload, beat=returned.beat)
+    except ReturnedFileError as error:
+        returned.fail(str(error.args[0]))
+    except BaseException as error:
+        returned.fail(failure_reason(error))
+        raise
+    else:
+        returned.update(
+            status=JobStatus.DONE,
+            accepted=summary.accepted,
+            rejected=summary.rejected,
+            unmatched=[[row, str(why)] for row, why in summary.unmatched],
+            not_processed=list(summary.not_processed),
+            finished_at=timezone.now(),
+        )

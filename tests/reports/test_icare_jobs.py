@@ -1,0 +1,211 @@
+"""The iCARE file and the returned file as jobs of the background worker: queued by the page, made by the worker
+with its progress shown while it runs, downloaded once done; a failure says why and can be retried; a job whose
+worker stopped is taken up again, and its file never appears half written."""
+
+from datetime import date, timedelta
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.files.storage import default_storage
+from django.core.management import call_command
+from django.tasks import TaskResultStatus
+from django.urls import reverse
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
+
+from agencies.jobs import STALE, JobStatus, job_file_path
+from reports import tasks
+from reports.icare import icare_export_write
+from reports.models import IcareExport
+from tests.factories import ClientFactory
+
+pytestmark = pytest.mark.django_db
+
+CHOICE = {"date_from": "2025-03-01", "date_to": "2025-03-31", "include": "new"}
+
+
+def progress_url(export: IcareExport) -> str:
+    return reverse("reports:icare-export-progress", kwargs={"code": export.code})
+
+
+def detail_url(export: IcareExport) -> str:
+    return reverse("reports:icare-export-detail", kwargs={"code": export.code})
+
+
+def run_worker() -> None:
+    call_command("worker", batch=True, stdout=StringIO())
+
+
+@pytest.fixture
+def ready(manager):
+    return [
+        ClientFactory(
+            registered_by=manager,
+            ready_for_icare=True,
+            identifier__value=f"{n:04d}-0000",
+            registration_date=date(2025, 3, 3),
+        )
+        for n in range(3)
+    ]
+
+
+@pytest.fixture
+def queued(manager_client, ready) -> IcareExport:
+    manager_client.post(reverse("reports:icare-export-create"), CHOICE)
+    return IcareExport.objects.get()
+
+
+def test_the_page_queues_the_file_and_shows_it_waiting_for_the_worker(manager_client, ready):
+    response = manager_client.post(reverse("reports:icare-export-create"), CHOICE)
+
+    export = IcareExport.objects.get()
+    assertRedirects(response, detail_url(export), fetch_redirect_response=False)
+    assert (export.status, export.client_count) == (JobStatus.QUEUED, 0)
+    page = manager_client.get(detail_url(export))
+    assertContains(page, "Waiting for the worker…")
+    # The page asks for the progress every second while the file is not made.
+    assertContains(page, f'hx-get="{progress_url(export)}" hx-trigger="every 1s"')
+    assertNotContains(page, "Download the iCARE file")
+
+
+def test_the_worker_makes_the_file_and_the_progress_stops_asking(manager_client, queued):
+    run_worker()
+
+    queued.refresh_from_db()
+    assert (queued.status, queued.client_count, queued.rows_done, queued.rows_total) == (JobStatus.DONE, 3, 3, 3)
+    progress = manager_client.get(progress_url(queued))
+    assertContains(progress, "The file is ready: 3 clients.")
+    assertNotContains(progress, "hx-trigger")
+    assert Path(queued.file.path).is_file()
+
+
+def test_the_progress_is_written_as_the_file_is_made_and_the_file_appears_only_whole(queued, monkeypatch, tmp_path):
+    monkeypatch.setattr("reports.icare.file.CHUNK", 1)
+    seen = []
+    final = Path(default_storage.path(job_file_path(queued, "file.xlsx")))
+
+    def beat(done: int, total: int) -> None:
+        queued.beat(done, total)
+        stored = IcareExport.objects.get(pk=queued.pk)
+        seen.append((stored.rows_done, stored.rows_total, final.exists()))
+
+    queued.start()
+    with (tmp_path / "elsewhere.xlsx").open("w+b") as destination:
+        exported = icare_export_write(queued, destination, beat=beat)
+
+    assert len(exported) == 3
+    assert [(done, total) for done, total, _exists in seen] == [(0, 3), (1, 3), (2, 3), (3, 3), (3, 3)]
+    assert not any(exists for _done, _total, exists in seen)
+
+
+def test_a_failed_file_says_why_and_is_made_on_a_retry(manager_client, queued, monkeypatch):
+    def broken(*args, **kwargs):
+        raise OSError("No space left on device")
+
+    with monkeypatch.context() as broken_disk:
+        broken_disk.setattr(tasks, "icare_export_write", broken)
+        run_worker()
+
+    queued.refresh_from_db()
+    assert queued.status == JobStatus.FAILED
+    page = manager_client.get(detail_url(queued))
+    assertContains(page, "It could not be done.")
+    assertContains(page, "OSError: No space left on device.")
+    assertContains(page, ">Try again</button>")
+    assert not list(Path(default_storage.path(IcareExport.FILES)).rglob("*.part"))
+
+    retry = manager_client.post(reverse("reports:icare-export-retry", kwargs={"code": queued.code}))
+    run_worker()
+
+    assertRedirects(retry, detail_url(queued), fetch_redirect_response=False)
+    queued.refresh_from_db()
+    assert (queued.status, queued.client_count, queued.error) == (JobStatus.DONE, 3, "")
+
+
+def test_a_file_whose_worker_stopped_is_taken_up_again_and_its_half_file_never_counts(manager_client, queued):
+    # The worker claimed the job, wrote part of the file, and was killed: the job stopped beating.
+    final = Path(default_storage.path(job_file_path(queued, "file.xlsx")))
+    final.parent.mkdir(parents=True, exist_ok=True)
+    final.with_name(final.name + ".part").write_bytes(b"PK\x03\x04 half a file")
+    queued.update(status=JobStatus.RUNNING, beat_at=timezone.now() - STALE - timedelta(seconds=1), rows_done=1)
+    assertContains(manager_client.get(detail_url(queued)), "The worker stopped before it finished.")
+
+    run_worker()  # a worker started again
+
+    queued.refresh_from_db()
+    assert (queued.status, queued.client_count) == (JobStatus.DONE, 3)
+    assert not final.with_name(final.name + ".part").exists()
+    downloaded = b"".join(
+        manager_client.get(reverse("reports:icare-export-download", kwargs={"code": queued.code})).streaming_content
+    )
+    assert downloaded == final.read_bytes()
+    assert downloaded.startswith(b"PK") and b"half a file" not in downloaded
+
+
+def test_a_running_file_still_beating_is_left_to_its_worker(queued):
+    queued.update(status=JobStatus.RUNNING, beat_at=timezone.now())
+
+    run_worker()
+
+    queued.refresh_from_db()
+    assert queued.status == JobStatus.RUNNING
+
+
+def test_the_file_is_downloaded_only_by_its_agencys_staff_with_the_grant(
+    manager_client, caseworker_client, outsider_client, outsider, queued
+):
+    run_worker()
+    url = reverse("reports:icare-export-download", kwargs={"code": queued.code})
+    outsider.may_upload_icare = True
+    outsider.save()
+
+    assert manager_client.get(url).status_code == 200
+    assert caseworker_client.get(url).status_code == 403
+    assert outsider_client.get(url).status_code == 404
+    assert caseworker_client.get(progress_url(queued)).status_code == 403
+    assert outsider_client.get(progress_url(queued)).status_code == 404
+
+
+def test_a_file_not_made_yet_cannot_be_downloaded(manager_client, queued):
+    response = manager_client.get(reverse("reports:icare-export-download", kwargs={"code": queued.code}))
+
+    assert response.status_code == 404
+
+
+def test_a_retry_of_a_file_already_made_makes_nothing_again(manager_client, queued):
+    run_worker()
+    queued.refresh_from_db()
+    made = (queued.sha256, queued.client_count)
+
+    manager_client.post(reverse("reports:icare-export-retry", kwargs={"code": queued.code}))
+    run_worker()
+
+    queued.refresh_from_db()
+    assert (queued.status, queued.sha256, queued.client_count) == (JobStatus.DONE, *made)
+    assert queued.rows.count() == 3
+
+
+def test_the_worker_speaks_the_language_of_whoever_asked(manager_client, manager):
+    ClientFactory(registered_by=manager, official_language=None, registration_date=date(2025, 3, 3))
+    manager_client.post("/i18n/setlang/", {"language": "fr", "next": "/"})
+    manager_client.post(reverse("reports:icare-export-create"), CHOICE)
+
+    run_worker()
+
+    export = IcareExport.objects.get()
+    assert export.language == "fr"
+    assert export.status == JobStatus.FAILED
+    assert export.error.startswith("Aucun client")
+
+
+def test_two_retries_at_once_queue_the_file_once(manager_client, queued):
+    run_worker()
+    queued.update(status=JobStatus.FAILED, error="OSError: No space left on device.")
+    url = reverse("reports:icare-export-retry", kwargs={"code": queued.code})
+
+    manager_client.post(url)
+    manager_client.post(url)
+
+    assert DBTaskResult.objects.filter(status=TaskResultStatus.READY).count() == 1
