@@ -5,9 +5,10 @@ template could show it by mistake.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -60,18 +61,35 @@ class Document:
     title: str | Promise
     template: str
     context: Callable[[Client], dict[str, Any]]
+    empty: dict[str, Any] = field(default_factory=dict)  # the context of a client with nothing of its own
 
 
 # In the order of the original's Report menu.
 DOCUMENTS: dict[str, Document] = {
     document.slug: document
     for document in (
-        Document("history", _("Client History"), "reports/history.html", history_context),
         Document(
-            "mentor-history", _("Client Mentor/Tutor History"), "reports/mentor_history.html", mentor_history_context
+            "history",
+            _("Client History"),
+            "reports/history.html",
+            history_context,
+            {"sessions": [], "total_minutes": 0, "first_date": None, "last_date": None},
+        ),
+        Document(
+            "mentor-history",
+            _("Client Mentor/Tutor History"),
+            "reports/mentor_history.html",
+            mentor_history_context,
+            {"matches": [], "mentor_count": 0, "tutor_count": 0, "active_count": 0},
         ),
         Document("card", _("OCMS Client Card"), "reports/card.html", card_context),
-        Document("receipt", _("Settlement Program Registration Receipt"), "reports/receipt.html", receipt_context),
+        Document(
+            "receipt",
+            _("Settlement Program Registration Receipt"),
+            "reports/receipt.html",
+            receipt_context,
+            {"family": [], "programs": []},
+        ),
     )
 }
 
@@ -86,3 +104,28 @@ def document_context(document: Document, client: Client) -> dict[str, Any]:
         "printed_on": timezone.localdate(),
         **document.context(client),
     }
+
+
+# Text in each family of fonts the documents use (DejaVu, and the Noto fonts fontconfig falls back to), so that
+# the warm-up opens them all.
+WARM_UP_NAMES = ("Émilie Ωμέγα Юлия", "ليلى सीता தமிழ் ሰላም 李娜 김민 🇨🇦")
+
+
+def documents_warm_up() -> None:
+    """Prepare, once per server process as it starts (ocms/wsgi.py), what its first document would otherwise pay
+    for: WeasyPrint's import, the fonts and their lookups, each document's template and styles. Each document is
+    printed once, of a client that exists only here (nothing is read from or written to the database)."""
+    from agencies.models import Agency
+    from reports.pdf import pdf_render
+
+    agency = Agency(name="OCMS", city="Ottawa", province="ON")
+    client = Client(agency=agency, number=1234, first_name=WARM_UP_NAMES[0], last_name=WARM_UP_NAMES[1])
+    for document in DOCUMENTS.values():
+        context = {
+            "client": client,
+            "agency": agency,
+            "title": str(document.title),
+            "printed_on": timezone.localdate(),
+            **document.empty,
+        }
+        pdf_render(render_to_string(document.template, context))

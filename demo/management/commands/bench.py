@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
 from demo import bench
+from demo.bench_first_document import first_document_bench
 from demo.bench_icare import icare_bench
 from demo.bench_search import search_bench
 
@@ -40,6 +41,12 @@ class Command(BaseCommand):
         )
         parser.add_argument("--search-runs", type=int, default=200, help="timed runs of each search (default 200)")
         parser.add_argument(
+            "--first-document-runs",
+            type=int,
+            default=20,
+            help="receipts timed after the first one of a fresh process (default 20); 0 leaves the table out",
+        )
+        parser.add_argument(
             "--icare-size",
             type=int,
             default=100_000,
@@ -56,6 +63,7 @@ class Command(BaseCommand):
         search_sizes: str,
         search_runs: int,
         icare_size: int,
+        first_document_runs: int,
         **options,
     ) -> None:
         if runs < 1 or warmup < 0:
@@ -94,8 +102,23 @@ class Command(BaseCommand):
         sizes = [int(size) for size in search_sizes.replace("_", "").split(",") if size.strip() and int(size) > 0]
         if sizes and not only:
             self.search_table(sizes, search_runs)
+        if first_document_runs > 0 and not only:
+            self.first_document_table(first_document_runs)
         if icare_size > 0 and not only:
             self.icare_table(icare_size)
+
+    def first_document_table(self, runs: int) -> None:
+        self.stdout.write(
+            "\nThe first document of a fresh server process: the WSGI application loaded as gunicorn loads it "
+            f"(its warm-up included), then the Registration Receipt PDF printed once and {runs} times more\n"
+        )
+        result = first_document_bench(runs)
+        header = f"{'start-up s':>10}  {'first ms':>8}  {'next median ms':>14}  {'ratio':>7}"
+        self.stdout.write(header)
+        self.stdout.write("-" * len(header))
+        self.stdout.write(
+            f"{result.startup_s:>10.2f}  {result.first_ms:>8.1f}  {result.warm_median_ms:>14.1f}  {result.ratio:>6.1f}x"
+        )
 
     def search_table(self, sizes: list[int], runs: int) -> None:
         self.stdout.write(

@@ -1,0 +1,41 @@
+"""No cold start: a server process prepares WeasyPrint and every document as it starts (ocms/wsgi.py), so that
+its first document costs what the next ones do. (`make bench` times the first one of a fresh process.)"""
+
+import os
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+
+from reports import pdf
+from reports.documents import DOCUMENTS, documents_warm_up
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_warm_up_prints_every_document_without_touching_the_database(django_assert_num_queries, monkeypatch):
+    printed = []
+    render = pdf.pdf_render
+    monkeypatch.setattr(pdf, "pdf_render", lambda html: printed.append(render(html)))
+
+    with django_assert_num_queries(0):
+        documents_warm_up()
+
+    assert len(printed) == len(DOCUMENTS)
+    assert all(document.startswith(b"%PDF-") for document in printed)
+
+
+def test_a_server_process_is_warm_once_its_application_is_loaded():
+    # A fresh interpreter, as gunicorn starts one: nothing of WeasyPrint is loaded until the application is.
+    script = (
+        "import sys, django; django.setup(); from reports import pdf; "
+        "before = 'weasyprint' in sys.modules; import ocms.wsgi; "
+        "print(before, 'weasyprint' in sys.modules, hasattr(pdf._per_thread, 'font_config'))"
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", script], cwd=settings.BASE_DIR, env=os.environ, capture_output=True, text=True
+    )
+
+    assert completed.returncode == 0, completed.stderr[-2000:]
+    assert completed.stdout.split() == ["False", "True", "True"]
