@@ -2,19 +2,20 @@
 pages post."""
 
 import html
-import re
 import uuid
-from collections.abc import Mapping
-from datetime import date
+from collections.abc import Iterator, Mapping
+from urllib.parse import urlsplit
 
 from django.http import HttpResponse
 from django.test import Client as TestClient
-from django.urls import reverse
+from django.test.html import Element, parse_html
+from django.urls import resolve, reverse
 from django.utils import timezone
 
 from agencies.models import AgencyList, IcareList, IcareValue, ListItem, StaffProfile
 from clients.models import Client
 from registration.steps import STEP_NAMES
+from tests.factories import ClientFactory, icare_value, list_item
 
 # What a caseworker types for a client with only the green (OCMS) fields.
 FIRST_NAME = "Amara"
@@ -23,14 +24,6 @@ DATE_OF_BIRTH = "1990-04-12"
 POSTAL_CODE = "M5V 2T6"
 
 Overrides = Mapping[str, Mapping[str, str | list[str] | None]]
-
-
-def list_item(agency, list_name: str, label: str) -> ListItem:
-    return ListItem.objects.get(agency=agency, list=list_name, label=label)
-
-
-def icare_value(list_name: str, value: str) -> IcareValue:
-    return IcareValue.objects.get(list=list_name, value=value)
 
 
 def gender(agency, label: str = "Female") -> ListItem:
@@ -213,10 +206,9 @@ def step_url(code, step: str) -> str:
 def draft_start(client: TestClient) -> uuid.UUID:
     """Press "Named Client": a new draft, on its first step."""
     response = client.post(reverse("registration:draft-create"))
-    assert response.status_code == 302, response
-    match = re.search(r"/register/draft/([0-9a-f-]{36})/privacy/$", response.url)
-    assert match, response.url
-    return uuid.UUID(match.group(1))
+    match = redirect_match(response)
+    assert (match.view_name, match.kwargs["step"]) == ("registration:draft-step", STEP_NAMES[0]), response.url
+    return match.kwargs["code"]
 
 
 def step_post(client: TestClient, code, step: str, data: Mapping, go: str = "next") -> HttpResponse:
@@ -257,12 +249,42 @@ def walk(
     return code, response
 
 
+def redirect_match(response: HttpResponse):
+    """Where a redirect leads, resolved to its route (`view_name`, `kwargs`)."""
+    assert response.status_code == 302, response
+    return resolve(urlsplit(response.url).path)
+
+
 def registered_client(response: HttpResponse) -> Client:
     """The client a Register response sent the caseworker to the Next Steps page for."""
+    match = redirect_match(response)
+    assert match.view_name == "registration:next-steps", response.url
+    return Client.objects.get(code=match.kwargs["code"])
+
+
+def page_after(client: TestClient, response: HttpResponse) -> HttpResponse:
+    """The page a redirect leads to, as the browser shows it next: with the messages left for it."""
     assert response.status_code == 302, response
-    match = re.search(r"/register/done/([0-9a-f-]{36})/$", response.url)
-    assert match, response.url
-    return Client.objects.get(code=match.group(1))
+    return client.get(response.url)
+
+
+MESSAGE_STYLE = {
+    "success": ("alert-success", "status"),
+    "info": ("alert-info", "status"),
+    "warning": ("alert-warning", "alert"),
+    "error": ("alert-danger", "alert"),
+}
+
+
+def message_html(message, level: str = "success") -> str:
+    """A message as the page shows it (templates/_messages.html), to find with assertContains(..., html=True)."""
+    css, role = MESSAGE_STYLE[level]
+    return f'<div class="alert {css}" role="{role}">{html.escape(str(message))}</div>'
+
+
+def login_url(next_url: str) -> str:
+    """Where a visitor who is not logged in is sent from `next_url`."""
+    return f"{reverse('login')}?next={next_url}"
 
 
 def text(response: HttpResponse) -> str:
@@ -270,58 +292,116 @@ def text(response: HttpResponse) -> str:
     return html.unescape(response.content.decode())
 
 
+def form_errors(response: HttpResponse, name: str | None = None) -> dict[str, list[str]]:
+    """What a form the page was rendered with refused, field by field: the step's (or profile section's) form
+    `name`, or the page's only form when no name is given."""
+    form = response.context["section"].forms[name] if name else response.context["form"]
+    return {field: list(messages) for field, messages in form.errors.items()}
+
+
+def row_errors(response: HttpResponse, formset: str, index: int) -> dict[str, list[str]]:
+    """What one row of a step's formset refused, field by field."""
+    form = response.context["section"].formsets[formset].forms[index]
+    return {field: list(messages) for field, messages in form.errors.items()}
+
+
+# The page's markup, read as assertContains(..., html=True) reads it (django.test.html): attributes in any order,
+# entities decoded, whitespace collapsed.
+
+
+def elements(response: HttpResponse, tag: str, **attributes: str | None) -> list[Element]:
+    """The page's <tag> elements, in page order, that have these attributes (`class_` for class, `for_` for for,
+    `data_x` for data-x): with this value, with at least these classes, or with any value when None."""
+    wanted = {name.rstrip("_").replace("_", "-"): value for name, value in attributes.items()}
+    return [
+        element
+        for element in descendants(parse_html(response.content.decode()))
+        if element.name == tag and has_attributes(element, wanted)
+    ]
+
+
+def descendants(element: Element) -> Iterator[Element]:
+    """The element and every element inside it, in page order."""
+    yield element
+    for child in element.children:
+        if not isinstance(child, str):
+            yield from descendants(child)
+
+
+def has_attributes(element: Element, wanted: Mapping[str, str | None]) -> bool:
+    present = dict(element.attributes)
+    for name, value in wanted.items():
+        if name not in present:
+            return False
+        if name == "class" and value is not None:
+            if not set(value.split()) <= set((present[name] or "").split()):
+                return False
+        elif value is not None and present[name] != value:
+            return False
+    return True
+
+
+def element_text(element: Element) -> str:
+    """The text inside an element, its children's included."""
+    return "".join(child if isinstance(child, str) else element_text(child) for child in element.children)
+
+
+def field_attributes(response: HttpResponse, name: str) -> dict[str, str | None]:
+    """The attributes of the <input>, <select> or <textarea> posted as `name` (a boolean attribute such as
+    disabled has the value None)."""
+    for tag in ("input", "select", "textarea"):
+        found = elements(response, tag, name=name)
+        if found:
+            return dict(found[0].attributes)
+    raise AssertionError(f"no field named {name}")
+
+
 def field_errors(response: HttpResponse, field_id: str) -> list[str]:
     """The messages shown right under the field with this id."""
-    content = response.content.decode()
     return [
-        html.unescape(m)
-        for m in re.findall(rf'<div class="invalid-feedback d-block" id="{field_id}_error">(.*?)</div>', content)
+        element_text(div)
+        for div in elements(response, "div", id=f"{field_id}_error", class_="invalid-feedback d-block")
     ]
 
 
 def input_value(response: HttpResponse, name: str) -> str | None:
     """The value an <input name=...> shows, or None when there is no such input with a value."""
-    content = response.content.decode()
-    tag = re.search(rf'<input[^>]*\bname="{re.escape(name)}"[^>]*>', content)
-    if not tag:
-        return None
-    value = re.search(r'\bvalue="([^"]*)"', tag.group(0))
-    return html.unescape(value.group(1)) if value else None
+    found = elements(response, "input", name=name)
+    return dict(found[0].attributes).get("value") if found else None
 
 
-def field_marker(response: HttpResponse, field_id: str) -> str | None:
-    """The text marker shown beside a field's label: "Required", "Required for iCARE", or None."""
-    content = response.content.decode()
-    label = re.search(rf'<label class="form-label" for="{re.escape(field_id)}">(.*?)</label>', content, re.S)
-    assert label, f"no label for {field_id}"
-    marker = re.search(r'<span class="marker marker-(?:ocms|icare)"([^>]*)>(.*?)</span>', label.group(1))
-    return marker.group(2) if marker and "hidden" not in marker.group(1) else None
+def textarea_value(response: HttpResponse, name: str) -> str | None:
+    """The text a <textarea name=...> shows (whitespace collapsed), or None when there is no such textarea."""
+    found = elements(response, "textarea", name=name)
+    return element_text(found[0]) if found else None
 
 
 def selected_value(response: HttpResponse, name: str) -> str | None:
     """The selected option of <select name=...>."""
-    content = response.content.decode()
-    select = re.search(rf'<select[^>]*\bname="{re.escape(name)}"[^>]*>(.*?)</select>', content, re.S)
-    if not select:
+    found = elements(response, "select", name=name)
+    if not found:
         return None
-    option = re.search(r'<option value="([^"]*)"[^>]*\bselected\b', select.group(1))
-    return html.unescape(option.group(1)) if option else None
+    options = [element for element in descendants(found[0]) if element.name == "option"]
+    selected = [option for option in options if has_attributes(option, {"selected": None})]
+    return dict(selected[0].attributes).get("value") if selected else None
+
+
+def field_marker(response: HttpResponse, field_id: str) -> str | None:
+    """The text marker shown beside a field's label: "Required", "Required for iCARE", or None."""
+    labels = elements(response, "label", class_="form-label", for_=field_id)
+    assert labels, f"no label for {field_id}"
+    for span in descendants(labels[0]):
+        if span.name == "span" and (
+            has_attributes(span, {"class": "marker marker-ocms"})
+            or has_attributes(span, {"class": "marker marker-icare"})
+        ):
+            return None if "hidden" in dict(span.attributes) else element_text(span)
+    return None
 
 
 def saved_client(staff: StaffProfile, **fields) -> Client:
-    """A named client saved straight to the database, as if registered by `staff`."""
-    agency = staff.agency
-    values = {
-        "first_name": FIRST_NAME,
-        "last_name": LAST_NAME,
-        "gender": gender(agency),
-        "date_of_birth": date.fromisoformat(DATE_OF_BIRTH),
-        "postal_code": "M5V2T6",
-        "privacy_confirmed": True,
-        "primary_worker": staff,
-        "registration_site": staff.default_site,
-        **fields,
-    }
-    return Client.objects.create(
-        agency=agency, created_by=staff.user, number=Client.objects.for_agency(agency).next_number(), **values
-    )
+    """A named client saved straight to the database, as if registered by `staff`.
+
+    Kept while the tests move to ClientFactory(registered_by=staff, **fields), which it now is.
+    """
+    return ClientFactory(registered_by=staff, **fields)

@@ -1,15 +1,14 @@
 """A client with Sensitive Information, and what its unlock looks like from outside."""
 
-import html
-import re
-
 from django.http import HttpResponse
 from django.urls import reverse
+from django.utils.html import escape
+from pytest_django.asserts import assertContains, assertNotContains
 
 from agencies.models import AgencyList, ListItem, StaffProfile
 from clients.models import Client, SensitiveInfo
-from tests.factories import PASSWORD
-from tests.wizard import saved_client
+from tests.clients.pages import elements, parsed
+from tests.factories import PASSWORD, ClientFactory
 
 ILLNESSES = "Type 2 diabetes; seasonal asthma"
 INSURANCE = "Interim Federal Health Program"
@@ -27,7 +26,7 @@ def item(agency, list_name: str, label: str) -> ListItem:
 
 def client_with_secrets(staff: StaffProfile, **fields) -> Client:
     """A named client registered by `staff`, with every Sensitive Information field filled in."""
-    client = saved_client(staff, **fields)
+    client = ClientFactory(registered_by=staff, **fields)
     agency = staff.agency
     info = SensitiveInfo.objects.create(
         client=client,
@@ -63,13 +62,18 @@ def unlock(http, client: Client, password: str = PASSWORD, *, htmx: bool = False
     )
 
 
-def page_text(response: HttpResponse) -> str:
-    return html.unescape(response.content.decode())
+def assert_no_secrets(response: HttpResponse, status_code: int = 200) -> None:
+    """Not one Sensitive Information value anywhere in the page (text or attribute, as sent or escaped), and the
+    page has this status: an error page cannot pass for a locked section."""
+    for secret in SECRETS:
+        for sent in {secret, escape(secret)}:
+            assertNotContains(response, sent, status_code=status_code)
 
 
-def secrets_shown(response: HttpResponse) -> list[str]:
-    text = page_text(response)
-    return [secret for secret in SECRETS if secret in text]
+def assert_every_secret(response: HttpResponse) -> None:
+    """Every Sensitive Information value shown, on a page answered 200."""
+    for secret in SECRETS:
+        assertContains(response, secret, html=True)
 
 
 def is_not_cacheable(response: HttpResponse) -> bool:
@@ -77,5 +81,5 @@ def is_not_cacheable(response: HttpResponse) -> bool:
     return "no-store" in directives
 
 
-def has_password_field(response: HttpResponse) -> bool:
-    return re.search(r'<input type="password" name="password"', response.content.decode()) is not None
+def has_password_field(response: HttpResponse, status_code: int = 200) -> bool:
+    return bool(elements(parsed(response, status_code), "input", type="password", name="password"))

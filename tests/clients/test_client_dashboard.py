@@ -7,15 +7,17 @@ from datetime import date, timedelta
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
-from clients.models import Client, ClientProgram, Family, ProgramStatus
-from clients.models.family import family_check_letter
+from clients.models import Client, ClientProgram, ProgramStatus
 from clients.search import name_words_remember
 from registration.models import Draft
-from tests.factories import SessionFactory
-from tests.wizard import foss_id_type, official_language, saved_client, text
+from tests.clients.pages import attribute, elements, fragment, login_url, one, parsed, text_of
+from tests.factories import ClientFactory, SessionFactory
 
 pytestmark = pytest.mark.django_db
+
+CREATE_NEW_FAMILY_MEMBER = '<button class="btn btn-outline-primary" type="submit">Create New Family Member</button>'
 
 
 def dashboard_url(client: Client) -> str:
@@ -26,23 +28,28 @@ def detail_url(client: Client) -> str:
     return reverse("clients:client-detail", kwargs={"code": client.code})
 
 
-def dashboard(browser, client: Client) -> str:
-    response = browser.get(dashboard_url(client))
-    assert response.status_code == 200
-    return text(response)
+def receipt_url(client: Client) -> str:
+    return reverse("reports:client-document", kwargs={"code": client.code, "document": "receipt"}) + (
+        "?format=pdf&lang=en"
+    )
 
 
-def card(page: str, heading: str) -> str:
-    """One card of the dashboard, from its heading to the end of the card."""
-    return page.split(f">{heading}</h2>", 1)[1].split('<div class="col-', 1)[0]
+def receipt_link(response):
+    """The dashboard's Print the Registration Receipt link."""
+    (link,) = (
+        link for link in elements(parsed(response), "a") if text_of(link).startswith("Print the Registration Receipt")
+    )
+    return link
 
 
-def actions(page: str) -> str:
-    return page.split('aria-label="Next actions"', 1)[1].split('<div class="row', 1)[0]
-
-
-def family(agency) -> Family:
-    return Family.objects.create(agency=agency, code=f"F-4821-{family_check_letter('4821')}")
+def relative_form(response, client: Client):
+    """The form that registers a new family member of `client`: a post to Named Client with the client's code."""
+    (form,) = (
+        form
+        for form in elements(parsed(response), "form", method="post")
+        if fragment(f'<input type="hidden" name="relative" value="{client.code}">') in form
+    )
+    return form
 
 
 def thirty_years_ago() -> date:
@@ -50,139 +57,145 @@ def thirty_years_ago() -> date:
     return date(today.year - 30, today.month, min(today.day, 28))
 
 
-def icare_ready(staff, **fields) -> Client:
-    """A client with every green and yellow field iCARE needs."""
-    client = saved_client(staff, official_language=official_language("English"), research_consent=False, **fields)
-    client.identifiers.create(identifier_type=foss_id_type(staff.agency), value="UCI 1234-5678")
-    return client
-
-
 # At a glance
 
 
 def test_it_shows_the_name_number_and_age(caseworker_client, caseworker):
-    client = saved_client(caseworker, first_name="Leila", last_name="Mansour", date_of_birth=thirty_years_ago())
+    client = ClientFactory(
+        registered_by=caseworker, first_name="Leila", last_name="Mansour", date_of_birth=thirty_years_ago()
+    )
 
-    page = dashboard(caseworker_client, client)
+    response = caseworker_client.get(dashboard_url(client))
 
-    assert "<h1" in page and ">Leila Mansour</h1>" in page
-    assert f"Client number <strong>{client.number}</strong>" in page
-    assert "30 years old" in page
+    assertContains(response, '<h1 class="h3 mb-1">Leila Mansour</h1>', html=True)
+    assertContains(
+        response,
+        f'<p class="text-body-secondary mb-0">Client Dashboard · Client number <strong>{client.number}</strong>'
+        " · 30 years old</p>",
+        html=True,
+    )
 
 
 def test_it_says_what_keeps_the_client_from_icare(caseworker_client, caseworker):
-    client = saved_client(caseworker, research_consent=False)
-    client.identifiers.create(identifier_type=foss_id_type(caseworker.agency), value="UCI 1234-5678")
+    client = ClientFactory(registered_by=caseworker, research_consent=False, with_identifier=True)
 
-    page = dashboard(caseworker_client, client)
+    response = caseworker_client.get(dashboard_url(client))
 
-    badge = page.split("Not ready for iCARE", 1)[1].split("</div>", 1)[0]
-    assert "Preferred Official Language" in badge
-    assert "iCARE client identifier" not in badge
+    # The badge's whole text: the one thing missing, and not the identifier the client has.
+    assertContains(response, "<strong>Not ready for iCARE</strong> — missing: Preferred Official Language", html=True)
 
 
 def test_it_shows_icare_ready_when_nothing_is_missing(caseworker_client, caseworker):
-    page = dashboard(caseworker_client, icare_ready(caseworker))
+    response = caseworker_client.get(dashboard_url(ClientFactory(registered_by=caseworker, ready_for_icare=True)))
 
-    assert "iCARE ready" in page
-    assert "Not ready for iCARE" not in page
+    assertContains(response, '<span class="badge badge-icare-ready fs-6" role="status">iCARE ready</span>', html=True)
+    assertNotContains(response, "Not ready for iCARE")
 
 
-def test_it_lists_the_other_family_members_with_links_to_their_dashboards(caseworker_client, caseworker, agency):
-    theirs = family(agency)
-    client = saved_client(caseworker, first_name="Leila", family=theirs)
-    sister = saved_client(caseworker, first_name="Nour", family=theirs, date_of_birth=date(2001, 5, 6))
-    stranger = saved_client(caseworker, first_name="Olga")
+def test_it_lists_the_other_family_members_with_links_to_their_dashboards(caseworker_client, caseworker):
+    client = ClientFactory(registered_by=caseworker, first_name="Leila", with_family=True)
+    sister = ClientFactory(
+        registered_by=caseworker, first_name="Nour", family=client.family, date_of_birth=date(2001, 5, 6)
+    )
+    stranger = ClientFactory(registered_by=caseworker, first_name="Olga")
 
-    members = card(dashboard(caseworker_client, client), "Family Members")
+    response = caseworker_client.get(dashboard_url(client))
 
-    assert f'<a href="{dashboard_url(sister)}">Nour {sister.last_name}</a> · {sister.number} · 2001-05-06' in members
-    assert f"Family Code {theirs.code}" in dashboard(caseworker_client, client)
-    assert dashboard_url(client) not in members
-    assert stranger.first_name not in members
+    assertContains(
+        response,
+        f'<li><a href="{dashboard_url(sister)}">Nour {sister.last_name}</a> · {sister.number} · 2001-05-06</li>',
+        html=True,
+    )
+    assertContains(response, f"Family Code {client.family.code}")
+    assertNotContains(response, f'href="{dashboard_url(client)}"')
+    assertNotContains(response, stranger.first_name)
 
 
 def test_it_says_when_no_family_member_is_recorded(caseworker_client, caseworker):
-    members = card(dashboard(caseworker_client, saved_client(caseworker)), "Family Members")
+    response = caseworker_client.get(dashboard_url(ClientFactory(registered_by=caseworker)))
 
-    assert "No family members recorded." in members
+    assertContains(response, '<p class="mb-0 text-body-secondary">No family members recorded.</p>', html=True)
 
 
 def test_it_shows_new_or_returning_in_each_program(caseworker_client, caseworker, agency):
-    client = saved_client(caseworker)
+    client = ClientFactory(registered_by=caseworker)
     settlement = agency.programs.get(name="Settlement")
     language = agency.programs.get(name="Language Training")
     ClientProgram.objects.create(client=client, program=settlement, status=ProgramStatus.NEW)
     ClientProgram.objects.create(client=client, program=language, status=ProgramStatus.RETURNING)
 
-    programs = card(dashboard(caseworker_client, client), "Programs")
+    response = caseworker_client.get(dashboard_url(client))
 
-    assert "Settlement: New Client" in programs
-    assert "Language Training: Returning Client" in programs
+    assertContains(response, "<li>Settlement: New Client</li>", html=True)
+    assertContains(response, "<li>Language Training: Returning Client</li>", html=True)
 
 
 def test_it_shows_the_last_sessions_newest_first(caseworker_client, caseworker, agency):
-    client = saved_client(caseworker)
+    client = ClientFactory(registered_by=caseworker)
     today = timezone.localdate()
     settlement = agency.programs.get(name="Settlement")
-    for days in range(6):
-        SessionFactory(client=client, date=today - timedelta(days=10 * days), program=settlement)
-    SessionFactory(client=saved_client(caseworker, first_name="Olga"), date=today - timedelta(days=1))
+    sessions = [
+        SessionFactory(client=client, date=today - timedelta(days=10 * days), program=settlement) for days in range(6)
+    ]
+    SessionFactory(client=ClientFactory(registered_by=caseworker, first_name="Olga"), date=today - timedelta(days=1))
 
-    sessions = card(dashboard(caseworker_client, client), "Last sessions")
+    response = caseworker_client.get(dashboard_url(client))
 
-    shown = [(today - timedelta(days=10 * days)).isoformat() for days in range(5)]
-    assert [sessions.index(f"<td>{day}</td>") for day in shown] == sorted(
-        sessions.index(f"<td>{day}</td>") for day in shown
+    # The five newest, in order, and nothing else: not the sixth, not another client's.
+    shown = "".join(
+        f"<tr><td>{s.date.isoformat()}</td><td>Settlement</td><td>{s.get_session_type_display()}</td>"
+        f"<td>{s.worker}</td></tr>"
+        for s in sessions[:5]
     )
-    assert (today - timedelta(days=50)).isoformat() not in sessions
-    assert (today - timedelta(days=1)).isoformat() not in sessions
-    assert f"<td>{today.isoformat()}</td><td>Settlement</td>" in sessions
+    assertContains(response, f"<tbody>{shown}</tbody>", html=True)
+    assertNotContains(response, (today - timedelta(days=50)).isoformat())
+    assertNotContains(response, (today - timedelta(days=1)).isoformat())
 
 
 def test_it_says_when_there_is_no_session_yet(caseworker_client, caseworker):
-    sessions = card(dashboard(caseworker_client, saved_client(caseworker)), "Last sessions")
+    response = caseworker_client.get(dashboard_url(ClientFactory(registered_by=caseworker)))
 
-    assert "No sessions yet." in sessions
-    assert "<table" not in sessions
+    assertContains(response, '<p class="mb-0 text-body-secondary">No sessions yet.</p>', html=True)
+    assertNotContains(response, "<table")
 
 
 # The usual next actions
 
 
 def test_it_offers_the_usual_next_actions(caseworker_client, caseworker):
-    client = saved_client(caseworker)
+    client = ClientFactory(registered_by=caseworker)
 
-    buttons = actions(dashboard(caseworker_client, client))
+    response = caseworker_client.get(dashboard_url(client))
 
-    assert f'href="{detail_url(client)}">Edit Profile</a>' in buttons
+    actions = one(elements(parsed(response), "div", role="group", **{"aria-label": "Next actions"}))
+    session_create = reverse("clients:session-create", kwargs={"code": client.code})
+    assert fragment(f'<a class="btn btn-primary" href="{detail_url(client)}">Edit Profile</a>') in actions
     assert (
-        f'href="{reverse("clients:session-create", kwargs={"code": client.code})}">Begin Session with Client</a>'
-        in buttons
+        fragment(f'<a class="btn btn-outline-primary" href="{session_create}">Begin Session with Client</a>') in actions
     )
-    assert "Print the Registration Receipt</a>" in buttons
-    assert "Create New Family Member</button>" in buttons
+    assert receipt_link(response) in actions.children
+    assert attribute(receipt_link(response), "href") == receipt_url(client)
+    assert relative_form(response, client) in actions.children
+    assert fragment(CREATE_NEW_FAMILY_MEMBER) in relative_form(response, client)
 
 
 def test_create_new_family_member_opens_the_wizard_prefilled_from_the_client(caseworker_client, caseworker):
-    client = saved_client(caseworker, last_name="Mansour")
-    buttons = actions(dashboard(caseworker_client, client))
-    form = buttons.split("Create New Family Member", 1)[0].rsplit("<form", 1)[1]
-    assert f'action="{reverse("registration:draft-create")}"' in form
-    assert f'name="relative" value="{client.code}"' in form
+    client = ClientFactory(registered_by=caseworker, last_name="Mansour")
+    form = relative_form(caseworker_client.get(dashboard_url(client)), client)
+    assert dict(form.attributes)["action"] == reverse("registration:draft-create")
+    assert fragment(CREATE_NEW_FAMILY_MEMBER) in form
 
     response = caseworker_client.post(reverse("registration:draft-create"), {"relative": str(client.code)})
 
-    assert response.status_code == 302
     draft = Draft.objects.get()
+    assertRedirects(response, reverse("registration:draft-step", kwargs={"code": draft.code, "step": "privacy"}))
     assert draft.prefilled_from == client
     assert draft.prefill["primary"]["last_name"] == "Mansour"
 
 
 def test_the_receipt_button_prints_the_registration_receipt(caseworker_client, caseworker):
-    client = saved_client(caseworker)
-    buttons = actions(dashboard(caseworker_client, client))
-    href = buttons.split("Print the Registration Receipt</a>", 1)[0].rsplit('href="', 1)[1].split('"', 1)[0]
+    client = ClientFactory(registered_by=caseworker)
+    href = attribute(receipt_link(caseworker_client.get(dashboard_url(client))), "href")
 
     response = caseworker_client.get(href)
 
@@ -190,17 +203,18 @@ def test_the_receipt_button_prints_the_registration_receipt(caseworker_client, c
     assert response["Content-Type"] == "application/pdf"
 
 
-def test_an_anonymous_clients_dashboard_offers_no_family_member_nor_receipt(caseworker_client, caseworker, agency):
-    anonymous = Client.objects.create(
-        agency=agency, number=1_000_050, is_anonymous=True, postal_code="M5V2T6", created_by=caseworker.user
+def test_an_anonymous_clients_dashboard_offers_no_family_member_nor_receipt(caseworker_client, caseworker):
+    anonymous = ClientFactory(registered_by=caseworker, anonymous=True)
+
+    response = caseworker_client.get(dashboard_url(anonymous))
+
+    session_create = reverse("clients:session-create", kwargs={"code": anonymous.code})
+    assertContains(response, '<h1 class="h3 mb-1">Anonymous Client</h1>', html=True)
+    assertContains(
+        response, f'<a class="btn btn-outline-primary" href="{session_create}">Begin Session with Client</a>', html=True
     )
-
-    page = dashboard(caseworker_client, anonymous)
-
-    assert "Anonymous Client" in page
-    assert "Begin Session" in actions(page)
-    assert "Create New Family Member" not in page
-    assert "Print the Registration Receipt" not in page
+    assertNotContains(response, "Create New Family Member")
+    assertNotContains(response, "Print the Registration Receipt")
 
 
 # Who may see it
@@ -208,49 +222,58 @@ def test_an_anonymous_clients_dashboard_offers_no_family_member_nor_receipt(case
 
 @pytest.mark.parametrize("persona", ["caseworker_client", "coordinator_client", "manager_client"])
 def test_every_role_of_the_agency_sees_the_dashboard(request, caseworker, persona):
-    client = saved_client(caseworker, first_name="Leila")
+    client = ClientFactory(registered_by=caseworker, first_name="Leila")
 
-    assert "Leila" in dashboard(request.getfixturevalue(persona), client)
+    response = request.getfixturevalue(persona).get(dashboard_url(client))
+
+    assertContains(response, f'<h1 class="h3 mb-1">Leila {client.last_name}</h1>', html=True)
 
 
 def test_the_outsider_gets_404(outsider_client, caseworker):
-    client = saved_client(caseworker, first_name="Leila")
+    client = ClientFactory(registered_by=caseworker, first_name="Leila")
 
     response = outsider_client.get(dashboard_url(client))
 
-    assert response.status_code == 404
-    assert "Leila" not in text(response)
+    assertNotContains(response, "Leila", status_code=404)
 
 
 def test_an_anonymous_visitor_is_sent_to_login(client, caseworker):
-    response = client.get(dashboard_url(saved_client(caseworker)))
+    url = dashboard_url(ClientFactory(registered_by=caseworker))
 
-    assert response.status_code == 302
-    assert response.url.startswith(reverse("login"))
+    assertRedirects(client.get(url), login_url(url))
 
 
 # Reaching it
 
 
 def test_find_client_links_each_result_to_its_dashboard(caseworker_client, caseworker):
-    client = saved_client(caseworker, first_name="Leila", last_name="Mansour")
+    client = ClientFactory(registered_by=caseworker, first_name="Leila", last_name="Mansour")
     name_words_remember(client)
 
-    page = text(caseworker_client.get(reverse("clients:client-find"), {"q": "Mansour"}))
+    response = caseworker_client.get(reverse("clients:client-find"), {"q": "Mansour"})
 
-    assert f'href="{dashboard_url(client)}"' in page
+    assertContains(
+        response,
+        f'<a href="{dashboard_url(client)}">Dashboard<span class="visually-hidden"> Leila Mansour</span></a>',
+        html=True,
+    )
 
 
-def test_the_profiles_family_table_links_to_each_members_profile_and_dashboard(caseworker_client, caseworker, agency):
-    theirs = family(agency)
-    client = saved_client(caseworker, first_name="Leila", family=theirs)
-    sister = saved_client(caseworker, first_name="Nour", family=theirs, date_of_birth=date(2001, 5, 6))
+def test_the_profiles_family_table_links_to_each_members_profile_and_dashboard(caseworker_client, caseworker):
+    client = ClientFactory(registered_by=caseworker, first_name="Leila", with_family=True)
+    sister = ClientFactory(
+        registered_by=caseworker, first_name="Nour", family=client.family, date_of_birth=date(2001, 5, 6)
+    )
 
-    page = text(caseworker_client.get(detail_url(client)))
-    table = page.split('id="family-members-heading"', 1)[1].split("</section>", 1)[0]
+    response = caseworker_client.get(detail_url(client))
 
-    assert f"<td>Nour {sister.last_name}</td><td>{sister.number}</td><td>2001-05-06</td>" in table
-    assert f'href="{detail_url(sister)}">Profile' in table
-    assert f'href="{dashboard_url(sister)}">Dashboard' in table
-    assert f"<td>{client.display_name}</td>" not in table
-    assert "Create New Family Member" in table
+    section = one(elements(parsed(response), "section", **{"aria-labelledby": "family-members-heading"}))
+    name = sister.display_name
+    row = (
+        f"<tr><td>{name}</td><td>{sister.number}</td><td>2001-05-06</td><td class='text-nowrap'>"
+        f'<a href="{detail_url(sister)}">Profile<span class="visually-hidden"> {name}</span></a> · '
+        f'<a href="{dashboard_url(sister)}">Dashboard<span class="visually-hidden"> {name}</span></a></td></tr>'
+    )
+    assert fragment(row) in section
+    assert fragment(f"<td>{client.display_name}</td>") not in section
+    assert "Create New Family Member" in [text for button in elements(section, "button") for text in button.children]

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from clients.models import ConsentContact, ContactKind, Identifier
+from clients.models import ConsentContact, ContactKind
 from clients.rules import (
     IDENTIFIER_ALERT,
     RULES,
@@ -14,14 +14,8 @@ from clients.rules import (
     icare_missing,
     unmet,
 )
-from tests.wizard import (
-    foss_id_type,
-    identifier_type,
-    official_language,
-    province,
-    relationship,
-    saved_client,
-)
+from tests.factories import ClientFactory, IdentifierFactory
+from tests.wizard import identifier_type, official_language, relationship
 
 GREEN_KEYS = [
     "privacy_confirmed",
@@ -97,8 +91,12 @@ def test_it_explains_the_privacy_statement_when_it_is_not_confirmed():
 
 
 def test_it_never_blocks_registration_for_a_yellow_field():
-    assert unmet(green_facts(research_consent=True), Level.OCMS) == []
-    assert all(rule.level == Level.ICARE for rule in unmet(green_facts(), Level.ICARE))
+    facts = green_facts(research_consent=True)
+
+    assert keys(unmet(facts, Level.ICARE)) == ["official_language", "identifiers", "email_or_phone", *ADDRESS_KEYS]
+    assert unmet(facts, Level.OCMS) == []
+    assert {rule.level for rule in unmet(facts, Level.ICARE)} == {Level.ICARE}
+    assert {rule.level for rule in unmet(green_facts(), Level.ICARE)} == {Level.ICARE}
 
 
 def test_it_finds_nothing_missing_for_icare_when_consent_is_no_and_the_yellow_fields_are_filled():
@@ -250,20 +248,15 @@ def test_it_states_each_rule_once():
 @pytest.mark.django_db
 def test_it_reads_the_facts_of_a_saved_client(caseworker):
     agency = caseworker.agency
-    client = saved_client(
-        caseworker,
+    client = ClientFactory(
+        registered_by=caseworker,
+        consenting=True,
+        with_identifier=True,
+        identifier__value="UCI 1234",
         official_language=official_language("French"),
-        research_consent=True,
         consent_required=True,
-        email="amara@example.com",
-        phone="416-555-0199",
-        street_number="12",
-        street_name="King",
-        city="Toronto",
-        province=province("Ontario"),
     )
-    Identifier.objects.create(client=client, identifier_type=identifier_type(agency, "Passport Number"), value="P1")
-    Identifier.objects.create(client=client, identifier_type=foss_id_type(agency), value="UCI 1234")
+    IdentifierFactory(client=client, identifier_type=identifier_type(agency, "Passport Number"), value="P1")
     for kind in ContactKind.values:
         ConsentContact.objects.create(
             client=client, kind=kind, name=f"{kind} person", relationship=relationship(agency), phone="4165550100"
@@ -286,7 +279,7 @@ def test_it_reads_the_facts_of_a_saved_client(caseworker):
 
 @pytest.mark.django_db
 def test_it_finds_what_a_saved_client_still_needs_for_icare(caseworker):
-    client = saved_client(caseworker, research_consent=True)
+    client = ClientFactory(registered_by=caseworker, research_consent=True)
 
     missing = keys(icare_missing(facts_from_client(client)))
 

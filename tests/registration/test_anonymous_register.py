@@ -3,11 +3,24 @@
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from pytest_django.asserts import assertContains
 
 from agencies.models import AgencyList
 from clients.models import Client
 from clients.sections import EDITABLE_SECTIONS
-from tests.wizard import field_errors, gender, input_value, list_item, registered_client, text
+from tests.factories import ClientFactory
+from tests.wizard import (
+    field_errors,
+    field_marker,
+    form_errors,
+    gender,
+    input_value,
+    list_item,
+    message_html,
+    page_after,
+    registered_client,
+    textarea_value,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -44,9 +57,11 @@ def test_it_registers_an_anonymous_client(caseworker_client, caseworker, agency)
     assert client.agency == agency
     assert client.created_by == caseworker.user
     assert len(str(client.number)) == 7
-    page = text(caseworker_client.get(response.url))
-    assert f"The anonymous client is registered with client number {client.number}." in page
-    assert "Anonymous Client" in page
+    page = page_after(caseworker_client, response)
+    assertContains(
+        page, message_html(f"The anonymous client is registered with client number {client.number}."), html=True
+    )
+    assertContains(page, "Anonymous Client · Client number")
 
 
 def test_it_accepts_an_unknown_arrival_year(caseworker_client, caseworker):
@@ -57,10 +72,10 @@ def test_it_accepts_an_unknown_arrival_year(caseworker_client, caseworker):
 
 
 def test_it_offers_unknown_as_the_arrival_year(caseworker_client):
-    page = text(caseworker_client.get(ANONYMOUS))
+    response = caseworker_client.get(ANONYMOUS)
 
-    assert '<option value="" selected>Unknown</option>' in page
-    assert "Client Name" in page
+    assertContains(response, '<option value="" selected>Unknown</option>', html=True)
+    assertContains(response, "Client Name")
 
 
 @pytest.mark.parametrize("field", ["postal_code", "registration_date", "registration_site"])
@@ -70,8 +85,9 @@ def test_it_requires_the_postal_code_registration_date_and_site(caseworker_clien
     response = caseworker_client.post(ANONYMOUS, data)
 
     assert response.status_code == 200
-    assert field_errors(response, f"id_{field}")
-    assert "Asked about English classes</textarea>" in text(response)
+    assert list(form_errors(response)) == [field]
+    assert field_errors(response, f"id_{field}") == form_errors(response)[field]
+    assert textarea_value(response, "comments") == "Asked about English classes"
     assert not Client.objects.exists()
 
 
@@ -79,9 +95,9 @@ def test_it_refuses_a_malformed_postal_code_and_keeps_it(caseworker_client, case
     response = caseworker_client.post(ANONYMOUS, anonymous_data(caseworker, postal_code="W1A 0AX"))
 
     assert response.status_code == 200
-    assert field_errors(response, "id_postal_code") == [
-        "Postal code must look like A1A 1A1 (letters D, F, I, O, Q and U are never used)."
-    ]
+    message = "Postal code must look like A1A 1A1 (letters D, F, I, O, Q and U are never used)."
+    assert form_errors(response) == {"postal_code": [message]}
+    assert field_errors(response, "id_postal_code") == [message]
     assert input_value(response, "postal_code") == "W1A 0AX"
     assert not Client.objects.exists()
 
@@ -92,22 +108,21 @@ def test_it_refuses_a_site_of_another_agency(caseworker_client, caseworker, othe
     response = caseworker_client.post(ANONYMOUS, anonymous_data(caseworker, registration_site=str(theirs.pk)))
 
     assert response.status_code == 200
-    assert field_errors(response, "id_registration_site")
+    assert list(form_errors(response)) == ["registration_site"]
+    assert field_errors(response, "id_registration_site") == form_errors(response)["registration_site"]
     assert not Client.objects.exists()
 
 
 def test_it_marks_the_required_fields_in_text(caseworker_client):
-    page = text(caseworker_client.get(ANONYMOUS))
+    response = caseworker_client.get(ANONYMOUS)
 
     for field_id in ("id_postal_code", "id_registration_date", "id_registration_site"):
-        assert f'<label class="form-label" for="{field_id}">' in page
-        label = page.split(f'<label class="form-label" for="{field_id}">', 1)[1].split("</label>", 1)[0]
-        assert '<span class="marker marker-ocms">Required</span>' in label, field_id
+        assert field_marker(response, field_id) == "Required", field_id
 
 
 @pytest.mark.parametrize("section", EDITABLE_SECTIONS)
 def test_it_never_opens_a_named_section_of_an_anonymous_client(caseworker_client, caseworker, section):
-    client = registered_client(caseworker_client.post(ANONYMOUS, anonymous_data(caseworker)))
+    client = ClientFactory(registered_by=caseworker, anonymous=True)
     url = reverse("registration:section-edit", kwargs={"code": client.code, "section": section})
 
     assert caseworker_client.get(url).status_code == 404

@@ -2,11 +2,14 @@
 
 import pytest
 from django.urls import reverse
+from pytest_django.asserts import assertContains, assertRedirects
 
 from registration.models import Draft
-from tests.wizard import text, walk
+from tests.wizard import message_html, page_after, walk
 
 pytestmark = pytest.mark.django_db
+
+START = reverse("registration:register-start")
 
 
 def clear_url(code) -> str:
@@ -18,19 +21,24 @@ def test_it_deletes_the_draft_and_says_nothing_was_saved(caseworker_client, case
 
     response = caseworker_client.post(clear_url(code))
 
-    assert response.status_code == 302
-    assert response.url == reverse("registration:register-start")
+    assertRedirects(response, START, fetch_redirect_response=False)
     assert not Draft.objects.filter(code=code).exists()
-    assert "The registration was cleared: nothing was saved." in text(caseworker_client.get(response.url))
+    message = message_html("The registration was cleared: nothing was saved.", "info")
+    assertContains(page_after(caseworker_client, response), message, html=True)
 
 
 def test_it_asks_for_confirmation_on_the_clear_button(caseworker_client, caseworker):
     code, response = walk(caseworker_client, caseworker, until="privacy")
 
-    page = text(caseworker_client.get(response.url))
+    page = page_after(caseworker_client, response)
 
-    assert f'action="{clear_url(code)}"' in page
-    assert 'data-confirm="Clear this registration? Everything typed in every step will be deleted."' in page
+    assertContains(page, f'<form class="mt-2" method="post" action="{clear_url(code)}">', count=1)
+    assertContains(
+        page,
+        '<button type="submit" class="btn btn-link text-danger px-0" '
+        'data-confirm="Clear this registration? Everything typed in every step will be deleted.">Clear</button>',
+        html=True,
+    )
 
 
 def test_it_answers_405_to_a_get(caseworker_client, caseworker):

@@ -1,16 +1,18 @@
-"""What is typed at the wizard's Sensitive step: sealed at rest, shown again only after a logged password unlock."""
+"""What is typed at the wizard's Sensitive step: entered only by staff granted access, sealed at rest, shown again
+only after a logged password unlock."""
 
 import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.test import override_settings
 from django.urls import reverse
-from pytest_django.asserts import assertContains, assertNotContains
+from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
 from agencies.models import AgencyList
 from clients.models import SensitiveInfo, UnlockAttempt, UnlockOutcome, UnlockSubject
 from registration.models import Draft
 from registration.sealed import unseal
+from tests.conftest import client_for
 from tests.factories import PASSWORD
 from tests.wizard import (
     draft_start,
@@ -61,6 +63,52 @@ def raw_row(draft: Draft) -> str:
     with connection.cursor() as cursor:
         cursor.execute("SELECT * FROM registration_draft WHERE id = %s", [draft.pk])
         return " ".join(str(value) for value in cursor.fetchone())
+
+
+# Who may enter it
+
+
+def test_it_shows_granted_staff_the_sensitive_fields(caseworker_client):
+    code = draft_start(caseworker_client)
+
+    response = caseworker_client.get(step_url(code, "sensitive"))
+
+    assertContains(response, 'name="sensitive-illnesses"')
+    assertNotContains(response, "Locked.")
+
+
+def test_it_shows_the_sensitive_section_locked_to_staff_without_the_grant(caseworker2_client):
+    code = draft_start(caseworker2_client)
+
+    response = caseworker2_client.get(step_url(code, "sensitive"))
+
+    assertContains(response, "<strong>Locked.</strong>", html=True)
+    assertContains(response, "Health Insurance Status, Illnesses, Self-Identity and Family Income")
+    assertNotContains(response, 'name="sensitive-illnesses"')
+    assertContains(response, 'name="volunteer_status"')
+
+
+def test_it_saves_sensitive_information_entered_by_granted_staff(caseworker_client, caseworker):
+    _code, response = walk(caseworker_client, caseworker, {"sensitive": sensitive_step(caseworker)})
+
+    client = registered_client(response)
+    info = SensitiveInfo.objects.get(client=client)
+    assert info.illnesses == ILLNESS
+    assert info.health_insurance_status.label == "Waiting period"
+    assert [item.label for item in info.self_identity.all()] == ["Senior"]
+    assert info.family_income.label == "Under $20,000"
+
+
+def test_it_ignores_sensitive_information_posted_by_staff_without_the_grant(caseworker2_client, caseworker2):
+    _code, response = walk(caseworker2_client, caseworker2, {"sensitive": sensitive_step(caseworker2)})
+
+    client = registered_client(response)
+    assert not SensitiveInfo.objects.filter(client=client).exists()
+    detail = caseworker2_client.get(reverse("clients:client-detail", kwargs={"code": client.code}))
+    assertNotContains(detail, "diabetes")
+
+
+# Sealed in the draft
 
 
 def test_it_keeps_nothing_sensitive_in_the_drafts_row(typed):
@@ -128,20 +176,19 @@ def test_it_refuses_a_wrong_password_and_logs_it(caseworker_client, typed):
     assert UnlockAttempt.objects.get().outcome == UnlockOutcome.WRONG_PASSWORD
 
 
+@pytest.fixture
+def client_for_other_caseworker(caseworker2):
+    """Another caseworker of the agency, granted access to sensitive information."""
+    caseworker2.may_unlock_sensitive = True
+    caseworker2.save()
+    return client_for(caseworker2)
+
+
 def test_it_answers_404_to_anyone_but_the_drafts_owner(client_for_other_caseworker, typed):
     response = client_for_other_caseworker.post(unlock_url(typed.code), {"password": PASSWORD})
 
     assert response.status_code == 404
     assert not UnlockAttempt.objects.exists()
-
-
-@pytest.fixture
-def client_for_other_caseworker(caseworker2):
-    from tests.conftest import client_for
-
-    caseworker2.may_unlock_sensitive = True
-    caseworker2.save()
-    return client_for(caseworker2)
 
 
 def test_it_answers_405_to_a_get_of_the_unlock(caseworker_client, typed):
@@ -152,8 +199,9 @@ def test_it_keeps_the_sealed_information_when_the_locked_step_is_posted_again(ca
     # The locked step has no sensitive fields: what the page posts is the rest of the step.
     data = {key: value for key, value in sensitive_step(caseworker).items() if not key.startswith("sensitive-")}
 
-    step_post(caseworker_client, typed.code, "sensitive", data)
+    response = step_post(caseworker_client, typed.code, "sensitive", data)
 
+    assertRedirects(response, step_url(typed.code, "consent"))
     typed.refresh_from_db()
     assert unseal(typed.sensitive_sealed)["sensitive-illnesses"] == [ILLNESS]
 
@@ -182,8 +230,9 @@ def test_it_registers_what_was_sealed_even_when_the_step_was_last_posted_locked(
 def test_it_does_not_seal_what_staff_without_the_grant_post(caseworker2_client, caseworker2):
     code = draft_start(caseworker2_client)
 
-    step_post(caseworker2_client, code, "sensitive", sensitive_step(caseworker2))
+    response = step_post(caseworker2_client, code, "sensitive", sensitive_step(caseworker2))
 
+    assertRedirects(response, step_url(code, "consent"))
     draft = Draft.objects.get(code=code)
     assert draft.sensitive_sealed == ""
     assert "diabetes" not in raw_row(draft)

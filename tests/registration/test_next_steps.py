@@ -2,12 +2,15 @@
 
 import pytest
 from django.urls import reverse
+from pytest_django.asserts import assertContains, assertNotContains
 
-from clients.models import Family
-from clients.models.family import family_check_letter
-from tests.wizard import registered_client, saved_client, text, walk
+from tests.factories import ClientFactory
+from tests.wizard import registered_client, walk
 
 pytestmark = pytest.mark.django_db
+
+NAMED_CLIENT = reverse("registration:draft-create")
+ANONYMOUS_CLIENT = reverse("registration:anonymous-register")
 
 
 def next_steps_url(client) -> str:
@@ -18,42 +21,47 @@ def test_it_shows_the_client_number_and_offers_another_client(caseworker_client,
     _code, response = walk(caseworker_client, caseworker)
     client = registered_client(response)
 
-    page = text(caseworker_client.get(response.url))
+    page = caseworker_client.get(response.url)
 
-    assert f"Client number <strong>{client.number}</strong>" in page
-    assert "Register Another Client" in page
-    assert "Register Another Family Member" not in page
-    assert "Family Members" not in page
-    assert f'href="{reverse("clients:client-detail", kwargs={"code": client.code})}"' in page
+    assertContains(page, f"Client number <strong>{client.number}</strong>")
+    assertContains(
+        page, '<button class="btn btn-outline-primary" type="submit">Register Another Client</button>', html=True
+    )
+    assertContains(page, f'action="{NAMED_CLIENT}"', count=1)
+    assertNotContains(page, 'name="relative"')
+    assertNotContains(page, "Register Another Family Member")
+    assertNotContains(page, "Family Members")
+    assertContains(page, f'href="{reverse("clients:client-detail", kwargs={"code": client.code})}"')
 
 
-def test_it_offers_another_family_member_when_the_client_has_a_family_code(caseworker_client, caseworker, agency):
-    family = Family.objects.create(agency=agency, code=f"F-4821-{family_check_letter('4821')}")
-    relative = saved_client(caseworker, first_name="Ngozi", family=family)
+def test_it_offers_another_family_member_when_the_client_has_a_family_code(caseworker_client, caseworker):
+    relative = ClientFactory(registered_by=caseworker, with_family=True, first_name="Ngozi")
+    family = relative.family
     _code, response = walk(caseworker_client, caseworker, {"primary": {"family_code": family.code}})
     client = registered_client(response)
 
-    page = text(caseworker_client.get(next_steps_url(client)))
+    page = caseworker_client.get(next_steps_url(client))
 
-    assert "Register Another Family Member" in page
-    assert "Register Another Client" not in page
-    assert family.code in page
-    assert f"<td>Ngozi {relative.last_name}</td><td>{relative.number}</td>" in page
-    assert f"<td>{client.display_name}</td><td>{client.number}</td>" in page
+    assertContains(page, "Register Another Family Member")
+    assertContains(page, f'<input type="hidden" name="relative" value="{client.code}">', html=True)
+    assertNotContains(page, "Register Another Client")
+    assertContains(page, family.code)
+    assertContains(page, f"<tr><td>Ngozi {relative.last_name}</td><td>{relative.number}</td></tr>", html=True)
+    assertContains(page, f"<tr><td>{client.display_name}</td><td>{client.number}</td></tr>", html=True)
 
 
 def test_it_offers_another_anonymous_client_after_an_anonymous_one(caseworker_client, caseworker):
-    client = saved_client(caseworker)
-    client.is_anonymous = True
-    client.save()
+    client = ClientFactory(registered_by=caseworker, anonymous=True)
 
-    page = text(caseworker_client.get(next_steps_url(client)))
+    page = caseworker_client.get(next_steps_url(client))
 
-    assert "Register Another Client" in page
-    assert f'href="{reverse("registration:anonymous-register")}"' in page
+    assertContains(
+        page, f'<a class="btn btn-outline-primary" href="{ANONYMOUS_CLIENT}">Register Another Client</a>', html=True
+    )
+    assertNotContains(page, f'action="{NAMED_CLIENT}"')
 
 
 def test_it_answers_404_to_the_outsider(outsider_client, caseworker):
-    client = saved_client(caseworker)
+    client = ClientFactory(registered_by=caseworker)
 
     assert outsider_client.get(next_steps_url(client)).status_code == 404

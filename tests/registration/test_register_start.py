@@ -2,8 +2,9 @@
 
 import pytest
 from django.urls import reverse
+from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
-from tests.wizard import FIRST_NAME, LAST_NAME, draft_start, step_url, text, walk
+from tests.wizard import FIRST_NAME, LAST_NAME, draft_start, login_url, step_url, walk
 
 pytestmark = pytest.mark.django_db
 
@@ -11,63 +12,62 @@ START = reverse("registration:register-start")
 
 
 def test_it_offers_named_and_anonymous_clients_and_the_find_client_reminder(caseworker_client):
-    page = text(caseworker_client.get(START))
+    response = caseworker_client.get(START)
 
-    assert "Client Type" in page
-    assert f'action="{reverse("registration:draft-create")}"' in page
-    assert f'href="{reverse("registration:anonymous-register")}"' in page
-    assert f'href="{reverse("clients:client-find")}"' in page
-    assert "Resume registration" not in page
+    assertContains(response, "Client Type")
+    assertContains(response, f'action="{reverse("registration:draft-create")}"')
+    assertContains(response, f'href="{reverse("registration:anonymous-register")}"')
+    assertContains(response, f'href="{reverse("clients:client-find")}"')
+    assertNotContains(response, "Resume registration")
 
 
 def test_it_lists_the_caseworkers_drafts_to_resume(caseworker_client, caseworker):
     code, _response = walk(caseworker_client, caseworker, until="primary")
 
-    page = text(caseworker_client.get(START))
+    response = caseworker_client.get(START)
 
-    assert "Resume registration" in page
-    assert f"<td>{FIRST_NAME} {LAST_NAME}</td>" in page
-    assert f'href="{step_url(code, "primary")}"' in page
+    assertContains(response, "Resume registration")
+    assertContains(response, f"<td>{FIRST_NAME} {LAST_NAME}</td>", html=True)
+    assertContains(response, f'href="{step_url(code, "primary")}"')
 
 
 def test_it_lists_a_draft_without_a_name_as_unnamed(caseworker_client):
     code = draft_start(caseworker_client)
 
-    page = text(caseworker_client.get(START))
+    response = caseworker_client.get(START)
 
-    assert "<td>Unnamed client</td>" in page
-    assert f'href="{step_url(code, "privacy")}"' in page
+    assertContains(response, "<td>Unnamed client</td>", html=True)
+    assertContains(response, f'href="{step_url(code, "privacy")}"')
 
 
 def test_it_does_not_list_another_caseworkers_drafts(caseworker_client, caseworker2_client, caseworker):
     code, _response = walk(caseworker_client, caseworker, until="primary")
 
-    page = text(caseworker2_client.get(START))
+    response = caseworker2_client.get(START)
 
-    assert "Resume registration" not in page
-    assert str(code) not in page
+    assertNotContains(response, "Resume registration")
+    assertNotContains(response, str(code))
 
 
 def test_it_does_not_list_drafts_of_another_agency(caseworker_client, outsider_client, caseworker):
     code, _response = walk(caseworker_client, caseworker, until="primary")
 
-    page = text(outsider_client.get(START))
+    response = outsider_client.get(START)
 
-    assert "Resume registration" not in page
-    assert str(code) not in page
+    assertNotContains(response, "Resume registration")
+    assertNotContains(response, str(code))
 
 
 def test_it_no_longer_lists_a_draft_once_the_client_is_registered(caseworker_client, caseworker):
     code, _response = walk(caseworker_client, caseworker)
 
-    page = text(caseworker_client.get(START))
+    response = caseworker_client.get(START)
 
-    assert str(code) not in page
-    assert "Resume registration" not in page
+    assertNotContains(response, str(code))
+    assertNotContains(response, "Resume registration")
 
 
 def test_it_sends_an_anonymous_visitor_to_login(client):
     response = client.get(START)
 
-    assert response.status_code == 302
-    assert response.url.startswith(reverse("login"))
+    assertRedirects(response, login_url(START))

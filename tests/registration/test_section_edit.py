@@ -5,26 +5,35 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
 from agencies.models import IcareList, IcareValue
-from clients.models import ClientLanguage, ConsentContact, Identifier
+from clients.models import ClientLanguage, ConsentContact
 from clients.rules import RULES
 from tests.conftest import client_for
+from tests.factories import ClientFactory
 from tests.wizard import (
     contact_person,
+    field_attributes,
     field_errors,
-    foss_id_type,
+    form_errors,
     input_value,
+    message_html,
     official_language,
+    page_after,
     relationship,
-    saved_client,
     step_data,
-    text,
 )
 
 pytestmark = pytest.mark.django_db
 
 RULE_ERRORS = {rule.key: str(rule.error) for rule in RULES}
+# The profile's iCARE badge (templates/clients/_icare_badge.html).
+NOT_READY = (
+    '<div class="badge badge-icare-missing text-wrap text-start fs-6 fw-normal" role="status">'
+    "<strong>Not ready for iCARE</strong> — missing: {missing}</div>"
+)
+ICARE_READY = '<span class="badge badge-icare-ready fs-6" role="status">iCARE ready</span>'
 
 
 def edit_url(client, section: str) -> str:
@@ -53,22 +62,21 @@ def summary_data(client, **values) -> dict:
 
 
 def test_it_saves_the_contact_section_and_returns_to_the_profile(caseworker_client, caseworker):
-    client = saved_client(caseworker)
+    client = ClientFactory(registered_by=caseworker)
     data = contact_data(caseworker, email="amara@example.com", phone="416-555-0199", postal_code="k1a 0b1")
 
     response = caseworker_client.post(edit_url(client, "contact"), data)
 
-    assert response.status_code == 302
-    assert response.url == detail_url(client) + "#section-contact"
+    assertRedirects(response, detail_url(client) + "#section-contact", fetch_redirect_response=False)
     client.refresh_from_db()
     assert client.email == "amara@example.com"
     assert client.phone.as_e164 == "+14165550199"
     assert client.postal_code == "K1A0B1"
-    assert "The profile is updated." in text(caseworker_client.get(response.url))
+    assertContains(page_after(caseworker_client, response), message_html("The profile is updated."), html=True)
 
 
 def test_it_shows_the_saved_values_in_the_section_form(caseworker_client, caseworker):
-    client = saved_client(caseworker, city="Ottawa", postal_code="K1A0B1")
+    client = ClientFactory(registered_by=caseworker, city="Ottawa", postal_code="K1A0B1")
 
     response = caseworker_client.get(edit_url(client, "contact"))
 
@@ -78,11 +86,12 @@ def test_it_shows_the_saved_values_in_the_section_form(caseworker_client, casewo
 
 
 def test_it_records_who_changed_what_in_the_history(caseworker_client, caseworker):
-    client = saved_client(caseworker)
+    client = ClientFactory(registered_by=caseworker)
     before = client.history.count()
 
-    caseworker_client.post(edit_url(client, "contact"), contact_data(caseworker, email="amara@example.com"))
+    response = caseworker_client.post(edit_url(client, "contact"), contact_data(caseworker, email="amara@example.com"))
 
+    assert response.status_code == 302
     assert client.history.count() == before + 1
     latest, previous = client.history.all()[:2]
     assert latest.history_user == caseworker.user
@@ -91,10 +100,11 @@ def test_it_records_who_changed_what_in_the_history(caseworker_client, caseworke
 
 
 def test_it_records_the_editor_not_the_creator(coordinator_client, coordinator, caseworker):
-    client = saved_client(caseworker)
+    client = ClientFactory(registered_by=caseworker)
 
-    coordinator_client.post(edit_url(client, "contact"), contact_data(coordinator, city="Hamilton"))
+    response = coordinator_client.post(edit_url(client, "contact"), contact_data(coordinator, city="Hamilton"))
 
+    assert response.status_code == 302
     latest = client.history.first()
     assert latest.history_user == coordinator.user
     assert latest.city == "Hamilton"
@@ -102,15 +112,15 @@ def test_it_records_the_editor_not_the_creator(coordinator_client, coordinator, 
 
 
 def test_it_rerenders_an_invalid_section_with_its_message_and_the_input(caseworker_client, caseworker):
-    client = saved_client(caseworker, city="Ottawa")
+    client = ClientFactory(registered_by=caseworker, city="Ottawa")
     before = client.history.count()
 
     response = caseworker_client.post(edit_url(client, "contact"), contact_data(caseworker, postal_code="12345"))
 
     assert response.status_code == 200
-    assert field_errors(response, "id_postal_code") == [
-        "Postal code must look like A1A 1A1 (letters D, F, I, O, Q and U are never used)."
-    ]
+    message = "Postal code must look like A1A 1A1 (letters D, F, I, O, Q and U are never used)."
+    assert form_errors(response, "contact") == {"postal_code": [message]}
+    assert field_errors(response, "id_postal_code") == [message]
     assert input_value(response, "postal_code") == "12345"
     client.refresh_from_db()
     assert client.postal_code == "M5V2T6"
@@ -119,39 +129,43 @@ def test_it_rerenders_an_invalid_section_with_its_message_and_the_input(casework
 
 @pytest.mark.parametrize("field", ["first_name", "last_name", "gender", "date_of_birth"])
 def test_it_keeps_the_green_rules_when_editing(caseworker_client, caseworker, field):
-    client = saved_client(caseworker)
+    client = ClientFactory(registered_by=caseworker)
     data = {**step_data("primary", staff=caseworker), field: ""}
 
     response = caseworker_client.post(edit_url(client, "primary"), data)
 
     assert response.status_code == 200
-    assert field_errors(response, f"id_{field}") == [RULE_ERRORS[field]]
+    assert form_errors(response, "primary") == {field: [RULE_ERRORS[field]]}
     client.refresh_from_db()
     assert getattr(client, field) not in (None, "")
 
 
 def test_it_keeps_the_postal_code_green_when_editing(caseworker_client, caseworker):
-    client = saved_client(caseworker)
+    client = ClientFactory(registered_by=caseworker)
 
     response = caseworker_client.post(edit_url(client, "contact"), contact_data(caseworker, postal_code=""))
 
     assert response.status_code == 200
-    assert field_errors(response, "id_postal_code") == [RULE_ERRORS["postal_code"]]
+    assert form_errors(response, "contact") == {"postal_code": [RULE_ERRORS["postal_code"]]}
+    client.refresh_from_db()
+    assert client.postal_code == "M5V2T6"
 
 
-def test_it_shows_icare_readiness_on_the_profile_after_an_edit(caseworker_client, caseworker, agency):
-    client = saved_client(caseworker, research_consent=False)
-    Identifier.objects.create(client=client, identifier_type=foss_id_type(agency), value="UCI-1")
-    before = text(caseworker_client.get(detail_url(client)))
-    assert "Not ready for iCARE" in before
-    assert "Preferred Official Language" in before.split("Not ready for iCARE", 1)[1].split("</div>", 1)[0]
+def test_it_shows_icare_readiness_on_the_profile_after_an_edit(caseworker_client, caseworker):
+    client = ClientFactory(
+        registered_by=caseworker, research_consent=False, with_identifier=True, identifier__value="UCI-1"
+    )
+    before = caseworker_client.get(detail_url(client))
+    assertContains(before, NOT_READY.format(missing="Preferred Official Language"), count=1, html=True)
+    assertNotContains(before, ICARE_READY, html=True)
 
     data = {**step_data("primary", staff=caseworker), "official_language": str(official_language("French").pk)}
-    caseworker_client.post(edit_url(client, "primary"), data)
+    response = caseworker_client.post(edit_url(client, "primary"), data)
 
-    after = text(caseworker_client.get(detail_url(client)))
-    assert "iCARE ready" in after
-    assert "Not ready for iCARE" not in after
+    assert response.status_code == 302
+    after = caseworker_client.get(detail_url(client))
+    assertContains(after, ICARE_READY, count=1, html=True)
+    assertNotContains(after, "Not ready for iCARE")
 
 
 # Languages: a comment is written once
@@ -160,7 +174,7 @@ def test_it_shows_icare_readiness_on_the_profile_after_an_edit(caseworker_client
 def test_it_never_changes_a_saved_language_comment(caseworker_client, caseworker):
     english = IcareValue.objects.of(IcareList.LANGUAGE).get(value="English")
     clb_5 = IcareValue.objects.of(IcareList.CLB_LISTENING).get(value="5")
-    client = saved_client(caseworker)
+    client = ClientFactory(registered_by=caseworker)
     row = ClientLanguage.objects.create(client=client, language=english, comments="Fluent at work")
     data = {
         "languages-TOTAL_FORMS": "1",
@@ -187,21 +201,20 @@ def test_it_never_changes_a_saved_language_comment(caseworker_client, caseworker
 
 def test_it_shows_a_saved_language_comment_read_only(caseworker_client, caseworker):
     english = IcareValue.objects.of(IcareList.LANGUAGE).get(value="English")
-    client = saved_client(caseworker)
+    client = ClientFactory(registered_by=caseworker)
     ClientLanguage.objects.create(client=client, language=english, comments="Fluent at work")
 
-    page = text(caseworker_client.get(edit_url(client, "language")))
+    response = caseworker_client.get(edit_url(client, "language"))
 
-    comment = page.split('name="languages-0-comments"', 1)[1].split(">", 1)[0]
-    assert "disabled" in comment
-    assert "Comments cannot be changed once saved." in page
+    assert "disabled" in field_attributes(response, "languages-0-comments")
+    assertContains(response, "Comments cannot be changed once saved.")
 
 
 # Registration Date: only a coordinator or the creator may change it
 
 
 def test_it_refuses_a_registration_date_change_by_another_caseworker(caseworker2_client, caseworker):
-    client = saved_client(caseworker, registration_date=timezone.localdate() - timedelta(days=10))
+    client = ClientFactory(registered_by=caseworker, registration_date=timezone.localdate() - timedelta(days=10))
     earlier = (client.registration_date - timedelta(days=5)).isoformat()
 
     response = caseworker2_client.post(edit_url(client, "summary"), summary_data(client, registration_date=earlier))
@@ -212,19 +225,18 @@ def test_it_refuses_a_registration_date_change_by_another_caseworker(caseworker2
 
 
 def test_it_shows_the_registration_date_read_only_to_another_caseworker(caseworker2_client, caseworker):
-    client = saved_client(caseworker)
+    client = ClientFactory(registered_by=caseworker)
 
     response = caseworker2_client.get(edit_url(client, "summary"))
 
-    tag = response.content.decode().split('name="registration_date"', 1)[1].split(">", 1)[0]
-    assert "disabled" in tag
-    assert "Only an Agency Coordinator or the person who created the profile can change the Registration Date." in (
-        text(response)
+    assert "disabled" in field_attributes(response, "registration_date")
+    assertContains(
+        response, "Only an Agency Coordinator or the person who created the profile can change the Registration Date."
     )
 
 
 def test_it_lets_another_caseworker_save_the_summary_without_changing_the_date(caseworker2_client, caseworker):
-    client = saved_client(caseworker, registration_date=timezone.localdate() - timedelta(days=10))
+    client = ClientFactory(registered_by=caseworker, registration_date=timezone.localdate() - timedelta(days=10))
 
     response = caseworker2_client.post(edit_url(client, "summary"), summary_data(client, comments="Prefers mornings"))
 
@@ -236,7 +248,7 @@ def test_it_lets_another_caseworker_save_the_summary_without_changing_the_date(c
 
 @pytest.mark.parametrize("editor", ["caseworker", "coordinator", "manager"])
 def test_it_lets_the_creator_and_a_coordinator_change_the_registration_date(request, caseworker, editor):
-    client = saved_client(caseworker, registration_date=timezone.localdate() - timedelta(days=10))
+    client = ClientFactory(registered_by=caseworker, registration_date=timezone.localdate() - timedelta(days=10))
     http = client_for(request.getfixturevalue(editor))
     earlier = timezone.localdate() - timedelta(days=15)
 
@@ -248,33 +260,40 @@ def test_it_lets_the_creator_and_a_coordinator_change_the_registration_date(requ
 
 
 def test_it_refuses_a_registration_date_in_the_future(caseworker_client, caseworker):
-    client = saved_client(caseworker)
+    client = ClientFactory(registered_by=caseworker)
     tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
 
     response = caseworker_client.post(edit_url(client, "summary"), summary_data(client, registration_date=tomorrow))
 
     assert response.status_code == 200
-    assert field_errors(response, "id_registration_date") == ["The registration date cannot be in the future."]
+    message = "The registration date cannot be in the future."
+    assert form_errors(response, "summary") == {"registration_date": [message]}
+    assert field_errors(response, "id_registration_date") == [message]
     assert input_value(response, "registration_date") == tomorrow
+    client.refresh_from_db()
+    assert client.registration_date == timezone.localdate()
 
 
 # The minor's consent, when editing
 
 
 def test_it_requires_the_contacts_when_consent_becomes_required(caseworker_client, caseworker):
-    client = saved_client(caseworker, consent_required=False)
+    client = ClientFactory(registered_by=caseworker, consent_required=False)
     data = {**step_data("consent", staff=caseworker), "consent_required": "true"}
 
     response = caseworker_client.post(edit_url(client, "consent"), data)
 
     assert response.status_code == 200
-    assert field_errors(response, "id_guardian-name") == [RULE_ERRORS["guardian-name"]]
+    for kind in ("guardian", "consenter", "emergency"):
+        assert form_errors(response, kind) == {
+            field: [RULE_ERRORS[f"{kind}-{field}"]] for field in ("name", "relationship", "phone")
+        }
     client.refresh_from_db()
     assert client.consent_required is False
 
 
 def test_it_drops_the_contacts_requirement_when_consent_is_no_longer_required(caseworker_client, caseworker, agency):
-    client = saved_client(caseworker, consent_required=True)
+    client = ClientFactory(registered_by=caseworker, consent_required=True)
     for kind in ("guardian", "consenter", "emergency"):
         ConsentContact.objects.create(
             client=client, kind=kind, name="Ngozi Okafor", relationship=relationship(agency), phone="4165550101"
@@ -290,7 +309,7 @@ def test_it_drops_the_contacts_requirement_when_consent_is_no_longer_required(ca
 
 
 def test_it_saves_the_contacts_of_a_minor(caseworker_client, caseworker, agency):
-    client = saved_client(caseworker, consent_required=False)
+    client = ClientFactory(registered_by=caseworker, consent_required=False)
     mother = str(relationship(agency).pk)
     data = {
         **step_data("consent", staff=caseworker),
@@ -303,6 +322,8 @@ def test_it_saves_the_contacts_of_a_minor(caseworker_client, caseworker, agency)
     response = caseworker_client.post(edit_url(client, "consent"), data)
 
     assert response.status_code == 302
+    client.refresh_from_db()
+    assert client.consent_required is True
     assert client.consent_contacts.count() == 3
 
 
@@ -310,7 +331,7 @@ def test_it_saves_the_contacts_of_a_minor(caseworker_client, caseworker, agency)
 
 
 def test_it_answers_404_to_the_outsider(outsider_client, outsider, caseworker):
-    client = saved_client(caseworker, city="Ottawa")
+    client = ClientFactory(registered_by=caseworker, city="Ottawa")
 
     assert outsider_client.get(detail_url(client)).status_code == 404
     assert outsider_client.get(edit_url(client, "contact")).status_code == 404
@@ -323,15 +344,15 @@ def test_it_answers_404_to_the_outsider(outsider_client, outsider, caseworker):
 
 @pytest.mark.parametrize("section", ["privacy", "nowhere"])
 def test_it_answers_404_for_a_section_that_cannot_be_edited(caseworker_client, caseworker, section):
-    client = saved_client(caseworker)
+    client = ClientFactory(registered_by=caseworker)
 
     assert caseworker_client.get(edit_url(client, section)).status_code == 404
 
 
 def test_it_links_each_section_of_the_profile_to_its_edit_page(caseworker_client, caseworker):
-    client = saved_client(caseworker)
+    client = ClientFactory(registered_by=caseworker)
 
-    page = text(caseworker_client.get(detail_url(client)))
+    response = caseworker_client.get(detail_url(client))
 
     for section in ("primary", "immigration", "identification", "contact", "consent", "summary"):
-        assert f'href="{edit_url(client, section)}"' in page, section
+        assertContains(response, f'href="{edit_url(client, section)}"', msg_prefix=section)

@@ -1,0 +1,107 @@
+"""Identification Documents: each identifier saved with the key it is compared by, a repeated one refused, and the
+alert when none of them is one iCARE takes."""
+
+import pytest
+from django.utils.html import escape
+from pytest_django.asserts import assertContains, assertNotContains
+
+from clients.models import Client, Identifier
+from clients.rules import IDENTIFIER_ALERT
+from tests.wizard import (
+    draft_start,
+    field_errors,
+    field_marker,
+    foss_id_type,
+    identifier_type,
+    message_html,
+    page_after,
+    registered_client,
+    row_errors,
+    selected_value,
+    step_url,
+    walk,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_saves_identifiers_with_their_comparison_key(caseworker_client, caseworker, agency):
+    overrides = {
+        "identification": {
+            "identifiers-TOTAL_FORMS": "2",
+            "identifiers-0-identifier_type": str(foss_id_type(agency).pk),
+            "identifiers-0-value": "uci 1234-5678",
+            "identifiers-1-identifier_type": str(identifier_type(agency, "Passport Number").pk),
+            "identifiers-1-value": "p-998877",
+        }
+    }
+
+    _code, response = walk(caseworker_client, caseworker, overrides)
+
+    client = registered_client(response)
+    saved = {i.identifier_type.label: (i.value, i.value_key) for i in Identifier.objects.filter(client=client)}
+    assert saved == {
+        "FOSS/GCMS Client ID": ("uci 1234-5678", "UCI12345678"),
+        "Passport Number": ("p-998877", "P998877"),
+    }
+    assertNotContains(page_after(caseworker_client, response), escape(IDENTIFIER_ALERT))
+
+
+def test_it_alerts_when_the_only_identifier_is_a_passport_number(caseworker_client, caseworker, agency):
+    overrides = {
+        "identification": {
+            "identifiers-0-identifier_type": str(identifier_type(agency, "Passport Number").pk),
+            "identifiers-0-value": "P998877",
+        }
+    }
+
+    _code, response = walk(caseworker_client, caseworker, overrides)
+
+    registered_client(response)
+    assertContains(page_after(caseworker_client, response), message_html(IDENTIFIER_ALERT, "warning"), html=True)
+
+
+def test_it_marks_the_identifier_row_required_for_icare(caseworker_client):
+    code = draft_start(caseworker_client)
+
+    response = caseworker_client.get(step_url(code, "identification"))
+
+    assert field_marker(response, "id_identifiers-0-identifier_type") == "Required for iCARE"
+
+
+def test_it_refuses_the_same_identifier_twice_for_one_client(caseworker_client, caseworker, agency):
+    foss = str(foss_id_type(agency).pk)
+    overrides = {
+        "identification": {
+            "identifiers-TOTAL_FORMS": "2",
+            "identifiers-0-identifier_type": foss,
+            "identifiers-0-value": "1234-5678",
+            "identifiers-1-identifier_type": foss,
+            "identifiers-1-value": "12345678",
+        }
+    }
+
+    code, response = walk(caseworker_client, caseworker, overrides)
+
+    assert response.status_code == 200
+    assert response.request["PATH_INFO"] == step_url(code, "identification")
+    message = "This identifier is already listed above: remove one of the two rows."
+    assert row_errors(response, "identifiers", 0) == {}
+    assert row_errors(response, "identifiers", 1) == {"value": [message]}
+    assert field_errors(response, "id_identifiers-1-value") == [message]
+    assert Client.objects.count() == 0
+    assert not Identifier.objects.exists()
+
+
+def test_it_asks_for_the_value_of_an_identifier_row(caseworker_client, caseworker, agency):
+    overrides = {"identification": {"identifiers-0-identifier_type": str(foss_id_type(agency).pk)}}
+
+    code, response = walk(caseworker_client, caseworker, overrides)
+
+    assert response.status_code == 200
+    assert response.request["PATH_INFO"] == step_url(code, "identification")
+    message = "Type the identifier's number, or remove the row."
+    assert row_errors(response, "identifiers", 0) == {"value": [message]}
+    assert field_errors(response, "id_identifiers-0-value") == [message]
+    assert selected_value(response, "identifiers-0-identifier_type") == str(foss_id_type(agency).pk)
+    assert Client.objects.count() == 0

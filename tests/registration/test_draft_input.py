@@ -1,0 +1,89 @@
+"""Impossible input refused with a message that says how to put it right, what was typed kept; possible input
+stored in one form (a postal code without its space, telephone numbers in E.164)."""
+
+import pytest
+
+from clients.models import Client
+from clients.validators import BirthDateValidator, NotInFutureValidator, PostalCodeValidator
+from tests.wizard import DATE_OF_BIRTH, field_errors, form_errors, input_value, registered_client, step_url, walk
+
+pytestmark = pytest.mark.django_db
+
+PHONE_MESSAGE = "Enter a telephone number such as 416-555-0199, or +44 20 7946 0958 for a number outside Canada."
+EMAIL_MESSAGE = "Enter an email address such as name@example.com."
+
+
+@pytest.mark.parametrize(
+    ("step", "values", "field", "message"),
+    [
+        ("primary", {"date_of_birth": "2999-01-01"}, "date_of_birth", str(BirthDateValidator.message)),
+        ("primary", {"date_of_birth": "1899-12-31"}, "date_of_birth", str(BirthDateValidator.message)),
+        (
+            "immigration",
+            {"arrival_date": "1985-06-01"},
+            "arrival_date",
+            f"The arrival date is before the date of birth ({DATE_OF_BIRTH}).",
+        ),
+        (
+            "immigration",
+            {"arrival_date": "2015-06-01", "reentry_date": "2014-01-20"},
+            "reentry_date",
+            "The re-entry date must come after the arrival date (2015-06-01).",
+        ),
+        (
+            "immigration",
+            {"landing_date": "1985-06-01"},
+            "landing_date",
+            f"The landing date is before the date of birth ({DATE_OF_BIRTH}).",
+        ),
+        ("immigration", {"arrival_date": "2999-06-01"}, "arrival_date", str(NotInFutureValidator.message)),
+        ("contact", {"postal_code": "D1A 1A1"}, "postal_code", str(PostalCodeValidator.message)),
+        ("contact", {"postal_code": "12345"}, "postal_code", str(PostalCodeValidator.message)),
+        ("contact", {"email": "amara@"}, "email", EMAIL_MESSAGE),
+        ("contact", {"phone": "416-555"}, "phone", PHONE_MESSAGE),
+    ],
+    ids=[
+        "birth-in-future",
+        "birth-before-1900",
+        "arrival-before-birth",
+        "reentry-before-arrival",
+        "landing-before-birth",
+        "arrival-in-future",
+        "postal-code-with-D",
+        "postal-code-of-digits",
+        "email",
+        "phone",
+    ],
+)
+def test_it_refuses_impossible_input_with_a_clear_message_and_keeps_what_was_typed(
+    caseworker_client, caseworker, step, values, field, message
+):
+    code, response = walk(caseworker_client, caseworker, {step: values})
+
+    assert response.status_code == 200
+    assert response.request["PATH_INFO"] == step_url(code, step)
+    assert form_errors(response, step) == {field: [message]}
+    assert field_errors(response, f"id_{field}") == [message]
+    shown = input_value(response, field)
+    if field == "phone":
+        # The phone widget re-shows an invalid number in national style: the digits typed are kept.
+        assert digits(shown) == digits(values[field])
+    else:
+        assert shown == values[field]
+    assert Client.objects.count() == 0
+
+
+def digits(value: str | None) -> str:
+    return "".join(ch for ch in value or "" if ch.isdigit())
+
+
+def test_it_stores_the_postal_code_normalised_and_the_phone_in_e164(caseworker_client, caseworker):
+    overrides = {"contact": {"postal_code": "m5v 2t6", "phone": "416-555-0199", "phone_alt1": "(647) 555 0100"}}
+
+    _code, response = walk(caseworker_client, caseworker, overrides)
+
+    client = registered_client(response)
+    assert client.postal_code == "M5V2T6"
+    assert client.phone.as_e164 == "+14165550199"
+    assert client.phone_alt1.as_e164 == "+16475550100"
+    assert Client.objects.filter(pk=client.pk, phone="+14165550199").exists()
