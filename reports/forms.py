@@ -1,5 +1,7 @@
 """The print options of a document (Save as, Print In), and the choices of the iCARE page."""
 
+import zipfile
+
 from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -9,7 +11,7 @@ from agencies.forms import DateInput, DateRangeMixin
 from agencies.models import Agency, Program
 from clients.layout import Col, Field, Row, form_helper
 from reports.documents import DOCUMENTS
-from reports.icare import MAX_RETURNED_BYTES, Include
+from reports.icare import MAX_RETURNED_BYTES, NOT_A_WORKBOOK, Include
 
 FORMATS = [("pdf", "PDF"), ("html", "HTML")]
 
@@ -141,4 +143,10 @@ class IcareReturnedForm(forms.Form):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_RETURNED_BYTES:
             raise self.too_large_error()
+        # Not an archive at all (a CSV, a PDF): said at once, next to the field. What is inside one is for the
+        # worker to read.
+        is_archive = zipfile.is_zipfile(upload)
+        upload.seek(0)
+        if not is_archive:
+            raise forms.ValidationError(NOT_A_WORKBOOK, code="not_a_workbook")
         return upload

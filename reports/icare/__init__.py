@@ -24,12 +24,19 @@ from reports.icare.file import (
     icare_export_write,
     phone_text,
 )
-from reports.icare.returned import MAX_RETURNED_BYTES, ReturnedFileError, icare_returned_read, returned_status
+from reports.icare.returned import (
+    MAX_RETURNED_BYTES,
+    NOT_A_WORKBOOK,
+    ReturnedFileError,
+    icare_returned_read,
+    returned_status,
+)
 
 __all__ = [
     "CHUNK",
     "CODES",
     "MAX_RETURNED_BYTES",
+    "NOT_A_WORKBOOK",
     "SHOWN",
     "CheckResult",
     "Checked",

@@ -107,7 +107,7 @@ def icare_export_create(request: HttpRequest) -> HttpResponse:
 def icare_export_progress(request: HttpRequest, code) -> HttpResponse:
     """Staff with the iCARE grant: how far the worker is with a file (the detail page asks every second)."""
     export = get_export_for(request, code)
-    return render(request, "reports/_job_progress.html", job_context(export, "icare-export"))
+    return job_progress(request, export, "icare-export")
 
 
 @login_required
@@ -136,6 +136,15 @@ def icare_export_retry(request: HttpRequest, code) -> HttpResponse:
 
 def job_context(job, route: str) -> dict:
     return {"job": job, "progress_url": reverse(f"reports:{route}-progress", kwargs={"code": job.code}), "route": route}
+
+
+def job_progress(request: HttpRequest, job, route: str) -> HttpResponse:
+    """The progress fragment the detail page asks for; once the job is done, htmx reloads the whole page, which
+    then shows what the job made (its clients, its counts)."""
+    response = render(request, "reports/_job_progress.html", job_context(job, route))
+    if job.status == JobStatus.DONE:
+        response["HX-Refresh"] = "true"
+    return response
 
 
 @login_required
@@ -174,7 +183,7 @@ def icare_returned_detail(request: HttpRequest, code) -> HttpResponse:
 def icare_returned_progress(request: HttpRequest, code) -> HttpResponse:
     """Staff with the iCARE grant: how far the worker is with a returned file."""
     returned = get_return_for(request, code)
-    return render(request, "reports/_job_progress.html", job_context(returned, "icare-returned"))
+    return job_progress(request, returned, "icare-returned")
 
 
 @login_required

@@ -31,7 +31,7 @@ def client_of_last_month(staff, uci: str, **fields) -> Client:
 
 
 def test_the_manager_fixes_a_client_downloads_the_file_and_uploads_icares_answer(
-    live_server, page: Page, manager, tmp_path
+    live_server, page: Page, manager, tmp_path, worker
 ):
     client_of_last_month(
         manager, "1111-1111", first_name="Amina", last_name="Haddad", official_language=official_language("French")
@@ -55,8 +55,13 @@ def test_the_manager_fixes_a_client_downloads_the_file_and_uploads_icares_answer
 
     page.get_by_role("navigation", name="Main menu").get_by_role("link", name="iCARE").click()
     expect(page.locator("#not-ready-heading")).to_contain_text("0")
+    page.get_by_role("button", name="Download the iCARE file (2 Ready clients)").click()
+    # The worker makes the file; the page shows it waiting or under way, then ready.
+    expect(page.get_by_role("heading", level=1)).to_contain_text("iCARE file made")
+    expect(page.get_by_role("status")).to_have_text("The file is ready: 2 clients.")
+    expect(page.get_by_role("row", name="Omar Farouk")).to_be_visible()
     with page.expect_download() as info:
-        page.get_by_role("button", name="Download the iCARE file (2 Ready clients)").click()
+        page.get_by_role("link", name="Download the iCARE file").click()
     download = info.value
     assert download.suggested_filename.endswith(".xlsx")
     workbook = load_workbook(io.BytesIO(download.path().read_bytes()))
@@ -69,13 +74,14 @@ def test_the_manager_fixes_a_client_downloads_the_file_and_uploads_icares_answer
     sheet["A5"] = REASON
     returned = tmp_path / "ClientProfile_returned.xlsx"
     workbook.save(returned)
-    page.reload()
+    page.get_by_role("link", name="iCARE Client Profile").click()
     page.get_by_label("File iCARE sent back (.xlsx)").set_input_files(returned)
     page.get_by_role("button", name="Upload").click()
-    expect(page.get_by_text("iCARE's file is read: 1 accepted, 1 rejected.")).to_be_visible()
+    expect(page.get_by_role("status")).to_have_text("iCARE's file is read: 1 accepted, 1 rejected.")
     assert_accessible(page, "icare-returned")
     assert missing.icare_rows.get().status == IcareStatus.REJECTED
 
+    page.get_by_role("link", name="iCARE Client Profile").click()
     page.locator("section", has=page.locator("#exports-heading")).get_by_role("link").first.click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("iCARE file made")
     assert_accessible(page, "icare-export")
@@ -93,5 +99,5 @@ def test_a_file_that_is_not_the_client_profile_is_refused_with_a_clear_message(l
     )
     page.get_by_role("button", name="Upload").click()
 
-    expect(page.get_by_text("This file is not an Excel workbook (.xlsx).")).to_be_visible()
+    expect(page.get_by_text("This file is not an Excel workbook (.xlsx) that can be read.")).to_be_visible()
     assert_accessible(page, "icare-refused")

@@ -45,7 +45,10 @@ def register_green_client(page: Page, live_server) -> Client:
 
 
 def downloaded_pdf_text(download) -> str:
-    content = Path(download.path()).read_bytes()
+    return pdf_text(Path(download.path()).read_bytes())
+
+
+def pdf_text(content: bytes) -> str:
     assert content.startswith(b"%PDF-")
     reader = PdfReader(io.BytesIO(content))
     return re.sub(r"\s+", " ", " ".join(page.extract_text() for page in reader.pages))
@@ -59,20 +62,26 @@ def test_next_steps_prints_the_receipt_and_begins_a_session(live_server, page: P
     receipt = page.get_by_role("form", name="Registration Receipt")
     expect(receipt.get_by_label("Save as")).to_have_value("pdf")
     expect(receipt.get_by_label("Print In")).to_have_value("en")
-    with page.expect_download() as download_info:
+    # Print opens the receipt in a new tab, inline, ready for the browser's Print.
+    with page.context.expect_page() as tab_info:
         receipt.get_by_role("button", name="Print the Registration Receipt").click()
-    download = download_info.value
-    assert download.suggested_filename == f"receipt-{client.number}-en.pdf"
-    text = downloaded_pdf_text(download)
+    tab = tab_info.value
+    opened = page.request.get(tab.url)
+    assert opened.headers["content-disposition"].startswith("inline")
+    text = pdf_text(opened.body())
     assert "Settlement Program Registration Receipt" in text
     assert str(client.number) in text
     assert "Leila Mansour" in text
     assert "July 23, 1991" in text
+    tab.close()
 
+    # Download saves it.
     receipt.get_by_label("Print In").select_option(label="French")
     with page.expect_download() as download_info:
-        receipt.get_by_role("button", name="Print the Registration Receipt").click()
-    text = downloaded_pdf_text(download_info.value)
+        receipt.get_by_role("button", name="Download Registration Receipt").click()
+    download = download_info.value
+    assert download.suggested_filename == f"receipt-{client.number}-fr.pdf"
+    text = downloaded_pdf_text(download)
     assert "Reçu d’inscription au programme d’établissement" in text
     assert "23 juillet 1991" in text
 
@@ -111,16 +120,20 @@ def test_next_steps_prints_the_receipt_and_begins_a_session(live_server, page: P
     assert_accessible(page, "profile")
     menu = page.get_by_role("form", name="Report menu")
     menu.get_by_label("Report").select_option(label="Client History")
-    with page.expect_download() as download_info:
+    # Execute opens it in a new tab.
+    with page.context.expect_page() as tab_info:
         menu.get_by_role("button", name="Execute").click()
-    assert download_info.value.suggested_filename == f"history-{client.number}-en.pdf"
-    text = downloaded_pdf_text(download_info.value)
+    tab = tab_info.value
+    tab.wait_for_load_state()
+    assert f"/reports/{client.code}/history/" in tab.url
+    text = pdf_text(page.request.get(tab.url).body())
     assert "Client History" in text
     assert "Booked the CLB assessment." in text
+    tab.close()
 
     menu.get_by_label("Report").select_option(label="OCMS Client Card")
     menu.get_by_label("Save as").select_option(label="HTML")
     with page.expect_download() as download_info:
-        menu.get_by_role("button", name="Execute").click()
+        menu.get_by_role("button", name="Download").click()
     assert download_info.value.suggested_filename == f"card-{client.number}-en.html"
     assert str(client.number) in Path(download_info.value.path()).read_text(encoding="utf-8")

@@ -26,7 +26,7 @@ from clients.models import Client
 from clients.rules import RULES, Level, Rule
 from clients.sections import section_named
 from demo.bench_icare import icare_bench
-from reports.icare import CODES, client_cells, phone_text, returned_status
+from reports.icare import CODES, NOT_A_WORKBOOK, client_cells, phone_text, returned_status
 from reports.models import IcareExport, IcareExportRow, IcareReturn, IcareStatus
 from tests.factories import ClientFactory, ProgramFactory
 from tests.wizard import identifier_type
@@ -580,7 +580,9 @@ def test_the_returned_file_marks_each_client_accepted_or_rejected(manager_client
 
     response = upload(manager_client, returned)
 
-    assertContains(response, alert("alert-success", "status", "iCARE's file is read."), html=True)
+    assertContains(
+        response, alert("alert-success", "status", "iCARE's file is read: 1 accepted, 1 rejected."), html=True
+    )
     assertContains(response, read_message(1, 1), html=True)
     assertContains(response, "<p>1 row has no Processing Details yet, and was left as exported.</p>", html=True)
     assert statuses(accepted) == [(IcareStatus.ACCEPTED, "Record accepted")]
@@ -670,7 +672,6 @@ def zip_bytes() -> bytes:
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        (b"first name,last name\nLeila,Mansour\n", "This file is not an Excel workbook (.xlsx) that can be read."),
         (zip_bytes(), "This file is not an Excel workbook (.xlsx) that can be read."),
         (workbook_bytes(sheet_name="Sheet1"), "This workbook has no “Client Profile” sheet"),
         (
@@ -679,7 +680,7 @@ def zip_bytes() -> bytes:
         ),
         (workbook_bytes(codes=[]), "does not hold IRCC's field codes (processing_details to consent_ind)"),
     ],
-    ids=["csv", "other-zip", "other-sheet", "other-columns", "no-codes"],
+    ids=["other-zip", "other-sheet", "other-columns", "no-codes"],
 )
 def test_a_file_that_is_not_the_client_profile_is_refused_and_nothing_changes(
     manager_client, manager, content, message
@@ -695,6 +696,16 @@ def test_a_file_that_is_not_the_client_profile_is_refused_and_nothing_changes(
     assertContains(response, escape(message))
     assertNotContains(response, "file is read.")
     assert statuses(client) == [(IcareStatus.EXPORTED, "")]
+
+
+def test_a_file_that_is_no_workbook_at_all_is_refused_at_once_next_to_the_field(manager_client, manager):
+    content = b"first name,last name\nLeila,Mansour\n"
+    response = manager_client.post(RETURNED_URL, {"file": SimpleUploadedFile("r.xlsx", content, content_type=XLSX)})
+
+    message = str(NOT_A_WORKBOOK)
+    assert response.context["returned_form"].errors == {"file": [message]}
+    assertContains(response, escape(message))
+    assert not IcareReturn.objects.exists()
 
 
 def test_an_empty_file_is_refused_at_once(manager_client, manager):
@@ -824,7 +835,7 @@ def test_make_bench_prints_the_icare_table():
     call_command("load_demo", stdout=StringIO())
     out = StringIO()
 
-    call_command("bench", runs=1, warmup=0, search_sizes="0", icare_size=30, stdout=out)
+    call_command("bench", runs=1, warmup=0, search_sizes="0", icare_size=30, first_document_runs=0, stdout=out)
 
     table = out.getvalue().split("iCARE Client Profile file", 1)[1]
     assert "peak MiB" in table

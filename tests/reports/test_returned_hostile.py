@@ -119,10 +119,23 @@ def test_a_sheet_of_broken_xml_is_refused(manager_client, change):
     assert refused(manager_client, rewritten(workbook_bytes(), SHEET, change)).error.startswith(NOT_A_WORKBOOK)
 
 
-def test_an_archive_cut_short_is_refused(manager_client):
+def test_an_archive_cut_short_is_refused_at_once_next_to_the_field(manager_client):
     content = workbook_bytes()
 
-    assert refused(manager_client, content[: len(content) // 2]).error.startswith(NOT_A_WORKBOOK)
+    page = manager_client.post(RETURNED_URL, {"file": SimpleUploadedFile("r.xlsx", content[: len(content) // 2])})
+
+    assert [str(error) for error in page.context["returned_form"].errors["file"]] == [str(returned.NOT_A_WORKBOOK)]
+    assertContains(page, escape(returned.NOT_A_WORKBOOK))
+    assert not IcareReturn.objects.exists()
+
+
+def test_an_archive_whose_parts_are_cut_is_refused_by_the_worker(manager_client):
+    # The archive's directory is whole, a part's data is not.
+    content = bytearray(workbook_bytes())
+    start = content.index(b"PK\x03\x04", 100)
+    content[start + 40 : start + 400] = b"\0" * 360
+
+    assert refused(manager_client, bytes(content)).error.startswith(NOT_A_WORKBOOK)
 
 
 LAUGHS = (
