@@ -35,3 +35,13 @@ class UsernameOrEmailBackend(ModelBackend):
         if user.check_password(password) and self.user_can_authenticate(user):
             return user
         return None
+
+    def get_user(self, user_id):
+        """The user of a session, with their staff profile and its agency in the same query (every request
+        reads them: agencies.middleware.AgencyMiddleware)."""
+        users = get_user_model()._default_manager.select_related("staff_profile__agency", "staff_profile__default_site")
+        try:
+            user = users.get(pk=user_id)
+        except users.model.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None

@@ -30,9 +30,11 @@ class AgencyMiddleware:
         request.staff = None
         request.agency = None
         if request.user.is_authenticated:
-            profile = (
-                StaffProfile.objects.select_related("agency", "default_site", "user").filter(user=request.user).first()
-            )
+            try:
+                # Loaded with the user (agencies.backends.UsernameOrEmailBackend.get_user): no query of its own.
+                profile = request.user.staff_profile
+            except StaffProfile.DoesNotExist:
+                profile = None
             if profile is not None:
                 request.staff = profile
                 request.agency = profile.agency
@@ -60,10 +62,15 @@ class NoStoreMiddleware:
 
 
 SIGNED_IN_AT = "ocms_signed_in_at"
+LAST_SEEN = "ocms_last_seen"
+# How often activity moves the idle timeout forward: the session is saved (its expiry renewed) when its
+# last stamp is older than this, so an active login ends SESSION_COOKIE_AGE after its last request, to the minute.
+SEEN_EVERY = 60
 
 
 class SessionLifetimeMiddleware:
-    """A login lasts at most OCMS_SESSION_MAX_AGE (a working day), however active, beside the idle timeout."""
+    """A login lasts at most OCMS_SESSION_MAX_AGE (a working day), however active, and ends after
+    SESSION_COOKIE_AGE idle: each minute of activity saves the session once, which renews its expiry."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -75,4 +82,6 @@ class SessionLifetimeMiddleware:
             if now - started > settings.OCMS_SESSION_MAX_AGE:
                 # Logged out here; the view then sends the user to the login page like any expired session.
                 logout(request)
+            elif now - request.session.get(LAST_SEEN, 0) > SEEN_EVERY:
+                request.session[LAST_SEEN] = now
         return self.get_response(request)

@@ -4,11 +4,15 @@ import time
 
 import pytest
 from django.conf import settings
+from django.contrib.sessions.models import Session
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from pytest_django.asserts import assertContains, assertRedirects
 
-from agencies.middleware import SIGNED_IN_AT
+from agencies.middleware import LAST_SEEN, SEEN_EVERY, SIGNED_IN_AT
 from registration.models import Draft
 from tests.agencies.login_helpers import log_in, logged_in_user_id
 from tests.wizard import FIRST_NAME, draft_start, step_data, step_post, step_url
@@ -91,3 +95,50 @@ def test_a_new_login_after_the_working_day_starts_a_new_one(signed_in, caseworke
     assert response.status_code == 200
     assert logged_in_user_id(signed_in) == str(caseworker.user.pk)
     assert signed_in.session[SIGNED_IN_AT] == pytest.approx(time.time(), abs=60)
+
+
+def expiry(client: Client):
+    return Session.objects.get(session_key=client.session.session_key).expire_date
+
+
+def test_activity_moves_the_idle_timeout_forward_once_a_minute(signed_in):
+    assert settings.SESSION_COOKIE_AGE == 20 * 60
+    signed_in.get(HOME)
+    expires = expiry(signed_in)
+
+    # Within the minute: the session is read, not written again.
+    within = signed_in.get(HOME)
+
+    assert settings.SESSION_COOKIE_NAME not in within.cookies
+    assert expiry(signed_in) == expires
+
+    # A minute later: saved once, its expiry 20 minutes from now.
+    session = signed_in.session
+    session[LAST_SEEN] = time.time() - SEEN_EVERY - 1
+    session.save()
+    later = signed_in.get(HOME)
+
+    assert later.cookies[settings.SESSION_COOKIE_NAME]["max-age"] == 20 * 60
+    assert signed_in.session[LAST_SEEN] == pytest.approx(time.time(), abs=5)
+    assert expiry(signed_in) > expires
+
+
+def test_a_session_idle_past_its_expiry_is_logged_out(signed_in):
+    signed_in.get(HOME)
+    Session.objects.filter(session_key=signed_in.session.session_key).update(expire_date=timezone.now())
+
+    assertRedirects(signed_in.get(HOME), f"{reverse('login')}?next={HOME}")
+
+
+def test_a_page_reads_the_user_with_their_staff_profile_and_agency_in_one_query(signed_in, caseworker):
+    signed_in.get(HOME)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = signed_in.get(reverse("clients:client-find"))
+
+    assert response.context["request"].agency == caseworker.agency
+    profile_reads = [query["sql"] for query in queries if '"agencies_staffprofile"' in query["sql"]]
+    assert len(profile_reads) == 1, profile_reads
+    assert '"auth_user"' in profile_reads[0] and '"agencies_agency"' in profile_reads[0]
+    # The session was read, not written.
+    assert not [query for query in queries if query["sql"].startswith('UPDATE "django_session"')]
