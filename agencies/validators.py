@@ -43,3 +43,18 @@ class ControlCharactersValidator:
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, ControlCharactersValidator)
+
+
+# The id and the name of a form field, as a lookup (family Find, New) is told which field to fill.
+FIELD_ID = re.compile(r"^id_[a-z0-9_-]{1,80}$")
+FIELD_NAME = re.compile(r"^[a-z0-9_-]{1,80}$")
+
+
+def field_id_or(text: str | None, default: str) -> str:
+    """The field id a request names, if it is shaped like one of ours; `default` otherwise."""
+    return text if text and FIELD_ID.match(text) else default
+
+
+def field_name_or(text: str | None, default: str) -> str:
+    """The field name a request names, if it is shaped like one of ours; `default` otherwise."""
+    return text if text and FIELD_NAME.match(text) else default

@@ -168,15 +168,15 @@ def receipt_setup(context: BenchContext) -> None:
     from django.db import transaction
 
     from agencies.models import StaffProfile
-    from clients.models import Client, ClientProgram, Family, ProgramStatus
-    from families.services import family_code_new
+    from clients.models import Client, ClientProgram, ProgramStatus
+    from families.services import family_reserve
     from registration.services import client_number_next
 
     log_in_as("caseworker")(context)
     staff = StaffProfile.objects.select_related("agency", "default_site").get(user__username="caseworker")
     agency = staff.agency
     with transaction.atomic():
-        family = Family.objects.create(agency=agency, code=family_code_new(agency=agency))
+        family = family_reserve(agency=agency)
         people = [("Amal", "Haddad", date(1990, 2, 3)), ("Karim", "Haddad", date(1987, 9, 14))]
         clients = [
             Client.objects.create(

@@ -2,24 +2,38 @@
 
 import secrets
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from agencies.models import Agency
 from clients.models import CONTACT_FIELDS, Client, Family
 from clients.models.family import family_code_of
 from clients.sections import SectionName
 
+# A new code has four digits while the agency has fewer families than this, six while fewer than the next, then
+# eight: a fresh draw hits a code in use at most three times in ten.
+FOUR_DIGITS_BELOW = 3_000
+SIX_DIGITS_BELOW = 300_000
 
-def family_code_new(*, agency: Agency) -> str:
-    """A fresh code of the agency, e.g. F-4821-K: short enough to read aloud, with a check letter.
 
-    Four digits while the agency has few families, six once four would often collide.
-    """
-    width = 4 if Family.objects.for_agency(agency).count() < 3_000 else 6
+def family_code_width(agency: Agency) -> int:
+    """How many digits a new code of the agency has."""
+    families = Family.objects.for_agency(agency).count()
+    return 4 if families < FOUR_DIGITS_BELOW else 6 if families < SIX_DIGITS_BELOW else 8
+
+
+def family_reserve(*, agency: Agency) -> Family:
+    """A new family of the agency with a fresh code, e.g. F-4821-K (short enough to read aloud, with a check
+    letter), saved at once: the code is the family's from the moment it is handed out, so two people pressing
+    "New" together can never be handed the same one. A code drawn twice is refused by the database's unique
+    constraint and drawn again. A family no client joined is removed after a while (clean_expired)."""
+    width = family_code_width(agency)
     while True:
         code = family_code_of(f"{secrets.randbelow(10**width):0{width}d}")
-        if not Family.objects.for_agency(agency).filter(code=code).exists():
-            return code
+        try:
+            with transaction.atomic():
+                return Family.objects.create(agency=agency, code=code)
+        except IntegrityError:
+            continue
 
 
 # What a family member registered from a relative starts with (domain.md, the help article): the last
@@ -44,7 +58,7 @@ def family_of(*, client: Client) -> Family:
     """The client's family; a new one, with a fresh code, when the client has none yet."""
     if client.family_id:
         return client.family
-    client.family = Family.objects.create(agency=client.agency, code=family_code_new(agency=client.agency))
+    client.family = family_reserve(agency=client.agency)
     client.save(update_fields=["family", "updated_at"])
     return client.family
 

@@ -3,10 +3,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
 
-from agencies.validators import has_control_characters
+from agencies.validators import field_id_or, has_control_characters
 from clients.models import get_client_for
 from clients.search import client_search
 from families.services import family_of
+
+# The field a lookup fills when the page does not say (the wizard's and the profile's Family Code).
+FAMILY_CODE_ID = "id_family_code"
 
 
 @login_required
@@ -25,7 +28,7 @@ def family_find(request: HttpRequest) -> HttpResponse:
             "clients": clients,
             "query": "" if refused else query,
             "refused": refused,
-            "field_id": request.GET.get("field", "id_family_code"),
+            "field_id": field_id_or(request.GET.get("field"), FAMILY_CODE_ID),
         },
     )
 
@@ -34,7 +37,7 @@ def family_find(request: HttpRequest) -> HttpResponse:
 @require_POST
 def family_select(request: HttpRequest) -> HttpResponse:
     """Staff: join the ticked relative's family: their code (a new one for them if they have none)."""
-    field_id = request.POST.get("field", "id_family_code")
+    field_id = field_id_or(request.POST.get("field"), FAMILY_CODE_ID)
     relative_code = request.POST.get("relative")
     if not relative_code:
         return render(

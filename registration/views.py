@@ -12,7 +12,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_POST
 
 from agencies.models import Site, SiteGroup
-from agencies.validators import has_control_characters, storable
+from agencies.validators import field_id_or, field_name_or, has_control_characters, storable
 from clients.duplicates import likely_duplicates
 from clients.forms import UnlockForm
 from clients.models import Client, UnlockOutcome, get_client_for
@@ -21,12 +21,13 @@ from clients.sections import EDITABLE_SECTIONS, SectionName
 from clients.unlock import request_address, sensitive_unlock_attempt
 from clients.views.sensitive import STATUS as UNLOCK_STATUS
 from clients.views.sensitive import refusal_message
-from families.services import family_code_new, family_member_prefill
+from families.services import family_member_prefill, family_reserve
 from registration import forms as f
+from registration import versions
 from registration.models import Draft, get_draft_for
 from registration.sealed import seal, unseal
 from registration.services import anonymous_client_register, client_register, client_section_update
-from registration.steps import STEP_NAMES, STEPS, bind_step, facts_restored, step_named
+from registration.steps import STEP_NAMES, STEPS, BoundStep, bind_step, facts_restored, step_named
 
 SKIPPED_POST_KEYS = {"csrfmiddlewaretoken", "go", "password"}
 # The steps whose answers change later steps' rules (date checks, consent-dependent iCARE fields).
@@ -369,14 +370,14 @@ def draft_duplicates(request: HttpRequest, code) -> HttpResponse:
 @login_required
 @require_GET
 def family_code_generate(request: HttpRequest) -> HttpResponse:
-    """Staff: a fresh family code for the New button."""
+    """Staff: a fresh family code for the New button, reserved for the agency as it is handed out."""
     return render(
         request,
         "registration/_family_code_input.html",
         {
-            "field_id": request.GET.get("field", "id_family_code"),
-            "name": request.GET.get("name", "family_code"),
-            "code": family_code_new(agency=request.agency),
+            "field_id": field_id_or(request.GET.get("field"), "id_family_code"),
+            "name": field_name_or(request.GET.get("name"), "family_code"),
+            "code": family_reserve(agency=request.agency).code,
         },
     )
 
@@ -418,21 +419,41 @@ def section_edit(request: HttpRequest, code, section: str) -> HttpResponse:
         and request.POST["registration_date"] != client.registration_date.isoformat()
     ):
         raise PermissionDenied
-    bound = bind_step(
-        section,
-        request.POST if request.method == "POST" else None,
-        agency=request.agency,
-        staff=request.staff,
-        client=client,
-        facts=facts_from_client(client),
-        may_change_date=may_change_date,
-    )
-    if request.method == "POST" and bound.is_valid():
+
+    def bound_to(data) -> BoundStep:
+        return bind_step(
+            section,
+            data,
+            agency=request.agency,
+            staff=request.staff,
+            client=client,
+            facts=facts_from_client(client),
+            may_change_date=may_change_date,
+        )
+
+    # What the section holds now; the page is saved over it only if it is what the page was opened on.
+    current = versions.section_parts(bound_to(None))
+    changes: list[versions.Change] = []
+    data = None
+    if request.method == "POST":
+        opened = versions.opened_fingerprints(request.POST, client=client, section=section)
+        if opened is not None:
+            changes = versions.changes_since(opened, current, request.POST, bound_to(None))
+        data = request.POST if changes else versions.resolved(request.POST, current)
+    bound = bound_to(data)
+    if request.method == "POST" and not changes and bound.is_valid():
         client_section_update(client=client, section=bound)
         messages.success(request, _("The profile is updated."))
         return redirect(reverse("clients:client-detail", kwargs={"code": client.code}) + f"#section-{section}")
     return render(
         request,
         "registration/section_edit.html",
-        {"client": client, "section": bound, "step": step_named(section)},
+        {
+            "client": client,
+            "section": bound,
+            "step": step_named(section),
+            "opened_version": versions.version_token(current, client=client, section=section),
+            "changes": changes,
+            "changed_by": client.history.select_related("history_user").first() if changes else None,
+        },
     )

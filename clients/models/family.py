@@ -1,8 +1,8 @@
 """A family: relatives grouped under a family code, and the one format of that code.
 
 A code reads F-4821-K: "F", digits, and a check letter computed from the digits, so that a mistyped or swapped
-digit is caught. It is written with that many digits as the agency needs; "New" hands out fresh ones
-(families.services).
+digit is caught. It is written with as many digits as the agency needs (four, six or eight); "New" hands out
+fresh ones, each reserved as it is handed out (families.services).
 """
 
 import re
@@ -17,7 +17,8 @@ from agencies.models import Agency, AgencyQuerySet
 CHECK_LETTERS = "ABCDEFGHJKLMNPRSTVWXYZ"
 # How a code is written, for help texts and messages.
 FAMILY_CODE_EXAMPLE = "F-4821-K"
-FAMILY_CODE_SHAPE = re.compile(r"^F-[0-9]{4}([0-9]{2})?-[A-Z]$")
+# F, four, six or eight ASCII digits, a check letter.
+FAMILY_CODE_SHAPE = re.compile(r"^F-[0-9]{4}(?:[0-9]{2}){0,2}-[A-Z]$")
 
 
 def family_check_letter(digits: str) -> str:
@@ -34,13 +35,14 @@ def family_code_of(digits: str) -> str:
 def normalise_family_code(code: str) -> str:
     """A typed code as it is stored: upper case, with its two hyphens wherever the typist put them or not."""
     compact = "".join(ch for ch in (code or "").upper() if ch.isascii() and ch.isalnum())
-    if len(compact) in (6, 8) and compact[0] == "F":
+    if len(compact) in (6, 8, 10) and compact[0] == "F":
         return f"F-{compact[1:-1]}-{compact[-1]}"
     return (code or "").strip().upper()
 
 
 def looks_like_family_code(text: str) -> bool:
-    """Written like a family code (F, four or six digits, a letter), whether or not its check letter is right."""
+    """Written like a family code (F, four, six or eight digits, a letter), whether or not its check letter is
+    right."""
     return bool(FAMILY_CODE_SHAPE.match(normalise_family_code(text)))
 
 
@@ -54,7 +56,7 @@ class Family(models.Model):
 
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="families")
-    code = models.CharField(_("Family Code"), max_length=10)
+    code = models.CharField(_("Family Code"), max_length=12)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = AgencyQuerySet.as_manager()

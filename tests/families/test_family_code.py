@@ -1,19 +1,24 @@
 """Family codes: unique in an agency (another agency may hold the same one), checked by their letter when
 typed, joined when they already exist, set and removed from the profile."""
 
-import html
 import itertools
+import random
 import re
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.urls import reverse
+from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
 from clients.models import Family
 from clients.models.family import family_check_letter, family_code_is_valid, normalise_family_code
 from families import services as family_services
-from families.services import family_code_new
-from tests.wizard import input_value, registered_client, saved_client, step_data, text, walk
+from families.services import family_reserve
+from tests.clients.pages import attribute, descendants, elements, input_value, one, parsed, text_of
+from tests.factories import ClientFactory, FamilyFactory
+from tests.wizard import registered_client, step_data, walk
 
 pytestmark = pytest.mark.django_db
 
@@ -28,11 +33,6 @@ def wrong_letter(digits: str) -> str:
     return next(letter for letter in "XYZW" if letter != family_check_letter(digits))
 
 
-def text_of(fragment: str) -> str:
-    """An HTML fragment as read: tags dropped, entities decoded."""
-    return html.unescape(re.sub(r"<[^>]+>", "", fragment))
-
-
 def edit_url(client, section: str) -> str:
     return reverse("registration:section-edit", kwargs={"code": client.code, "section": section})
 
@@ -42,12 +42,22 @@ def detail_url(client) -> str:
 
 
 def primary_data(staff, family_code: str) -> dict:
-    """The primary section of a profile saved by `saved_client`, as its edit page posts it."""
+    """The primary section of a profile built by ClientFactory, as its edit page posts it."""
     return {**step_data("primary", staff=staff), "family_code": family_code}
 
 
+def primary_errors(response) -> dict:
+    """The errors of the primary section's form, shown again on a page answered 200."""
+    assert response.status_code == 200, response.status_code
+    return response.context["section"].forms["primary"].errors
+
+
+def family_code_shown(response) -> str | None:
+    return input_value(parsed(response), "family_code")
+
+
 def random_digits(monkeypatch, *draws: int) -> None:
-    """Make family_code_new draw these numbers, in order."""
+    """Make family_reserve draw these numbers, in order."""
     numbers = iter(draws)
     monkeypatch.setattr(family_services.secrets, "randbelow", lambda _limit: next(numbers))
 
@@ -56,14 +66,14 @@ def random_digits(monkeypatch, *draws: int) -> None:
 
 
 def test_a_family_code_cannot_be_used_twice_in_one_agency(agency):
-    Family.objects.create(agency=agency, code=code_of("4821"))
+    FamilyFactory(agency=agency, code=code_of("4821"))
 
     with pytest.raises(ValidationError, match="already exists"):
         Family(agency=agency, code=code_of("4821")).full_clean()
 
 
 def test_another_agency_may_hold_the_same_family_code(agency, other_agency):
-    ours = Family.objects.create(agency=agency, code=code_of("4821"))
+    ours = FamilyFactory(agency=agency, code=code_of("4821"))
     theirs = Family(agency=other_agency, code=code_of("4821"))
 
     theirs.full_clean()
@@ -74,38 +84,77 @@ def test_another_agency_may_hold_the_same_family_code(agency, other_agency):
 
 
 def test_new_draws_again_when_the_agency_already_has_the_code(monkeypatch, agency):
-    Family.objects.create(agency=agency, code=code_of("4821"))
+    taken = FamilyFactory(agency=agency, code=code_of("4821"))
     random_digits(monkeypatch, 4821, 1234)
 
-    assert family_code_new(agency=agency) == code_of("1234")
+    family = family_reserve(agency=agency)
+
+    assert family.code == code_of("1234")
+    assert list(Family.objects.for_agency(agency).order_by("code")) == [family, taken]
 
 
 def test_new_may_give_a_code_another_agency_already_has(monkeypatch, agency, other_agency):
-    Family.objects.create(agency=other_agency, code=code_of("4821"))
+    FamilyFactory(agency=other_agency, code=code_of("4821"))
     random_digits(monkeypatch, 4821)
 
-    assert family_code_new(agency=agency) == code_of("4821")
+    assert family_reserve(agency=agency).code == code_of("4821")
 
 
-def test_new_gives_a_short_code_with_its_check_letter(agency):
-    code = family_code_new(agency=agency)
+def test_new_gives_a_short_code_with_its_check_letter_and_reserves_it(agency):
+    family = family_reserve(agency=agency)
 
-    assert re.fullmatch(r"F-\d{4}-[A-Z]", code)
-    assert code[-1] == family_check_letter(code[2:6])
-    assert family_code_is_valid(code)
+    assert re.fullmatch(r"F-\d{4}-[A-Z]", family.code)
+    assert family.code[-1] == family_check_letter(family.code[2:6])
+    assert family_code_is_valid(family.code)
+    assert Family.objects.get(agency=agency, code=family.code) == family
 
 
 def test_new_switches_to_six_digits_once_four_would_often_collide(monkeypatch, agency):
-    Family.objects.bulk_create(Family(agency=agency, code=code_of(f"{n:04d}")) for n in range(3_000))
+    Family.objects.bulk_create(FamilyFactory.build(agency=agency, code=code_of(f"{n:04d}")) for n in range(3_000))
     random_digits(monkeypatch, 482913)
 
-    assert family_code_new(agency=agency) == code_of("482913")
+    assert family_reserve(agency=agency).code == code_of("482913")
+
+
+def test_new_switches_to_eight_digits_once_six_would_often_collide(monkeypatch, agency):
+    # The thresholds made small, so that a handful of families stands for 300,000.
+    monkeypatch.setattr(family_services, "FOUR_DIGITS_BELOW", 2)
+    monkeypatch.setattr(family_services, "SIX_DIGITS_BELOW", 4)
+    FamilyFactory.create_batch(3, agency=agency)
+    random_digits(monkeypatch, 482913)
+    assert family_reserve(agency=agency).code == code_of("482913")
+
+    random_digits(monkeypatch, 48291357)
+    code = family_reserve(agency=agency).code
+
+    assert code == code_of("48291357")
+    assert family_code_is_valid(code) and len(code) == Family._meta.get_field("code").max_length
+
+
+@pytest.mark.django_db(transaction=True)
+def test_new_pressed_at_once_by_many_never_hands_out_one_code_twice(monkeypatch, agency):
+    # Few codes to draw from, so that the presses collide often.
+    draws = random.Random(7)
+    monkeypatch.setattr(family_services.secrets, "randbelow", lambda _limit: draws.randrange(150))
+
+    def presses(count: int) -> list[str]:
+        try:
+            return [family_reserve(agency=agency).code for _ in range(count)]
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        codes = [code for batch in pool.map(presses, [25] * 4) for code in batch]
+
+    assert len(codes) == 100
+    assert len(set(codes)) == 100
+    assert Family.objects.for_agency(agency).count() == 100
 
 
 # The check letter
 
 
-@pytest.mark.parametrize("digits", ["4821", "0000", "9999", "482913", "000000"])
+@pytest.mark.parametrize("digits", ["4821", "0000", "9999", "482913", "000000", "48291357", "99999999"])
 def test_a_code_with_its_check_letter_is_valid_however_it_is_typed(digits):
     letter = family_check_letter(digits)
 
@@ -119,12 +168,13 @@ def test_a_code_with_its_check_letter_is_valid_however_it_is_typed(digits):
         assert normalise_family_code(typed) == f"F-{digits}-{letter}"
 
 
-def test_the_check_letter_catches_every_changed_digit():
+@pytest.mark.parametrize("width", [4, 8])
+def test_the_check_letter_catches_every_changed_digit(width):
     missed = []
-    for number in range(10_000):
-        digits = f"{number:04d}"
+    for number in range(0, 10**width, {4: 1, 8: 99_991}[width]):
+        digits = f"{number:0{width}d}"
         code = code_of(digits)
-        for position, other in itertools.product(range(4), "0123456789"):
+        for position, other in itertools.product(range(width), "0123456789"):
             if other == digits[position]:
                 continue
             changed = digits[:position] + other + digits[position + 1 :]
@@ -134,10 +184,10 @@ def test_the_check_letter_catches_every_changed_digit():
     assert missed == []
 
 
-@pytest.mark.parametrize("width", [4, 6])
+@pytest.mark.parametrize("width", [4, 6, 8])
 def test_the_check_letter_catches_every_swap_of_two_different_digits(width):
     missed = []
-    for number in range(0, 10**width, 1 if width == 4 else 97):
+    for number in range(0, 10**width, {4: 1, 6: 97, 8: 9_973}[width]):
         digits = f"{number:0{width}d}"
         letter = family_check_letter(digits)
         for first, second in itertools.combinations(range(width), 2):
@@ -151,7 +201,9 @@ def test_the_check_letter_catches_every_swap_of_two_different_digits(width):
     assert missed == []
 
 
-@pytest.mark.parametrize("typed", ["F-482-K", "F-48210-K", "G-4821-K", "F-48A1-K", "4821", "", "F--"])
+@pytest.mark.parametrize(
+    "typed", ["F-482-K", "F-48210-K", "F-4821357-K", "F-4821357913-K", "G-4821-K", "F-48A1-K", "4821", "", "F--"]
+)
 def test_a_code_of_the_wrong_shape_is_not_valid(typed):
     assert not family_code_is_valid(typed)
 
@@ -164,10 +216,8 @@ def test_it_says_what_is_wrong_with_a_mistyped_code_and_keeps_it(caseworker_clie
 
     _code, response = walk(caseworker_client, caseworker, {"primary": {"family_code": typed}}, until="primary")
 
-    assert response.status_code == 200
-    field = text(response).split('id="family-code-field"', 1)[1].split('id="id_official_language"', 1)[0]
-    assert WRONG_CODE_MESSAGE in field
-    assert input_value(response, "family_code") == typed
+    assert primary_errors(response) == {"family_code": [WRONG_CODE_MESSAGE]}
+    assert family_code_shown(response) == typed
     assert not Family.objects.exists()
 
 
@@ -176,16 +226,17 @@ def test_the_message_of_a_mistyped_code_is_announced_with_its_field(caseworker_c
 
     _code, response = walk(caseworker_client, caseworker, {"primary": {"family_code": typed}}, until="primary")
 
-    page = response.content.decode()
-    field = re.search(r'<input[^>]*\bname="family_code"[^>]*>', page).group(0)
-    described_by = re.search(r'aria-describedby="([^"]*)"', field).group(1).split()
-    descriptions = [re.search(rf'id="{name}">(.*?)</div>', page, re.S) for name in described_by]
-    assert any(d and WRONG_CODE_MESSAGE in text_of(d.group(1)) for d in descriptions), described_by
+    page = parsed(response)
+    field = one(elements(page, "input", name="family_code"))
+    described_by = attribute(field, "aria-describedby").split()
+    descriptions = [text_of(element) for element in descendants(page) if attribute(element, "id") in described_by]
+    assert attribute(field, "aria-invalid") == "true"
+    assert WRONG_CODE_MESSAGE in descriptions, described_by
 
 
 def test_typing_an_existing_code_of_the_agency_joins_that_family(caseworker_client, caseworker, agency):
-    family = Family.objects.create(agency=agency, code=code_of("4821"))
-    relative = saved_client(caseworker, first_name="Ngozi", family=family)
+    family = FamilyFactory(agency=agency, code=code_of("4821"))
+    relative = ClientFactory(registered_by=caseworker, first_name="Ngozi", family=family)
     typed = f"f4821{family.code[-1].lower()}"  # as read aloud: no dashes, lower case
 
     _code, response = walk(caseworker_client, caseworker, {"primary": {"family_code": typed}})
@@ -197,8 +248,8 @@ def test_typing_an_existing_code_of_the_agency_joins_that_family(caseworker_clie
 
 
 def test_typing_another_agencys_code_never_joins_its_family(caseworker_client, caseworker, other_agency, outsider):
-    theirs = Family.objects.create(agency=other_agency, code=code_of("4821"))
-    stranger = saved_client(outsider, first_name="Olga", family=theirs)
+    theirs = FamilyFactory(agency=other_agency, code=code_of("4821"))
+    stranger = ClientFactory(registered_by=outsider, first_name="Olga", family=theirs)
 
     _code, response = walk(caseworker_client, caseworker, {"primary": {"family_code": theirs.code}})
 
@@ -213,45 +264,50 @@ def test_typing_another_agencys_code_never_joins_its_family(caseworker_client, c
 
 
 def test_a_code_typed_on_the_profile_joins_the_family(caseworker_client, caseworker, agency):
-    family = Family.objects.create(agency=agency, code=code_of("4821"))
-    relative = saved_client(caseworker, first_name="Ngozi", family=family)
-    client = saved_client(caseworker, first_name="Chidi")
+    family = FamilyFactory(agency=agency, code=code_of("4821"))
+    relative = ClientFactory(registered_by=caseworker, first_name="Ngozi", family=family)
+    client = ClientFactory(registered_by=caseworker, first_name="Chidi")
 
     response = caseworker_client.post(edit_url(client, "primary"), primary_data(caseworker, family.code))
 
-    assert response.status_code == 302
+    assertRedirects(response, f"{detail_url(client)}#section-primary")
     client.refresh_from_db()
     assert client.family == family
-    assert f"<td>{client.display_name}</td><td>{client.number}</td>" in text(
-        caseworker_client.get(detail_url(relative))
+    assertContains(
+        caseworker_client.get(detail_url(relative)),
+        f"<td>{client.display_name}</td><td>{client.number}</td>",
+        html=True,
     )
 
 
 def test_a_mistyped_code_on_the_profile_is_refused_with_its_message(caseworker_client, caseworker):
-    client = saved_client(caseworker)
+    client = ClientFactory(registered_by=caseworker)
     typed = f"F-4821-{wrong_letter('4821')}"
 
     response = caseworker_client.post(edit_url(client, "primary"), primary_data(caseworker, typed))
 
-    assert response.status_code == 200
-    assert WRONG_CODE_MESSAGE in text(response)
-    assert input_value(response, "family_code") == typed
+    assert primary_errors(response) == {"family_code": [WRONG_CODE_MESSAGE]}
+    assert family_code_shown(response) == typed
     client.refresh_from_db()
     assert client.family is None
 
 
 def test_removing_the_code_on_the_profile_makes_the_client_leave_the_family(caseworker_client, caseworker, agency):
-    family = Family.objects.create(agency=agency, code=code_of("4821"))
-    relative = saved_client(caseworker, first_name="Ngozi", family=family)
-    client = saved_client(caseworker, first_name="Chidi", family=family)
-    assert input_value(caseworker_client.get(edit_url(client, "primary")), "family_code") == family.code
+    family = FamilyFactory(agency=agency, code=code_of("4821"))
+    relative = ClientFactory(registered_by=caseworker, first_name="Ngozi", family=family)
+    client = ClientFactory(registered_by=caseworker, first_name="Chidi", family=family)
+    assert family_code_shown(caseworker_client.get(edit_url(client, "primary"))) == family.code
 
     response = caseworker_client.post(edit_url(client, "primary"), primary_data(caseworker, ""))
 
-    assert response.status_code == 302
+    assertRedirects(response, f"{detail_url(client)}#section-primary")
     client.refresh_from_db()
     assert client.family is None
     assert list(family.members.all()) == [relative]
-    relative_page = text(caseworker_client.get(detail_url(relative)))
-    assert f"<td>{client.number}</td>" not in relative_page
-    assert "No other family member is registered with this family code." in relative_page
+    relative_page = caseworker_client.get(detail_url(relative))
+    assertNotContains(relative_page, f"<td>{client.number}</td>")
+    assertContains(
+        relative_page,
+        '<p class="small text-body-secondary">No other family member is registered with this family code.</p>',
+        html=True,
+    )

@@ -1,16 +1,18 @@
 """Find beside Family Code: a search of the agency's registered clients, one ticked, and Select Family gives
 the new client that relative's family code. Another agency's clients are never found nor joinable."""
 
-import re
 from datetime import date
 
 import pytest
 from django.urls import reverse
+from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
 from clients.models import Client, Family
 from clients.models.family import family_check_letter, family_code_is_valid
 from clients.search import name_words_remember
-from tests.wizard import input_value, registered_client, saved_client, text, walk
+from tests.clients.pages import attribute, elements, input_value, login_url, one, parsed
+from tests.factories import ClientFactory, FamilyFactory
+from tests.wizard import registered_client, walk
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +22,7 @@ FIELD = "id_family_code"
 
 
 def family(agency, digits: str = "4821") -> Family:
-    return Family.objects.create(agency=agency, code=f"F-{digits}-{family_check_letter(digits)}")
+    return FamilyFactory(agency=agency, code=f"F-{digits}-{family_check_letter(digits)}")
 
 
 def searchable(client: Client) -> Client:
@@ -37,12 +39,21 @@ def relative_of(staff, **fields) -> Client:
         "phone": "+14165550199",
         **fields,
     }
-    return searchable(saved_client(staff, **values))
+    return searchable(ClientFactory(registered_by=staff, **values))
 
 
 def listed(response) -> list[str]:
-    """The client codes the search lists as radio buttons to tick."""
-    return re.findall(r'<input[^>]*type="radio" name="relative"[^>]*value="([0-9a-f-]{36})"', response.content.decode())
+    """The client codes the search lists as radio buttons to tick, on a panel answered 200."""
+    return [attribute(radio, "value") for radio in elements(parsed(response), "input", type="radio", name="relative")]
+
+
+def relative_label(client: Client, shown: str) -> str:
+    """The label of the radio button that ticks `client`, saying `shown`."""
+    return f'<label class="form-check-label" for="relative-{client.code}">{shown}</label>'
+
+
+def nobody_matches(typed: str) -> str:
+    return f'<p class="small mb-0">No registered client matches “{typed}”.</p>'
 
 
 def find(browser, typed: str):
@@ -50,7 +61,8 @@ def find(browser, typed: str):
 
 
 def selected_code(response) -> str | None:
-    return input_value(response, "family_code")
+    """The family code the panel puts in the Family Code field, on a panel answered 200."""
+    return input_value(parsed(response), "family_code")
 
 
 # Find
@@ -62,24 +74,25 @@ def selected_code(response) -> str | None:
 def test_it_finds_the_agencys_client_by_name_number_phone_or_date_of_birth(caseworker_client, caseworker, typed):
     relative = relative_of(caseworker)
     assert relative.number == 1_000_001
-    searchable(saved_client(caseworker, first_name="Lina", last_name="Nguyen", date_of_birth=date(1995, 3, 2)))
+    searchable(
+        ClientFactory(registered_by=caseworker, first_name="Lina", last_name="Nguyen", date_of_birth=date(1995, 3, 2))
+    )
 
     response = find(caseworker_client, typed)
 
-    assert response.status_code == 200
     assert listed(response) == [str(relative.code)]
-    page = text(response)
-    assert f"Mohammed Qasim · {relative.number} · 1980-01-15" in page
-    assert "Select Family" in page
+    assertContains(response, relative_label(relative, f"Mohammed Qasim · {relative.number} · 1980-01-15"), html=True)
+    assertContains(response, "Select Family</button>")
 
 
 def test_it_shows_the_family_code_a_found_client_already_has(caseworker_client, caseworker, agency):
     theirs = family(agency)
-    relative_of(caseworker, family=theirs)
+    relative = relative_of(caseworker, family=theirs)
 
-    page = text(find(caseworker_client, "Qasim"))
+    response = find(caseworker_client, "Qasim")
 
-    assert f"Family Code {theirs.code}" in page
+    shown = f"Mohammed Qasim · {relative.number} · 1980-01-15 · Family Code {theirs.code}"
+    assertContains(response, relative_label(relative, shown), html=True)
 
 
 def test_it_never_finds_another_agencys_client(caseworker_client, caseworker, outsider):
@@ -88,7 +101,7 @@ def test_it_never_finds_another_agencys_client(caseworker_client, caseworker, ou
 
     for typed in ("Qasim", "416-555-0199", "1980-01-15", str(theirs.number)):
         response = find(caseworker_client, typed)
-        assert str(theirs.code) not in response.content.decode(), typed
+        assertNotContains(response, str(theirs.code), msg_prefix=typed)
         assert listed(response) == [str(ours.code)], typed
 
 
@@ -97,19 +110,17 @@ def test_it_finds_only_the_outsiders_own_clients_for_the_outsider(outsider_clien
 
     response = find(outsider_client, "Qasim")
 
-    assert response.status_code == 200
     assert listed(response) == []
-    assert "No registered client matches “Qasim”." in text(response)
+    assertContains(response, nobody_matches("Qasim"), html=True)
 
 
 def test_it_never_lists_an_anonymous_client(caseworker_client, caseworker, agency):
-    anonymous = Client.objects.create(
-        agency=agency, number=1_000_050, is_anonymous=True, postal_code="M5V2T6", created_by=caseworker.user
-    )
+    anonymous = ClientFactory(registered_by=caseworker, anonymous=True)
 
     response = find(caseworker_client, str(anonymous.number))
 
     assert listed(response) == []
+    assertContains(response, nobody_matches(str(anonymous.number)), html=True)
 
 
 def test_a_one_character_search_lists_nobody_without_claiming_nobody_matches(caseworker_client, caseworker):
@@ -117,20 +128,36 @@ def test_a_one_character_search_lists_nobody_without_claiming_nobody_matches(cas
 
     response = find(caseworker_client, "Q")
 
-    assert response.status_code == 200
     assert listed(response) == []
     # Nothing was searched: saying "No registered client matches" would be false (Q Q is registered).
-    assert "No registered client matches" not in text(response)
+    assertNotContains(response, "No registered client matches")
+    assertContains(response, "Type at least two characters")
 
 
 def test_it_keeps_the_field_to_fill_and_the_search_typed(caseworker_client, caseworker):
     relative_of(caseworker)
 
-    page = find(caseworker_client, "Qasim").content.decode()
+    page = parsed(find(caseworker_client, "Qasim"))
 
-    assert '"field": "id_family_code"' in page
-    assert 'id="family-q" name="family_q"' in page
-    assert input_value(find(caseworker_client, "Qasim"), "family_q") == "Qasim"
+    search_again = one(elements(page, "button", **{"hx-get": FIND}))
+    assert attribute(search_again, "hx-vals") == '{"field": "id_family_code"}'
+    assert attribute(search_again, "hx-include") == "#family-q"
+    search = one(elements(page, "input", name="family_q"))
+    assert (attribute(search, "id"), attribute(search, "value")) == ("family-q", "Qasim")
+
+
+@pytest.mark.parametrize(
+    "field", ['id_x"}, "hx-on": "alert(1)', "family_code", "id_Family", "x" * 300, 'id_a" onfocus="alert(1)']
+)
+def test_a_field_to_fill_that_is_no_field_id_of_ours_becomes_the_family_code(caseworker_client, caseworker, field):
+    relative = relative_of(caseworker)
+
+    page = parsed(caseworker_client.get(FIND, {"family_q": "Qasim", "field": field}))
+    search_again = one(elements(page, "button", **{"hx-get": FIND}))
+    selected = caseworker_client.post(SELECT, {"relative": relative.code, "field": field})
+
+    assert attribute(search_again, "hx-vals") == '{"field": "id_family_code"}'
+    assert attribute(one(elements(parsed(selected), "input", name="family_code")), "id") == FIELD
 
 
 def test_find_answers_405_to_a_post(caseworker_client):
@@ -140,8 +167,7 @@ def test_find_answers_405_to_a_post(caseworker_client):
 def test_find_sends_an_anonymous_visitor_to_login(client):
     response = client.get(FIND, {"family_q": "Qasim"})
 
-    assert response.status_code == 302
-    assert response.url.startswith(reverse("login"))
+    assertRedirects(response, login_url(f"{FIND}?family_q=Qasim"))
 
 
 # Select Family
@@ -153,10 +179,14 @@ def test_select_gives_the_code_of_the_relatives_family(caseworker_client, casewo
 
     response = caseworker_client.post(SELECT, {"relative": str(relative.code), "field": FIELD})
 
-    assert response.status_code == 200
     assert selected_code(response) == theirs.code
-    assert f'id="{FIELD}"' in response.content.decode()
-    assert f"The client joins the family of Mohammed Qasim ({relative.number})." in text(response)
+    assert attribute(one(elements(parsed(response), "input", name="family_code")), "id") == FIELD
+    assertContains(
+        response,
+        f'<div id="family-find-panel" class="small mt-2" role="status">'
+        f"The client joins the family of Mohammed Qasim ({relative.number}).</div>",
+        html=True,
+    )
     assert Family.objects.count() == 1
 
 
@@ -197,9 +227,12 @@ def test_selecting_the_same_relative_twice_gives_the_same_family(caseworker_clie
 def test_select_asks_to_tick_a_relative_when_none_is_ticked(caseworker_client, caseworker):
     response = caseworker_client.post(SELECT, {"field": FIELD})
 
-    assert response.status_code == 200
-    assert "Tick the relative whose family the client joins." in text(response)
-    assert selected_code(response) is None
+    assertContains(
+        response,
+        '<div class="invalid-feedback d-block mb-2">Tick the relative whose family the client joins.</div>',
+        html=True,
+    )
+    assert not elements(parsed(response), "input", name="family_code")
     assert not Family.objects.exists()
 
 
@@ -216,9 +249,7 @@ def test_selecting_another_agencys_client_gives_404(caseworker_client, outsider,
 
 
 def test_selecting_an_anonymous_client_gives_404(caseworker_client, caseworker, agency):
-    anonymous = Client.objects.create(
-        agency=agency, number=1_000_050, is_anonymous=True, postal_code="M5V2T6", created_by=caseworker.user
-    )
+    anonymous = ClientFactory(registered_by=caseworker, anonymous=True)
 
     assert caseworker_client.post(SELECT, {"relative": str(anonymous.code)}).status_code == 404
     assert not Family.objects.exists()
@@ -241,7 +272,6 @@ def test_select_sends_an_anonymous_visitor_to_login(client, caseworker):
 
     response = client.post(SELECT, {"relative": str(relative.code)})
 
-    assert response.status_code == 302
-    assert response.url.startswith(reverse("login"))
+    assertRedirects(response, login_url(SELECT))
     relative.refresh_from_db()
     assert relative.family is None

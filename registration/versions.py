@@ -1,0 +1,206 @@
+"""No lost update: a profile section edit is saved only over the version of the section it was opened on.
+
+The edit page carries, signed, a fingerprint of each part of the section (a field, or a whole list of rows) as
+it was when the page was opened: hashes only, so the page never carries a value it does not show. When the edit
+is saved, the section as it is now is fingerprinted again; a part someone else changed in between (another
+person, or the same person in another tab) stops the save, and the page shows, part by part, the value now
+saved and the one typed, for the user to keep theirs, take the other, or choose part by part.
+"""
+
+import hashlib
+import json
+from dataclasses import dataclass
+
+from django.core import signing
+from django.forms import BaseForm, CheckboxInput
+from django.http import QueryDict
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+
+from registration.steps import BoundStep
+
+OPENED = "opened_version"
+# The button that saves a conflict's resolution, and its three answers.
+RESOLVE = "resolve"
+CHOSEN, MINE, THEIRS = "chosen", "mine", "theirs"
+# The radio buttons of each conflicting part: "take:<part>" = mine | theirs.
+TAKE = "take:"
+SALT = "ocms.registration.section-edit"
+
+# A part's values as its form posts them: {html name: [values]}.
+Posted = dict[str, list[str]]
+
+
+def field_posted(bound_field) -> list[str]:
+    """A field's value as its form would post it."""
+    widget = bound_field.field.widget
+    value = bound_field.value()
+    if isinstance(widget, CheckboxInput):
+        return ["on"] if widget.check_test(value) else []
+    formatted = widget.format_value(value)
+    if formatted is None:
+        return []
+    values = formatted if isinstance(formatted, list) else [formatted]
+    return [str(item) for item in values if item not in (None, "")]
+
+
+def form_fields(form: BaseForm):
+    return [form[name] for name in form.fields]
+
+
+def section_parts(section: BoundStep) -> dict[str, Posted]:
+    """An unbound section's parts as its forms would post them: each field on its own, each list of rows whole."""
+    parts: dict[str, Posted] = {}
+    for form in section.forms.values():
+        for bound_field in form_fields(form):
+            parts[bound_field.html_name] = {bound_field.html_name: field_posted(bound_field)}
+    for formset in section.formsets.values():
+        posted: Posted = {}
+        for form in [formset.management_form, *formset.forms]:
+            for bound_field in form_fields(form):
+                posted[bound_field.html_name] = field_posted(bound_field)
+        parts[formset.prefix] = posted
+    return parts
+
+
+def fingerprint(posted: Posted) -> str:
+    """A part's values, hashed; a field left empty counts as one not sent (an unticked box is never sent)."""
+    sent = {name: values for name, values in posted.items() if values}
+    return hashlib.sha256(json.dumps(sent, sort_keys=True).encode()).hexdigest()[:32]
+
+
+def version_token(parts: dict[str, Posted], *, client, section: str) -> str:
+    return signing.dumps(
+        {key: fingerprint(posted) for key, posted in parts.items()}, salt=f"{SALT}:{client.code}:{section}"
+    )
+
+
+def opened_fingerprints(data: QueryDict, *, client, section: str) -> dict[str, str] | None:
+    """The fingerprints the page was opened with; None when the post carries none (or a forged one)."""
+    try:
+        return signing.loads(data.get(OPENED, ""), salt=f"{SALT}:{client.code}:{section}")
+    except signing.BadSignature:
+        return None
+
+
+def typed(data: QueryDict, key: str, part: Posted) -> Posted:
+    """What the post holds of a part: its fields, or all the fields of its rows."""
+    if len(part) == 1 and key in part:
+        return {key: [value for value in data.getlist(key) if value != ""]}
+    return {
+        name: [value for value in data.getlist(name) if value != ""]
+        for name in data
+        if name.startswith(f"{key}-") and "__prefix__" not in name
+    }
+
+
+@dataclass(frozen=True)
+class Change:
+    """A part of the section someone else changed since the page was opened."""
+
+    key: str
+    label: str
+    theirs: str
+    yours: str
+    # What the radio buttons start on: the other's value, unless the user changed this part too.
+    take_theirs: bool
+
+
+def changes_since(
+    opened: dict[str, str], current: dict[str, Posted], data: QueryDict, section: BoundStep
+) -> list[Change]:
+    """The parts saved differently now than when the page was opened, each with the value now saved and the one
+    typed; empty when nothing changed, or when every change is the one the user typed too."""
+    shown = PartDisplay(section)
+    changes = []
+    for key, posted in current.items():
+        if opened.get(key) == fingerprint(posted):
+            continue
+        mine = typed(data, key, posted)
+        theirs_text, yours_text = shown.text(key, posted), shown.text(key, mine)
+        if theirs_text == yours_text:
+            continue  # both made the same change
+        changes.append(
+            Change(
+                key=key,
+                label=shown.label(key),
+                theirs=theirs_text,
+                yours=yours_text,
+                take_theirs=opened.get(key) == fingerprint(mine),
+            )
+        )
+    return changes
+
+
+def resolved(data: QueryDict, current: dict[str, Posted]) -> QueryDict:
+    """The post with the parts the user chose to take from the saved version put in place of what they typed."""
+    answer = data.get(RESOLVE, CHOSEN)
+    merged = data.copy()
+    for name in data:
+        if not name.startswith(TAKE):
+            continue
+        key = name.removeprefix(TAKE)
+        choice = answer if answer in (MINE, THEIRS) else data.get(name)
+        if key not in current or choice != THEIRS:
+            continue
+        posted = current[key]
+        for typed_name in list(typed(data, key, posted)):
+            merged.pop(typed_name, None)
+        for saved_name, values in posted.items():
+            merged.setlist(saved_name, values)
+    return merged
+
+
+class PartDisplay:
+    """A part's label and its values as a person reads them (the names of choices, Yes and No, rows)."""
+
+    def __init__(self, section: BoundStep) -> None:
+        self.fields = {}
+        for form in section.forms.values():
+            for bound_field in form_fields(form):
+                self.fields[bound_field.html_name] = bound_field
+        self.formsets = {formset.prefix: formset for formset in section.formsets.values()}
+
+    def label(self, key: str) -> str:
+        if key in self.fields:
+            return str(self.fields[key].label)
+        formset = self.formsets[key]
+        title = getattr(formset, "title", "") or (
+            formset.model._meta.verbose_name_plural if hasattr(formset, "model") else _("Programs")
+        )
+        return capfirst(str(title))
+
+    def text(self, key: str, posted: Posted) -> str:
+        if key in self.fields:
+            return value_text(self.fields[key].field, posted.get(key, []))
+        return self.rows_text(self.formsets[key], posted)
+
+    def rows_text(self, formset, posted: Posted) -> str:
+        empty = formset.empty_form
+        rows: dict[int, list[str]] = {}
+        for name, values in posted.items():
+            index, _sep, field_name = name.removeprefix(f"{formset.prefix}-").partition("-")
+            if not index.isdigit() or field_name not in empty.fields or not values:
+                continue
+            field = empty.fields[field_name]
+            if field.widget.is_hidden or field_name == "DELETE":
+                continue
+            rows.setdefault(int(index), []).append(value_text(field, values))
+        deleted = {
+            int(name.removeprefix(f"{formset.prefix}-").partition("-")[0])
+            for name, values in posted.items()
+            if name.endswith("-DELETE") and values
+        }
+        lines = [", ".join(row) for index, row in sorted(rows.items()) if index not in deleted and any(row)]
+        return "; ".join(lines) or "—"
+
+
+def value_text(field, values: list[str]) -> str:
+    if isinstance(field.widget, CheckboxInput):
+        return _("Yes") if values else _("No")
+    if not values:
+        return "—"
+    if hasattr(field, "choices"):
+        names = {str(value): str(label) for value, label in field.choices}
+        return ", ".join(names.get(value, value) for value in values)
+    return ", ".join(values)

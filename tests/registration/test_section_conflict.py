@@ -1,0 +1,228 @@
+"""No lost update: a section edit saved over a version someone else changed since the page was opened is not
+applied; the page shows what the other changed (the value saved now, and the one typed), and the user keeps
+theirs, takes the other, or chooses part by part. Two people, and two tabs of one person, in both orders."""
+
+import pytest
+from django.test import Client as Browser
+from django.urls import reverse
+from pytest_django.asserts import assertContains, assertRedirects
+
+from clients.models import Identifier
+from tests.conftest import client_for
+from tests.factories import ClientFactory
+from tests.wizard import descendants, element_text, elements, foss_id_type, has_attributes, input_value
+
+pytestmark = pytest.mark.django_db
+
+
+def edit_url(client, section: str) -> str:
+    return reverse("registration:section-edit", kwargs={"code": client.code, "section": section})
+
+
+def detail_url(client) -> str:
+    return reverse("clients:client-detail", kwargs={"code": client.code})
+
+
+def form_of(page) -> dict[str, list[str]]:
+    """What the page's form posts as it stands, as a browser sends it: every named field with its value, ticked
+    boxes only, the selected options (a single select with none selected sends its first)."""
+    assert page.status_code == 200, page.status_code
+    # The edit form (the page has others: the logout button's).
+    form = next(
+        form
+        for form in elements(page, "form", method="post")
+        if any(
+            element.name == "input" and has_attributes(element, {"name": "opened_version"})
+            for element in descendants(form)
+        )
+    )
+    data: dict[str, list[str]] = {}
+    for element in fields_sent(form):
+        attributes = dict(element.attributes)
+        name = attributes.get("name")
+        if not name or "disabled" in attributes:
+            continue
+        if element.name == "input":
+            kind = attributes.get("type", "text")
+            if kind in ("submit", "button", "file"):
+                continue
+            if kind in ("checkbox", "radio") and "checked" not in attributes:
+                continue
+            data.setdefault(name, []).append(attributes.get("value", "on" if kind == "checkbox" else ""))
+        elif element.name == "select":
+            options = [option for option in descendants(element) if option.name == "option"]
+            chosen = [option for option in options if has_attributes(option, {"selected": None})]
+            if not chosen and options and "multiple" not in attributes:
+                chosen = options[:1]
+            for option in chosen:
+                data.setdefault(name, []).append(dict(option.attributes).get("value", element_text(option)))
+        elif element.name == "textarea":
+            data.setdefault(name, []).append(element_text(element))
+    return data
+
+
+def fields_sent(element):
+    """The elements of a form a browser sends: none inside a <template> (the empty row [+] copies)."""
+    for child in element.children:
+        if isinstance(child, str) or child.name == "template":
+            continue
+        yield child
+        yield from fields_sent(child)
+
+
+class Editor:
+    """One open edit page: the browser of a person, or one tab of it."""
+
+    def __init__(self, browser: Browser, client, section: str) -> None:
+        self.browser = browser
+        self.url = edit_url(client, section)
+        self.data = form_of(browser.get(self.url))
+
+    def type(self, **values: str) -> "Editor":
+        for name, value in values.items():
+            self.data[name] = [value]
+        return self
+
+    def save(self, button: str | None = None):
+        data = dict(self.data)
+        if button:
+            data["resolve"] = [button]
+        response = self.browser.post(self.url, data)
+        if response.status_code == 200:  # the page again: what it now shows is what the next save sends
+            self.data = form_of(response)
+        return response
+
+
+def conflict_rows(page) -> list[tuple[str, str, str]]:
+    """The conflict table: (field, saved now, yours) for each change."""
+    rows = []
+    for row in elements(page, "tr"):
+        cells = [child for child in row.children if not isinstance(child, str) and child.name in ("th", "td")]
+        if len(cells) == 4 and cells[0].name == "th" and has_attributes(cells[0], {"scope": "row"}):
+            rows.append(tuple(element_text(cell).strip() for cell in cells[:3]))
+    return rows
+
+
+def checked_choice(page, key: str) -> str:
+    checked = [
+        dict(element.attributes)["value"]
+        for element in elements(page, "input", type="radio", name=f"take:{key}")
+        if "checked" in dict(element.attributes)
+    ]
+    assert len(checked) == 1, checked
+    return checked[0]
+
+
+@pytest.fixture
+def client_in_ottawa(caseworker):
+    return ClientFactory(registered_by=caseworker, city="Ottawa", email="amara@example.com", postal_code="K1A0B1")
+
+
+@pytest.fixture
+def colleague_client(coordinator) -> Browser:
+    return client_for(coordinator)
+
+
+@pytest.mark.parametrize("first", ["caseworker", "colleague"])
+def test_the_second_save_over_a_changed_version_is_not_applied_and_shows_both_values(
+    caseworker_client, colleague_client, client_in_ottawa, first
+):
+    browsers = {"caseworker": caseworker_client, "colleague": colleague_client}
+    second = "colleague" if first == "caseworker" else "caseworker"
+    earlier = Editor(browsers[first], client_in_ottawa, "contact")
+    later = Editor(browsers[second], client_in_ottawa, "contact")
+
+    saved = earlier.type(city="Toronto").save()
+    assertRedirects(saved, detail_url(client_in_ottawa) + "#section-contact", fetch_redirect_response=False)
+
+    page = later.type(city="Hamilton").save()
+
+    client_in_ottawa.refresh_from_db()
+    assert client_in_ottawa.city == "Toronto"  # not undone
+    assertContains(page, "This section was changed by someone else since you opened it")
+    assert conflict_rows(page) == [("City", "Toronto", "Hamilton")]
+    # What was typed is still in the form; as it was typed on this part too, "Keep mine" is chosen.
+    assert input_value(page, "city") == "Hamilton"
+    assert checked_choice(page, "city") == "mine"
+
+
+def test_two_tabs_of_one_person_are_two_editors(caseworker_client, client_in_ottawa):
+    first_tab = Editor(caseworker_client, client_in_ottawa, "contact")
+    second_tab = Editor(caseworker_client, client_in_ottawa, "contact")
+    assert first_tab.type(city="Toronto").save().status_code == 302
+
+    page = second_tab.type(city="Hamilton").save()
+
+    assert conflict_rows(page) == [("City", "Toronto", "Hamilton")]
+    client_in_ottawa.refresh_from_db()
+    assert client_in_ottawa.city == "Toronto"
+
+
+def test_keep_all_mine_saves_what_was_typed(caseworker_client, colleague_client, client_in_ottawa):
+    mine = Editor(caseworker_client, client_in_ottawa, "contact")
+    Editor(colleague_client, client_in_ottawa, "contact").type(city="Toronto").save()
+    mine.type(city="Hamilton").save()
+
+    response = mine.save("mine")
+
+    assertRedirects(response, detail_url(client_in_ottawa) + "#section-contact", fetch_redirect_response=False)
+    client_in_ottawa.refresh_from_db()
+    assert client_in_ottawa.city == "Hamilton"
+
+
+def test_take_all_saved_values_keeps_the_others_change(caseworker_client, colleague_client, client_in_ottawa):
+    mine = Editor(caseworker_client, client_in_ottawa, "contact")
+    Editor(colleague_client, client_in_ottawa, "contact").type(city="Toronto").save()
+    mine.type(city="Hamilton").save()
+
+    assert mine.save("theirs").status_code == 302
+
+    client_in_ottawa.refresh_from_db()
+    assert client_in_ottawa.city == "Toronto"
+
+
+def test_changes_to_different_fields_merge_field_by_field(caseworker_client, colleague_client, client_in_ottawa):
+    mine = Editor(caseworker_client, client_in_ottawa, "contact")
+    Editor(colleague_client, client_in_ottawa, "contact").type(city="Toronto").save()
+
+    page = mine.type(email="amara.new@example.com").save()
+
+    # Only the other's change is shown; as this editor left the city alone, the saved value is chosen.
+    assert conflict_rows(page) == [("City", "Toronto", "Ottawa")]
+    assert checked_choice(page, "city") == "theirs"
+    assert mine.save("chosen").status_code == 302
+    client_in_ottawa.refresh_from_db()
+    assert (client_in_ottawa.city, client_in_ottawa.email) == ("Toronto", "amara.new@example.com")
+
+
+def test_a_change_made_on_both_sides_alike_is_no_conflict(caseworker_client, colleague_client, client_in_ottawa):
+    mine = Editor(caseworker_client, client_in_ottawa, "contact")
+    Editor(colleague_client, client_in_ottawa, "contact").type(city="Toronto").save()
+
+    assert mine.type(city="Toronto").save().status_code == 302
+
+
+def test_a_change_to_another_section_is_no_conflict(caseworker_client, colleague_client, client_in_ottawa):
+    mine = Editor(caseworker_client, client_in_ottawa, "contact")
+    Editor(colleague_client, client_in_ottawa, "primary").type(preferred_name="Mara").save()
+
+    assert mine.type(city="Hamilton").save().status_code == 302
+    client_in_ottawa.refresh_from_db()
+    assert (client_in_ottawa.city, client_in_ottawa.preferred_name) == ("Hamilton", "Mara")
+
+
+def test_rows_added_by_someone_else_are_shown_and_can_be_taken(
+    caseworker_client, colleague_client, client_in_ottawa, agency
+):
+    mine = Editor(caseworker_client, client_in_ottawa, "identification")
+    theirs = Editor(colleague_client, client_in_ottawa, "identification")
+    foss = foss_id_type(agency)
+    theirs.type(**{"identifiers-0-identifier_type": str(foss.pk), "identifiers-0-value": "1111-1111"})
+    assert theirs.save().status_code == 302
+
+    page = mine.save()
+
+    assert conflict_rows(page) == [("Client identifiers", "FOSS/GCMS Client ID, 1111-1111", "—")]
+    assert checked_choice(page, "identifiers") == "theirs"
+    assert mine.save("chosen").status_code == 302
+    assert list(Identifier.objects.filter(client=client_in_ottawa).values_list("value", flat=True)) == ["1111-1111"]
