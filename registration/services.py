@@ -28,6 +28,8 @@ def client_register(
         section.apply(client)
     client.number = client_number_next(agency=staff.agency)
     client.full_clean(exclude=["family", "created_by", "agency"])
+    if draft is not None:
+        client.registered_from = draft.code
     client.save()
     name_words_remember(client)
     for section in sections:
@@ -35,6 +37,17 @@ def client_register(
     if draft is not None:
         draft.delete()
     return client
+
+
+def draft_lock(draft: Draft) -> Draft | None:
+    """The draft, locked until the transaction ends; None when it is gone (registered, or cleared, meanwhile).
+    Two Register presses of one draft: the second waits for the first, then finds it gone."""
+    return Draft.objects.select_for_update().filter(pk=draft.pk).first()
+
+
+def registered_from(*, agency: Agency, code) -> Client | None:
+    """The client a draft of the agency became, if it did."""
+    return Client.objects.for_agency(agency).filter(registered_from=code).first()
 
 
 @transaction.atomic

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -26,7 +27,13 @@ from registration import forms as f
 from registration import versions
 from registration.models import Draft, get_draft_for
 from registration.sealed import seal, unseal
-from registration.services import anonymous_client_register, client_register, client_section_update
+from registration.services import (
+    anonymous_client_register,
+    client_register,
+    client_section_update,
+    draft_lock,
+    registered_from,
+)
 from registration.steps import STEP_NAMES, STEPS, BoundStep, bind_step, facts_restored, step_named
 
 SKIPPED_POST_KEYS = {"csrfmiddlewaretoken", "go", "password"}
@@ -92,6 +99,11 @@ def draft_clear(request: HttpRequest, code) -> HttpResponse:
     return redirect("registration:register-start")
 
 
+def already_registered(request: HttpRequest, client: Client) -> HttpResponse:
+    messages.info(request, _("Already registered as client %(number)s.") % {"number": client.number})
+    return redirect("registration:next-steps", code=client.code)
+
+
 class DraftStepView(LoginRequiredMixin, View):
     """The draft's owner: one step of the named-client wizard. Every POST is kept in the draft first.
 
@@ -103,7 +115,14 @@ class DraftStepView(LoginRequiredMixin, View):
     def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        self.draft = get_draft_for(request, kwargs["code"])
+        try:
+            self.draft = get_draft_for(request, kwargs["code"])
+        except Http404:
+            # Back, reload or a second Register after the draft became a client: that client, not an error.
+            client = registered_from(agency=request.agency, code=kwargs["code"])
+            if client is None:
+                raise
+            return already_registered(request, client)
         self.step = step_named(kwargs.get("step", SENSITIVE_STEP))
         if self.step is None:
             raise Http404
@@ -245,7 +264,14 @@ class DraftStepView(LoginRequiredMixin, View):
             messages.error(self.request, blocking[0].error)
             return redirect("registration:draft-step", code=self.draft.code, step=blocking[0].step)
         missing = unmet(facts, Level.ICARE)
-        client = client_register(staff=self.request.staff, client=client, sections=sections, draft=self.draft)
+        with transaction.atomic():
+            draft = draft_lock(self.draft)
+            if draft is None:  # registered by another press of Register meanwhile
+                registered = registered_from(agency=self.request.agency, code=self.draft.code)
+                if registered is None:
+                    raise Http404
+                return already_registered(self.request, registered)
+            client = client_register(staff=self.request.staff, client=client, sections=sections, draft=draft)
         messages.success(
             self.request,
             _("%(name)s is registered with client number %(number)s.")

@@ -304,9 +304,12 @@ class Client(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The code of the registration (draft) the client was registered from: a second Register of it, or the
+    # browser's Back to it, finds this client instead of registering another.
+    registered_from = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     history = HistoricalRecords(
-        excluded_fields=["updated_at", "search_name", "name_words"], m2m_fields=["referral_sources"]
+        excluded_fields=["updated_at", "search_name", "name_words", "registered_from"], m2m_fields=["referral_sources"]
     )
     objects = ClientQuerySet.as_manager()
 
