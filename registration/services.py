@@ -63,9 +63,15 @@ def anonymous_client_register(*, staff: StaffProfile, client: Client) -> Client:
 
 @transaction.atomic
 def client_section_update(*, client: Client, section: BoundStep) -> Client:
-    """Save one edited profile section (its forms were validated onto `client`)."""
+    """Save one edited profile section (its forms were validated onto `client`). The client row is written only when
+    one of its values changed, so an edit saved unchanged adds nothing to the change history."""
     section.apply(client)
-    client.save()
-    name_words_remember(client)
+    if client_values(client) != client_values(Client.objects.get(pk=client.pk)):
+        client.save()
+        name_words_remember(client)
     section.save_rows(client)
     return client
+
+
+def client_values(client: Client) -> dict:
+    return {field.attname: getattr(client, field.attname) for field in Client._meta.concrete_fields}

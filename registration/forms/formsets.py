@@ -302,8 +302,10 @@ class ProgramTableFormSet(forms.BaseFormSet):
         return {"agency": self.agency}
 
     def save_rows(self, client: Client) -> None:
-        for row in self.cleaned_data:
-            if row.get("program"):
+        # A row saved before and left as it was is not written again (nor recorded in the history).
+        saved = set(client.program_statuses.values_list("program_id", flat=True))
+        for form, row in zip(self.forms, self.cleaned_data, strict=True):
+            if row.get("program") and (form.has_changed() or row["program"].pk not in saved):
                 ClientProgram.objects.update_or_create(
                     client=client, program=row["program"], defaults={self.column: row[self.column]}
                 )

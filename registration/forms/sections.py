@@ -105,6 +105,15 @@ class SectionForm(TextChecksMixin, forms.ModelForm):
         self.block_unmet_ocms_rules(self.facts_with(cleaned))
         return cleaned
 
+    def _post_clean(self) -> None:
+        # A save changes only what its form shows: a field the post does not hold at all (not on the page, such as
+        # the duplicate reason when no duplicate is offered) keeps the client's value rather than being blanked.
+        # A box left unticked is sent as nothing and still counts as shown (Django's CheckboxInput says so).
+        for name, field in self.fields.items():
+            if not field.disabled and field.widget.value_omitted_from_data(self.data, self.files, self.add_prefix(name)):
+                self.cleaned_data.pop(name, None)
+        super()._post_clean()
+
     def block_unmet_ocms_rules(self, facts: Facts, prefix: str = "") -> None:
         """Attach the message of each unmet green rule of this section to its field."""
         for rule in unmet(facts, Level.OCMS, self.step):
@@ -442,6 +451,8 @@ class ConsentContactForm(SectionForm):
 
     def save_rows(self, client: Client) -> None:
         values = self.cleaned_data
+        if not self.has_changed():
+            return
         if any(values.values()):
             ConsentContact.objects.update_or_create(client=client, kind=self.kind, defaults=values)
         else:

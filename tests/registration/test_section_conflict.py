@@ -4,93 +4,15 @@ theirs, takes the other, or chooses part by part. Two people, and two tabs of on
 
 import pytest
 from django.test import Client as Browser
-from django.urls import reverse
 from pytest_django.asserts import assertContains, assertRedirects
 
 from clients.models import Identifier
 from tests.conftest import client_for
 from tests.factories import ClientFactory
-from tests.wizard import descendants, element_text, elements, foss_id_type, has_attributes, input_value
+from tests.registration.edit_pages import Editor, detail_url
+from tests.wizard import element_text, elements, foss_id_type, has_attributes, input_value
 
 pytestmark = pytest.mark.django_db
-
-
-def edit_url(client, section: str) -> str:
-    return reverse("registration:section-edit", kwargs={"code": client.code, "section": section})
-
-
-def detail_url(client) -> str:
-    return reverse("clients:client-detail", kwargs={"code": client.code})
-
-
-def form_of(page) -> dict[str, list[str]]:
-    """What the page's form posts as it stands, as a browser sends it: every named field with its value, ticked
-    boxes only, the selected options (a single select with none selected sends its first)."""
-    assert page.status_code == 200, page.status_code
-    # The edit form (the page has others: the logout button's).
-    form = next(
-        form
-        for form in elements(page, "form", method="post")
-        if any(
-            element.name == "input" and has_attributes(element, {"name": "opened_version"})
-            for element in descendants(form)
-        )
-    )
-    data: dict[str, list[str]] = {}
-    for element in fields_sent(form):
-        attributes = dict(element.attributes)
-        name = attributes.get("name")
-        if not name or "disabled" in attributes:
-            continue
-        if element.name == "input":
-            kind = attributes.get("type", "text")
-            if kind in ("submit", "button", "file"):
-                continue
-            if kind in ("checkbox", "radio") and "checked" not in attributes:
-                continue
-            data.setdefault(name, []).append(attributes.get("value", "on" if kind == "checkbox" else ""))
-        elif element.name == "select":
-            options = [option for option in descendants(element) if option.name == "option"]
-            chosen = [option for option in options if has_attributes(option, {"selected": None})]
-            if not chosen and options and "multiple" not in attributes:
-                chosen = options[:1]
-            for option in chosen:
-                data.setdefault(name, []).append(dict(option.attributes).get("value", element_text(option)))
-        elif element.name == "textarea":
-            data.setdefault(name, []).append(element_text(element))
-    return data
-
-
-def fields_sent(element):
-    """The elements of a form a browser sends: none inside a <template> (the empty row [+] copies)."""
-    for child in element.children:
-        if isinstance(child, str) or child.name == "template":
-            continue
-        yield child
-        yield from fields_sent(child)
-
-
-class Editor:
-    """One open edit page: the browser of a person, or one tab of it."""
-
-    def __init__(self, browser: Browser, client, section: str) -> None:
-        self.browser = browser
-        self.url = edit_url(client, section)
-        self.data = form_of(browser.get(self.url))
-
-    def type(self, **values: str) -> "Editor":
-        for name, value in values.items():
-            self.data[name] = [value]
-        return self
-
-    def save(self, button: str | None = None):
-        data = dict(self.data)
-        if button:
-            data["resolve"] = [button]
-        response = self.browser.post(self.url, data)
-        if response.status_code == 200:  # the page again: what it now shows is what the next save sends
-            self.data = form_of(response)
-        return response
 
 
 def conflict_rows(page) -> list[tuple[str, str, str]]:
