@@ -1,6 +1,7 @@
 """Likely duplicates of a client being registered: the same identifier, the same date of birth with a
 similar name, or the same phone or e-mail, each candidate with the reasons it matched."""
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
 from difflib import SequenceMatcher
@@ -43,9 +44,15 @@ def likely_duplicates(
     phones: list[str] = (),
     emails: list[str] = (),
     exclude: Client | None = None,
+    relatives: Collection[int] = (),
     limit: int = 10,
 ) -> list[Candidate]:
-    """Existing named clients of the agency that may be the person being registered."""
+    """Existing named clients of the agency that may be the person being registered.
+
+    `relatives`: the clients of the family the new client joins (and the relative it was registered from). A
+    family shares its telephone and email, copied from one member to the next: those alone never make a relative a
+    possible duplicate. A relative of the same date of birth and a similar name (a twin registered twice) still is.
+    """
     found: dict[int, Candidate] = {}
     clients = Client.objects.for_agency(agency).named().only(*SHOWN)
     if exclude is not None and exclude.pk:
@@ -84,10 +91,12 @@ def likely_duplicates(
             add(client, _("same date of birth and a similar name"))
     phones = [p for p in phones if p]
     if phones:
-        for client in clients.filter(Q(phone__in=phones) | Q(phone_alt1__in=phones) | Q(phone_alt2__in=phones))[:limit]:
+        same_phone = clients.filter(Q(phone__in=phones) | Q(phone_alt1__in=phones) | Q(phone_alt2__in=phones))
+        for client in same_phone.exclude(pk__in=list(relatives))[:limit]:
             add(client, _("same telephone number"))
     emails = [e.upper() for e in emails if e]
     if emails:
-        for client in clients.annotate(email_upper=Upper("email")).filter(email_upper__in=emails)[:limit]:
+        same_email = clients.annotate(email_upper=Upper("email")).filter(email_upper__in=emails)
+        for client in same_email.exclude(pk__in=list(relatives))[:limit]:
             add(client, _("same email"))
     return sorted(found.values(), key=lambda c: (-len(c.reasons), c.client.last_name, c.client.number))[:limit]

@@ -8,7 +8,7 @@ A rule is judged on *facts*: a flat dict of a client's values (see `facts_from_c
 registration wizard's draft gives the same keys before the client exists.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -18,6 +18,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from clients.sections import SectionName as S
+from clients.sections import section_named
 
 Facts = dict[str, Any]
 
@@ -191,6 +192,68 @@ def icare_missing(facts: Facts) -> list[Rule]:
     return unmet(facts, Level.OCMS) + unmet(facts, Level.ICARE)
 
 
+# Dates that come in this order (the same day allowed), whichever path writes them: the wizard's steps, a section
+# edit (against the client's other saved sections), the anonymous form. (earlier, later).
+DATE_ORDERS: tuple[tuple[str, str], ...] = (
+    ("date_of_birth", "landing_date"),
+    ("date_of_birth", "arrival_date"),
+    ("date_of_birth", "reentry_date"),
+    ("arrival_date", "reentry_date"),
+    ("date_of_birth", "registration_date"),
+)
+DATE_SECTIONS: dict[str, S] = {
+    "date_of_birth": S.PRIMARY,
+    "landing_date": S.IMMIGRATION,
+    "arrival_date": S.IMMIGRATION,
+    "reentry_date": S.IMMIGRATION,
+    "registration_date": S.SUMMARY,
+}
+
+
+def dates_out_of_order(facts: Facts, edited: Collection[str]) -> list[tuple[str, str]]:
+    """(field, message) for each pair of DATE_ORDERS out of order in `facts`, put on the field being edited and
+    naming the other date, its value and where it is ("The date of birth is after the Arrival Date 2019-03-10
+    (Immigration Related)"). Pairs whose dates are both elsewhere are not this form's to judge."""
+    from clients.models import Client  # the model reads this module's rules
+
+    def label(name: str) -> str:
+        return str(Client._meta.get_field(name).verbose_name)
+
+    def place(name: str) -> str:
+        section = section_named(DATE_SECTIONS[name])
+        heading = str(section.heading)
+        return str(section.title) if "(" in heading else heading
+
+    errors = []
+    for earlier, later in DATE_ORDERS:
+        first, second = facts.get(earlier), facts.get(later)
+        if not first or not second or first <= second or not ({earlier, later} & set(edited)):
+            continue
+        if later in edited:
+            message = _("The %(field)s is before the %(other)s %(value)s (%(place)s).")
+            field, other, value = later, earlier, first
+        else:
+            message = _("The %(field)s is after the %(other)s %(value)s (%(place)s).")
+            field, other, value = earlier, later, second
+        if later in edited and earlier in edited:
+            place_text = section_named(DATE_SECTIONS[other]).title  # the same page
+        else:
+            place_text = place(other)
+        errors.append(
+            (
+                field,
+                message
+                % {
+                    "field": label(field).lower(),
+                    "other": label(other),
+                    "value": value.isoformat(),
+                    "place": place_text,
+                },
+            )
+        )
+    return errors
+
+
 def facts_from_client(client) -> Facts:
     """A saved client's facts, with the same keys as the wizard's."""
     facts: Facts = {
@@ -200,6 +263,9 @@ def facts_from_client(client) -> Facts:
             "first_name",
             "last_name",
             "date_of_birth",
+            "landing_date",
+            "arrival_date",
+            "reentry_date",
             "research_consent",
             "consent_required",
             "email",

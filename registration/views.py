@@ -22,7 +22,7 @@ from clients.sections import EDITABLE_SECTIONS, SectionName
 from clients.unlock import request_address, sensitive_unlock_attempt
 from clients.views.sensitive import STATUS as UNLOCK_STATUS
 from clients.views.sensitive import refusal_message
-from families.services import family_member_prefill, family_reserve
+from families.services import family_member_prefill, family_reserve, relatives_of_new_member
 from registration import forms as f
 from registration import versions
 from registration.models import Draft, get_draft_for
@@ -323,6 +323,11 @@ class DraftStepView(LoginRequiredMixin, View):
                 identifiers=outcomes.get(SectionName.IDENTIFICATION, {}).get("identifiers", []),
                 phones=[facts[key] for key in ("phone", "phone_alt1", "phone_alt2") if facts.get(key)],
                 emails=[facts["email"]] if facts.get("email") else [],
+                relatives=relatives_of_new_member(
+                    agency=self.request.agency,
+                    family_code=facts.get("family_code") or "",
+                    relative=self.draft.prefilled_from,
+                ),
             ),
             "identifier_alert": IDENTIFIER_ALERT,
         }

@@ -23,7 +23,7 @@ from clients.forms import PostalCodeField
 from clients.layout import Col, Field, Include, Row, form_helper
 from clients.models import CONTACT_FIELDS, Client, ConsentContact, ContactKind, Family
 from clients.models.family import FAMILY_CODE_EXAMPLE, family_code_is_valid, normalise_family_code
-from clients.rules import Facts, Level, field_levels, unmet
+from clients.rules import Facts, Level, dates_out_of_order, field_levels, unmet
 from clients.sections import SectionName
 from registration.forms.widgets import (
     OccupationWidget,
@@ -102,7 +102,12 @@ class SectionForm(TextChecksMixin, forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
-        self.block_unmet_ocms_rules(self.facts_with(cleaned))
+        facts = self.facts_with(cleaned)
+        self.block_unmet_ocms_rules(facts)
+        # Dates in order across sections: this form's against the client's others (clients.rules.DATE_ORDERS).
+        edited = [name for name in self.fields if name in cleaned and name not in self.errors]
+        for name, message in dates_out_of_order(facts, edited):
+            self.add_error(name, message)
         return cleaned
 
     def _post_clean(self) -> None:
@@ -110,7 +115,9 @@ class SectionForm(TextChecksMixin, forms.ModelForm):
         # the duplicate reason when no duplicate is offered) keeps the client's value rather than being blanked.
         # A box left unticked is sent as nothing and still counts as shown (Django's CheckboxInput says so).
         for name, field in self.fields.items():
-            if not field.disabled and field.widget.value_omitted_from_data(self.data, self.files, self.add_prefix(name)):
+            if not field.disabled and field.widget.value_omitted_from_data(
+                self.data, self.files, self.add_prefix(name)
+            ):
                 self.cleaned_data.pop(name, None)
         super()._post_clean()
 
@@ -262,27 +269,6 @@ class ImmigrationForm(SectionForm):
                 "postal code."
             )
         }
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
-        born = self.facts.get("date_of_birth")
-        arrival = cleaned.get("arrival_date")
-        if born and arrival and arrival < born:
-            self.add_error(
-                "arrival_date", _("The arrival date is before the date of birth (%(born)s).") % {"born": born}
-            )
-        landing = cleaned.get("landing_date")
-        if born and landing and landing < born:
-            self.add_error(
-                "landing_date", _("The landing date is before the date of birth (%(born)s).") % {"born": born}
-            )
-        reentry = cleaned.get("reentry_date")
-        if reentry and arrival and reentry < arrival:
-            self.add_error(
-                "reentry_date",
-                _("The re-entry date must come after the arrival date (%(arrival)s).") % {"arrival": arrival},
-            )
-        return cleaned
 
 
 class HistoryForm(SectionForm):

@@ -493,3 +493,44 @@ def test_a_get_on_named_client_with_a_relative_gives_405(caseworker_client, case
     assert not Draft.objects.exists()
     relative.refresh_from_db()
     assert relative.family is None
+
+
+# The duplicate check of a family member
+
+
+def summary_candidates(browser, staff, draft: Draft, overrides) -> list:
+    """The possible duplicates the Registration Summary offers, once every step is posted."""
+    walk(browser, staff, overrides, code=draft.code, register=False)
+    return browser.get(step_url(draft.code, "summary")).context["candidates"]
+
+
+def test_a_family_member_is_not_offered_the_relative_whose_phone_and_email_were_copied(
+    caseworker_client, caseworker, agency
+):
+    relative = relative_with_everything(caseworker, family=family_of_four(agency))
+    draft = new_family_member(caseworker_client, relative)
+
+    candidates = summary_candidates(caseworker_client, caseworker, draft, as_shown(caseworker_client, draft))
+
+    assert candidates == []
+
+
+def test_a_stranger_with_the_same_phone_is_still_offered_with_its_reason(caseworker_client, caseworker, agency):
+    relative = relative_with_everything(caseworker, family=family_of_four(agency))
+    stranger = ClientFactory(registered_by=caseworker, first_name="Lina", last_name="Nasser", phone=relative.phone)
+    draft = new_family_member(caseworker_client, relative)
+
+    candidates = summary_candidates(caseworker_client, caseworker, draft, as_shown(caseworker_client, draft))
+
+    assert [(c.client, c.reasons) for c in candidates] == [(stranger, ["same telephone number"])]
+
+
+def test_a_twin_in_the_family_with_a_similar_name_is_still_offered(caseworker_client, caseworker, agency):
+    relative = relative_with_everything(caseworker, family=family_of_four(agency))
+    draft = new_family_member(caseworker_client, relative)
+    overrides = as_shown(caseworker_client, draft)
+    overrides["primary"] = {**overrides["primary"], "first_name": "Samir", "date_of_birth": "1979-02-03"}
+
+    candidates = summary_candidates(caseworker_client, caseworker, draft, overrides)
+
+    assert [(c.client, c.reasons) for c in candidates] == [(relative, ["same date of birth and a similar name"])]

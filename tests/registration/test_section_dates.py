@@ -1,0 +1,105 @@
+"""One validation on every path: a section edit checks its dates against the client's other saved sections, and
+puts the message on the field being edited, naming the other date, its value and its section. A refused edit
+leaves the client as it was, which every section can still save."""
+
+from datetime import date
+
+import pytest
+
+from clients.sections import EDITABLE_SECTIONS, SectionName
+from tests.factories import ClientFactory
+from tests.registration.edit_pages import Editor
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def arrived(caseworker):
+    """Born 1990-04-12, landed and arrived 2019-03-10, back in Canada 2020-01-05, registered 2021-06-01."""
+    return ClientFactory(
+        registered_by=caseworker,
+        date_of_birth=date(1990, 4, 12),
+        landing_date=date(2019, 3, 10),
+        arrival_date=date(2019, 3, 10),
+        reentry_date=date(2020, 1, 5),
+        registration_date=date(2021, 6, 1),
+    )
+
+
+def refused(response, field: str) -> list[str]:
+    assert response.status_code == 200, response.status_code
+    section = response.context["section"]
+    return [str(message) for form in section.forms.values() for message in form.errors.get(field, [])]
+
+
+@pytest.mark.parametrize(
+    ("section", "typed", "field", "message"),
+    [
+        (
+            SectionName.PRIMARY,
+            {"date_of_birth": "2019-06-01"},
+            "date_of_birth",
+            "The date of birth is after the Landing Date 2019-03-10 (Immigration Related).",
+        ),
+        (
+            SectionName.IMMIGRATION,
+            {"arrival_date": "1989-01-01", "landing_date": "2019-03-10"},
+            "arrival_date",
+            "The arrival date is before the Date of Birth 1990-04-12 (Primary Information).",
+        ),
+        (
+            SectionName.IMMIGRATION,
+            {"reentry_date": "2018-12-31"},
+            "reentry_date",
+            "The re-entry date is before the Arrival Date 2019-03-10 (Immigration).",
+        ),
+        (
+            SectionName.SUMMARY,
+            {"registration_date": "1990-01-01"},
+            "registration_date",
+            "The registration date is before the Date of Birth 1990-04-12 (Primary Information).",
+        ),
+    ],
+    ids=["birth-after-landing", "arrival-before-birth", "reentry-before-arrival", "registered-before-birth"],
+)
+def test_an_edit_that_puts_the_dates_out_of_order_is_refused_on_its_field(
+    caseworker_client, arrived, section, typed, field, message
+):
+    response = Editor(caseworker_client, arrived, section).type(**typed).save()
+
+    assert message in refused(response, field)
+    arrived.refresh_from_db()
+    assert (arrived.date_of_birth, arrived.arrival_date, arrived.reentry_date, arrived.registration_date) == (
+        date(1990, 4, 12),
+        date(2019, 3, 10),
+        date(2020, 1, 5),
+        date(2021, 6, 1),
+    )
+
+
+def test_a_birth_date_after_the_registration_date_names_the_registration_summary(caseworker_client, caseworker):
+    client = ClientFactory(
+        registered_by=caseworker, date_of_birth=date(1990, 4, 12), registration_date=date(2021, 6, 1)
+    )
+
+    response = Editor(caseworker_client, client, SectionName.PRIMARY).type(date_of_birth="2022-01-01").save()
+
+    assert "The date of birth is after the Registration Date 2021-06-01 (Registration Summary)." in refused(
+        response, "date_of_birth"
+    )
+
+
+def test_dates_in_order_are_saved(caseworker_client, arrived):
+    response = Editor(caseworker_client, arrived, SectionName.PRIMARY).type(date_of_birth="1991-05-20").save()
+
+    assert response.status_code == 302
+    arrived.refresh_from_db()
+    assert arrived.date_of_birth == date(1991, 5, 20)
+
+
+def test_after_a_refused_edit_every_section_still_saves(caseworker_client, arrived):
+    Editor(caseworker_client, arrived, SectionName.PRIMARY).type(date_of_birth="2019-06-01").save()
+
+    for section in EDITABLE_SECTIONS:
+        if section != SectionName.SENSITIVE:
+            assert Editor(caseworker_client, arrived, section).save().status_code == 302, section
