@@ -7,6 +7,8 @@ from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
+from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.debug import sensitive_post_parameters
@@ -97,6 +99,25 @@ def draft_clear(request: HttpRequest, code) -> HttpResponse:
     draft.delete()
     messages.info(request, _("The registration was cleared: nothing was saved."))
     return redirect("registration:register-start")
+
+
+def identifiers_held_elsewhere(request: HttpRequest, section: BoundStep) -> None:
+    """On the page the caseworker goes on to: each client of the agency already holding an identifier value just
+    typed (compared without spaces, hyphens or case), with a link to its profile. It never blocks."""
+    for candidate in likely_duplicates(agency=request.agency, identifiers=section.identifier_values()):
+        holder = candidate.client
+        messages.warning(
+            request,
+            format_html(
+                '{} — {} ({}, {}). <a href="{}" target="_blank" rel="noopener">{}</a>',
+                capfirst(" · ".join(candidate.reasons)),
+                holder.display_name,
+                _("born %(date)s") % {"date": holder.date_of_birth.isoformat()} if holder.date_of_birth else "—",
+                _("client %(number)s") % {"number": holder.number},
+                reverse("clients:client-detail", kwargs={"code": holder.code}),
+                _("Open profile (opens in a new tab)"),
+            ),
+        )
 
 
 def already_registered(request: HttpRequest, client: Client) -> HttpResponse:
@@ -213,6 +234,8 @@ class DraftStepView(LoginRequiredMixin, View):
             return render(request, "registration/privacy_declined.html", {"draft": self.draft})
         if self.step.name == STEP_NAMES[-1]:  # Next on the last step (Enter in a field) is Register
             return self.register()
+        if self.step.name == SectionName.IDENTIFICATION:
+            identifiers_held_elsewhere(request, section)
         return redirect("registration:draft-step", code=self.draft.code, step=STEP_NAMES[index + 1])
 
     def checks_drop(self, step_name: str) -> None:

@@ -1,8 +1,10 @@
 """Which clients an iCARE file holds, and whether each is ready: the rules behind the yellow fields, never
 restated here (clients.rules.icare_missing)."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from itertools import batched
 
 from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery, TextChoices
 from django.urls import reverse
@@ -12,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from agencies.models import Agency, Program
 from clients.models import Client, Identifier
 from clients.rules import Rule, facts_from_client, icare_missing
-from clients.sections import EDITABLE_SECTIONS, section_named
+from clients.sections import EDITABLE_SECTIONS, SectionName, section_named
 from reports.models import IcareExportRow, IcareStatus
 
 # Clients read, and export rows written, this many at a time: memory stays flat whatever the agency's size.
@@ -79,6 +81,50 @@ def with_icare_parts(clients: QuerySet[Client]) -> QuerySet[Client]:
     )
 
 
+# One identifier, one client
+
+
+def icare_identifier(client: Client) -> Identifier | None:
+    """The identifier iCARE matches the client on: the first of IRCC's types (in IRCC's order) with a value."""
+    usable = [i for i in client.identifiers.all() if i.is_icare and i.value]
+    return min(usable, key=lambda i: (i.identifier_type.icare_value.position, i.pk), default=None)
+
+
+def shared_identifiers(agency: Agency, clients: Iterable[Client]) -> dict[int, Identifier]:
+    """For each of `clients` whose iCARE identifier another client of the agency also holds (compared without
+    spaces, hyphens or case), that other client's identifier. One query for the lot."""
+    keys = {client.pk: identifier.value_key for client in clients if (identifier := icare_identifier(client))}
+    if not keys:
+        return {}
+    holders: dict[str, list[Identifier]] = {}
+    others = Identifier.objects.for_agency(agency).filter(value_key__in=set(keys.values())).select_related("client")
+    for identifier in others.order_by("client__number"):
+        holders.setdefault(identifier.value_key, []).append(identifier)
+    shared = {}
+    for pk, key in keys.items():
+        other = next((i for i in holders.get(key, []) if i.client_id != pk), None)
+        if other is not None:
+            shared[pk] = other
+    return shared
+
+
+def shared_identifier_missing(client: Client, other: Identifier) -> "Missing":
+    """What keeps a client from iCARE while another client holds its identifier: fixed on Identification (the
+    values differ then) or on the Registration Summary (the reason the two are different people)."""
+    return Missing(
+        label=_("same %(type)s as client %(number)s")
+        % {"type": icare_identifier(client).identifier_type, "number": other.client.number},
+        section=section_named(SectionName.IDENTIFICATION).title,
+        url=reverse("registration:section-edit", kwargs={"code": client.code, "section": SectionName.IDENTIFICATION}),
+    )
+
+
+def held_by_another(client: Client, shared: dict[int, Identifier]) -> Identifier | None:
+    """The other client holding this client's iCARE identifier, unless a reason for registering the client despite
+    a possible duplicate is recorded."""
+    return None if client.duplicate_reason else shared.get(client.pk)
+
+
 # The readiness check
 
 
@@ -132,16 +178,21 @@ def missing_of(client: Client, rules: list[Rule]) -> list[Missing]:
 def icare_readiness(clients: QuerySet[Client], *, shown: int = SHOWN) -> CheckResult:
     """Split clients into Ready and Not ready, each Not ready one with what is missing; names `shown` of each."""
     result = CheckResult()
-    for client in with_icare_parts(clients).iterator(chunk_size=CHUNK):
-        rules = icare_missing(facts_from_client(client))
-        if rules:
-            result.not_ready_count += 1
-            if len(result.not_ready) < shown:
-                result.not_ready.append(Checked(client, missing_of(client, rules)))
-        else:
-            result.ready_count += 1
-            if len(result.ready) < shown:
-                result.ready.append(Checked(client, []))
+    for batch in batched(with_icare_parts(clients).iterator(chunk_size=CHUNK), CHUNK):
+        shared = shared_identifiers(batch[0].agency, batch)
+        for client in batch:
+            missing = missing_of(client, icare_missing(facts_from_client(client)))
+            other = held_by_another(client, shared)
+            if other is not None:
+                missing.append(shared_identifier_missing(client, other))
+            if missing:
+                result.not_ready_count += 1
+                if len(result.not_ready) < shown:
+                    result.not_ready.append(Checked(client, missing))
+            else:
+                result.ready_count += 1
+                if len(result.ready) < shown:
+                    result.ready.append(Checked(client, []))
     return result
 
 

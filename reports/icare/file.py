@@ -6,6 +6,7 @@ import hashlib
 from array import array
 from collections.abc import Callable
 from datetime import date
+from itertools import batched
 from typing import IO, Any
 
 from django.db import transaction
@@ -19,9 +20,16 @@ from phonenumber_field.phonenumber import PhoneNumber
 from agencies.jobs import JobStatus
 from agencies.lists import icare_template
 from agencies.models import Agency, Program
-from clients.models import Client, Identifier
+from clients.models import Client
 from clients.rules import facts_from_client, icare_missing
-from reports.icare.check import CHUNK, icare_candidates, with_icare_parts
+from reports.icare.check import (
+    CHUNK,
+    held_by_another,
+    icare_candidates,
+    icare_identifier,
+    shared_identifiers,
+    with_icare_parts,
+)
 from reports.models import IcareExport, IcareExportRow
 
 TEMPLATE = icare_template()
@@ -51,12 +59,6 @@ def phone_text(phone: Any) -> str:
 
 def postal_text(code: str) -> str:
     return code.replace(" ", "").upper()
-
-
-def icare_identifier(client: Client) -> Identifier | None:
-    """The identifier iCARE matches the client on: the first of IRCC's types (in IRCC's order) with a value."""
-    usable = [i for i in client.identifiers.all() if i.is_icare and i.value]
-    return min(usable, key=lambda i: (i.identifier_type.icare_value.position, i.pk), default=None)
 
 
 def client_cells(client: Client) -> dict[str, Any]:
@@ -153,15 +155,25 @@ def icare_export_write(
     exported = array("q")
     workbook = sheet = None  # made with the first ready client: no client ready, no file
     try:
-        for done, client in enumerate(with_icare_parts(clients).iterator(chunk_size=CHUNK), start=1):
-            if beat and done % CHUNK == 0:
-                beat(done, total)
-            if icare_missing(facts_from_client(client)):
-                continue
-            if sheet is None:
-                workbook, sheet = template_workbook()
-            sheet.append(client_row(sheet, client))
-            exported.append(client.pk)
+        # One identifier value on one row only: a second client with it stays out of the file, whatever its reason.
+        written: set[str] = set()
+        done = 0
+        for batch in batched(with_icare_parts(clients).iterator(chunk_size=CHUNK), CHUNK):
+            shared = shared_identifiers(export.agency, batch)
+            for client in batch:
+                done += 1
+                if beat and done % CHUNK == 0:
+                    beat(done, total)
+                if icare_missing(facts_from_client(client)) or held_by_another(client, shared):
+                    continue
+                key = icare_identifier(client).value_key
+                if key in written:
+                    continue
+                written.add(key)
+                if sheet is None:
+                    workbook, sheet = template_workbook()
+                sheet.append(client_row(sheet, client))
+                exported.append(client.pk)
         if workbook is None:
             raise NothingToExportError
         workbook.save(destination)

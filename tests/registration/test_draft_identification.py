@@ -1,12 +1,16 @@
 """Identification Documents: each identifier saved with the key it is compared by, a repeated one refused, and the
 alert when none of them is one iCARE takes."""
 
+from datetime import date
+
 import pytest
+from django.urls import reverse
 from django.utils.html import escape
-from pytest_django.asserts import assertContains, assertNotContains
+from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
 from clients.models import Client, Identifier
 from clients.rules import IDENTIFIER_ALERT
+from tests.factories import ClientFactory, IdentifierFactory
 from tests.wizard import (
     draft_start,
     field_errors,
@@ -18,6 +22,8 @@ from tests.wizard import (
     registered_client,
     row_errors,
     selected_value,
+    step_data,
+    step_post,
     step_url,
     walk,
 )
@@ -105,3 +111,30 @@ def test_it_asks_for_the_value_of_an_identifier_row(caseworker_client, caseworke
     assert field_errors(response, "id_identifiers-0-value") == [message]
     assert selected_value(response, "identifiers-0-identifier_type") == str(foss_id_type(agency).pk)
     assert Client.objects.count() == 0
+
+
+def test_an_identifier_another_client_holds_is_shown_on_the_next_page_with_its_client(
+    caseworker_client, caseworker, agency
+):
+    holder = ClientFactory(
+        registered_by=caseworker, first_name="Samir", last_name="Haddad", date_of_birth=date(1979, 2, 3)
+    )
+    IdentifierFactory(client=holder, value="1111-2222")
+    code, _response = walk(caseworker_client, caseworker, until="primary")
+    data = step_data("identification", staff=caseworker) | {
+        "identifiers-0-identifier_type": str(foss_id_type(agency).pk),
+        "identifiers-0-value": "1111 2222",
+    }
+
+    response = step_post(caseworker_client, code, "identification", data)
+
+    # It never blocks: the caseworker goes on, and the page there names the client.
+    assertRedirects(response, step_url(code, "contact"), fetch_redirect_response=False)
+    profile = reverse("clients:client-detail", kwargs={"code": holder.code})
+    assertContains(
+        page_after(caseworker_client, response),
+        '<div class="alert alert-warning" role="alert">Same FOSS/GCMS Client ID: 1111-2222 — Samir Haddad '
+        f'(born 1979-02-03, client {holder.number}). <a href="{profile}" target="_blank" rel="noopener">'
+        "Open profile (opens in a new tab)</a></div>",
+        html=True,
+    )

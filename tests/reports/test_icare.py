@@ -345,7 +345,7 @@ def test_the_export_detail_lists_its_clients_and_their_status(manager_client, ma
 
 def test_it_splits_the_clients_into_ready_and_not_ready(manager_client, manager):
     ready = ready_client(manager, first_name="Ready", last_name="One")
-    not_ready = ready_client(manager, first_name="Missing", last_name="Language", official_language=None)
+    not_ready = ready_client(manager, "2222-3333", first_name="Missing", last_name="Language", official_language=None)
 
     page = check_page(manager_client)
 
@@ -375,7 +375,10 @@ YELLOW_GAPS = {
 def test_each_not_ready_client_shows_exactly_what_is_missing_with_a_link_to_fix_it(manager_client, manager):
     yellow = {rule.key: rule for rule in RULES if rule.level == Level.ICARE}
     assert set(YELLOW_GAPS) == set(yellow), "a yellow rule was added: say here how a client misses it"
-    clients = {key: consenting_client(manager, first_name=key, **gap) for key, gap in YELLOW_GAPS.items()}
+    clients = {
+        key: consenting_client(manager, uci=f"1000-{index:04d}", first_name=key, **gap)
+        for index, (key, gap) in enumerate(YELLOW_GAPS.items())
+    }
 
     page = check_page(manager_client)
 
