@@ -185,6 +185,9 @@ SESSION_COOKIE_AGE = 20 * 60
 SESSION_SAVE_EVERY_REQUEST = False
 # However active, a login lasts one working day at most (agencies.middleware.SessionLifetimeMiddleware).
 OCMS_SESSION_MAX_AGE = env_int("OCMS_SESSION_MAX_AGE", 10 * 60 * 60)
+# A registration draft nobody touched for this many days, and a family code reserved by "New" that no client joined,
+# are removed by `manage.py clean_expired`.
+OCMS_DRAFT_DAYS = env_int("OCMS_DRAFT_DAYS", 30)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
