@@ -1,0 +1,47 @@
+"""The profile page and the dashboard read a client in a constant number of queries, whatever the number of
+family members, identifiers, languages, sessions and change-history rows."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from agencies.models import IcareList, IcareValue
+from clients.models import ClientLanguage
+from tests.factories import ClientFactory, FamilyFactory, IdentifierFactory, SessionFactory
+
+pytestmark = pytest.mark.django_db
+
+PAGES = ["clients:client-detail", "clients:client-dashboard"]
+
+
+def client_with(staff, count: int):
+    """A client with `count` of each: relatives in the family, identifiers, languages, sessions, history rows."""
+    family = FamilyFactory(agency=staff.agency)
+    client = ClientFactory(registered_by=staff, family=family)
+    languages = list(IcareValue.objects.of(IcareList.LANGUAGE).order_by("pk")[:count])
+    for index in range(count):
+        ClientFactory(registered_by=staff, family=family, first_name=f"Relative{index}")
+        IdentifierFactory(client=client, value=f"{index:04d}-{count:04d}")
+        ClientLanguage.objects.create(client=client, language=languages[index])
+        SessionFactory(client=client)
+        client.comments = f"Change {index}"
+        client.save()  # a change-history record each
+    return client
+
+
+def queries_of(browser, page: str, client) -> list[str]:
+    browser.get(reverse(page, kwargs={"code": client.code}))  # the session's first minute is saved once
+    with CaptureQueriesContext(connection) as queries:
+        response = browser.get(reverse(page, kwargs={"code": client.code}))
+    assert response.status_code == 200
+    return [query["sql"] for query in queries]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_the_page_reads_a_client_of_ten_of_each_in_the_queries_of_a_client_of_one(manager_client, manager, page):
+    one, ten = client_with(manager, 1), client_with(manager, 10)
+
+    with_one, with_ten = queries_of(manager_client, page, one), queries_of(manager_client, page, ten)
+
+    assert len(with_ten) == len(with_one), "\n".join(with_ten)
