@@ -15,6 +15,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.http import HttpResponse
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 
 class BenchmarkError(Exception):
@@ -47,6 +48,7 @@ class Result:
     p95_ms: float
     baseline_median_ms: float
     baseline_p95_ms: float
+    queries: int = 0  # the database queries of one run
 
     @property
     def ratio(self) -> float:
@@ -196,6 +198,8 @@ def receipt_setup(context: BenchContext) -> None:
         for program, status in zip(agency.programs.order_by("name")[:2], ProgramStatus.values, strict=False):
             ClientProgram.objects.create(client=clients[0], program=program, status=status)
     context.objects["receipt_url"] = f"/reports/{clients[0].code}/receipt/?format=pdf&lang=en"
+    context.objects["profile_url"] = f"/clients/{clients[0].code}/"
+    context.objects["dashboard_url"] = f"/clients/{clients[0].code}/dashboard/"
 
 
 def receipt_render(context: BenchContext) -> HttpResponse:
@@ -206,6 +210,20 @@ def receipt_render(context: BenchContext) -> HttpResponse:
 
 
 BENCHMARKS.append(Benchmark("receipt render (GET Registration Receipt PDF)", run=receipt_render, setup=receipt_setup))
+BENCHMARKS.append(
+    Benchmark(
+        "client profile page (GET)",
+        run=lambda context: get_ok(context, context.objects["profile_url"]),
+        setup=receipt_setup,
+    )
+)
+BENCHMARKS.append(
+    Benchmark(
+        "client dashboard (GET)",
+        run=lambda context: get_ok(context, context.objects["dashboard_url"]),
+        setup=receipt_setup,
+    )
+)
 
 
 def tables_settle(*, vacuum: bool) -> None:
@@ -237,6 +255,11 @@ def benchmark_measure(*, benchmark: Benchmark, runs: int, warmup: int, baseline:
     for _ in range(warmup):
         baseline.run(baseline_context)
         benchmark.run(context)
+    # One more run, untimed, counts its queries (the log is emptied first: each request empties it as it starts).
+    connection.queries_log.clear()
+    with CaptureQueriesContext(connection) as captured:
+        benchmark.run(context)
+    queries = len(captured)  # now: the captured list is read from the connection's log, which later requests empty
     gc.collect()
     times: list[float] = []
     baseline_times: list[float] = []
@@ -251,4 +274,5 @@ def benchmark_measure(*, benchmark: Benchmark, runs: int, warmup: int, baseline:
         p95_ms=percentile(times, 0.95),
         baseline_median_ms=statistics.median(baseline_times),
         baseline_p95_ms=percentile(baseline_times, 0.95),
+        queries=queries,
     )

@@ -4,7 +4,7 @@ import uuid
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import connection, models, transaction
 from django.db.models import F, Max, Q
 from django.db.models.functions import Upper
 from django.http import HttpRequest
@@ -125,6 +125,20 @@ class ClientQuerySet(AgencyQuerySet):
     def for_documents(self) -> "ClientQuerySet":
         """With what every client document prints."""
         return self.select_related("agency", "family", "primary_worker__user", "registration_site")
+
+
+def get_profile_client_for(request: HttpRequest, code) -> "Client":
+    """get_client_for with everything the profile page shows (Client.objects.for_profile()).
+
+    That query joins some twenty tables, which PostgreSQL would spend about 25 ms ordering on every page (its
+    default join_collapse_limit); the joins are written in the best order already (the client by its code, then
+    its lists by their keys), so the planner is told to keep it: the page's query is planned in about 2 ms.
+    """
+    if connection.vendor != "postgresql":
+        return get_client_for(request, code, queryset=Client.objects.for_profile())
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL join_collapse_limit = 1")
+        return get_client_for(request, code, queryset=Client.objects.for_profile())
 
 
 def get_client_for(request: HttpRequest, code, *, queryset: ClientQuerySet | None = None, **lookup) -> "Client":

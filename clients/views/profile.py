@@ -3,7 +3,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
-from clients.models import Client, get_client_for
+from clients.models import Client, get_client_for, get_profile_client_for
 from clients.unlock import sensitive_section_context
 from clients.views.sessions import client_sessions
 
@@ -15,7 +15,7 @@ PROFILE_SESSIONS = 10
 @never_cache  # never kept by the browser: Back must not bring an unlocked Sensitive Information section back
 def client_detail(request: HttpRequest, code) -> HttpResponse:
     """Staff of the client's agency: the profile, every section with its Edit link."""
-    return client_profile(request, get_client_for(request, code, queryset=Client.objects.for_profile()))
+    return client_profile(request, get_profile_client_for(request, code))
 
 
 def client_profile(request: HttpRequest, client: Client, *, status: int = 200, **extra) -> HttpResponse:

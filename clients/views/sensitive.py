@@ -25,7 +25,7 @@ from agencies.access import require_manager
 from agencies.models import user_display_name
 from agencies.validators import ascii_digits
 from clients.forms import SensitiveInfoForm, UnlockForm, UnlockLogFilterForm
-from clients.models import Client, SensitiveInfo, UnlockAttempt, UnlockOutcome, get_client_for
+from clients.models import Client, SensitiveInfo, UnlockAttempt, UnlockOutcome, get_client_for, get_profile_client_for
 from clients.text import fold
 from clients.unlock import (
     LOCKOUT_FAILURES,
@@ -117,7 +117,7 @@ def sensitive_unlock(request: HttpRequest, code) -> HttpResponse:
         context = {"client": client, **sensitive_section_context(request, client), **extra}
         response = render(request, "clients/_profile_sensitive.html", context, status=status)
     else:
-        profile_client = get_client_for(request, code, queryset=Client.objects.for_profile())
+        profile_client = get_profile_client_for(request, code)
         response = client_profile(request, profile_client, status=status, **extra)
     patch_vary_headers(response, ["HX-Request"])
     return response

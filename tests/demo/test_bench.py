@@ -41,6 +41,10 @@ def test_it_prints_a_row_for_each_benchmark_and_names_the_baseline_and_the_datab
 
     rows = table_rows(output)
     assert [row.split("  ")[0].strip() for row in rows] == [b.name for b in bench.BENCHMARKS]
+    # Each row ends with its ratio and its number of queries: a page that reads the database says how often.
+    counts = [int(re.search(r"x\s+(\d+)$", row).group(1)) for row in rows]
+    assert counts[0] == 0  # the login page reads nothing
+    assert min(counts[1:]) > 0
     assert "bare baseline (GET /health/)" in output
     assert "baseline median" in output
     # The whole line: "PostgreSQL" alone is also in the warning printed for any other database.

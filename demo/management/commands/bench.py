@@ -82,7 +82,7 @@ class Command(BaseCommand):
         name_width = max(len(benchmark.name) for benchmark in selected)
         header = (
             f"{'benchmark':<{name_width}}  {'median ms':>9}  {'p95 ms':>8}  "
-            f"{'baseline median':>15}  {'baseline p95':>12}  {'ratio':>7}"
+            f"{'baseline median':>15}  {'baseline p95':>12}  {'ratio':>7}  {'queries':>7}"
         )
         self.stdout.write(header)
         self.stdout.write("-" * len(header))
@@ -97,8 +97,12 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{result.name:<{name_width}}  {result.median_ms:>9.2f}  {result.p95_ms:>8.2f}  "
                 f"{result.baseline_median_ms:>15.2f}  {result.baseline_p95_ms:>12.2f}  {result.ratio:>6.1f}x"
+                f"  {result.queries:>7}"
             )
-        self.stdout.write("\nTimes in milliseconds. ratio: the benchmark's median over the baseline's median.")
+        self.stdout.write(
+            "\nTimes in milliseconds. ratio: the benchmark's median over the baseline's median. "
+            "queries: the database queries of one run."
+        )
         sizes = [int(size) for size in search_sizes.replace("_", "").split(",") if size.strip() and int(size) > 0]
         if sizes and not only:
             self.search_table(sizes, search_runs)
