@@ -16,7 +16,11 @@ FAMILY_CODE_ID = "id_family_code"
 @require_GET
 def family_find(request: HttpRequest) -> HttpResponse:
     """Staff: the agency's registered clients matching a search, to pick a relative whose family to join."""
-    query = request.GET.get("family_q", "").strip()
+    return find_panel(request, request.GET.get("family_q", ""), field_id_or(request.GET.get("field"), FAMILY_CODE_ID))
+
+
+def find_panel(request: HttpRequest, query: str, field_id: str, *, error: bool = False) -> HttpResponse:
+    query = query.strip()
     refused = has_control_characters(query)
     clients = []
     if len(query) >= 2 and not refused:
@@ -28,7 +32,8 @@ def family_find(request: HttpRequest) -> HttpResponse:
             "clients": clients,
             "query": "" if refused else query,
             "refused": refused,
-            "field_id": field_id_or(request.GET.get("field"), FAMILY_CODE_ID),
+            "field_id": field_id,
+            "error": error,
         },
     )
 
@@ -40,11 +45,8 @@ def family_select(request: HttpRequest) -> HttpResponse:
     field_id = field_id_or(request.POST.get("field"), FAMILY_CODE_ID)
     relative_code = request.POST.get("relative")
     if not relative_code:
-        return render(
-            request,
-            "families/_family_find.html",
-            {"clients": [], "query": "", "field_id": field_id, "error": True},
-        )
+        # The search and its results stay, with the message.
+        return find_panel(request, request.POST.get("family_q", ""), field_id, error=True)
     relative = get_client_for(request, relative_code, is_anonymous=False)
     family = family_of(client=relative)
     return render(

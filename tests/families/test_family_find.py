@@ -229,11 +229,23 @@ def test_select_asks_to_tick_a_relative_when_none_is_ticked(caseworker_client, c
 
     assertContains(
         response,
-        '<div class="invalid-feedback d-block mb-2">Tick the relative whose family the client joins.</div>',
+        '<div class="invalid-feedback d-block mb-2" role="alert">'
+        "Tick the relative whose family the client joins.</div>",
         html=True,
     )
     assert not elements(parsed(response), "input", name="family_code")
     assert not Family.objects.exists()
+
+
+def test_select_without_a_relative_ticked_keeps_the_search_and_its_results(caseworker_client, caseworker):
+    relative = relative_of(caseworker)
+
+    response = caseworker_client.post(SELECT, {"field": FIELD, "family_q": "Qasim"})
+
+    page = parsed(response)
+    assert attribute(one(elements(page, "input", name="family_q")), "value") == "Qasim"
+    assert [attribute(radio, "value") for radio in elements(page, "input", name="relative")] == [str(relative.code)]
+    assertContains(response, "Tick the relative whose family the client joins.")
 
 
 def test_selecting_another_agencys_client_gives_404(caseworker_client, outsider, other_agency):
