@@ -14,6 +14,7 @@ from typing import Any, Self
 from django import forms
 from django.http import QueryDict
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django_countries.widgets import LazySelect
 
@@ -159,7 +160,10 @@ class PrimaryForm(SectionForm):
         label=_("Family Code"),
         required=False,
         max_length=12,
-        help_text=_("Click New to generate a code, or type the code of the client's family."),
+        help_text=format_lazy(
+            _("Click New to generate a code, or type the code of the client's family (codes look like {example})."),
+            example=FAMILY_CODE_EXAMPLE,
+        ),
     )
     helper = form_helper(
         Row(

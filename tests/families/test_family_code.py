@@ -18,7 +18,7 @@ from families import services as family_services
 from families.services import family_reserve
 from tests.clients.pages import attribute, descendants, elements, input_value, one, parsed, text_of
 from tests.factories import ClientFactory, FamilyFactory
-from tests.wizard import registered_client, step_data, walk
+from tests.wizard import draft_start, registered_client, step_data, step_url, walk
 
 pytestmark = pytest.mark.django_db
 
@@ -309,5 +309,18 @@ def test_removing_the_code_on_the_profile_makes_the_client_leave_the_family(case
     assertContains(
         relative_page,
         '<p class="small text-body-secondary">No other family member is registered with this family code.</p>',
+        html=True,
+    )
+
+
+def test_the_family_code_hint_shows_the_codes_real_format(caseworker_client):
+    code = draft_start(caseworker_client)
+
+    response = caseworker_client.get(step_url(code, "primary"))
+
+    assertContains(
+        response,
+        '<div class="form-text" id="id_family_code_helptext">Click New to generate a code, or type the code of the '
+        "client's family (codes look like F-4821-K).</div>",
         html=True,
     )
