@@ -398,3 +398,17 @@ def test_it_groups_each_list_of_check_boxes_under_its_label(live_server, page: P
     page.get_by_role("button", name="Unlock").click()
     expect(page.get_by_text("Unlocked.")).to_be_visible()
     expect(page.get_by_label("Racialized person")).to_be_checked()
+
+
+def test_enter_in_a_field_means_next_and_register_on_the_last_step(live_server, page: Page, caseworker):
+    start_named_client(page, live_server)
+    confirm_privacy(page)
+    press_next(page, "About Your Client (Primary Information)")
+
+    fill_green_primary(page)
+    page.get_by_label("First Name", exact=False).press("Enter")
+
+    # Not the first step pill ("1. Privacy"): Next.
+    expect(page.get_by_role("heading", level=2, name="Immigration Related", exact=True)).to_be_visible()
+    page.get_by_label("Initial Destination").press("Enter")
+    expect(page.get_by_role("heading", level=2, name="Identification Documents", exact=True)).to_be_visible()
