@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, AgencyQuerySet
-from clients.sections import SectionName
+from clients.sections import SECTIONS, SectionName, section_named
 
 
 class DraftQuerySet(AgencyQuerySet):
@@ -54,6 +54,18 @@ class Draft(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def resume_step(self) -> str:
+        """Where Resume opens the draft: the first step not yet done (never posted, or posted with a mistake)."""
+        for section in SECTIONS:
+            if section.name not in self.data or not self.checks.get(section.name, {}).get("valid", True):
+                return section.name
+        return SECTIONS[-1].name
+
+    @property
+    def resume_title(self) -> str:
+        return str(section_named(self.resume_step).title)
 
     @property
     def title(self) -> str:

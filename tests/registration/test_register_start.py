@@ -4,7 +4,8 @@ import pytest
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
-from tests.wizard import FIRST_NAME, LAST_NAME, draft_start, login_url, step_url, walk
+from registration.models import Draft
+from tests.wizard import FIRST_NAME, LAST_NAME, draft_start, login_url, step_post, step_url, walk
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +29,28 @@ def test_it_lists_the_caseworkers_drafts_to_resume(caseworker_client, caseworker
 
     assertContains(response, "Resume registration")
     assertContains(response, f"<td>{FIRST_NAME} {LAST_NAME}</td>", html=True)
-    assertContains(response, f'href="{step_url(code, "primary")}"')
+    # Privacy and Primary Information are done: it resumes at the first step not yet done, named by its title.
+    assertContains(response, "<td>Immigration</td>", html=True)
+    assertContains(response, f'href="{step_url(code, "immigration")}"')
+
+
+def test_it_resumes_at_a_step_posted_with_a_mistake(caseworker_client, caseworker):
+    code, _response = walk(caseworker_client, caseworker, until="primary")
+    step_post(caseworker_client, code, "privacy", {"privacy_confirmed": ""})
+
+    response = caseworker_client.get(START)
+
+    assertContains(response, "<td>Privacy</td>", html=True)
+    assertContains(response, f'href="{step_url(code, "privacy")}"')
+
+
+def test_the_owner_can_discard_a_draft_from_the_list(caseworker_client, caseworker):
+    code, _response = walk(caseworker_client, caseworker, until="primary")
+    clear = reverse("registration:draft-clear", kwargs={"code": code})
+    assertContains(caseworker_client.get(START), f'<form method="post" action="{clear}">')
+
+    assertRedirects(caseworker_client.post(clear), START)
+    assert not Draft.objects.filter(code=code).exists()
 
 
 def test_it_lists_a_draft_without_a_name_as_unnamed(caseworker_client):
