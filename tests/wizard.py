@@ -15,7 +15,7 @@ from django.utils import timezone
 from agencies.models import AgencyList, IcareList, IcareValue, ListItem, StaffProfile
 from clients.models import Client
 from registration.steps import STEP_NAMES
-from tests.factories import ClientFactory, icare_value, list_item
+from tests.factories import icare_value, list_item
 
 # What a caseworker types for a client with only the green (OCMS) fields.
 FIRST_NAME = "Amara"
@@ -397,11 +397,3 @@ def field_marker(response: HttpResponse, field_id: str) -> str | None:
         ):
             return None if "hidden" in dict(span.attributes) else element_text(span)
     return None
-
-
-def saved_client(staff: StaffProfile, **fields) -> Client:
-    """A named client saved straight to the database, as if registered by `staff`.
-
-    Kept while the tests move to ClientFactory(registered_by=staff, **fields), which it now is.
-    """
-    return ClientFactory(registered_by=staff, **fields)
