@@ -486,15 +486,15 @@ def section_edit(request: HttpRequest, code, section: str) -> HttpResponse:
         )
 
     # What the section holds now; the page is saved over it only if it is what the page was opened on.
-    current = versions.section_parts(bound_to(None))
+    saved = bound_to(None)
+    current = versions.section_parts(saved)
     changes: list[versions.Change] = []
-    data = None
+    bound = saved
     if request.method == "POST":
         opened = versions.opened_fingerprints(request.POST, client=client, section=section)
         if opened is not None:
-            changes = versions.changes_since(opened, current, request.POST, bound_to(None))
-        data = request.POST if changes else versions.resolved(request.POST, current)
-    bound = bound_to(data)
+            changes = versions.changes_since(opened, current, request.POST, saved)
+        bound = bound_to(request.POST if changes else versions.resolved(request.POST, current))
     if request.method == "POST" and not changes and bound.is_valid():
         client_section_update(client=client, section=bound)
         messages.success(request, _("The profile is updated."))
