@@ -61,18 +61,29 @@ def icare_lists() -> dict[str, list[str]]:
 
 
 def icare_values_load(IcareValue) -> None:  # noqa: N803 - the model class, historical in migrations
-    """Create or update every IRCC value the project uses."""
+    """Create or update every IRCC value the project uses: the missing ones created in one statement, the others
+    given their position and French label where these changed."""
     from agencies.models import IcareList
 
     wanted = {choice.value for choice in IcareList}
-    for name, values in icare_lists().items():
-        if name not in wanted:
-            continue
-        french = ICARE_FRENCH.get(name, {})
-        for position, value in enumerate(values):
-            IcareValue.objects.update_or_create(
-                list=name, value=value, defaults={"position": position, "label_fr": french.get(value, "")}
-            )
+    # A value listed twice keeps its last place, as one update after another would leave it.
+    values_wanted = {
+        (name, value): (position, ICARE_FRENCH.get(name, {}).get(value, ""))
+        for name, values in icare_lists().items()
+        if name in wanted
+        for position, value in enumerate(values)
+    }
+    existing = {(row.list, row.value): row for row in IcareValue.objects.all()}
+    created, changed = [], []
+    for (name, value), (position, label_fr) in values_wanted.items():
+        row = existing.get((name, value))
+        if row is None:
+            created.append(IcareValue(list=name, value=value, position=position, label_fr=label_fr))
+        elif (row.position, row.label_fr) != (position, label_fr):
+            row.position, row.label_fr = position, label_fr
+            changed.append(row)
+    IcareValue.objects.bulk_create(created)
+    IcareValue.objects.bulk_update(changed, ["position", "label_fr"])
 
 
 def occupations_load(Occupation) -> None:  # noqa: N803
