@@ -14,6 +14,7 @@ from tests.conftest import client_for
 from tests.factories import ClientFactory
 from tests.wizard import (
     contact_person,
+    elements,
     field_attributes,
     field_errors,
     form_errors,
@@ -233,6 +234,12 @@ def test_it_shows_the_registration_date_read_only_to_another_caseworker(casework
     assertContains(
         response, "Only an Agency Coordinator or the person who created the profile can change the Registration Date."
     )
+    # It looks read-only: not a green field to fill, and without the "Required" marker.
+    assertContains(
+        response, '<label class="form-label" for="id_registration_date">Registration Date</label>', html=True
+    )
+    assert elements(response, "div", class_="mb-3 field-readonly")
+    assert not [div for div in elements(response, "div", class_="field-ocms") if "registration_date" in str(div)]
 
 
 def test_it_lets_another_caseworker_save_the_summary_without_changing_the_date(caseworker2_client, caseworker):
