@@ -1,7 +1,7 @@
 """Which clients an iCARE file holds, and whether each is ready: the rules behind the yellow fields, never
 restated here (clients.rules.icare_missing)."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from itertools import batched
@@ -175,9 +175,10 @@ def missing_of(client: Client, rules: list[Rule]) -> list[Missing]:
     return found
 
 
-def icare_readiness(clients: QuerySet[Client], *, shown: int = SHOWN) -> CheckResult:
-    """Split clients into Ready and Not ready, each Not ready one with what is missing; names `shown` of each."""
-    result = CheckResult()
+def checked_clients(clients: QuerySet[Client]) -> Iterator[tuple[Client, list[Missing]]]:
+    """Each client, read with its iCARE parts CHUNK at a time, with what keeps it from iCARE (nothing: ready): the
+    unmet rules, and an iCARE identifier another client of the agency holds. The check page and the file both
+    read readiness here."""
     for batch in batched(with_icare_parts(clients).iterator(chunk_size=CHUNK), CHUNK):
         shared = shared_identifiers(batch[0].agency, batch)
         for client in batch:
@@ -185,14 +186,21 @@ def icare_readiness(clients: QuerySet[Client], *, shown: int = SHOWN) -> CheckRe
             other = held_by_another(client, shared)
             if other is not None:
                 missing.append(shared_identifier_missing(client, other))
-            if missing:
-                result.not_ready_count += 1
-                if len(result.not_ready) < shown:
-                    result.not_ready.append(Checked(client, missing))
-            else:
-                result.ready_count += 1
-                if len(result.ready) < shown:
-                    result.ready.append(Checked(client, []))
+            yield client, missing
+
+
+def icare_readiness(clients: QuerySet[Client], *, shown: int = SHOWN) -> CheckResult:
+    """Split clients into Ready and Not ready, each Not ready one with what is missing; names `shown` of each."""
+    result = CheckResult()
+    for client, missing in checked_clients(clients):
+        if missing:
+            result.not_ready_count += 1
+            if len(result.not_ready) < shown:
+                result.not_ready.append(Checked(client, missing))
+        else:
+            result.ready_count += 1
+            if len(result.ready) < shown:
+                result.ready.append(Checked(client, []))
     return result
 
 

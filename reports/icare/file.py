@@ -6,7 +6,6 @@ import hashlib
 from array import array
 from collections.abc import Callable
 from datetime import date
-from itertools import batched
 from typing import IO, Any
 
 from django.db import transaction
@@ -21,14 +20,11 @@ from agencies.jobs import JobStatus
 from agencies.lists import icare_template
 from agencies.models import Agency, Program
 from clients.models import Client
-from clients.rules import facts_from_client, icare_missing
 from reports.icare.check import (
     CHUNK,
-    held_by_another,
+    checked_clients,
     icare_candidates,
     icare_identifier,
-    shared_identifiers,
-    with_icare_parts,
 )
 from reports.models import IcareExport, IcareExportRow
 
@@ -157,23 +153,19 @@ def icare_export_write(
     try:
         # One identifier value on one row only: a second client with it stays out of the file, whatever its reason.
         written: set[str] = set()
-        done = 0
-        for batch in batched(with_icare_parts(clients).iterator(chunk_size=CHUNK), CHUNK):
-            shared = shared_identifiers(export.agency, batch)
-            for client in batch:
-                done += 1
-                if beat and done % CHUNK == 0:
-                    beat(done, total)
-                if icare_missing(facts_from_client(client)) or held_by_another(client, shared):
-                    continue
-                key = icare_identifier(client).value_key
-                if key in written:
-                    continue
-                written.add(key)
-                if sheet is None:
-                    workbook, sheet = template_workbook()
-                sheet.append(client_row(sheet, client))
-                exported.append(client.pk)
+        for done, (client, missing) in enumerate(checked_clients(clients), start=1):
+            if beat and done % CHUNK == 0:
+                beat(done, total)
+            if missing:
+                continue
+            key = icare_identifier(client).value_key
+            if key in written:
+                continue
+            written.add(key)
+            if sheet is None:
+                workbook, sheet = template_workbook()
+            sheet.append(client_row(sheet, client))
+            exported.append(client.pk)
         if workbook is None:
             raise NothingToExportError
         workbook.save(destination)
