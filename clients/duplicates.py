@@ -1,6 +1,7 @@
 """Likely duplicates of a client being registered: the same identifier, the same date of birth with a
 similar name, or the same phone or e-mail, each candidate with the reasons it matched."""
 
+import hashlib
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
@@ -11,13 +12,16 @@ from django.db.models.functions import Upper
 from django.utils.translation import gettext as _
 
 from agencies.models import Agency
-from clients.models import Client, Identifier, identifier_key
+from clients.models import Client, DuplicatePair, Identifier, PairStatus, identifier_key
 from clients.text import fold
 
 # Names at least this alike (0..1) on the same date of birth make a likely duplicate.
 NAME_LIKENESS = 0.75
 # What a candidate shows (registration/_duplicates.html): only these columns are read.
 SHOWN = ("code", "number", "is_anonymous", "first_name", "last_name", "preferred_name", "date_of_birth")
+# What the check compares of a client (with its identifiers): a pair decided "Different people" is offered again
+# only once one of these changes.
+COMPARED = ("first_name", "last_name", "preferred_name", "date_of_birth", "phone", "phone_alt1", "phone_alt2", "email")
 
 
 @dataclass
@@ -56,7 +60,8 @@ def likely_duplicates(
     found: dict[int, Candidate] = {}
     clients = Client.objects.for_agency(agency).named().only(*SHOWN)
     if exclude is not None and exclude.pk:
-        clients = clients.exclude(pk=exclude.pk)
+        # The client itself, and those a reviewer decided are different people (neither changed since).
+        clients = clients.exclude(pk__in=[exclude.pk, *decided_different(agency, exclude)])
 
     def add(client: Client, reason: str) -> None:
         candidate = found.setdefault(client.pk, Candidate(client))
@@ -100,3 +105,24 @@ def likely_duplicates(
         for client in same_email.exclude(pk__in=list(relatives))[:limit]:
             add(client, _("same email"))
     return sorted(found.values(), key=lambda c: (-len(c.reasons), c.client.last_name, c.client.number))[:limit]
+
+
+def compared_of(*pks: int) -> str:
+    """A digest of the fields the scan and the registration check compare, for the clients of a pair (by their
+    primary keys): the pair is offered again only when it changes."""
+    rows = Client.objects.filter(pk__in=pks).order_by("pk").values_list(*COMPARED)
+    keys = Identifier.objects.filter(client__in=pks).order_by("client_id", "identifier_type_id", "value_key")
+    text = repr((list(rows), list(keys.values_list("client_id", "identifier_type_id", "value_key"))))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def decided_different(agency: Agency, client: Client) -> set[int]:
+    """The clients a reviewer decided are not the same person as `client`, where neither changed since."""
+    pairs = DuplicatePair.objects.for_agency(agency).filter(
+        Q(first=client) | Q(second=client), status=PairStatus.DIFFERENT
+    )
+    others = set()
+    for pair in pairs:
+        if pair.compared == compared_of(pair.first_id, pair.second_id):
+            others.add(pair.second_id if pair.first_id == client.pk else pair.first_id)
+    return others

@@ -8,8 +8,9 @@ from localflavor.ca.forms import CAPostalCodeField
 
 from agencies.forms import DateInput, DateRangeMixin, TextChecksMixin, list_fields_prepare, scope_list_fields
 from agencies.models import Agency, Program, StaffProfile
+from agencies.validators import ascii_digits
 from clients.layout import Col, Field, Include, Row, form_helper
-from clients.models import MentorMatch, SensitiveInfo, Service, Session, UnlockOutcome
+from clients.models import Client, MentorMatch, SensitiveInfo, Service, Session, UnlockOutcome
 from clients.rules import Level
 from clients.validators import NotInFutureValidator, PostalCodeValidator, postal_code_compact
 
@@ -240,3 +241,29 @@ class UnlockLogFilterForm(TextChecksMixin, DateRangeMixin, forms.Form):
         staff = self.fields["staff"]
         staff.queryset = StaffProfile.objects.for_agency(agency).select_related("user")
         staff.label_from_instance = lambda profile: profile.display_name
+
+
+class FlagForm(TextChecksMixin, forms.Form):
+    """Any caseworker: another profile of the agency that may be the same person, for a coordinator to review."""
+
+    number = forms.CharField(
+        label=_("Client number of the other profile"),
+        max_length=9,
+        widget=forms.TextInput(attrs={"class": "form-control", "inputmode": "numeric", "autocomplete": "off"}),
+    )
+    helper = form_helper("number")
+
+    def __init__(self, *args, client: Client, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.client = client
+
+    def clean_number(self) -> Client:
+        number = self.cleaned_data["number"].strip()
+        if not ascii_digits(number):
+            raise forms.ValidationError(_("Type the other client's number in digits, e.g. 1000123."))
+        other = (
+            Client.objects.for_agency(self.client.agency).named().filter(number=int(number)).exclude(pk=self.client.pk)
+        ).first()
+        if other is None:
+            raise forms.ValidationError(_("No other named client of your agency has this number."))
+        return other

@@ -13,11 +13,13 @@ from django.utils.translation import gettext_lazy
 from django_countries.fields import Country
 
 from agencies.models import user_display_name
+from clients.merge import from_json, merged_fields
 from clients.models import (
     Certificate,
     Child,
     Client,
     ClientLanguage,
+    ClientMerge,
     ClientProgram,
     ConsentContact,
     Identifier,
@@ -176,9 +178,52 @@ def changes_of(model: type[models.Model], part: str, records) -> list[Change]:
 
 
 def client_changes(client: Client) -> list[Change]:
-    """Every recorded change of the client and its parts, newest first."""
+    """Every recorded change of the client and its parts, newest first; with the history of the clients merged into
+    it (their rows are its rows now), and each merge, and each undo, as one entry."""
     changes = changes_of(Client, _("Profile"), Client.history.filter(id=client.pk))
+    merged = list(client.merged_clients.values_list("pk", "number"))
+    for pk, number in merged:
+        part = _("Profile of client %(number)s (merged)") % {"number": number}
+        changes += changes_of(Client, part, Client.history.filter(id=pk))
+    ids = [client.pk, *(pk for pk, _number in merged)]
     for model, part in PARTS:
-        changes += changes_of(model, str(part), model.history.filter(client_id=client.pk))
+        changes += changes_of(model, str(part), model.history.filter(client_id__in=ids))
+    for merge in ClientMerge.objects.filter(survivor=client).select_related("merged", "by", "undone_by"):
+        changes.append(
+            Change(
+                at=merge.at,
+                who=user_display_name(merge.by),
+                part=_("Profile"),
+                action=_("Merged"),
+                subject=_("client %(number)s merged into this profile") % {"number": merge.merged.number},
+                fields=[FieldChange(label, old, new) for label, old, new in merge_changes(merge)],
+            )
+        )
+        if merge.undone_at:
+            changes.append(
+                Change(
+                    at=merge.undone_at,
+                    who=user_display_name(merge.undone_by),
+                    part=_("Profile"),
+                    action=_("Merge undone"),
+                    subject=_("client %(number)s is a profile of its own again") % {"number": merge.merged.number},
+                )
+            )
     changes.sort(key=lambda change: change.at, reverse=True)
+    return changes
+
+
+def merge_changes(merge: ClientMerge) -> list[tuple[str, str, str]]:
+    """The survivor's fields the merge changed, as the profile shows them: (label, before, after)."""
+    fields = {f.attname: f for f in merged_fields()}
+    changes = []
+    for attname, (before, after) in merge.survivor_fields.items():
+        field = fields.get(attname)
+        if field is None:  # the search keys kept with the names
+            continue
+        values = [from_json(field, value) for value in (before, after)]
+        if field.is_relation:
+            objects = field.related_model._base_manager.in_bulk([v for v in values if v is not None])
+            values = [objects.get(value) for value in values]
+        changes.append((label_of(Client, field.name), *(shown(Client, field.name, value) for value in values)))
     return changes

@@ -235,16 +235,19 @@ def client_search(
     """The agency's clients matching a typed search, best match first."""
     clients = Client.objects.for_agency(agency)
     if not include_anonymous:
-        clients = clients.named()
+        clients = clients.filter(is_anonymous=False)
     whole = identifier_key(text)
     looked_up = ""
     if len(whole) >= 5 and any(ch.isdigit() for ch in whole):
         # The whole search may be an identifier with letters (a passport, a health card), typed any way.
         holders = Identifier.objects.for_agency(agency).filter(value_key=whole).values_list("client_id", flat=True)
         if holders:
-            return clients.filter(pk__in=list(holders)).order_by("last_name", "first_name", "number")
+            return clients.live().filter(pk__in=list(holders)).order_by("last_name", "first_name", "number")
         looked_up = whole
     parsed = parse_query(text)
+    if not parsed.numbers:
+        # The tombstone of a merge is found by its old client number only, and leads to the survivor.
+        clients = clients.live()
     if birth_date:
         parsed.birth_dates.append(birth_date)
     if parsed.birth_dates:

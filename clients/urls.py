@@ -1,6 +1,6 @@
 from django.urls import path
 
-from clients.views import find, history, profile, sensitive, sessions
+from clients.views import duplicates, find, history, profile, sensitive, sessions
 
 app_name = "clients"
 
@@ -17,4 +17,13 @@ urlpatterns = [
     path("<uuid:code>/sessions/", sessions.session_list, name="session-list"),
     path("<uuid:code>/sessions/new/", sessions.session_create, name="session-create"),
     path("<uuid:code>/mentor-matches/new/", sessions.mentor_match_create, name="mentor-match-create"),
+    path("<uuid:code>/flag-duplicate/", duplicates.duplicate_flag, name="duplicate-flag"),
+    path("duplicates/", duplicates.duplicate_queue, name="duplicate-queue"),
+    path("duplicates/scan/", duplicates.duplicate_scan_start, name="duplicate-scan"),
+    path("duplicates/scan/<uuid:code>/", duplicates.duplicate_scan_progress, name="duplicate-scan-progress"),
+    path("duplicates/<uuid:code>/", duplicates.duplicate_pair, name="duplicate-pair"),
+    path("duplicates/<uuid:code>/different/", duplicates.duplicate_different, name="duplicate-different"),
+    path("duplicates/<uuid:code>/merge/", duplicates.duplicate_merge, name="duplicate-merge"),
+    path("merges/<uuid:code>/", duplicates.merge_detail, name="merge-detail"),
+    path("merges/<uuid:code>/undo/", duplicates.merge_undo_view, name="merge-undo"),
 ]

@@ -4,6 +4,7 @@ from django.db import transaction
 
 from agencies.models import Agency, StaffProfile
 from clients.models import Client
+from clients.scan import pairs_registered_anyway
 from clients.search import name_words_remember
 from registration.models import Draft
 from registration.steps import BoundStep
@@ -34,6 +35,7 @@ def client_register(
     name_words_remember(client)
     for section in sections:
         section.save_rows(client)
+    pairs_registered_anyway(client)
     if draft is not None:
         draft.delete()
     return client

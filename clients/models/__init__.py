@@ -16,6 +16,15 @@ from clients.models.client import (
     search_keys,
 )
 from clients.models.family import Family
+from clients.models.merge import (
+    PEOPLE_REASONS,
+    REASON_WEIGHTS,
+    ClientMerge,
+    DuplicatePair,
+    DuplicateScan,
+    PairReason,
+    PairStatus,
+)
 from clients.models.parts import (
     Certificate,
     Child,
@@ -34,6 +43,13 @@ from clients.models.sessions import DeliveryMode, MatchKind, MentorMatch, Servic
 __all__ = [
     "CONTACT_FIELDS",
     "FIRST_CLIENT_NUMBER",
+    "PEOPLE_REASONS",
+    "REASON_WEIGHTS",
+    "ClientMerge",
+    "DuplicatePair",
+    "DuplicateScan",
+    "PairReason",
+    "PairStatus",
     "Certificate",
     "Child",
     "Client",

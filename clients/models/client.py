@@ -74,7 +74,12 @@ FIRST_CLIENT_NUMBER = 1_000_001
 
 class ClientQuerySet(AgencyQuerySet):
     def named(self) -> "ClientQuerySet":
-        return self.filter(is_anonymous=False)
+        """Named clients, without the tombstones of merges."""
+        return self.filter(is_anonymous=False, merged_into=None)
+
+    def live(self) -> "ClientQuerySet":
+        """Every client but the tombstones of merges."""
+        return self.filter(merged_into=None)
 
     def next_number(self) -> int:
         """The number after the highest of these clients (an agency's: `for_agency(agency).next_number()`)."""
@@ -127,7 +132,7 @@ class ClientQuerySet(AgencyQuerySet):
         return self.select_related("agency", "family", "primary_worker__user", "registration_site")
 
 
-def get_profile_client_for(request: HttpRequest, code) -> "Client":
+def get_profile_client_for(request: HttpRequest, code, *, tombstones: bool = False) -> "Client":
     """get_client_for with everything the profile page shows (Client.objects.for_profile()).
 
     That query joins some twenty tables, which PostgreSQL would spend about 25 ms ordering on every page (its
@@ -135,15 +140,20 @@ def get_profile_client_for(request: HttpRequest, code) -> "Client":
     its lists by their keys), so the planner is told to keep it: the page's query is planned in about 2 ms.
     """
     if connection.vendor != "postgresql":
-        return get_client_for(request, code, queryset=Client.objects.for_profile())
+        return get_client_for(request, code, queryset=Client.objects.for_profile(), tombstones=tombstones)
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL join_collapse_limit = 1")
-        return get_client_for(request, code, queryset=Client.objects.for_profile())
+        return get_client_for(request, code, queryset=Client.objects.for_profile(), tombstones=tombstones)
 
 
-def get_client_for(request: HttpRequest, code, *, queryset: ClientQuerySet | None = None, **lookup) -> "Client":
+def get_client_for(
+    request: HttpRequest, code, *, queryset: ClientQuerySet | None = None, tombstones: bool = False, **lookup
+) -> "Client":
     """The client of the request's agency with this code (from `queryset`, when a page needs more of it), or 404:
-    another agency's client looks like no client at all."""
+    another agency's client looks like no client at all. The tombstone of a merge is found only for the pages that
+    lead from it to the survivor (`tombstones`)."""
+    if not tombstones:
+        queryset = (queryset if queryset is not None else Client.objects.all()).live()
     return get_for_agency(request, Client, queryset=queryset, code=code, **lookup)
 
 
@@ -321,9 +331,15 @@ class Client(models.Model):
     # The code of the registration (draft) the client was registered from: a second Register of it, or the
     # browser's Back to it, finds this client instead of registering another.
     registered_from = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    # A tombstone: the client found to be the same person as another, and merged into it (clients.merge). Its old
+    # number still finds it, and its profile leads to the survivor.
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_clients", editable=False
+    )
 
     history = HistoricalRecords(
-        excluded_fields=["updated_at", "search_name", "name_words", "registered_from"], m2m_fields=["referral_sources"]
+        excluded_fields=["updated_at", "search_name", "name_words", "registered_from", "merged_into"],
+        m2m_fields=["referral_sources"],
     )
     objects = ClientQuerySet.as_manager()
 
@@ -352,6 +368,10 @@ class Client(models.Model):
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "search_name", "name_words"}
         super().save(*args, **kwargs)
+
+    @property
+    def is_tombstone(self) -> bool:
+        return self.merged_into_id is not None
 
     @property
     def display_name(self) -> str:

@@ -22,6 +22,8 @@ ROW_COLUMNS = (
     "phone",
     "registration_date",
     "family__code",
+    "merged_into__code",
+    "merged_into__number",
 )
 # No one pages further than this: a page number past it (past what the database can count) is this page.
 MAX_PAGE = 10_000
@@ -98,7 +100,7 @@ def client_find(request: HttpRequest) -> HttpResponse:
                 search_comments=form.cleaned_data["search_comments"],
                 birth_date=form.cleaned_data["date_of_birth"],
             )
-            .select_related("family")
+            .select_related("family", "merged_into")
             .only(*ROW_COLUMNS)
         )
         # One row more than a page tells whether there is a next page, without counting every match.

@@ -1,8 +1,11 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from clients.forms import FlagForm
 from clients.models import Client, get_client_for, get_profile_client_for
 from clients.unlock import sensitive_section_context
 from clients.views.sessions import client_sessions
@@ -14,8 +17,18 @@ PROFILE_SESSIONS = 10
 @login_required
 @never_cache  # never kept by the browser: Back must not bring an unlocked Sensitive Information section back
 def client_detail(request: HttpRequest, code) -> HttpResponse:
-    """Staff of the client's agency: the profile, every section with its Edit link."""
-    return client_profile(request, get_profile_client_for(request, code))
+    """Staff of the client's agency: the profile, every section with its Edit link. The tombstone of a merge leads
+    to the client it was merged into."""
+    client = get_profile_client_for(request, code, tombstones=True)
+    if client.merged_into_id:
+        survivor = client.merged_into
+        messages.info(
+            request,
+            _("Client %(number)s was merged into client %(survivor)s: this is the profile now.")
+            % {"number": client.number, "survivor": survivor.number},
+        )
+        return redirect("clients:client-detail", code=survivor.code)
+    return client_profile(request, client)
 
 
 def client_profile(request: HttpRequest, client: Client, *, status: int = 200, **extra) -> HttpResponse:
@@ -35,6 +48,7 @@ def client_profile(request: HttpRequest, client: Client, *, status: int = 200, *
             "session_count": sessions.count(),
             "mentor_matches": client.mentor_matches.select_related("program"),
             **sensitive_section_context(request, client),
+            "flag_form": FlagForm(client=client),
             **extra,
         },
         status=status,

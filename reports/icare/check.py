@@ -12,7 +12,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, Program
-from clients.models import Client, Identifier
+from clients.models import Client, ClientMerge, Identifier
 from clients.rules import Rule, facts_from_client, icare_missing
 from clients.sections import EDITABLE_SECTIONS, SectionName, section_named
 from reports.models import IcareExportRow, IcareStatus
@@ -45,6 +45,7 @@ def icare_candidates(
     Each client carries `exported_at` (when the latest file holding it was made, or None) and `icare_status`.
     """
     latest = IcareExportRow.objects.filter(client=OuterRef("pk")).order_by("-export__created_at", "-pk")
+    merges = ClientMerge.objects.filter(survivor=OuterRef("pk"), undone_at=None).order_by("-at")
     clients = (
         Client.objects.for_agency(agency)
         .named()
@@ -52,14 +53,17 @@ def icare_candidates(
         .annotate(
             exported_at=Subquery(latest.values("export__created_at")[:1]),
             icare_status=Subquery(latest.values("status")[:1]),
+            merged_at=Subquery(merges.values("at")[:1]),
         )
     )
     if program is not None:
         clients = clients.filter(program_statuses__program=program)
+    # A client another profile was merged into after its latest file goes in the next one, whatever was chosen.
+    merged_since = Q(merged_at__isnull=False, exported_at__isnull=False, merged_at__gt=F("exported_at"))
     if include == Include.NEW:
-        clients = clients.filter(exported_at__isnull=True)
+        clients = clients.filter(Q(exported_at__isnull=True) | merged_since)
     elif include == Include.CHANGED:
-        clients = clients.filter(Q(exported_at__isnull=True) | Q(updated_at__gt=F("exported_at")))
+        clients = clients.filter(Q(exported_at__isnull=True) | Q(updated_at__gt=F("exported_at")) | merged_since)
     return clients
 
 
@@ -97,7 +101,11 @@ def shared_identifiers(agency: Agency, clients: Iterable[Client]) -> dict[int, I
     if not keys:
         return {}
     holders: dict[str, list[Identifier]] = {}
-    others = Identifier.objects.for_agency(agency).filter(value_key__in=set(keys.values())).select_related("client")
+    others = (
+        Identifier.objects.for_agency(agency)
+        .filter(value_key__in=set(keys.values()), client__merged_into=None)
+        .select_related("client")
+    )
     for identifier in others.order_by("client__number"):
         holders.setdefault(identifier.value_key, []).append(identifier)
     shared = {}
@@ -145,6 +153,12 @@ class Checked:
     @property
     def exported_at(self) -> datetime | None:
         return getattr(self.client, "exported_at", None)
+
+    @property
+    def merged_since_upload(self) -> bool:
+        """Another profile was merged into the client after its latest file: the next file carries it again."""
+        merged_at = getattr(self.client, "merged_at", None)
+        return merged_at is not None and self.exported_at is not None and merged_at > self.exported_at
 
     @property
     def changed_since_upload(self) -> bool:

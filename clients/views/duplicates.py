@@ -1,0 +1,417 @@
+"""Possible duplicates: the review queue, a pair side by side, "Different people", the merge and its undo.
+
+A pair, a merge and a scan are looked up in the request's agency first (another agency's answer 404), then the
+role is checked: coordinators and managers review, merge and undo; any caseworker may flag a pair.
+"""
+
+from dataclasses import dataclass
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from agencies.access import get_for_agency, require_coordinator
+from agencies.forms import TextChecksMixin
+from agencies.jobs import JobStatus
+from agencies.validators import ascii_digits
+from clients.forms import FlagForm
+from clients.history import EMPTY, merge_changes, shown
+from clients.layout import form_helper
+from clients.merge import clients_merge, default_choice, merge_undo, merged_fields
+from clients.models import (
+    Client,
+    ClientMerge,
+    DuplicatePair,
+    DuplicateScan,
+    PairReason,
+    PairStatus,
+    get_profile_client_for,
+)
+from clients.scan import pair_decide_different, pair_raise
+from clients.sections import SECTION_BY_NAME, SectionName
+from clients.views.profile import client_profile
+
+QUEUE_PAGE = 50
+# Where each section's fields begin in the client model (its fields are in the help article's order).
+SECTION_STARTS = {
+    "first_name": SectionName.PRIMARY,
+    "landing_date": SectionName.IMMIGRATION,
+    "first_visit_date": SectionName.IDENTIFICATION,
+    "email": SectionName.CONTACT,
+    "employment_status": SectionName.EMPLOYMENT,
+    "housing_status": SectionName.LANGUAGE,
+    "volunteer_status": SectionName.SENSITIVE,
+    "consent_required": SectionName.CONSENT,
+    "primary_worker": SectionName.SUMMARY,
+}
+
+
+def get_pair_for(request: HttpRequest, code) -> DuplicatePair:
+    return get_for_agency(
+        request, DuplicatePair, queryset=DuplicatePair.objects.select_related("first", "second"), code=code
+    )
+
+
+# The queue ----------------------------------------------------------------------------------------
+
+
+class QueueFilterForm(forms.Form):
+    reason = forms.ChoiceField(
+        label=gettext_lazy("Reason"),
+        required=False,
+        choices=[("", gettext_lazy("Any reason")), *PairReason.choices],
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    status = forms.ChoiceField(
+        label=gettext_lazy("Status"),
+        required=False,
+        choices=PairStatus.choices,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    helper = form_helper("reason", "status")
+
+
+@login_required
+@require_GET
+def duplicate_queue(request: HttpRequest) -> HttpResponse:
+    """Coordinators and managers: the pairs that may be one person, highest score first, filterable by reason."""
+    require_coordinator(request)
+    form = QueueFilterForm(request.GET or None)
+    reason, status = "", PairStatus.OPEN
+    if form.is_valid():
+        reason, status = form.cleaned_data["reason"], form.cleaned_data["status"] or PairStatus.OPEN
+    pairs = (
+        DuplicatePair.objects.for_agency(request.agency)
+        .filter(status=status)
+        .select_related("first", "second")
+        .order_by("-score", "-found_at", "pk")
+    )
+    if status != PairStatus.MERGED:
+        pairs = pairs.filter(first__merged_into=None, second__merged_into=None)
+    if reason:
+        pairs = pairs.filter(reasons__contains=[reason])
+    scan = DuplicateScan.objects.for_agency(request.agency).first()
+    merges = ClientMerge.objects.for_agency(request.agency).select_related("survivor", "merged", "by")[:10]
+    return render(
+        request,
+        "clients/duplicate_queue.html",
+        {
+            "form": form,
+            "pairs": pairs[:QUEUE_PAGE],
+            "pair_count": pairs.count(),
+            "status": status,
+            "scan": scan,
+            "merges": merges,
+        },  # fmt: skip
+    )
+
+
+@login_required
+@require_POST
+def duplicate_scan_start(request: HttpRequest) -> HttpResponse:
+    """Coordinators and managers: scan the agency for possible duplicates now (the worker does it)."""
+    require_coordinator(request)
+    pending = DuplicateScan.objects.for_agency(request.agency).filter(status__in=[JobStatus.QUEUED, JobStatus.RUNNING])
+    if not any(not scan.is_stale for scan in pending):
+        scan = DuplicateScan.objects.create(
+            agency=request.agency, requested_by=request.user, language=request.LANGUAGE_CODE
+        )
+        scan.enqueue()
+    messages.info(request, _("The scan for possible duplicates has started: this page shows when it is done."))
+    return redirect("clients:duplicate-queue")
+
+
+@login_required
+@require_GET
+def duplicate_scan_progress(request: HttpRequest, code) -> HttpResponse:
+    """Coordinators and managers: how far the scan is (the queue page asks every second while it runs)."""
+    scan = get_for_agency(request, DuplicateScan, code=code)
+    require_coordinator(request)
+    response = render(request, "clients/_duplicate_scan.html", {"scan": scan})
+    if scan.status == JobStatus.DONE:
+        response["HX-Refresh"] = "true"
+    return response
+
+
+# A pair side by side ------------------------------------------------------------------------------
+
+
+@dataclass
+class Line:
+    label: str
+    first: str
+    second: str
+    name: str = ""
+
+    @property
+    def differs(self) -> bool:
+        return self.first != self.second
+
+
+@dataclass
+class Block:
+    title: str
+    lines: list[Line]
+
+
+def rows_shown(client: Client) -> dict[str, str]:
+    """Each client's rows of a kind, as one line each."""
+    return {
+        "identifiers": "; ".join(str(row) for row in client.identifiers.select_related("identifier_type")),
+        "languages": "; ".join(str(row) for row in client.languages.select_related("language")),
+        "certificates": "; ".join(str(row) for row in client.certificates.all()),
+        "programs": "; ".join(str(row) for row in client.program_statuses.select_related("program")),
+        "contacts": "; ".join(str(row) for row in client.consent_contacts.all()),
+        "children": "; ".join(str(row) for row in client.children.all()),
+        "referral_sources": "; ".join(str(row) for row in client.referral_sources.all()),
+    }
+
+
+# The rows of each kind, under the section that holds them.
+ROW_LINES = {
+    SectionName.IDENTIFICATION: (("identifiers", gettext_lazy("Identification Documents")),),
+    SectionName.EMPLOYMENT: (("certificates", gettext_lazy("Academic Certificates")),),
+    SectionName.LANGUAGE: (("languages", gettext_lazy("Client Language Related")),),
+    SectionName.CONSENT: (
+        ("contacts", gettext_lazy("Emergency Contact & Consent")),
+        ("children", gettext_lazy("Children between Infant and School Age")),
+        ("referral_sources", gettext_lazy("Learned about Program")),
+    ),
+    SectionName.SUMMARY: (("programs", gettext_lazy("Agency Program Table")),),
+}
+
+
+def value_of(client: Client, field) -> str:
+    value = getattr(client, field.name)
+    return shown(Client, field.name, value if field.is_relation else field.value_from_object(client))
+
+
+def side_by_side(first: Client, second: Client) -> list[Block]:
+    """Every section and field of both clients, in the profile's order, each section closed by the rows of its
+    kinds. Sensitive Information says only whether each side has some."""
+    rows = rows_shown(first), rows_shown(second)
+    blocks: list[Block] = []
+    sections: list[SectionName] = []
+
+    def close() -> None:
+        for key, label in ROW_LINES.get(sections[-1], ()):
+            blocks[-1].lines.append(Line(str(label), rows[0][key] or EMPTY, rows[1][key] or EMPTY))
+
+    for field in merged_fields():
+        if field.name in SECTION_STARTS:
+            if sections:
+                close()
+            sections.append(SECTION_STARTS[field.name])
+            blocks.append(Block(str(SECTION_BY_NAME[sections[-1]].heading), []))
+            if sections[-1] == SectionName.SENSITIVE:
+                has = [_("Yes") if hasattr(c, "sensitive") else _("No") for c in (first, second)]
+                blocks[-1].lines.append(Line(_("Has Sensitive Information"), *has))
+        if blocks:
+            label = capfirst(str(field.verbose_name))
+            blocks[-1].lines.append(Line(label, value_of(first, field), value_of(second, field), field.name))
+    close()
+    return blocks
+
+
+def counts_of(client: Client) -> dict[str, int]:
+    counted = (
+        Client.objects.filter(pk=client.pk)
+        .annotate(
+            sessions_n=Count("sessions", distinct=True),
+            matches_n=Count("mentor_matches", distinct=True),
+            icare_n=Count("icare_rows", distinct=True),
+        )
+        .values("sessions_n", "matches_n", "icare_n")[0]
+    )
+    family = client.family.members.exclude(pk=client.pk).count() if client.family_id else 0
+    return {
+        "sessions": counted["sessions_n"],
+        "matches": counted["matches_n"],
+        "icare_rows": counted["icare_n"],
+        "family": family,
+    }
+
+
+class DifferentForm(TextChecksMixin, forms.Form):
+    note = forms.CharField(
+        label=gettext_lazy("Why they are different people"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"class": "form-control", "rows": 2}),
+        help_text=gettext_lazy("For example: twins; father and son with one name; the identifier was mistyped."),
+    )
+    helper = form_helper("note")
+
+
+@login_required
+@require_GET
+def duplicate_pair(request: HttpRequest, code) -> HttpResponse:
+    """Coordinators and managers: the two clients side by side, differences marked, with what each holds."""
+    pair = get_pair_for(request, code)
+    require_coordinator(request)
+    return pair_page(request, pair, DifferentForm())
+
+
+def pair_page(request: HttpRequest, pair: DuplicatePair, form: DifferentForm, status: int = 200) -> HttpResponse:
+    first, second = pair.first, pair.second
+    return render(
+        request,
+        "clients/duplicate_pair.html",
+        {
+            "pair": pair,
+            "first": first,
+            "second": second,
+            "blocks": side_by_side(first, second),
+            "counts": (counts_of(first), counts_of(second)),
+            "form": form,
+            "mergeable": pair.status != PairStatus.MERGED and not (first.merged_into_id or second.merged_into_id),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def duplicate_different(request: HttpRequest, code) -> HttpResponse:
+    """Coordinators and managers: "Different people", with why; the pair is not offered again unless one of them
+    changes a compared field."""
+    pair = get_pair_for(request, code)
+    require_coordinator(request)
+    form = DifferentForm(request.POST)
+    if not form.is_valid():
+        return pair_page(request, pair, form, status=422)
+    pair_decide_different(pair=pair, by=request.user, note=form.cleaned_data["note"])
+    messages.success(
+        request,
+        _("Clients %(first)s and %(second)s are recorded as different people.")
+        % {"first": pair.first.number, "second": pair.second.number},
+    )
+    return redirect("clients:duplicate-queue")
+
+
+# The merge ----------------------------------------------------------------------------------------
+
+
+class MergeForm(forms.Form):
+    """Which profile survives, and for each field both sides fill differently, which value it keeps."""
+
+    def __init__(self, *args, survivor: Client, other: Client, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.survivor, self.other = survivor, other
+        names = []
+        for field in merged_fields():
+            mine, theirs = value_of(survivor, field), value_of(other, field)
+            if mine == theirs or theirs == EMPTY:
+                continue
+            self.fields[field.name] = forms.ChoiceField(
+                label=capfirst(str(field.verbose_name)),
+                choices=[
+                    ("survivor", _("%(value)s (client %(number)s)") % {"value": mine, "number": survivor.number}),
+                    ("other", _("%(value)s (client %(number)s)") % {"value": theirs, "number": other.number}),
+                ],
+                initial=default_choice(field, survivor, other),
+                required=False,  # a field not answered keeps its default
+                widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+            )
+            names.append(field.name)
+        self.helper = form_helper(*names)
+
+
+def merge_sides(request: HttpRequest, pair: DuplicatePair) -> tuple[Client, Client]:
+    """The survivor the reviewer picked (`keep`: its client number; the first registered by default), and the
+    other."""
+    keep = request.POST.get("keep") or request.GET.get("keep") or ""
+    if ascii_digits(keep) and int(keep) == pair.second.number:
+        return pair.second, pair.first
+    return pair.first, pair.second
+
+
+@login_required
+def duplicate_merge(request: HttpRequest, code) -> HttpResponse:
+    """Coordinators and managers: merge the pair into the profile they keep, choosing field by field."""
+    pair = get_pair_for(request, code)
+    require_coordinator(request)
+    survivor, other = merge_sides(request, pair)
+    if pair.status == PairStatus.MERGED or survivor.merged_into_id or other.merged_into_id:
+        messages.warning(request, _("These clients are already merged."))
+        return redirect("clients:duplicate-pair", code=pair.code)
+    form = MergeForm(request.POST if request.method == "POST" and "merge" in request.POST else None,
+                     survivor=survivor, other=other)  # fmt: skip
+    if form.is_bound and form.is_valid():
+        try:
+            merge = clients_merge(survivor=survivor, other=other, by=request.user, choices=form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("clients:duplicate-pair", code=pair.code)
+        messages.success(
+            request,
+            _("Client %(other)s is merged into client %(survivor)s.")
+            % {"other": other.number, "survivor": survivor.number},
+        )
+        return redirect("clients:merge-detail", code=merge.code)
+    return render(
+        request,
+        "clients/duplicate_merge.html",
+        {"pair": pair, "survivor": survivor, "other": other, "form": form, "counts": counts_of(other)},
+    )
+
+
+@login_required
+@require_GET
+def merge_detail(request: HttpRequest, code) -> HttpResponse:
+    """Coordinators and managers: what a merge changed, with its Undo."""
+    merge = get_for_agency(
+        request, ClientMerge, queryset=ClientMerge.objects.select_related("survivor", "merged", "by", "undone_by"),
+        code=code,
+    )  # fmt: skip
+    require_coordinator(request)
+    changed = merge_changes(merge)
+    return render(request, "clients/merge_detail.html", {"merge": merge, "changed": changed})
+
+
+@login_required
+@require_POST
+def merge_undo_view(request: HttpRequest, code) -> HttpResponse:
+    """Coordinators and managers: undo a merge; both clients are as they were before it."""
+    merge = get_for_agency(request, ClientMerge, queryset=ClientMerge.objects.select_related("survivor", "merged"),
+                           code=code)  # fmt: skip
+    require_coordinator(request)
+    try:
+        merge_undo(merge=merge, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("clients:merge-detail", code=merge.code)
+    messages.success(
+        request,
+        _("The merge is undone: clients %(survivor)s and %(other)s are two profiles again.")
+        % {"survivor": merge.survivor.number, "other": merge.merged.number},
+    )
+    return redirect("clients:client-detail", code=merge.merged.code)
+
+
+# Flagging, by any caseworker -----------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def duplicate_flag(request: HttpRequest, code) -> HttpResponse:
+    """Staff of the client's agency: flag another profile as possibly the same person, for a coordinator."""
+    client = get_profile_client_for(request, code)
+    form = FlagForm(request.POST, client=client)
+    if not form.is_valid():
+        return client_profile(request, client, status=422, flag_form=form)
+    other = form.cleaned_data["number"]
+    pair_raise(agency=request.agency, a=client, b=other, reason=PairReason.FLAGGED, by=request.user)
+    messages.success(
+        request,
+        _("Clients %(first)s and %(second)s are flagged as a possible duplicate for a coordinator to review.")
+        % {"first": client.number, "second": other.number},
+    )
+    return redirect("clients:client-detail", code=client.code)
