@@ -4,7 +4,8 @@ Clients are never compared pair by pair across the agency: they are grouped by w
 share (an identifier, a date of birth, a telephone number, an email), each read in one pass over the agency's
 rows, and only the clients of one group are compared. Within a date of birth the names are compared as the
 registration check compares them (clients.duplicates.name_likeness: typos, accents, first and last name swapped).
-A family shares its telephone and email (copied from one member to the next): those alone never pair two members.
+A family shares its telephone and email (copied from one member to the next): those never pair two members, and pair
+two clients outside one family only when their names are alike too.
 """
 
 from collections import defaultdict
@@ -35,6 +36,9 @@ SHARED_BY_MANY = 8
 # A date of birth shared by more clients than this (a placeholder such as January 1st) is compared only by name
 # words in common, not every pair of it.
 CROWDED_DAY = 400
+# A telephone number or an email pairs two clients outside one family only when their names are at least this alike
+# (a relative registered outside the family, a roommate, share the number with a name of their own).
+CONTACT_LIKENESS = 0.7
 # What the scan reads of each client.
 COLUMNS = ("pk", "first_name", "last_name", "preferred_name", "date_of_birth", "family_id", "phone", "phone_alt1",
            "phone_alt2", "email")  # fmt: skip
@@ -82,13 +86,14 @@ def person_of(pk, first, last, preferred, family_id) -> Person:
     return Person(pk, tuple(form for form in forms if form), family_id)
 
 
-def likeness(a: Person, b: Person) -> float:
-    """How alike two clients' names are, whichever order and whichever name (first or preferred) was typed."""
+def likeness(a: Person, b: Person, least: float = NAME_LIKENESS) -> float:
+    """How alike two clients' names are, whichever order and whichever name (first or preferred) was typed; 0 when
+    they are surely less alike than `least`."""
     best = 0.0
     for mine in a.forms[:1] + a.forms[1:2]:
         for theirs in b.forms[:1] + b.forms[2:]:
             matcher = SequenceMatcher(None, mine, theirs)
-            if matcher.real_quick_ratio() >= NAME_LIKENESS and matcher.quick_ratio() >= NAME_LIKENESS:
+            if matcher.real_quick_ratio() >= least and matcher.quick_ratio() >= least:
                 best = max(best, matcher.ratio())
     return best
 
@@ -142,7 +147,9 @@ def duplicates_find(agency: Agency, *, beat: Callable[[int, int], None] | None =
                 continue
             for index, a in enumerate(people):
                 for b in people[index + 1 :]:
-                    if a.pk != b.pk and not (a.family_id and a.family_id == b.family_id):
+                    if a.pk == b.pk or (a.family_id and a.family_id == b.family_id):
+                        continue
+                    if likeness(a, b, CONTACT_LIKENESS) >= CONTACT_LIKENESS:
                         found[pair_key(a.pk, b.pk)].add(reason, value.lower() if reason == PairReason.EMAIL else value)
 
     holders: dict[tuple, set[int]] = defaultdict(set)

@@ -22,7 +22,7 @@ from agencies.lists import agency_lists_seed
 from agencies.models import Agency, Program, Role, Site, SiteGroup, StaffProfile
 from clients.models import Client, Identifier
 from demo.bench import BenchmarkError, percentile, tables_settle
-from demo.generate import clients_generate
+from demo.generate import clients_generate, with_typo
 from registration.models import Draft
 
 AGENCY = "Bench Agency"
@@ -44,13 +44,13 @@ class SearchResult:
         return self.median_ms / self.sql_median_ms if self.sql_median_ms else float("inf")
 
 
-def bench_agency() -> tuple[Agency, StaffProfile]:
-    agency, _ = Agency.objects.get_or_create(name=AGENCY)
+def bench_agency(name: str = AGENCY, username: str = "bench-caseworker") -> tuple[Agency, StaffProfile]:
+    agency, _ = Agency.objects.get_or_create(name=name)
     agency_lists_seed(agency=agency)
     program, _ = Program.objects.get_or_create(agency=agency, name="Settlement")
     group, _ = SiteGroup.objects.get_or_create(agency=agency, name="Non-schools or Reception Centres")
     site, _ = Site.objects.get_or_create(agency=agency, name="Bench Office", defaults={"group": group})
-    user, _ = get_user_model().objects.get_or_create(username="bench-caseworker")
+    user, _ = get_user_model().objects.get_or_create(username=username)
     staff, _ = StaffProfile.objects.get_or_create(
         user=user, defaults={"agency": agency, "role": Role.CASEWORKER, "default_site": site}
     )
@@ -66,21 +66,6 @@ def fill_to(agency: Agency, staff: StaffProfile, size: int) -> float:
         clients_generate(agency=agency, count=size - have, created_by=staff.user, seed=size)
         tables_settle(vacuum=True)
     return time.perf_counter() - started
-
-
-def with_typo(word: str, rng: random.Random) -> str:
-    """One letter changed, dropped or doubled: the small slips caseworkers make."""
-    if len(word) < 4:
-        return word
-    position = rng.randrange(1, len(word) - 1)
-    kind = rng.choice(["change", "drop", "double", "swap"])
-    if kind == "change":
-        return word[:position] + rng.choice("aeiouyrnst") + word[position + 1 :]
-    if kind == "drop":
-        return word[:position] + word[position + 1 :]
-    if kind == "double":
-        return word[:position] + word[position] + word[position:]
-    return word[: position - 1] + word[position] + word[position - 1] + word[position + 1 :]
 
 
 def samples(agency: Agency, count: int, rng: random.Random) -> list[Client]:

@@ -16,6 +16,7 @@ from django.utils import timezone
 from agencies.models import Agency, AgencyList, ListItem, Site
 from clients.models import Client, Family, Identifier, NameWord, identifier_key, search_keys
 from clients.models.family import family_check_letter
+from clients.text import fold
 
 # Common given names and family names of the origins settlement agencies serve (names.json: for each
 # origin, female and male given names and family names, roughly the most common first). They are combined
@@ -58,6 +59,21 @@ def uci(rng: random.Random) -> str:
     return f"{digits[:2]}-{digits[2:6]}-{digits[6:]}"
 
 
+def with_typo(word: str, rng: random.Random) -> str:
+    """One letter changed, dropped or doubled: the small slips caseworkers make."""
+    if len(word) < 4:
+        return word
+    position = rng.randrange(1, len(word) - 1)
+    kind = rng.choice(["change", "drop", "double", "swap"])
+    if kind == "change":
+        return word[:position] + rng.choice("aeiouyrnst") + word[position + 1 :]
+    if kind == "drop":
+        return word[:position] + word[position + 1 :]
+    if kind == "double":
+        return word[:position] + word[position] + word[position:]
+    return word[: position - 1] + word[position] + word[position - 1] + word[position + 1 :]
+
+
 class ClientGenerator:
     """Invented clients of one agency."""
 
@@ -73,6 +89,7 @@ class ClientGenerator:
         self.worker = agency.staff.first()
         self.today = timezone.localdate()
         self.family_digits = 6
+        self.seen: set[tuple[str, date]] = set()
 
     def person(self, origin: str) -> dict:
         rng = self.rng
@@ -85,6 +102,14 @@ class ClientGenerator:
             "gender_id": (self.female if female else self.male).pk,
             "date_of_birth": min(born, self.today - timedelta(days=30)),
         }
+
+    def distinct(self, person: dict) -> None:
+        """Invented people are distinct people: no two of one generator share a name (as compared, accents aside)
+        and a date of birth, which would be a duplicate registration nobody planted."""
+        key = fold(f"{person['first_name']} {person['last_name']}")
+        while (key, person["date_of_birth"]) in self.seen:
+            person["date_of_birth"] -= timedelta(days=self.rng.randint(1, 400))
+        self.seen.add((key, person["date_of_birth"]))
 
     def clients(self, count: int, first_number: int) -> Iterator[tuple[dict, str | None, str | None]]:
         """Clients as column values, each with its family code (relatives share a last name) and maybe a UCI."""
@@ -104,6 +129,7 @@ class ClientGenerator:
             postal = postal_code(rng)
             for member in range(size):
                 person = shared if member == 0 else self.person(origin) | {"last_name": shared["last_name"]}
+                self.distinct(person)
                 search_name, words = search_keys(person["first_name"], person["last_name"], "")
                 email = f"{person['first_name'].split()[0].lower()}.{first_number + made}@example.org"
                 yield (
@@ -212,3 +238,44 @@ def copy_rows(model, template, rows: list[dict]) -> None:
             values = defaults | row
             values["code"] = str(uuid.uuid4())
             copy.write_row([values[name] for name in names])
+
+
+# How a planted duplicate differs from the profile it copies, as caseworkers' second registrations do.
+SLIPS = ("typo", "accents", "swapped", "identifier", "typo")
+
+
+def duplicates_plant(*, agency: Agency, count: int, created_by, seed: int = 2026) -> list[tuple[int, int]]:
+    """Register `count` of the agency's clients a second time, each with one slip (a typo in the first name, the
+    accents dropped or added, first and last name swapped, or only the same identifier under another spelling of
+    the name): what a duplicate scan must find. The pairs (original, copy) by primary key."""
+    rng = random.Random(seed)
+    pks = list(Client.objects.for_agency(agency).named().exclude(date_of_birth=None).values_list("pk", flat=True))
+    originals = list(Client.objects.filter(pk__in=rng.sample(pks, min(count, len(pks)))).order_by("pk"))
+    identifiers = dict(Identifier.objects.filter(client__in=originals).values_list("client_id", "value"))
+    number = Client.objects.for_agency(agency).next_number()
+    copies, planted_identifiers = [], []
+    for original in originals:
+        slip = rng.choice(SLIPS)
+        first, last = original.first_name, original.last_name
+        if slip == "typo" or (slip == "identifier" and original.pk not in identifiers):
+            first = with_typo(first, rng)
+        elif slip == "accents":
+            folded = fold(first).title()
+            first = folded if folded != first else first.replace("a", "á", 1).replace("e", "é", 1)
+        elif slip == "swapped":
+            first, last = last, first
+        copy = Client(**(model_values(original) | {"first_name": first, "last_name": last, "number": number}))
+        copy.family_id = None  # registered again on its own
+        copy.search_name, copy.name_words = search_keys(first, last, copy.preferred_name)
+        if slip == "identifier" and original.pk in identifiers:
+            copy.first_name, copy.date_of_birth = f"{first[:1]}.", None
+            planted_identifiers.append((len(copies), identifiers[original.pk]))
+        copies.append(copy)
+        number += 1
+    created = Client.objects.bulk_create(copies, batch_size=2000)
+    id_type = ListItem.objects.for_agency(agency).of(AgencyList.IDENTIFIER_TYPE).order_by("position").first()
+    Identifier.objects.bulk_create(
+        Identifier(client=created[index], identifier_type=id_type, value=value, value_key=identifier_key(value))
+        for index, value in planted_identifiers
+    )
+    return [(original.pk, copy.pk) for original, copy in zip(originals, created, strict=True)]

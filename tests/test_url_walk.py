@@ -18,7 +18,19 @@ from django.urls.resolvers import RoutePattern
 from pytest_django.asserts import assertRedirects
 
 from agencies.models import StaffProfile
-from clients.models import Client, MatchKind, MentorMatch, Session, SessionType
+from clients.merge import clients_merge
+from clients.models import (
+    Client,
+    ClientMerge,
+    DuplicatePair,
+    DuplicateScan,
+    MatchKind,
+    MentorMatch,
+    PairReason,
+    Session,
+    SessionType,
+)
+from clients.scan import pair_raise
 from clients.sections import EDITABLE_SECTIONS
 from registration.models import Draft
 from registration.steps import STEP_NAMES
@@ -116,6 +128,21 @@ class World:
         )
 
     @cached_property
+    def pair(self) -> DuplicatePair:
+        return pair_raise(
+            agency=self.agency, a=self.client, b=ClientFactory(registered_by=self.manager), reason=PairReason.FLAGGED
+        )
+
+    @cached_property
+    def merge(self) -> ClientMerge:
+        kept, other = ClientFactory(registered_by=self.manager), ClientFactory(registered_by=self.manager)
+        return clients_merge(survivor=kept, other=other, by=self.manager.user)
+
+    @cached_property
+    def scan(self) -> DuplicateScan:
+        return DuplicateScan.objects.create(agency=self.agency)
+
+    @cached_property
     def icare_return(self) -> IcareReturn:
         return IcareReturn.objects.create(agency=self.agency, uploaded_by=self.manager.user, name="returned.xlsx")
 
@@ -138,6 +165,13 @@ OBJECT_URLS: dict[str, Callable[[World], list[dict]]] = {
     "clients:session-list": lambda w: [{"code": w.client.code}],
     "clients:session-create": lambda w: [{"code": w.client.code}],
     "clients:mentor-match-create": lambda w: [{"code": w.client.code}],
+    "clients:duplicate-flag": lambda w: [{"code": w.client.code}],
+    "clients:duplicate-scan-progress": lambda w: [{"code": w.scan.code}],
+    "clients:duplicate-pair": lambda w: [{"code": w.pair.code}],
+    "clients:duplicate-different": lambda w: [{"code": w.pair.code}],
+    "clients:duplicate-merge": lambda w: [{"code": w.pair.code}],
+    "clients:merge-detail": lambda w: [{"code": w.merge.code}],
+    "clients:merge-undo": lambda w: [{"code": w.merge.code}],
     "registration:draft-clear": lambda w: [{"code": w.draft.code}],
     "registration:draft-duplicates": lambda w: [{"code": w.draft.code}],
     "registration:draft-sensitive-unlock": lambda w: [{"code": w.draft.code}],

@@ -210,7 +210,7 @@ def side_by_side(first: Client, second: Client) -> list[Block]:
             if sections:
                 close()
             sections.append(SECTION_STARTS[field.name])
-            blocks.append(Block(str(SECTION_BY_NAME[sections[-1]].heading), []))
+            blocks.append(Block(" · ".join(map(str, SECTION_BY_NAME[sections[-1]].headings)), []))
             if sections[-1] == SectionName.SENSITIVE:
                 has = [_("Yes") if hasattr(c, "sensitive") else _("No") for c in (first, second)]
                 blocks[-1].lines.append(Line(_("Has Sensitive Information"), *has))

@@ -15,7 +15,14 @@ pytestmark = pytest.mark.django_db
 def run_bench(**options) -> str:
     call_command("load_demo", stdout=StringIO())
     out = StringIO()
-    defaults = {"runs": 3, "warmup": 1, "search_sizes": "0", "icare_size": 0, "first_document_runs": 0}
+    defaults = {
+        "runs": 3,
+        "warmup": 1,
+        "search_sizes": "0",
+        "icare_size": 0,
+        "first_document_runs": 0,
+        "duplicates_size": 0,
+    }
     call_command("bench", stdout=out, **(defaults | options))
     return out.getvalue()
 
@@ -94,3 +101,15 @@ def test_it_prints_the_first_document_of_a_fresh_process_beside_the_next_ones():
     table = output.split("The first document of a fresh server process", 1)[1]
     assert "printed once and 2 times more" in table
     assert re.search(r"^\s+[\d.]+\s+[\d.]+\s+[\d.]+\s+[\d.]+x$", table, re.MULTILINE)
+
+
+def test_it_prints_the_duplicate_scan_with_its_recall_over_planted_duplicates():
+    output = run_bench(runs=1, warmup=0, duplicates_size=3000)
+
+    table = output[output.index("The scan for possible duplicates") :]
+    clients, planted, found, _seconds, recall, precision, false_pairs = table_rows(table)[0].split()
+    assert (clients, planted) == ("3,000", "30")
+    true_pairs = round(float(recall.rstrip("%")) / 100 * 30)
+    assert int(found) == int(false_pairs) + true_pairs
+    assert true_pairs >= 29  # at least 95 % of the slips the scan is built to see
+    assert float(precision.rstrip("%")) > 0

@@ -144,7 +144,7 @@ def editor_errors(response) -> dict:
 def test_the_client_is_filled_in_everywhere(full_client):
     empty = [name for name, value in client_values(full_client).items() if value in (None, "")]
 
-    assert set(empty) <= {"family_id", "registered_from", "volunteer_type", "volunteer_stream"}, empty
+    assert set(empty) <= {"family_id", "registered_from", "merged_into_id", "volunteer_type", "volunteer_stream"}, empty
     assert full_client.duplicate_reason and full_client.arrival_year == 2018
     rows = rows_of(full_client)
     assert all(rows[kind] for kind in ("identifiers", "languages", "certificates", "children", "contacts")), rows
