@@ -22,6 +22,7 @@ from pytest_django.asserts import assertContains, assertInHTML, assertNotContain
 from agencies.jobs import JobStatus
 from agencies.lists import icare_template
 from agencies.models import AgencyList, IcareList, IcareValue, ListItem
+from clients.merge import clients_merge
 from clients.models import Client
 from clients.rules import RULES, Level, Rule
 from clients.sections import section_named
@@ -844,3 +845,29 @@ def test_make_bench_prints_the_icare_table():
     assert "peak MiB" in table
     assert re.search(r"^\s+3\s+3\s+[\d.]+", table, re.MULTILINE)
     assert re.search(r"^\s+30\s+30\s+[\d.]+", table, re.MULTILINE)
+
+
+# Merged clients
+
+
+def test_a_tombstone_is_never_exported_and_a_survivor_merged_since_its_upload_goes_in_the_next_file(
+    manager_client, manager
+):
+    kept = ready_client(manager, uci="1111-1111", first_name="Kept")
+    reported = ready_client(manager, uci="2222-2222", first_name="Reported")
+    download(manager_client)  # both reported
+    clients_merge(survivor=kept, other=reported, by=manager.user)
+
+    page = check_page(manager_client)
+    row = table_row(section(page, "ready-heading"), kept)
+    assertInHTML(
+        badge(
+            "text-bg-warning",
+            "Merged since upload: another profile of this client was merged into it; this file carries it again",
+        ),
+        row,
+    )
+    assertNotContains(page, dashboard_url(reported))
+    rows = data_rows(download(manager_client))
+    assert [row[2] for row in rows] == ["1111-1111"]  # the survivor, once; never the tombstone
+    assertNotContains(check_page(manager_client), dashboard_url(kept))  # reported again: not waiting any more
