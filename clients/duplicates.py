@@ -30,12 +30,42 @@ class Candidate:
     reasons: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class NameForms:
+    """A client's names as they are compared, folded: as typed ("first last", and "last first" for a swap), and as
+    known ("first last", and "preferred last")."""
+
+    typed: tuple[str, ...]
+    known: tuple[str, ...]
+
+    @property
+    def words(self) -> set[str]:
+        return {word for form in (*self.typed, *self.known) for word in form.split()}
+
+
+def name_forms(first: str, last: str, preferred: str = "") -> NameForms:
+    known = (fold(f"{first} {last}"), fold(f"{preferred} {last}") if preferred else "")
+    return NameForms((fold(f"{first} {last}"), fold(f"{last} {first}")), tuple(form for form in known if form))
+
+
+def forms_likeness(typed: NameForms, known: NameForms, least: float = NAME_LIKENESS) -> float:
+    """How alike two clients' names are (0..1), whichever order first and last name were typed in and whichever
+    name (first or preferred) is known; 0 when they are surely less alike than `least`."""
+    best = 0.0
+    for mine in typed.typed:
+        for theirs in known.known:
+            matcher = SequenceMatcher(None, mine, theirs)
+            if matcher.real_quick_ratio() >= least and matcher.quick_ratio() >= least:
+                best = max(best, matcher.ratio())
+    return best
+
+
 def name_likeness(first: str, last: str, other_first: str, other_last: str, other_preferred: str) -> float:
-    """How alike two names are, whichever order first and last name were typed in."""
-    typed = fold(f"{first} {last}")
-    swapped = fold(f"{last} {first}")
-    theirs = [fold(f"{other_first} {other_last}"), fold(f"{other_preferred} {other_last}")]
-    return max(SequenceMatcher(None, a, b).ratio() for a in (typed, swapped) for b in theirs if b.strip())
+    """How alike a typed name is to a client's, whichever order first and last name were typed in. The client is
+    known by its name, and by its preferred name with its last name: its last name alone when it has no preferred
+    name, so that a last name typed alone finds it."""
+    known = (fold(f"{other_first} {other_last}"), fold(f"{other_preferred} {other_last}"))
+    return forms_likeness(name_forms(first, last), NameForms((), tuple(form for form in known if form)))
 
 
 def likely_duplicates(

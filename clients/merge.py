@@ -190,19 +190,16 @@ def rows_to_move(relation: Relation, survivor: Client, other: Client) -> tuple[l
     keys = relation.unique_with_client()
     if not keys:
         return [row.pk for row in rows], []
-    held = {
-        tuple(key): {
-            tuple(getattr(row, relation.model._meta.get_field(n).attname) for n in key)
-            for row in relation.rows_of(survivor)
-        }
-        for key in keys
-    }
+    columns = [[relation.model._meta.get_field(name).attname for name in key] for key in keys]
+
+    def values(row, key: list[str]) -> tuple:
+        return tuple(getattr(row, attname) for attname in key)
+
+    survivors = list(relation.rows_of(survivor))
+    held = [{values(row, key) for row in survivors} for key in columns]
     moved, kept = [], []
     for row in rows:
-        clash = any(
-            tuple(getattr(row, relation.model._meta.get_field(n).attname) for n in key) in held[tuple(key)]
-            for key in keys
-        )
+        clash = any(values(row, key) in held_once for key, held_once in zip(columns, held, strict=True))
         (kept if clash else moved).append(row.pk)
     return moved, kept
 
@@ -230,15 +227,14 @@ def merge_undo(*, merge: ClientMerge, by) -> ClientMerge:
         model._base_manager.filter(pk__in=pks, **{attname: survivor.pk}).update(**{attname: other.pk})
     for name, ids in merge.links_added.items():
         getattr(survivor, name).remove(*ids)
+    fields = {f.attname: f for f in Client._meta.concrete_fields}
     if merge.survivor_fields:
-        fields = {f.attname: f for f in Client._meta.concrete_fields}
         Client.objects.filter(pk=survivor.pk).update(
             **{
                 attname: from_json(fields[attname], before)
                 for attname, (before, _after) in merge.survivor_fields.items()
             }
         )
-    fields = {f.attname: f for f in Client._meta.concrete_fields}
     Client.objects.filter(pk=other.pk).update(
         **{attname: from_json(fields[attname], value) for attname, value in merge.merged_fields.items()}
     )

@@ -3,7 +3,7 @@
 Clients are never compared pair by pair across the agency: they are grouped by what two profiles of one person
 share (an identifier, a date of birth, a telephone number, an email), each read in one pass over the agency's
 rows, and only the clients of one group are compared. Within a date of birth the names are compared as the
-registration check compares them (clients.duplicates.name_likeness: typos, accents, first and last name swapped).
+registration check compares them (clients.duplicates.forms_likeness: typos, accents, first and last name swapped).
 A family shares its telephone and email (copied from one member to the next): those never pair two members, and pair
 two clients outside one family only when their names are alike too.
 """
@@ -11,13 +11,12 @@ two clients outside one family only when their names are alike too.
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from difflib import SequenceMatcher
 
 from django.db import transaction
 from django.utils import timezone
 
 from agencies.models import Agency
-from clients.duplicates import NAME_LIKENESS, compared_of, likely_duplicates
+from clients.duplicates import NAME_LIKENESS, NameForms, compared_of, forms_likeness, likely_duplicates, name_forms
 from clients.models import (
     PEOPLE_REASONS,
     REASON_WEIGHTS,
@@ -27,7 +26,6 @@ from clients.models import (
     PairReason,
     PairStatus,
 )
-from clients.text import fold
 
 # Clients read this many at a time.
 CHUNK = 5000
@@ -75,27 +73,12 @@ def pair_score(reasons: Iterable[str], likeness: float = 1.0) -> int:
 @dataclass
 class Person:
     pk: int
-    forms: tuple[str, ...]  # the folded names compared: "first last", "last first", "preferred last"
+    names: NameForms
     family_id: int | None
 
 
-def person_of(pk, first, last, preferred, family_id) -> Person:
-    forms = [fold(f"{first} {last}"), fold(f"{last} {first}")]
-    if preferred:
-        forms.append(fold(f"{preferred} {last}"))
-    return Person(pk, tuple(form for form in forms if form), family_id)
-
-
 def likeness(a: Person, b: Person, least: float = NAME_LIKENESS) -> float:
-    """How alike two clients' names are, whichever order and whichever name (first or preferred) was typed; 0 when
-    they are surely less alike than `least`."""
-    best = 0.0
-    for mine in a.forms[:1] + a.forms[1:2]:
-        for theirs in b.forms[:1] + b.forms[2:]:
-            matcher = SequenceMatcher(None, mine, theirs)
-            if matcher.real_quick_ratio() >= least and matcher.quick_ratio() >= least:
-                best = max(best, matcher.ratio())
-    return best
+    return forms_likeness(a.names, b.names, least)
 
 
 def pair_key(a: int, b: int) -> tuple[int, int]:
@@ -112,7 +95,7 @@ def duplicates_find(agency: Agency, *, beat: Callable[[int, int], None] | None =
     emails: dict[str, list[Person]] = defaultdict(list)
     for done, row in enumerate(clients.order_by().values_list(*COLUMNS).iterator(chunk_size=CHUNK), start=1):
         pk, first, last, preferred, dob, family_id, *numbers, email = row
-        person = person_of(pk, first, last, preferred, family_id)
+        person = Person(pk, name_forms(first, last, preferred), family_id)
         if dob:
             born[dob].append(person)
         for number in {str(n) for n in numbers if n}:
@@ -127,7 +110,7 @@ def duplicates_find(agency: Agency, *, beat: Callable[[int, int], None] | None =
         if len(people) > CROWDED_DAY:  # compare only the clients who share a name word
             by_word = defaultdict(list)
             for person in people:
-                for word in set(" ".join(person.forms).split()):
+                for word in person.names.words:
                     by_word[word].append(person)
         groups = by_word.values() if by_word is not None else [people]
         for group in groups:
@@ -222,9 +205,7 @@ def pair_raise(*, agency: Agency, a: Client, b: Client, reason: str, details: It
     """A pair a person raised (registered anyway despite the check, or flagged): queued, or its reason added. A pair
     decided "Different people" with nothing changed since stays decided."""
     first, second = sorted((a, b), key=lambda client: client.pk)
-    pair, created = DuplicatePair.objects.get_or_create(
-        agency=agency, first=first, second=second, defaults={"flagged_by": by}
-    )
+    pair, _created = DuplicatePair.objects.get_or_create(agency=agency, first=first, second=second)
     if pair.status == PairStatus.MERGED:
         return pair
     unchanged = pair.status == PairStatus.DIFFERENT and pair.compared == compared_of(first.pk, second.pk)
@@ -236,7 +217,6 @@ def pair_raise(*, agency: Agency, a: Client, b: Client, reason: str, details: It
         pair.reasons.append(reason)
     pair.details += [detail for detail in details if detail not in pair.details]
     pair.score = max(pair.score, pair_score(pair.reasons))
-    pair.found_at = pair.found_at if not created else timezone.now()
     if by is not None and pair.flagged_by_id is None:
         pair.flagged_by = by
     pair.save()

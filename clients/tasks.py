@@ -4,8 +4,20 @@ from django.tasks import task
 from django.utils import timezone, translation
 
 from agencies.jobs import JobStatus
+from agencies.models import Agency
 from clients.models import DuplicateScan
 from clients.scan import duplicates_scan
+
+
+def duplicate_scan_request(*, agency: Agency, by=None, language: str = "en") -> DuplicateScan | None:
+    """Queue a scan of the agency for the worker; None when one is already waiting or running (one whose worker
+    stopped does not count)."""
+    pending = DuplicateScan.objects.for_agency(agency).filter(status__in=[JobStatus.QUEUED, JobStatus.RUNNING])
+    if any(not scan.is_stale for scan in pending):
+        return None
+    scan = DuplicateScan.objects.create(agency=agency, requested_by=by, language=language)
+    scan.enqueue()
+    return scan
 
 
 @task()

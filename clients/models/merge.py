@@ -77,6 +77,11 @@ class DuplicatePair(models.Model):
     def __str__(self) -> str:
         return f"{self.first_id}/{self.second_id} ({self.score})"
 
+    @property
+    def is_mergeable(self) -> bool:
+        """Neither merged yet, into each other or into a third client."""
+        return self.status != PairStatus.MERGED and not (self.first.merged_into_id or self.second.merged_into_id)
+
     def get_reasons_display(self) -> list[str]:
         labels = dict(PairReason.choices)
         return [str(labels.get(reason, reason)) for reason in self.reasons]

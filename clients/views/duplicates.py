@@ -37,6 +37,7 @@ from clients.models import (
 )
 from clients.scan import pair_decide_different, pair_raise
 from clients.sections import SECTION_BY_NAME, SectionName
+from clients.tasks import duplicate_scan_request
 from clients.views.profile import client_profile
 
 QUEUE_PAGE = 50
@@ -119,12 +120,7 @@ def duplicate_queue(request: HttpRequest) -> HttpResponse:
 def duplicate_scan_start(request: HttpRequest) -> HttpResponse:
     """Coordinators and managers: scan the agency for possible duplicates now (the worker does it)."""
     require_coordinator(request)
-    pending = DuplicateScan.objects.for_agency(request.agency).filter(status__in=[JobStatus.QUEUED, JobStatus.RUNNING])
-    if not any(not scan.is_stale for scan in pending):
-        scan = DuplicateScan.objects.create(
-            agency=request.agency, requested_by=request.user, language=request.LANGUAGE_CODE
-        )
-        scan.enqueue()
+    duplicate_scan_request(agency=request.agency, by=request.user, language=request.LANGUAGE_CODE)
     messages.info(request, _("The scan for possible duplicates has started: this page shows when it is done."))
     return redirect("clients:duplicate-queue")
 
@@ -271,7 +267,6 @@ def pair_page(request: HttpRequest, pair: DuplicatePair, form: DifferentForm, st
             "blocks": side_by_side(first, second),
             "counts": (counts_of(first), counts_of(second)),
             "form": form,
-            "mergeable": pair.status != PairStatus.MERGED and not (first.merged_into_id or second.merged_into_id),
         },
         status=status,
     )
@@ -339,7 +334,7 @@ def duplicate_merge(request: HttpRequest, code) -> HttpResponse:
     pair = get_pair_for(request, code)
     require_coordinator(request)
     survivor, other = merge_sides(request, pair)
-    if pair.status == PairStatus.MERGED or survivor.merged_into_id or other.merged_into_id:
+    if not pair.is_mergeable:
         messages.warning(request, _("These clients are already merged."))
         return redirect("clients:duplicate-pair", code=pair.code)
     form = MergeForm(request.POST if request.method == "POST" and "merge" in request.POST else None,

@@ -5,7 +5,7 @@ from datetime import date
 
 from django.db.models import Model
 
-from agencies.models import AgencyList, IcareList, IcareValue, ListItem, StaffProfile
+from agencies.models import IcareList, IcareValue, StaffProfile
 from clients.merge import relations
 from clients.models import (
     Certificate,
@@ -103,7 +103,3 @@ def snapshot(client: Client) -> dict:
     if sensitive is not None:
         rows["self_identity"] = sorted(sensitive.self_identity.values_list("pk", flat=True))
     return rows
-
-
-def gender(agency, label: str) -> ListItem:
-    return ListItem.objects.get(agency=agency, list=AgencyList.GENDER, label=label)

@@ -9,12 +9,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
+from agencies.models import AgencyList
 from clients.history import client_changes
 from clients.merge import clients_merge, merge_undo, merged_fields, relations
 from clients.models import Client, ClientMerge, DuplicatePair, Identifier, PairReason, PairStatus, Session
 from clients.scan import pair_raise
-from tests.clients.merge_helpers import ROW_KINDS, client_with_rows, gender, snapshot
-from tests.factories import ClientFactory, FamilyFactory, IdentifierFactory, SessionFactory
+from tests.clients.merge_helpers import ROW_KINDS, client_with_rows, snapshot
+from tests.factories import ClientFactory, FamilyFactory, IdentifierFactory, SessionFactory, list_item
 
 pytestmark = pytest.mark.django_db
 
@@ -56,7 +57,7 @@ def test_the_survivor_keeps_its_values_fills_its_blanks_and_takes_the_chosen_one
         preferred_name="Mara",
         city="Toronto",
         last_name="Okafor-Ade",
-        gender=gender(coordinator.agency, "Male"),
+        gender=list_item(coordinator.agency, AgencyList.GENDER, "Male"),
     )
 
     clients_merge(survivor=survivor, other=other, by=coordinator.user, choices={"last_name": "other"})

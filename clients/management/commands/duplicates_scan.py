@@ -4,7 +4,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from agencies.models import Agency
-from clients.models import DuplicateScan
+from clients.tasks import duplicate_scan_request
 
 
 class Command(BaseCommand):
@@ -20,9 +20,7 @@ class Command(BaseCommand):
             if not agencies.exists():
                 raise CommandError(f"No agency is named {agency!r}.")
         for each in agencies:
-            if DuplicateScan.objects.for_agency(each).filter(status__in=["queued", "running"]).exists():
+            if duplicate_scan_request(agency=each) is None:
                 self.stdout.write(f"{each.name}: a scan is already waiting or running.")
-                continue
-            scan = DuplicateScan.objects.create(agency=each)
-            scan.enqueue()
-            self.stdout.write(f"{each.name}: scan queued.")
+            else:
+                self.stdout.write(f"{each.name}: scan queued.")
