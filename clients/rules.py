@@ -10,9 +10,11 @@ registration wizard's draft gives the same keys before the client exists.
 
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 from typing import Any
 
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -210,6 +212,14 @@ DATE_SECTIONS: dict[str, S] = {
 }
 
 
+def where(name: S) -> str:
+    """How a message names another section: by its heading ("Registration Summary"), or by its title where the
+    heading has its own parentheses ("About Your Client (Primary Information)")."""
+    section = section_named(name)
+    heading = str(section.heading)
+    return str(section.title) if "(" in heading else heading
+
+
 def dates_out_of_order(facts: Facts, edited: Collection[str]) -> list[tuple[str, str]]:
     """(field, message) for each pair of DATE_ORDERS out of order in `facts`, put on the field being edited and
     naming the other date, its value and where it is ("The date of birth is after the Arrival Date 2019-03-10
@@ -218,11 +228,6 @@ def dates_out_of_order(facts: Facts, edited: Collection[str]) -> list[tuple[str,
 
     def label(name: str) -> str:
         return str(Client._meta.get_field(name).verbose_name)
-
-    def place(name: str) -> str:
-        section = section_named(DATE_SECTIONS[name])
-        heading = str(section.heading)
-        return str(section.title) if "(" in heading else heading
 
     errors = []
     for earlier, later in DATE_ORDERS:
@@ -238,7 +243,7 @@ def dates_out_of_order(facts: Facts, edited: Collection[str]) -> list[tuple[str,
         if later in edited and earlier in edited:
             place_text = section_named(DATE_SECTIONS[other]).title  # the same page
         else:
-            place_text = place(other)
+            place_text = where(DATE_SECTIONS[other])
         errors.append(
             (
                 field,
@@ -252,6 +257,59 @@ def dates_out_of_order(facts: Facts, edited: Collection[str]) -> list[tuple[str,
             )
         )
     return errors
+
+
+ADULT_AGE = 18
+
+
+def age_on(born: date, day: date) -> int:
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+def minor_without_consent(facts: Facts, edited: Collection[str]) -> list[tuple[str, str]]:
+    """(field, message) when the client is a minor on the Registration Date (today, before there is one) and
+    Consent Required is No: the article's Consent Required is the minor's. Put on the field being edited."""
+    from clients.models import Client
+
+    born, required = facts.get("date_of_birth"), facts.get("consent_required")
+    day = facts.get("registration_date") or timezone.localdate()
+    involved = {"date_of_birth", "consent_required", "registration_date"} & set(edited)
+    if not born or required is not False or not involved or age_on(born, day) >= ADULT_AGE:
+        return []
+    age = age_on(born, day)
+    if "consent_required" in edited:
+        message = _("The client is %(age)s on %(day)s (Date of Birth %(born)s, %(place)s): a minor needs consent.")
+        return [
+            (
+                "consent_required",
+                message
+                % {
+                    "age": age,
+                    "day": day.isoformat(),
+                    "born": born.isoformat(),
+                    "place": where(S.PRIMARY),
+                },
+            )
+        ]
+    field = "date_of_birth" if "date_of_birth" in edited else "registration_date"
+    message = _("This makes the client a minor (%(age)s on %(day)s), and %(other)s is No (%(place)s).")
+    return [
+        (
+            field,
+            message
+            % {
+                "age": age,
+                "day": day.isoformat(),
+                "other": Client._meta.get_field("consent_required").verbose_name,
+                "place": where(S.CONSENT),
+            },
+        )
+    ]
+
+
+def across_sections(facts: Facts, edited: Collection[str]) -> list[tuple[str, str]]:
+    """Every check that spans sections, for whichever path writes a client."""
+    return dates_out_of_order(facts, edited) + minor_without_consent(facts, edited)
 
 
 def facts_from_client(client) -> Facts:

@@ -24,7 +24,7 @@ from clients.forms import PostalCodeField
 from clients.layout import Col, Field, Include, Row, form_helper
 from clients.models import CONTACT_FIELDS, Client, ConsentContact, ContactKind, Family
 from clients.models.family import FAMILY_CODE_EXAMPLE, family_code_is_valid, normalise_family_code
-from clients.rules import Facts, Level, dates_out_of_order, field_levels, unmet
+from clients.rules import Facts, Level, across_sections, field_levels, unmet
 from clients.sections import SectionName
 from registration.forms.widgets import (
     OccupationWidget,
@@ -105,9 +105,10 @@ class SectionForm(TextChecksMixin, forms.ModelForm):
         cleaned = super().clean()
         facts = self.facts_with(cleaned)
         self.block_unmet_ocms_rules(facts)
-        # Dates in order across sections: this form's against the client's others (clients.rules.DATE_ORDERS).
+        # The checks across sections (dates in order, a minor's consent): this form's fields against the client's
+        # other sections.
         edited = [name for name in self.fields if name in cleaned and name not in self.errors]
-        for name, message in dates_out_of_order(facts, edited):
+        for name, message in across_sections(facts, edited):
             self.add_error(name, message)
         return cleaned
 

@@ -9,6 +9,7 @@ import pytest
 from clients.sections import EDITABLE_SECTIONS, SectionName
 from tests.factories import ClientFactory
 from tests.registration.edit_pages import Editor
+from tests.wizard import field_errors, step_url, walk
 
 pytestmark = pytest.mark.django_db
 
@@ -103,3 +104,62 @@ def test_after_a_refused_edit_every_section_still_saves(caseworker_client, arriv
     for section in EDITABLE_SECTIONS:
         if section != SectionName.SENSITIVE:
             assert Editor(caseworker_client, arrived, section).save().status_code == 302, section
+
+
+# A minor and Consent Required: the article's "Consent Required" is the minor's, so a client under 18 on the
+# Registration Date (today, before there is one) cannot say No.
+
+
+def test_a_minor_cannot_be_registered_with_consent_not_required(caseworker_client, caseworker):
+    overrides = {"primary": {"date_of_birth": "2020-02-03"}, "consent": {"consent_required": "false"}}
+
+    code, response = walk(caseworker_client, caseworker, overrides, until="consent")
+
+    assert response.status_code == 200
+    assert response.request["PATH_INFO"] == step_url(code, "consent")
+    [message] = field_errors(response, "id_consent_required")
+    assert message.startswith("The client is 6 on ") and "(Date of Birth 2020-02-03, Primary Information)" in message
+
+
+def test_a_profile_edit_cannot_make_a_client_who_said_no_a_minor(caseworker_client, caseworker):
+    client = ClientFactory(
+        registered_by=caseworker,
+        date_of_birth=date(1990, 4, 12),
+        registration_date=date(2021, 6, 1),
+        consent_required=False,
+    )
+
+    response = Editor(caseworker_client, client, SectionName.PRIMARY).type(date_of_birth="2010-01-01").save()
+
+    assert (
+        "This makes the client a minor (11 on 2021-06-01), and Consent Required is No (Emergency Contact & Consent)."
+        in refused(response, "date_of_birth")
+    )
+    client.refresh_from_db()
+    assert client.date_of_birth == date(1990, 4, 12)
+
+
+def test_a_profile_edit_cannot_take_consent_away_from_a_minor(caseworker_client, caseworker, agency):
+    client = ClientFactory(
+        registered_by=caseworker,
+        date_of_birth=date(2015, 4, 12),
+        registration_date=date(2021, 6, 1),
+        consent_required=None,
+    )
+
+    response = Editor(caseworker_client, client, SectionName.CONSENT).type(consent_required="false").save()
+
+    assert (
+        "The client is 6 on 2021-06-01 (Date of Birth 2015-04-12, Primary Information): a minor needs consent."
+        in refused(response, "consent_required")
+    )
+    client.refresh_from_db()
+    assert client.consent_required is None
+
+
+def test_an_adult_may_need_consent_or_not(caseworker_client, arrived):
+    response = Editor(caseworker_client, arrived, SectionName.CONSENT).type(consent_required="false").save()
+
+    assert response.status_code == 302
+    arrived.refresh_from_db()
+    assert arrived.consent_required is False
