@@ -16,6 +16,8 @@ urlpatterns = [
     path("draft/<uuid:code>/<slug:step>/", views.DraftStepView.as_view(), name="draft-step"),
     path("done/<uuid:code>/", views.next_steps, name="next-steps"),
     path("family-code/new/", views.family_code_generate, name="family-code-new"),
+    path("identifiers/held/", views.identifiers_held, name="identifiers-held"),
+    path("identifiers/held/<uuid:code>/", views.identifiers_held, name="identifiers-held"),
     path("sites/", views.site_search, name="site-search"),
     path("edit/<uuid:code>/<slug:section>/", views.section_edit, name="section-edit"),
 ]

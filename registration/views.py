@@ -411,6 +411,22 @@ def next_steps(request: HttpRequest, code) -> HttpResponse:
 
 @login_required
 @require_GET
+def identifiers_held(request: HttpRequest, code=None) -> HttpResponse:
+    """Staff: the clients of the agency already holding an identifier value being typed on the Identification
+    step (compared without spaces, hyphens or case), as it is typed; on a profile edit, other than the client."""
+    client = get_client_for(request, code) if code else Client(agency=request.agency)
+    identifiers = bind_step(
+        SectionName.IDENTIFICATION, request.GET, agency=request.agency, staff=request.staff, client=client
+    ).formsets["identifiers"]
+    identifiers.is_valid()
+    candidates = likely_duplicates(
+        agency=request.agency, identifiers=identifiers.typed_identifiers(), exclude=client if client.pk else None
+    )
+    return render(request, "registration/_duplicates.html", {"candidates": candidates, "live": True})
+
+
+@login_required
+@require_GET
 def draft_duplicates(request: HttpRequest, code) -> HttpResponse:
     """The draft's owner: existing clients like the one being typed (name and date of birth), as it is typed."""
     get_draft_for(request, code)

@@ -11,7 +11,7 @@ from clients.models import Client
 from registration.models import Draft
 from tests.browser.pages import assert_accessible, press_next, shot
 from tests.conftest import browser_login
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, ClientFactory, IdentifierFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -412,3 +412,24 @@ def test_enter_in_a_field_means_next_and_register_on_the_last_step(live_server, 
     expect(page.get_by_role("heading", level=2, name="Immigration Related", exact=True)).to_be_visible()
     page.get_by_label("Initial Destination").press("Enter")
     expect(page.get_by_role("heading", level=2, name="Identification Documents", exact=True)).to_be_visible()
+
+
+def test_an_identifier_another_client_holds_is_shown_as_it_is_typed(live_server, page: Page, caseworker):
+    holder = ClientFactory(registered_by=caseworker, first_name="Samir", last_name="Haddad")
+    IdentifierFactory(client=holder, value="1111-2222")
+    start_named_client(page, live_server)
+    confirm_privacy(page)
+    press_next(page, "About Your Client (Primary Information)")
+    fill_green_primary(page)
+    press_next(page, "Immigration Related")
+    press_next(page, "Identification Documents")
+
+    page.get_by_label("Client Identifier", exact=False).first.select_option(label="FOSS/GCMS Client ID")
+    page.get_by_label("Identifier Value", exact=False).first.press_sequentially("1111 2222")
+
+    # Before Next is pressed: the client holding it, with a link to the profile.
+    check = page.get_by_role("alert").filter(has_text="Potential duplicate identities")
+    expect(check).to_contain_text("Samir Haddad")
+    expect(check).to_contain_text(str(holder.number))
+    expect(check.get_by_role("link", name=re.compile("Open profile"))).to_be_visible()
+    assert_accessible(page, "identifier-held-live")

@@ -138,3 +138,59 @@ def test_an_identifier_another_client_holds_is_shown_on_the_next_page_with_its_c
         "Open profile (opens in a new tab)</a></div>",
         html=True,
     )
+
+
+def held_while_typing(browser, value: str, agency, *, code=None):
+    """What the Identification step's live check shows while this FOSS/GCMS Client ID is typed."""
+    url = reverse("registration:identifiers-held", kwargs={"code": code} if code else {})
+    return browser.get(
+        url,
+        {
+            "identifiers-TOTAL_FORMS": "1",
+            "identifiers-INITIAL_FORMS": "0",
+            "identifiers-0-identifier_type": str(foss_id_type(agency).pk),
+            "identifiers-0-value": value,
+        },
+    )
+
+
+def test_an_identifier_another_client_holds_is_shown_while_it_is_typed(caseworker_client, caseworker, agency):
+    holder = ClientFactory(
+        registered_by=caseworker, first_name="Samir", last_name="Haddad", date_of_birth=date(1979, 2, 3)
+    )
+    IdentifierFactory(client=holder, value="1111-2222")
+
+    response = held_while_typing(caseworker_client, "11112222", agency)
+
+    assertContains(response, "Potential duplicate identities")
+    assertContains(response, "Samir Haddad")
+    assertContains(response, holder.number)
+    assertContains(response, "1979-02-03")
+    assertContains(response, reverse("clients:client-detail", kwargs={"code": holder.code}))
+    assertNotContains(held_while_typing(caseworker_client, "11112223", agency), "Samir Haddad")
+
+
+def test_the_live_identifier_check_on_a_profile_edit_leaves_out_the_client_itself(
+    caseworker_client, caseworker, agency
+):
+    holder = ClientFactory(registered_by=caseworker, first_name="Samir", last_name="Haddad")
+    IdentifierFactory(client=holder, value="1111-2222")
+
+    response = held_while_typing(caseworker_client, "1111-2222", agency, code=holder.code)
+
+    assertNotContains(response, "Potential duplicate identities")
+
+
+def test_the_live_identifier_check_is_for_the_users_agency_only(caseworker_client, agency, outsider):
+    IdentifierFactory(client=ClientFactory(registered_by=outsider), value="1111-2222")
+
+    assertNotContains(held_while_typing(caseworker_client, "1111-2222", agency), "Potential duplicate identities")
+
+
+def test_the_identification_step_checks_identifiers_as_they_are_typed(caseworker_client, caseworker):
+    code, _response = walk(caseworker_client, caseworker, until="primary")
+
+    page = caseworker_client.get(step_url(code, "identification"))
+
+    assertContains(page, f'hx-get="{reverse("registration:identifiers-held")}"')
+    assertContains(page, 'aria-live="polite"')
