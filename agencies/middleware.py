@@ -82,6 +82,27 @@ class SessionLifetimeMiddleware:
             if now - started > settings.OCMS_SESSION_MAX_AGE:
                 # Logged out here; the view then sends the user to the login page like any expired session.
                 logout(request)
-            elif now - request.session.get(LAST_SEEN, 0) > SEEN_EVERY:
+            elif now - request.session.get(LAST_SEEN, 0) > SEEN_EVERY and not is_idle_check(request):
                 request.session[LAST_SEEN] = now
-        return self.get_response(request)
+        response = self.get_response(request)
+        if request.user.is_authenticated:
+            # How long the login has left, for the page's idle warning (static/js/ocms.js) after an htmx request.
+            response[REMAINING_HEADER] = str(session_remaining(request))
+        return response
+
+
+REMAINING_HEADER = "X-Session-Remaining"
+
+
+def is_idle_check(request: HttpRequest) -> bool:
+    """The idle warning asking how long is left: a question, not activity (it must not keep the login alive)."""
+    return request.method == "GET" and request.path == reverse("agencies:session")
+
+
+def session_remaining(request: HttpRequest) -> int:
+    """Seconds until the login ends: SESSION_COOKIE_AGE after the last activity that renewed it, and never after
+    the working day's OCMS_SESSION_MAX_AGE."""
+    now = time.time()
+    idle_end = request.session.get(LAST_SEEN, now) + settings.SESSION_COOKIE_AGE
+    day_end = request.session.get(SIGNED_IN_AT, now) + settings.OCMS_SESSION_MAX_AGE
+    return max(0, int(min(idle_end, day_end) - now))

@@ -5,6 +5,7 @@ from agencies import views
 app_name = "agencies"
 
 urlpatterns = [
+    path("session/", views.session_status, name="session"),
     path("occupations/", views.occupation_search, name="occupation-search"),
     path("staff-access/", views.staff_access_changes, name="staff-access-changes"),
     path("login-locks/", views.login_locks, name="login-locks"),

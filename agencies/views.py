@@ -1,14 +1,17 @@
+import time
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from agencies import lockout
 from agencies.access import require_coordinator, require_manager
+from agencies.middleware import LAST_SEEN, session_remaining
 from agencies.models import Occupation, StaffAccessChange, StaffProfile
 from agencies.validators import has_control_characters
 
@@ -25,6 +28,15 @@ def home(request: HttpRequest) -> HttpResponse:
 def health(request: HttpRequest) -> HttpResponse:
     """Anyone: a liveness probe, and the bare baseline of the benchmarks."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_status(request: HttpRequest) -> HttpResponse:
+    """How long the login has left (GET, which does not count as activity); POST keeps it: "Stay signed in"."""
+    if request.method == "POST":
+        request.session[LAST_SEEN] = time.time()
+    return JsonResponse({"remaining": session_remaining(request)})
 
 
 @login_required

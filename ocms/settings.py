@@ -183,6 +183,8 @@ for _proxy in OCMS_TRUSTED_PROXIES:
 # activity, rather than on every request (one database write per page less).
 SESSION_COOKIE_AGE = 20 * 60
 SESSION_SAVE_EVERY_REQUEST = False
+# The page warns this long before the idle logout, with a button that keeps the login (static/js/ocms.js).
+OCMS_IDLE_WARNING_SECONDS = 2 * 60
 # However active, a login lasts one working day at most (agencies.middleware.SessionLifetimeMiddleware).
 OCMS_SESSION_MAX_AGE = env_int("OCMS_SESSION_MAX_AGE", 10 * 60 * 60)
 # A registration draft nobody touched for this many days, and a family code reserved by "New" that no client joined,

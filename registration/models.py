@@ -59,7 +59,8 @@ class Draft(models.Model):
     def resume_step(self) -> str:
         """Where Resume opens the draft: the first step not yet done (never posted, or posted with a mistake)."""
         for section in SECTIONS:
-            if section.name not in self.data or not self.checks.get(section.name, {}).get("valid", True):
+            outcome = self.checks.get(section.name, {})  # None: typed, never posted
+            if section.name not in self.data or outcome is None or not outcome.get("valid", True):
                 return section.name
         return SECTIONS[-1].name
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db.models import Model, QuerySet
 from django.forms import BaseForm
+from django.forms.utils import ErrorDict
 from phonenumber_field.phonenumber import PhoneNumber
 
 from agencies.models import StaffProfile
@@ -137,6 +138,17 @@ class BoundStep:
         # Validate everything (no short cut), so every message shows at once.
         results = [part.is_valid() for part in self.parts]
         return all(results)
+
+    def quiet(self) -> None:
+        """Shown as typed, without its messages: input kept while it was typed, not yet posted to be checked.
+        (A bound form finds its errors when it is shown; here they are found and set aside.)"""
+        self.is_valid()
+        for part in self.parts:
+            for form in getattr(part, "forms", [part]):
+                form._errors = ErrorDict()
+            if hasattr(part, "forms"):
+                part._errors = [ErrorDict() for _form in part.forms]
+                part._non_form_errors = part.error_class()
 
     def facts(self) -> Facts:
         """What this step tells the rules, from whatever of it is valid."""

@@ -46,6 +46,10 @@ SENSITIVE_STEP = SectionName.SENSITIVE
 SENSITIVE_PREFIX = "sensitive-"
 
 
+# What the step page posts, as it is typed, to keep its input in the draft without moving on.
+AUTOSAVE = "autosave"
+
+
 def posted_data(request: HttpRequest) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
     """A step's input as posted, to keep in the draft whether it is valid or not: what may be kept as it is,
     and the Sensitive Information, which is only ever kept sealed."""
@@ -158,8 +162,9 @@ class DraftStepView(LoginRequiredMixin, View):
             stored = {**stored, **unseal(self.draft.sensitive_sealed)}
         return as_querydict(stored)
 
-    def store_posted(self) -> None:
-        """Keep the step's input in the draft, whatever it is: the Sensitive Information sealed."""
+    def store_posted(self, *, typed: bool = False) -> None:
+        """Keep the step's input in the draft, whatever it is: the Sensitive Information sealed. `typed`: kept as
+        it was being typed, not posted to move on (the step shows no errors for it until it is)."""
         kept, sensitive = posted_data(self.request)
         self.draft.data[self.step.name] = kept
         fields = ["data", "step", "checks", "updated_at"]
@@ -168,7 +173,14 @@ class DraftStepView(LoginRequiredMixin, View):
             fields.append("sensitive_sealed")
         self.draft.step = self.step.name
         self.checks_drop(self.step.name)
+        if typed:
+            self.draft.checks[self.step.name] = None
         self.draft.save(update_fields=fields)
+
+    @property
+    def only_typed(self) -> bool:
+        """This step's input was kept as it was typed, and never posted since."""
+        return self.step.name in self.draft.checks and self.draft.checks[self.step.name] is None
 
     @property
     def sensitive_locked(self) -> bool:
@@ -213,13 +225,17 @@ class DraftStepView(LoginRequiredMixin, View):
     def get(self, request: HttpRequest, code, step: str) -> HttpResponse:
         stored = self.step_data(self.step.name)
         section = self.current_section(stored)
-        if stored is not None:
+        if stored is not None and self.only_typed:
+            section.quiet()
+        elif stored is not None:
             section.is_valid()
         return self.render_step(section, sensitive_locked=self.sensitive_locked)
 
     def post(self, request: HttpRequest, code, step: str) -> HttpResponse:
-        self.store_posted()
         go = request.POST.get("go", "next")
+        self.store_posted(typed=go == AUTOSAVE)
+        if go == AUTOSAVE:  # the page keeps what is being typed (static/js/ocms.js): kept, not checked
+            return HttpResponse(status=204)
         index = STEP_NAMES.index(self.step.name)
         if go == "back":
             return redirect("registration:draft-step", code=self.draft.code, step=STEP_NAMES[max(index - 1, 0)])
@@ -251,6 +267,7 @@ class DraftStepView(LoginRequiredMixin, View):
         them all."""
         outcomes: dict[str, dict] = {}
         facts: dict = {}
+        computed = False
         for step in steps:
             if step.name not in self.draft.data:
                 continue
@@ -258,8 +275,13 @@ class DraftStepView(LoginRequiredMixin, View):
             if outcome is None:
                 data = self.step_data(step.name, unsealed=True)
                 outcome = self.section_of(step.name, data, self.new_client(), dict(facts)).outcome()
+                if step.name not in self.draft.checks:  # kept, until the step's input changes (not if only typed)
+                    self.draft.checks[step.name] = outcome
+                    computed = True
             outcomes[step.name] = outcome
             facts.update(facts_restored(outcome["facts"]))
+        if computed:
+            self.draft.save(update_fields=["checks"])
         return outcomes, facts
 
     def register(self) -> HttpResponse:
@@ -320,7 +342,8 @@ class DraftStepView(LoginRequiredMixin, View):
             "step_index": STEP_NAMES.index(self.step.name),
             "section": section,
             "is_last": self.step.name == STEP_NAMES[-1],
-            "posted_steps": set(self.draft.data),
+            # A step pill shows a step as done when it was posted and is valid.
+            "done_steps": {name for name, outcome in self.outcomes(STEPS)[0].items() if outcome["valid"]},
         }
         if self.step.name == SectionName.IDENTIFICATION and section.formsets["identifiers"].is_bound:
             section.formsets["identifiers"].is_valid()

@@ -1,6 +1,8 @@
 from django import template
+from django.conf import settings
 from phonenumber_field.phonenumber import PhoneNumber
 
+from agencies import middleware
 from agencies.models import user_display_name
 
 register = template.Library()
@@ -20,3 +22,14 @@ def phone(number: PhoneNumber | None) -> str:
 def display_name(user) -> str:
     """A login as OCMS names it: the person's full name, or the username."""
     return user_display_name(user) if user else ""
+
+
+@register.simple_tag
+def idle_warning_seconds() -> int:
+    return settings.OCMS_IDLE_WARNING_SECONDS
+
+
+@register.simple_tag(takes_context=True)
+def session_remaining(context) -> int:
+    """Seconds the login has left, for the idle warning of the page (static/js/ocms.js)."""
+    return middleware.session_remaining(context["request"])

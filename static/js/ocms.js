@@ -95,3 +95,120 @@ document.addEventListener("change", (event) => {
   if (event.target.matches("select[name=consent_required]")) showConsentRequired();
 });
 document.addEventListener("DOMContentLoaded", showConsentRequired);
+
+// A registration step keeps what is typed in its draft as it is typed (a second after the last key), so an idle
+// logout, a closed tab or a language switch loses nothing. Next, Back and the step pills post the form as before.
+const AUTOSAVE_DELAY = 1000;
+let autosaveTimer = null;
+
+function autosaveData(form) {
+  const data = new FormData(form);
+  data.set("go", "autosave");
+  return data;
+}
+
+function autosave() {
+  const form = document.querySelector("form[data-autosave]");
+  clearTimeout(autosaveTimer);
+  autosaveTimer = null;
+  if (!form) return Promise.resolve();
+  return fetch(form.action, { method: "POST", body: autosaveData(form), credentials: "same-origin" })
+    .then((response) => idleFrom(response.headers.get("X-Session-Remaining")))
+    .catch(() => {});
+}
+
+document.addEventListener("input", (event) => {
+  if (!event.target.closest("form[data-autosave]")) return;
+  clearTimeout(autosaveTimer);
+  autosaveTimer = setTimeout(autosave, AUTOSAVE_DELAY);
+});
+document.addEventListener("change", (event) => {
+  if (!event.target.closest("form[data-autosave]") || idleWarned) return;
+  clearTimeout(autosaveTimer);
+  autosaveTimer = setTimeout(autosave, AUTOSAVE_DELAY);
+});
+// The form's own submit carries everything: nothing left to keep.
+document.addEventListener("submit", (event) => {
+  if (event.target.matches("form[data-autosave]")) {
+    clearTimeout(autosaveTimer);
+    autosaveTimer = null;
+  }
+});
+// A tab closed (or left) before the second is up: kept all the same.
+window.addEventListener("pagehide", () => {
+  const form = document.querySelector("form[data-autosave]");
+  if (form && autosaveTimer) navigator.sendBeacon(form.action, autosaveData(form));
+});
+// The language switch waits for the step to be kept, then changes the language (and shows the step again in it).
+document.addEventListener("submit", (event) => {
+  const form = event.target;
+  if (!form.matches(".ocms-language") || !autosaveTimer) return;
+  event.preventDefault();
+  const submitter = event.submitter;
+  autosave().then(() => form.requestSubmit(submitter));
+});
+
+// The idle logout: a warning before it (data-idle-warning seconds, two minutes), with a button that keeps the login.
+// Another tab's activity keeps it too: the page asks how long is left before warning (asking is not activity).
+let idleTimer = null;
+let idleWarned = false; // the warning is open: what its opening sets off (a field's change on blur) is not activity
+
+function idleWarning() {
+  return Number(document.body.dataset.idleWarning || 120);
+}
+
+function idleFrom(remaining) {
+  if (remaining === null || remaining === undefined || remaining === "") return;
+  clearTimeout(idleTimer);
+  idleTimer = setTimeout(idleCheck, Math.max(0, Number(remaining) - idleWarning()) * 1000);
+}
+
+// How long the login has left, or null once it has ended (the answer is then the login page, without the header).
+function sessionAsk(method) {
+  const headers = JSON.parse(document.body.getAttribute("hx-headers") || "{}");
+  return fetch(document.body.dataset.sessionUrl, { method, headers, credentials: "same-origin" }).then((response) =>
+    response.headers.get("X-Session-Remaining") === null ? null : response.json().then((answer) => answer.remaining),
+  );
+}
+
+function idleCheck() {
+  sessionAsk("GET").then(
+    (remaining) => {
+      if (remaining === null) return window.location.reload(); // signed out: the login page, then back here
+      if (remaining > idleWarning() + 10) return idleFrom(remaining);
+      const dialog = document.getElementById("idle-warning");
+      if (!dialog.open) {
+        if (autosaveTimer) autosave();
+        idleWarned = true;
+        dialog.showModal();
+      }
+      clearTimeout(idleTimer);
+      idleTimer = setTimeout(idleCheck, (remaining + 1) * 1000);
+    },
+    () => idleFrom(idleWarning() + 60), // the server did not answer: ask again in a minute
+  );
+}
+
+document.addEventListener("click", (event) => {
+  if (event.target.closest("[data-keep-session]")) document.getElementById("idle-warning").close();
+});
+// However the warning is closed (the button, or Escape), the user is there: the login is kept.
+document.addEventListener(
+  "close",
+  (event) => {
+    if (event.target.id !== "idle-warning") return;
+    idleWarned = false;
+    sessionAsk("POST").then(
+      (remaining) => (remaining === null ? window.location.reload() : idleFrom(remaining)),
+      () => idleFrom(idleWarning() + 60),
+    );
+  },
+  true,
+);
+document.addEventListener("htmx:beforeRequest", (event) => {
+  if (idleWarned) event.preventDefault();
+});
+document.addEventListener("htmx:afterRequest", (event) => {
+  idleFrom(event.detail.xhr.getResponseHeader("X-Session-Remaining"));
+});
+document.addEventListener("DOMContentLoaded", () => idleFrom(document.body.dataset.sessionRemaining));

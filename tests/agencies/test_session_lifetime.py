@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertRedirects
 
-from agencies.middleware import LAST_SEEN, SEEN_EVERY, SIGNED_IN_AT
+from agencies.middleware import LAST_SEEN, REMAINING_HEADER, SEEN_EVERY, SIGNED_IN_AT
 from registration.models import Draft
 from tests.agencies.login_helpers import log_in, logged_in_user_id
 from tests.wizard import FIRST_NAME, draft_start, step_data, step_post, step_url
@@ -142,3 +142,60 @@ def test_a_page_reads_the_user_with_their_staff_profile_and_agency_in_one_query(
     assert '"auth_user"' in profile_reads[0] and '"agencies_agency"' in profile_reads[0]
     # The session was read, not written.
     assert not [query for query in queries if query["sql"].startswith('UPDATE "django_session"')]
+
+
+# The idle warning: the page knows how long the login has left, asking does not keep it, "Stay signed in" does.
+
+SESSION = reverse("agencies:session")
+
+
+def seen_seconds_ago(client: Client, seconds: float) -> None:
+    client.get(HOME)  # the first page after the login stamps its start
+    session = client.session
+    session[LAST_SEEN] = time.time() - seconds
+    session.save()
+
+
+def test_every_page_tells_how_long_the_login_has_left(signed_in):
+    page = signed_in.get(HOME)
+
+    assert int(page[REMAINING_HEADER]) == pytest.approx(20 * 60, abs=5)
+    assertContains(page, f'data-session-url="{SESSION}"')
+    assertContains(page, 'role="alertdialog"')
+    assertContains(page, "Stay signed in")
+
+
+def test_asking_how_long_is_left_does_not_keep_the_login(signed_in):
+    seen_seconds_ago(signed_in, 18 * 60)
+    expires = expiry(signed_in)
+
+    answer = signed_in.get(SESSION)
+
+    assert answer.json()["remaining"] == pytest.approx(2 * 60, abs=5)
+    assert expiry(signed_in) == expires
+
+
+def test_stay_signed_in_keeps_the_login_another_twenty_minutes(signed_in):
+    seen_seconds_ago(signed_in, 18 * 60)
+    expires = expiry(signed_in)
+
+    answer = signed_in.post(SESSION)
+
+    assert answer.json()["remaining"] == pytest.approx(20 * 60, abs=5)
+    assert expiry(signed_in) > expires
+    assert signed_in.get(SESSION).json()["remaining"] == pytest.approx(20 * 60, abs=5)
+
+
+def test_the_login_left_is_never_past_the_working_day(signed_in):
+    signed_in_seconds_ago(signed_in, settings.OCMS_SESSION_MAX_AGE - 5 * 60)
+
+    assert signed_in.get(SESSION).json()["remaining"] == pytest.approx(5 * 60, abs=5)
+
+
+def test_after_the_login_ended_the_question_leads_to_the_login_page(signed_in):
+    Session.objects.filter(session_key=signed_in.session.session_key).update(expire_date=timezone.now())
+
+    answer = signed_in.get(SESSION)
+
+    assert answer.status_code == 302
+    assert REMAINING_HEADER not in answer
