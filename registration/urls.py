@@ -18,6 +18,8 @@ urlpatterns = [
     path("family-code/new/", views.family_code_generate, name="family-code-new"),
     path("identifiers/held/", views.identifiers_held, name="identifiers-held"),
     path("identifiers/held/<uuid:code>/", views.identifiers_held, name="identifiers-held"),
+    path("help/identifiers/", views.help_identifiers, name="help-identifiers"),
+    path("help/family-code/", views.help_family_code, name="help-family-code"),
     path("sites/", views.site_search, name="site-search"),
     path("edit/<uuid:code>/<slug:section>/", views.section_edit, name="section-edit"),
 ]

@@ -10,15 +10,18 @@ from django.utils.decorators import method_decorator
 from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_POST
 
-from agencies.models import Site, SiteGroup
+from agencies.forms import agency_list_items
+from agencies.models import AgencyList, Site, SiteGroup
 from agencies.validators import field_id_or, field_name_or, has_control_characters, storable
 from clients.duplicates import likely_duplicates
 from clients.forms import UnlockForm
 from clients.models import Client, UnlockOutcome, get_client_for
+from clients.models.family import FAMILY_CODE_EXAMPLE
 from clients.rules import IDENTIFIER_ALERT, Level, facts_from_client, unmet
 from clients.sections import EDITABLE_SECTIONS, SectionName
 from clients.unlock import request_address, sensitive_unlock_attempt
@@ -430,6 +433,38 @@ def next_steps(request: HttpRequest, code) -> HttpResponse:
     if client.family_id:
         family = client.family.members.exclude(pk=client.pk).order_by("number")
     return render(request, "registration/next_steps.html", {"client": client, "family": family})
+
+
+# What each of the three identifiers iCARE accepts is, for the caseworker looking for it on the client's papers.
+ICARE_IDENTIFIER_HELP = {
+    "FOSS/GCMS Client ID": gettext_lazy(
+        "IRCC's Unique Client Identifier (UCI): 8 digits (often written 0000-0000) or 10 digits (00-0000-0000), "
+        "found on the documents IRCC issued to the client (visa, permit, confirmation of permanent residence, PR card)."
+    ),
+    "Temporary Resident or Minister’s Permit Number": gettext_lazy(
+        "The number of the client's Temporary Resident Permit or Minister's Permit, as printed on the permit."
+    ),
+    "IMM5292, IMM5509, IMM1000 Number": gettext_lazy(
+        "The number of the client's landing document: a Confirmation of Permanent Residence (IMM5292), or an "
+        "earlier form (IMM5509, or the IMM1000 Record of Landing)."
+    ),
+}
+
+
+@login_required
+@require_GET
+def help_identifiers(request: HttpRequest) -> HttpResponse:
+    """Client Identifier Descriptions: each identifier type of the agency, and the three iCARE accepts."""
+    types = agency_list_items(request.agency, AgencyList.IDENTIFIER_TYPE).select_related("icare_value")
+    rows = [(kind, kind.icare_value_id and ICARE_IDENTIFIER_HELP.get(kind.icare_value.value)) for kind in types]
+    return render(request, "registration/help/identifiers.html", {"rows": rows})
+
+
+@login_required
+@require_GET
+def help_family_code(request: HttpRequest) -> HttpResponse:
+    """Family Code help: what a family code is, and how New and Find work."""
+    return render(request, "registration/help/family_code.html", {"example": FAMILY_CODE_EXAMPLE})
 
 
 @login_required

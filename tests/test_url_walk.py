@@ -174,6 +174,7 @@ OBJECT_URLS: dict[str, Callable[[World], list[dict]]] = {
     "clients:merge-undo": lambda w: [{"code": w.merge.code}],
     "registration:draft-clear": lambda w: [{"code": w.draft.code}],
     "registration:draft-duplicates": lambda w: [{"code": w.draft.code}],
+    "registration:identifiers-held": lambda w: [{"code": w.client.code}],
     "registration:draft-sensitive-unlock": lambda w: [{"code": w.draft.code}],
     "registration:draft-step": lambda w: [{"code": w.draft.code, "step": step} for step in STEP_NAMES],
     "registration:next-steps": lambda w: [{"code": w.client.code}],
