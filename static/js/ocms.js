@@ -117,16 +117,13 @@ function autosave() {
     .catch(() => {});
 }
 
-document.addEventListener("input", (event) => {
-  if (!event.target.closest("form[data-autosave]")) return;
-  clearTimeout(autosaveTimer);
-  autosaveTimer = setTimeout(autosave, AUTOSAVE_DELAY);
-});
-document.addEventListener("change", (event) => {
-  if (!event.target.closest("form[data-autosave]") || idleWarned) return;
-  clearTimeout(autosaveTimer);
-  autosaveTimer = setTimeout(autosave, AUTOSAVE_DELAY);
-});
+for (const kind of ["input", "change"]) {
+  document.addEventListener(kind, (event) => {
+    if (!event.target.closest("form[data-autosave]") || idleWarned) return;
+    clearTimeout(autosaveTimer);
+    autosaveTimer = setTimeout(autosave, AUTOSAVE_DELAY);
+  });
+}
 // The form's own submit carries everything: nothing left to keep.
 document.addEventListener("submit", (event) => {
   if (event.target.matches("form[data-autosave]")) {
