@@ -274,9 +274,11 @@ def minor_without_consent(facts: Facts, edited: Collection[str]) -> list[tuple[s
     born, required = facts.get("date_of_birth"), facts.get("consent_required")
     day = facts.get("registration_date") or timezone.localdate()
     involved = {"date_of_birth", "consent_required", "registration_date"} & set(edited)
-    if not born or required is not False or not involved or age_on(born, day) >= ADULT_AGE:
+    if not born or required is not False or not involved:
         return []
     age = age_on(born, day)
+    if age >= ADULT_AGE:
+        return []
     if "consent_required" in edited:
         message = _("The client is %(age)s on %(day)s (Date of Birth %(born)s, %(place)s): a minor needs consent.")
         return [

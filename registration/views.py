@@ -473,12 +473,12 @@ def identifiers_held(request: HttpRequest, code=None) -> HttpResponse:
     """Staff: the clients of the agency already holding an identifier value being typed on the Identification
     step (compared without spaces, hyphens or case), as it is typed; on a profile edit, other than the client."""
     client = get_client_for(request, code) if code else Client(agency=request.agency)
-    identifiers = bind_step(
+    section = bind_step(
         SectionName.IDENTIFICATION, request.GET, agency=request.agency, staff=request.staff, client=client
-    ).formsets["identifiers"]
-    identifiers.is_valid()
+    )
+    section.formsets["identifiers"].is_valid()
     candidates = likely_duplicates(
-        agency=request.agency, identifiers=identifiers.typed_identifiers(), exclude=client if client.pk else None
+        agency=request.agency, identifiers=section.identifier_values(), exclude=client if client.pk else None
     )
     return render(request, "registration/_duplicates.html", {"candidates": candidates, "live": True})
 
