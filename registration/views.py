@@ -187,8 +187,10 @@ class DraftStepView(LoginRequiredMixin, View):
 
     @property
     def sensitive_locked(self) -> bool:
-        """Sensitive Information was entered on this draft: shown again only after a password unlock."""
-        return self.step.name == SENSITIVE_STEP and bool(self.draft.sensitive_sealed)
+        """Sensitive Information was entered on this draft: shown again only after a password unlock, or as it
+        was just posted by the one who typed it (the posted values replace the sealed ones)."""
+        posted = self.request.method == "POST" and any(key.startswith(SENSITIVE_PREFIX) for key in self.request.POST)
+        return self.step.name == SENSITIVE_STEP and bool(self.draft.sensitive_sealed) and not posted
 
     def new_client(self) -> Client:
         return Client(agency=self.request.agency, created_by=self.request.user)
@@ -226,13 +228,14 @@ class DraftStepView(LoginRequiredMixin, View):
         return section
 
     def get(self, request: HttpRequest, code, step: str) -> HttpResponse:
-        stored = self.step_data(self.step.name)
+        # Checked with the sealed values, so that a mistake in them is reported; the page shows them only unlocked.
+        stored = self.step_data(self.step.name, unsealed=True)
         section = self.current_section(stored)
         if stored is not None and self.only_typed:
             section.quiet()
         elif stored is not None:
             section.is_valid()
-        return self.render_step(section, sensitive_locked=self.sensitive_locked)
+        return self.render_step(section)
 
     def post(self, request: HttpRequest, code, step: str) -> HttpResponse:
         go = request.POST.get("go", "next")
@@ -337,6 +340,9 @@ class DraftStepView(LoginRequiredMixin, View):
         return redirect("registration:next-steps", code=client.code)
 
     def render_step(self, section, status: int = 200, **extra) -> HttpResponse:
+        if not extra.get("sensitive_unlocked"):
+            # Whatever else the page shows (a mistake on the step, a refused unlock), sealed values stay hidden.
+            extra.setdefault("sensitive_locked", self.sensitive_locked)
         context = {
             **extra,
             "draft": self.draft,

@@ -8,7 +8,7 @@ from django.test import override_settings
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
-from agencies.models import AgencyList
+from agencies.models import AgencyList, ListItem
 from clients.models import SensitiveInfo, UnlockAttempt, UnlockOutcome, UnlockSubject
 from registration.models import Draft
 from registration.sealed import unseal
@@ -270,3 +270,37 @@ def test_the_migration_seals_what_older_drafts_kept_in_the_clear(caseworker):
     assert "diabetes" not in raw_row(draft)
     assert draft.data["sensitive"] == {"volunteer_status": ["active"]}
     assert unseal(draft.sensitive_sealed) == {"sensitive-illnesses": [ILLNESS]}
+
+
+# A locked step with a mistake: the sealed values stay hidden
+
+
+def test_it_keeps_the_step_locked_when_what_else_it_holds_has_a_mistake(caseworker_client, caseworker, typed):
+    # The locked step posts the rest of the step; here with a mistake in it, so the step is shown again.
+    data = {key: value for key, value in sensitive_step(caseworker).items() if not key.startswith("sensitive-")}
+    data["volunteer_type"] = "x"
+
+    response = step_post(caseworker_client, typed.code, "sensitive", data)
+
+    assert response.status_code == 200
+    assertContains(response, "Sensitive Information was entered for this client and is kept locked")
+    assertNotContains(response, "diabetes")
+    assertNotContains(response, 'name="sensitive-illnesses"')
+    assert not UnlockAttempt.objects.exists()
+    typed.refresh_from_db()
+    assert unseal(typed.sensitive_sealed)["sensitive-illnesses"] == [ILLNESS]
+
+
+def test_it_says_that_the_locked_information_needs_correcting_without_showing_it(caseworker_client, caseworker, typed):
+    # A value the agency has since taken off its list: the sealed step no longer validates.
+    ListItem.objects.filter(
+        pk=list_item(caseworker.agency, AgencyList.HEALTH_INSURANCE_STATUS, "Waiting period").pk
+    ).update(is_active=False)
+
+    response = caseworker_client.get(step_url(typed.code, "sensitive"))
+
+    assert response.status_code == 200
+    assertContains(response, "Something in the Sensitive Information needs correcting")
+    assertNotContains(response, "diabetes")
+    assertNotContains(response, 'name="sensitive-illnesses"')
+    assert not UnlockAttempt.objects.exists()
