@@ -164,6 +164,15 @@ class StaffCreationForm(forms.ModelForm):
             raise forms.ValidationError(_("This username is taken: choose another."), code="taken")
         return username
 
+    def clean_email(self) -> str:
+        # People log in with their e-mail address too: two logins with one address would lock both out of it.
+        email = self.cleaned_data["email"].strip()
+        if email and get_user_model().objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(
+                _("This e-mail address belongs to another login: each login needs its own."), code="taken"
+            )
+        return email
+
     def clean(self) -> dict:
         cleaned = super().clean()
         first, second = cleaned.get("password1"), cleaned.get("password2")
@@ -208,6 +217,19 @@ class StaffProfileAdmin(AgencyScopedAdmin):
             allowed = self.access_fields_allowed(request, obj)
             return [*self.login_fields, *agency, *(access if allowed else ()), "programs", "default_site"]
         return ["user", *agency, *access, "programs", "default_site"]
+
+    def get_fieldsets(self, request: HttpRequest, obj: StaffProfile | None = None):
+        fields = self.get_fields(request, obj)
+        if self.access_fields_allowed(request, obj) or not set(ACCESS_FIELDS) & set(fields):
+            return [(None, {"fields": fields})]
+        access = [name for name in fields if name in ACCESS_FIELDS]
+        return [
+            (None, {"fields": [name for name in fields if name not in ACCESS_FIELDS]}),
+            (
+                _("Role and grants"),
+                {"fields": access, "description": _("Only a manager changes roles and grants, and never their own.")},
+            ),
+        ]
 
     def get_form(self, request: HttpRequest, obj: StaffProfile | None = None, change: bool = False, **kwargs):
         if obj is None:

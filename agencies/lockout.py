@@ -7,7 +7,9 @@
 - A lock lasts minutes: 5 for the first of the day, doubling with each new lock of the same login and
   address that day (of the address, for a lock of the address), up to 40. A try made while locked is refused
   and holds the lock for that long again from the try.
-- The agency's coordinators and managers see and lift their staff's locks (agencies.views.login_locks).
+- The agency's coordinators and managers see and lift their staff's locks (agencies.views.login_locks). Lifting
+  forgets the staff member's own failures; a lock of the whole address is lifted for them alone (LoginLockLift),
+  never for the other logins tried from it.
 
 Each failure's expiry (axes' attempt expiration) is when it stops counting; when a lock begins, every failure
 that makes it is held until the lock ends.
@@ -20,13 +22,13 @@ from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_client_ip_address
 from axes.models import AccessAttempt, AccessAttemptExpiration, AccessFailureLog
 from django.conf import settings
-from django.db.models import Max, Q, QuerySet, Sum
+from django.db.models import Max, QuerySet, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from agencies.backends import axes_username
-from agencies.models import Agency, StaffProfile
+from agencies.models import Agency, LoginLockLift, StaffProfile
 
 FIRST_LOCK = timedelta(minutes=5)
 DOUBLINGS = 3  # 5, 10, 20, then at most 40 minutes
@@ -37,6 +39,16 @@ def address_failures(address: str | None, now: datetime) -> int:
     """The failures from an address, whatever the login, that still count."""
     live = AccessAttempt.objects.filter(ip_address=address, expiration__expires_at__gt=now)
     return live.aggregate(total=Sum("failures_since_start"))["total"] or 0
+
+
+def address_locks(request: HttpRequest, credentials: dict | None, address_total: int) -> bool:
+    """The address failed too often across logins, and this login was not let in from it by a lift."""
+    if address_total < settings.OCMS_ADDRESS_FAILURE_LIMIT:
+        return False
+    now = getattr(request, "axes_attempt_time", None) or timezone.now()
+    address = getattr(request, "axes_ip_address", None) or get_client_ip_address(request)
+    username = axes_username(request, credentials)
+    return not LoginLockLift.objects.in_force(username=username, address=address, now=now).exists()
 
 
 def lock_starts(locked: list[bool]) -> int:
@@ -80,7 +92,7 @@ class OcmsAxesHandler(AxesDatabaseHandler):
 
     def get_failures(self, request: HttpRequest, credentials: dict | None = None) -> int:
         _by_login, _by_address, by_login, by_address = self.counts(request, credentials)
-        if by_address >= settings.OCMS_ADDRESS_FAILURE_LIMIT:
+        if address_locks(request, credentials, by_address):
             return max(by_login, settings.AXES_FAILURE_LIMIT)
         return by_login
 
@@ -92,7 +104,7 @@ class OcmsAxesHandler(AxesDatabaseHandler):
     def lock_hold(self, request: HttpRequest, credentials: dict | None) -> None:
         """Hold every failure that makes the lock until the lock ends, whichever browser each came from."""
         by_login, by_address, _login_total, address_total = self.counts(request, credentials)
-        locking = by_address if address_total >= settings.OCMS_ADDRESS_FAILURE_LIMIT else by_login
+        locking = by_address if address_locks(request, credentials, address_total) else by_login
         until = (getattr(request, "axes_attempt_time", None) or timezone.now()) + lock_length(request)
         AccessAttemptExpiration.objects.filter(access_attempt__in=locking, expires_at__lt=until).update(
             expires_at=until
@@ -110,13 +122,15 @@ def lockout_response(request: HttpRequest, original_response=None, credentials: 
     """The page a locked-out login gets: until when, and who can lift the lock sooner."""
     by_login, by_address = OcmsAxesHandler().get_user_attempts(request, credentials)
     locking = by_login
-    if (by_address.aggregate(total=Sum("failures_since_start"))["total"] or 0) >= settings.OCMS_ADDRESS_FAILURE_LIMIT:
+    address_total = by_address.aggregate(total=Sum("failures_since_start"))["total"] or 0
+    whole_address = address_locks(request, credentials, address_total)
+    if whole_address:
         locking = by_address
     until = locking.aggregate(until=Max("expiration__expires_at"))["until"]
     return render(
         request,
         settings.AXES_LOCKOUT_TEMPLATE,
-        {"locked_until": until and timezone.localtime(until)},
+        {"locked_until": until and timezone.localtime(until), "whole_address": whole_address},
         status=settings.AXES_HTTP_RESPONSE_CODE,
     )
 
@@ -146,9 +160,17 @@ def login_locks(*, agency: Agency) -> list[LoginLock]:
         .annotate(total=Sum("failures_since_start"))
         .values_list("ip_address", "total")
     )
+    lifted = set(
+        LoginLockLift.objects.filter(staff__in=profiles, across_logins=True, until__gt=now).values_list(
+            "staff__user__username", "address"
+        )
+    )
     locks = []
     for attempt in attempts:
-        by_address = per_address.get(attempt.ip_address, 0) >= settings.OCMS_ADDRESS_FAILURE_LIMIT
+        by_address = (
+            per_address.get(attempt.ip_address, 0) >= settings.OCMS_ADDRESS_FAILURE_LIMIT
+            and (attempt.username, attempt.ip_address) not in lifted
+        )
         if attempt.failures_since_start >= settings.AXES_FAILURE_LIMIT or by_address:
             locks.append(
                 LoginLock(
@@ -162,11 +184,21 @@ def login_locks(*, agency: Agency) -> list[LoginLock]:
     return locks
 
 
-def login_lock_lift(*, staff: StaffProfile) -> int:
-    """Forget the staff member's failed logins, from every address, and the failures of any address that locks
-    them by its own count: their lock ends now."""
-    agency_locks = [lock for lock in login_locks(agency=staff.agency) if lock.staff.pk == staff.pk]
-    addresses = [lock.address for lock in agency_locks if lock.by_address]
-    attempts = AccessAttempt.objects.filter(Q(username=staff.user.get_username()) | Q(ip_address__in=addresses))
-    count, _ = attempts.delete()
+def login_lock_lift(*, staff: StaffProfile, lifted_by) -> int:
+    """End the staff member's locks now, each recorded: forget their failed logins, from every address; from an
+    address locked across logins, let them alone in for the rest of the day (the address stays locked for the
+    other logins tried from it). The failures forgotten, as a count."""
+    now = timezone.now()
+    LoginLockLift.objects.bulk_create(
+        LoginLockLift(
+            staff=staff,
+            address=lock.address,
+            across_logins=lock.by_address,
+            lifted_by=lifted_by,
+            until=now + REPEATS_WINDOW if lock.by_address else now,
+        )
+        for lock in login_locks(agency=staff.agency)
+        if lock.staff.pk == staff.pk
+    )
+    count, _ = AccessAttempt.objects.filter(username=staff.user.get_username()).delete()
     return count

@@ -200,6 +200,37 @@ class StaffAccessChange(models.Model):
         return self.value_label(self.new)
 
 
+class LoginLockLiftQuerySet(models.QuerySet):
+    def in_force(self, *, username: str, address: str | None, now) -> "LoginLockLiftQuerySet":
+        return self.filter(staff__user__username=username, address=address, across_logins=True, until__gt=now)
+
+    def lifted_since(self, *, agency: Agency, since) -> "LoginLockLiftQuerySet":
+        return self.filter(staff__agency=agency, lifted_at__gt=since).select_related("staff__user", "lifted_by")
+
+
+class LoginLockLift(models.Model):
+    """A coordinator or manager lifted a staff member's login lock. A lock of an address that failed too often
+    across logins is lifted for this login alone: the address stays locked for every other login tried from it
+    (a sprayer's guesses, other agencies' staff), and this login is exempt until `until`."""
+
+    staff = models.ForeignKey(StaffProfile, on_delete=models.CASCADE, related_name="lock_lifts")
+    address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    across_logins = models.BooleanField(_("the address was locked across logins"), default=False)
+    lifted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    lifted_at = models.DateTimeField(_("lifted at"), auto_now_add=True)
+    until = models.DateTimeField(_("until"))
+
+    objects = LoginLockLiftQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-lifted_at", "-pk"]
+        verbose_name = _("lifted login lock")
+        verbose_name_plural = _("lifted login locks")
+
+    def __str__(self) -> str:
+        return f"{self.staff} from {self.address} until {self.until:%Y-%m-%d %H:%M}"
+
+
 class IcareList(models.TextChoices):
     """IRCC's own code lists: values are exported to iCARE exactly as stored."""
 

@@ -6,13 +6,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from agencies import lockout
 from agencies.access import require_coordinator, require_manager
 from agencies.middleware import LAST_SEEN, session_remaining
-from agencies.models import Occupation, StaffAccessChange, StaffProfile
+from agencies.models import LoginLockLift, Occupation, StaffAccessChange, StaffProfile
 from agencies.validators import has_control_characters
 
 CHANGES_PAGE_SIZE = 50
@@ -81,7 +82,10 @@ class LockLiftForm(forms.Form):
 def login_locks(request: HttpRequest) -> HttpResponse:
     """Coordinators and managers: the agency's staff whose login is locked now, to lift the lock."""
     require_coordinator(request)
-    return render(request, "agencies/login_locks.html", {"locks": lockout.login_locks(agency=request.agency)})
+    lifts = LoginLockLift.objects.lifted_since(agency=request.agency, since=timezone.now() - lockout.REPEATS_WINDOW)
+    return render(
+        request, "agencies/login_locks.html", {"locks": lockout.login_locks(agency=request.agency), "lifts": lifts}
+    )
 
 
 @login_required
@@ -93,6 +97,6 @@ def login_lock_lift(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         raise Http404
     staff = form.cleaned_data["staff"]
-    lockout.login_lock_lift(staff=staff)
+    lockout.login_lock_lift(staff=staff, lifted_by=request.user)
     messages.success(request, _("%(name)s can log in again.") % {"name": staff.display_name})
     return redirect("agencies:login-locks")

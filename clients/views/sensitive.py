@@ -25,7 +25,15 @@ from agencies.access import require_manager
 from agencies.models import user_display_name
 from agencies.validators import ascii_digits
 from clients.forms import SensitiveInfoForm, UnlockForm, UnlockLogFilterForm
-from clients.models import Client, SensitiveInfo, UnlockAttempt, UnlockOutcome, get_client_for, get_profile_client_for
+from clients.models import (
+    Client,
+    SensitiveInfo,
+    UnlockAttempt,
+    UnlockOutcome,
+    UnlockSubject,
+    get_client_for,
+    get_profile_client_for,
+)
 from clients.text import fold
 from clients.unlock import (
     LOCKOUT_FAILURES,
@@ -205,6 +213,11 @@ def unlock_log(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
     refused_without_grant = attempts.filter(outcome=UnlockOutcome.NOT_PERMITTED).count()
+    # A registration keeps its draft's code: an unlock of a draft since registered names that client.
+    drafts = [attempt.reference for attempt in page if attempt.subject == UnlockSubject.DRAFT]
+    registered = {client.code: client for client in Client.objects.for_agency(request.agency).filter(code__in=drafts)}
+    for attempt in page:
+        attempt.registered_client = registered.get(attempt.reference)
     return render(
         request,
         "clients/unlock_log.html",

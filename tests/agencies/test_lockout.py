@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
-from agencies.models import Role
+from agencies.models import LoginLockLift, Role
 from tests.agencies.login_helpers import (
     ADDRESS,
     OTHER_ADDRESS,
@@ -369,6 +369,58 @@ def test_lifting_a_lock_from_a_sprayed_address_lets_the_staff_member_log_in_from
     response = log_in(client, "casey")
     assert response.status_code == 302
     assert logged_in_user_id(client) == str(casey.user.pk)
+
+
+def test_lifting_a_sprayed_address_for_one_staff_member_keeps_it_locked_for_every_other_login(
+    coordinator_client, casey, outsider, small_address_limit
+):
+    spray(times=8)
+    log_in(Client(), "casey")
+
+    coordinator_client.post(LIFT_URL, {"staff": casey.pk})
+
+    # Another agency's staff member at the same address is still refused, and the sprayer's count is kept.
+    assert log_in(Client(), "otto").status_code == 429
+    assert AccessAttempt.objects.filter(username__startswith="guess").count() == 8
+    assert log_in(Client(), "casey").status_code == 302
+
+
+def test_a_lifted_staff_member_is_still_locked_by_five_guesses_of_their_own_password(
+    coordinator_client, casey, small_address_limit
+):
+    spray(times=8)
+    log_in(Client(), "casey")
+    coordinator_client.post(LIFT_URL, {"staff": casey.pk})
+
+    fail("casey", 5)
+
+    assertContains(log_in(Client(), "casey"), "Too many failed log-in attempts for this account", status_code=429)
+
+
+def test_it_lists_the_locks_lifted_today_with_who_lifted_them(coordinator_client, coordinator, casey):
+    coordinator.user.first_name, coordinator.user.last_name = "Cora", "Leblanc"
+    coordinator.user.save()
+    fail("casey", 5)
+    coordinator_client.post(LIFT_URL, {"staff": casey.pk})
+
+    response = coordinator_client.get(LOCKS_URL)
+
+    assertContains(response, "Locks lifted in the last day")
+    assertContains(response, "<td>Casey Tremblay</td>", html=True)
+    assertContains(response, "<td>Cora Leblanc</td>", html=True)
+    lift = LoginLockLift.objects.get()
+    assert (lift.staff, lift.address, lift.across_logins, lift.lifted_by) == (casey, ADDRESS, False, coordinator.user)
+
+
+def test_the_lock_page_says_when_the_whole_address_is_locked(casey, small_address_limit):
+    spray(times=8)
+
+    response = log_in(Client(), "casey")
+
+    assertContains(
+        response, "Too many failed log-in attempts from this address, across several logins", status_code=429
+    )
+    assertContains(response, WHO_CAN_LIFT, status_code=429)
 
 
 def test_the_manager_sees_and_lifts_the_agencys_locks(manager_client, casey):

@@ -190,6 +190,20 @@ def test_it_refuses_a_new_staff_member_whose_two_passwords_differ(agency, coordi
     assert not StaffProfile.objects.filter(user__username="nia").exists()
 
 
+def test_it_refuses_a_new_login_with_another_logins_email_in_any_case(agency, coordinator, outsider):
+    # The outsider is of another agency: the address names one login, whichever agency it is of.
+    taken = outsider.user.email.upper()
+
+    response = client_for(coordinator).post(ADD_URL, new_staff_post(email=taken, programs=[agency.programs.first().pk]))
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["email"] == [
+        "This e-mail address belongs to another login: each login needs its own."
+    ]
+    assert not StaffProfile.objects.filter(user__username="nia").exists()
+    assertContains(response, taken)  # what was typed is kept
+
+
 def test_it_records_the_grant_a_manager_gives_a_new_staff_member(agency, manager):
     http = client_for(manager)
 
@@ -367,3 +381,17 @@ def test_it_refuses_the_list_administration_to_a_caseworker(caseworker):
 
     assert response.status_code == 403
     assertNotContains(response, ListItem.objects.filter(agency=caseworker.agency).first().label, status_code=403)
+
+
+def test_it_tells_a_coordinator_why_the_role_and_grants_cannot_be_changed(coordinator, caseworker):
+    response = client_for(coordinator).get(change_url(caseworker))
+
+    assertContains(response, "Only a manager changes roles and grants, and never their own.")
+    assert "role" not in response.context["adminform"].form.fields  # shown, read only
+
+
+def test_it_gives_a_manager_the_role_and_grants_of_a_colleague_to_change(manager, caseworker):
+    response = client_for(manager).get(change_url(caseworker))
+
+    assertNotContains(response, "Only a manager changes roles and grants")
+    assert "role" in response.context["adminform"].form.fields

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from pytest_django.asserts import assertContains, assertNotContains
 
-from clients.models import UnlockAttempt, UnlockOutcome
+from clients.models import UnlockAttempt, UnlockOutcome, UnlockSubject
 from tests.clients.pages import attribute, elements, one, parsed, table_rows, text_of
 from tests.clients.sensitive_helpers import WRONG, client_with_secrets, detail_url, is_not_cacheable, unlock
 from tests.conftest import client_for
@@ -282,3 +282,24 @@ def test_it_lists_the_managers_own_new_attempt_in_the_unlocked_section(manager_c
     response = unlock(manager_client, amara, PASSWORD, htmx=True)
 
     assert [row for row in attempts_on_profile(response) if manager.display_name in row]
+
+
+def test_it_names_the_client_a_draft_unlocked_on_became(manager_client, caseworker, amara):
+    # A registration keeps its draft's code: the draft's unlock names the client it became.
+    UnlockAttempt.objects.create(
+        agency=caseworker.agency,
+        user=caseworker.user,
+        subject=UnlockSubject.DRAFT,
+        reference=amara.code,
+        outcome=UnlockOutcome.GRANTED,
+        address="192.0.2.10",
+    )
+
+    response = manager_client.get(LOG_URL)
+
+    assert rows(response) == [
+        f"{timezone.localtime(UnlockAttempt.objects.get().at):%Y-%m-%d %H:%M:%S} "
+        f"{caseworker.user.get_full_name()} Registration in progress: registered since as client {amara.number} "
+        f"{amara.display_name} Granted 192.0.2.10"
+    ]
+    assertContains(response, reverse("clients:client-detail", kwargs={"code": amara.code}))
