@@ -29,7 +29,7 @@ from clients.views.sensitive import STATUS as UNLOCK_STATUS
 from clients.views.sensitive import refusal_message
 from families.services import family_member_prefill, family_reserve, relatives_of_new_member
 from registration import forms as f
-from registration import versions
+from registration import slots, versions
 from registration.models import Draft, get_draft_for
 from registration.sealed import seal, unseal
 from registration.services import (
@@ -438,7 +438,11 @@ def next_steps(request: HttpRequest, code) -> HttpResponse:
     family = []
     if client.family_id:
         family = client.family.members.exclude(pk=client.pk).order_by("number")
-    return render(request, "registration/next_steps.html", {"client": client, "family": family})
+    return render(
+        request,
+        "registration/next_steps.html",
+        {"client": client, "family": family, "next_steps_actions": slots.NEXT_STEPS_ACTIONS},
+    )
 
 
 # What each of the three identifiers iCARE accepts is, for the caseworker looking for it on the client's papers.

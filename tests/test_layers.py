@@ -1,8 +1,8 @@
 """The apps import one way only: agencies ← clients ← families ← registration ← reports ← demo (design.md).
 
 Read from the sources, not from what happens to be imported: every Python module's imports, every template's
-{% load %} of a tag library, and every migration's dependencies. A module may use its own app and the apps before
-it; never one after it.
+{% load %} of a tag library and the templates it includes or extends, and every migration's dependencies. A
+module may use its own app and the apps before it; never one after it.
 """
 
 import ast
@@ -75,6 +75,34 @@ def test_no_template_loads_a_tag_library_of_an_app_after_its_own():
     assert len(templates) > 50
     assert {"ocms_forms", "ocms_format"} <= set(libraries)
     assert wrong == {}
+
+
+def named_templates(text: str) -> set[str]:
+    """The templates a template includes or extends by a literal name."""
+    return set(re.findall(r"""{%\s*(?:include|extends)\s+["']([^"']+)["']""", text))
+
+
+def test_no_template_includes_or_extends_a_template_of_an_app_after_its_own():
+    wrong, seen = {}, 0
+    for path in sorted((BASE / "templates").rglob("*.html")):
+        names = named_templates(path.read_text(encoding="utf-8"))
+        seen += len(names)
+        used = {template_app(BASE / "templates" / name) for name in names}
+        later = violations_of(template_app(path), used)
+        if later:
+            wrong[str(path.relative_to(BASE))] = sorted(later)
+
+    assert seen > 50
+    assert wrong == {}
+
+
+def test_the_template_check_would_see_an_include_against_the_direction():
+    text = '{% extends "base.html" %}{% include "reports/_receipt_print.html" with client=client %}'
+
+    names = named_templates(text)
+
+    assert names == {"base.html", "reports/_receipt_print.html"}
+    assert violations_of("clients", {template_app(BASE / "templates" / name) for name in names}) == {"reports"}
 
 
 def migration_dependencies(app: str) -> set[str]:

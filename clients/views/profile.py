@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from clients import slots
 from clients.forms import FlagForm
 from clients.models import Client, get_client_for, get_profile_client_for
 from clients.unlock import sensitive_section_context
@@ -49,6 +50,7 @@ def client_profile(request: HttpRequest, client: Client, *, status: int = 200, *
             "mentor_matches": client.mentor_matches.select_related("program"),
             **sensitive_section_context(request, client),
             "flag_form": FlagForm(client=client),
+            "profile_actions": slots.PROFILE_ACTIONS,
             **extra,
         },
         status=status,
@@ -64,5 +66,5 @@ def client_dashboard(request: HttpRequest, code) -> HttpResponse:
     return render(
         request,
         "clients/client_dashboard.html",
-        {"client": client, "family": family, "sessions": sessions},
+        {"client": client, "family": family, "sessions": sessions, "dashboard_cards": slots.DASHBOARD_CARDS},
     )
