@@ -35,6 +35,11 @@ class Section:
     def heading(self) -> str | Promise:
         return self.headings[0]
 
+    @property
+    def profile_template(self) -> str:
+        """What the profile page shows of the section."""
+        return f"clients/profile/_{self.name}.html"
+
 
 SECTIONS: tuple[Section, ...] = (
     Section(SectionName.PRIVACY, _("Privacy"), (_("Privacy/Confidentiality Statement"),), editable=False),
@@ -57,7 +62,8 @@ SECTIONS: tuple[Section, ...] = (
     Section(SectionName.SUMMARY, _("Registration Summary"), (_("Registration Summary"),)),
 )
 SECTION_BY_NAME: dict[str, Section] = {section.name: section for section in SECTIONS}
-EDITABLE_SECTIONS: tuple[SectionName, ...] = tuple(section.name for section in SECTIONS if section.editable)
+PROFILE_SECTIONS: tuple[Section, ...] = tuple(section for section in SECTIONS if section.editable)
+EDITABLE_SECTIONS: tuple[SectionName, ...] = tuple(section.name for section in PROFILE_SECTIONS)
 
 
 def section_named(name: str) -> Section | None:

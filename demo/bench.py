@@ -17,6 +17,8 @@ from django.http import HttpResponse
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from clients.sections import SECTIONS, SectionName
+
 
 class BenchmarkError(Exception):
     """A benchmark could not run as intended, so it has no figure."""
@@ -79,7 +81,7 @@ BASELINE = Benchmark("bare baseline (GET /health/)", run=lambda context: get_ok(
 
 def registration_draft_setup(context: BenchContext) -> None:
     """Log in as the demo caseworker and walk a draft through every step, with realistic input."""
-    from agencies.models import IcareValue, ListItem, StaffProfile
+    from agencies.models import AgencyList, IcareList, IcareValue, ListItem, StaffProfile
 
     log_in_as("caseworker")(context)
     staff = StaffProfile.objects.select_related("agency", "default_site").get(user__username="caseworker")
@@ -92,31 +94,35 @@ def registration_draft_setup(context: BenchContext) -> None:
     for index, code in enumerate(programs):
         program_rows |= {f"programs-{index}-program": code, f"programs-{index}-status": "new"}
     steps = {
-        "privacy": {"privacy_confirmed": "yes"},
-        "primary": {
+        SectionName.PRIVACY: {"privacy_confirmed": "yes"},
+        SectionName.PRIMARY: {
             "first_name": "Amal",
             "last_name": "Haddad",
-            "gender": items.get(list="gender", label="Female").pk,
+            "gender": items.get(list=AgencyList.GENDER, label="Female").pk,
             "date_of_birth": "1990-02-03",
-            "official_language": icare.get(list="official_language_of_preference", value="English").pk,
+            "official_language": icare.get(list=IcareList.OFFICIAL_LANGUAGE, value="English").pk,
         },
-        "immigration": {"arrival_date": "2024-01-01", "country_of_origin": "SY", "research_consent": "true"},
-        "identification": {
+        SectionName.IMMIGRATION: {"arrival_date": "2024-01-01", "country_of_origin": "SY", "research_consent": "true"},
+        SectionName.IDENTIFICATION: {
             "identifiers-TOTAL_FORMS": 1,
             "identifiers-INITIAL_FORMS": 0,
-            "identifiers-0-identifier_type": items.filter(list="identifier_type").order_by("position").first().pk,
+            "identifiers-0-identifier_type": items.filter(list=AgencyList.IDENTIFIER_TYPE).order_by("position")[0].pk,
             "identifiers-0-value": "1234-5678",
         }
         | program_rows,
-        "contact": {"phone": "416-555-0199", "postal_code": "M5V 2T6", "country": "CA", "city": "Toronto"},
-        "employment": {"current_profession": "31301", "certificates-TOTAL_FORMS": 0, "certificates-INITIAL_FORMS": 0},
-        "language": {
+        SectionName.CONTACT: {"phone": "416-555-0199", "postal_code": "M5V 2T6", "country": "CA", "city": "Toronto"},
+        SectionName.EMPLOYMENT: {
+            "current_profession": "31301",
+            "certificates-TOTAL_FORMS": 0,
+            "certificates-INITIAL_FORMS": 0,
+        },
+        SectionName.LANGUAGE: {
             "languages-TOTAL_FORMS": 1,
             "languages-INITIAL_FORMS": 0,
-            "languages-0-language": icare.get(list="language_of_service", value="Arabic").pk,
+            "languages-0-language": icare.get(list=IcareList.LANGUAGE, value="Arabic").pk,
         },
-        "sensitive": dict(program_rows),
-        "consent": {"children-TOTAL_FORMS": 0, "children-INITIAL_FORMS": 0},
+        SectionName.SENSITIVE: dict(program_rows),
+        SectionName.CONSENT: {"children-TOTAL_FORMS": 0, "children-INITIAL_FORMS": 0},
     }
     for step, data in steps.items():
         response = context.client.post(f"{base}/{step}/", {"go": "next", **data})
@@ -140,21 +146,7 @@ BENCHMARKS: list[Benchmark] = [
         run=lambda context: get_ok(context, "/"),
         setup=log_in_as("caseworker"),
     ),
-    *(
-        wizard_step(step)
-        for step in (
-            "privacy",
-            "primary",
-            "immigration",
-            "identification",
-            "contact",
-            "employment",
-            "language",
-            "sensitive",
-            "consent",
-            "summary",
-        )
-    ),
+    *(wizard_step(section.name) for section in SECTIONS),  # the wizard's steps
     Benchmark(
         "anonymous client form (GET)",
         run=lambda context: get_ok(context, "/register/anonymous/"),

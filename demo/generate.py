@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from agencies.models import Agency, AgencyList, ListItem, Site
 from clients.models import Client, Family, Identifier, NameWord, identifier_key, search_keys
-from clients.models.family import family_check_letter
+from clients.models.family import family_code_of
 from clients.text import fold
 
 # Common given names and family names of the origins settlement agencies serve (names.json: for each
@@ -121,7 +121,7 @@ class ClientGenerator:
             family_code = None
             if size > 1:
                 digits = f"{rng.randint(0, 10**self.family_digits - 1):0{self.family_digits}d}"
-                family_code = f"F-{digits}-{family_check_letter(digits)}"
+                family_code = family_code_of(digits)
             origin = rng.choice(ORIGIN_NAMES)  # a family's members have names of one origin
             shared = self.person(origin)
             home_phone = phone(rng)

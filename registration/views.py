@@ -253,7 +253,7 @@ class DraftStepView(LoginRequiredMixin, View):
         if not section.is_valid():
             return self.render_step(section, status=200)
         if self.step.name == SectionName.PRIVACY and section.forms["privacy"].cleaned_data["privacy_confirmed"] == "no":
-            return render(request, "registration/privacy_declined.html", {"draft": self.draft})
+            return render(request, "registration/privacy_declined.html", {"draft": self.draft, "step": self.step})
         if self.step.name == STEP_NAMES[-1]:  # Next on the last step (Enter in a field) is Register
             return self.register()
         if self.step.name == SectionName.IDENTIFICATION:

@@ -8,6 +8,7 @@ from django.views.decorators.cache import never_cache
 from clients import slots
 from clients.forms import FlagForm
 from clients.models import Client, get_client_for, get_profile_client_for
+from clients.sections import PROFILE_SECTIONS
 from clients.unlock import sensitive_section_context
 from clients.views.sessions import client_sessions
 
@@ -51,6 +52,7 @@ def client_profile(request: HttpRequest, client: Client, *, status: int = 200, *
             **sensitive_section_context(request, client),
             "flag_form": FlagForm(client=client),
             "profile_actions": slots.PROFILE_ACTIONS,
+            "profile_sections": PROFILE_SECTIONS,
             **extra,
         },
         status=status,

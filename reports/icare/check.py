@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, Program
 from clients.models import Client, ClientMerge, Identifier
-from clients.rules import Rule, facts_from_client, icare_missing
+from clients.rules import Rule
 from clients.sections import EDITABLE_SECTIONS, SectionName, section_named
 from reports.models import IcareExportRow, IcareStatus
 
@@ -196,7 +196,7 @@ def checked_clients(clients: QuerySet[Client]) -> Iterator[tuple[Client, list[Mi
     for batch in batched(with_icare_parts(clients).iterator(chunk_size=CHUNK), CHUNK):
         shared = shared_identifiers(batch[0].agency, batch)
         for client in batch:
-            missing = missing_of(client, icare_missing(facts_from_client(client)))
+            missing = missing_of(client, client.icare_missing)
             other = held_by_another(client, shared)
             if other is not None:
                 missing.append(shared_identifier_missing(client, other))
