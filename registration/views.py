@@ -435,13 +435,10 @@ def anonymous_register(request: HttpRequest) -> HttpResponse:
 def next_steps(request: HttpRequest, code) -> HttpResponse:
     """Staff: what to do after registering a client."""
     client = get_client_for(request, code)
-    family = []
-    if client.family_id:
-        family = client.family.members.exclude(pk=client.pk).order_by("number")
     return render(
         request,
         "registration/next_steps.html",
-        {"client": client, "family": family, "next_steps_actions": slots.NEXT_STEPS_ACTIONS},
+        {"client": client, "family": client.relatives(), "next_steps_actions": slots.NEXT_STEPS_ACTIONS},
     )
 
 

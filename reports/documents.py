@@ -17,7 +17,7 @@ from clients.models import Client, MatchKind, MentorMatch, Session
 
 
 def receipt_context(client: Client) -> dict[str, Any]:
-    family = client.family.members.exclude(pk=client.pk).order_by("number") if client.family_id else []
+    family = client.relatives()
     return {"family": family, "programs": client.program_statuses.select_related("program")}
 
 
@@ -26,12 +26,7 @@ def card_context(client: Client) -> dict[str, Any]:
 
 
 def history_context(client: Client) -> dict[str, Any]:
-    sessions = list(
-        Session.objects.for_agency(client.agency)
-        .filter(client=client)
-        .select_related("program", "worker__user")
-        .order_by("date", "created_at", "pk")
-    )
+    sessions = list(Session.objects.of_client(client).order_by("date", "created_at", "pk"))
     return {
         "sessions": sessions,
         "total_minutes": sum(session.duration_minutes for session in sessions),

@@ -373,6 +373,12 @@ class Client(models.Model):
     def is_tombstone(self) -> bool:
         return self.merged_into_id is not None
 
+    def relatives(self) -> "ClientQuerySet | list[Client]":
+        """The other members of the client's family, by client number."""
+        if not self.family_id:
+            return []
+        return self.family.members.exclude(pk=self.pk).order_by("number")
+
     @property
     def display_name(self) -> str:
         if self.is_anonymous:

@@ -43,6 +43,12 @@ class Service(models.TextChoices):
     COUNSELLING = "counselling", _("Supportive counselling")
 
 
+class SessionQuerySet(AgencyQuerySet):
+    def of_client(self, client) -> "SessionQuerySet":
+        """The client's sessions, newest first, with what a row of them shows (program, worker)."""
+        return self.for_agency(client.agency).filter(client=client).select_related("program", "worker__user")
+
+
 class Session(models.Model):
     """An interaction with a client: a service session."""
 
@@ -64,7 +70,7 @@ class Session(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()
-    objects = AgencyQuerySet.as_manager()
+    objects = SessionQuerySet.as_manager()
 
     class Meta:
         ordering = ["-date", "-pk"]

@@ -7,10 +7,9 @@ from django.views.decorators.cache import never_cache
 
 from clients import slots
 from clients.forms import FlagForm
-from clients.models import Client, get_client_for, get_profile_client_for
+from clients.models import Client, Session, get_client_for, get_profile_client_for
 from clients.sections import PROFILE_SECTIONS
 from clients.unlock import sensitive_section_context
-from clients.views.sessions import client_sessions
 
 # The profile lists the latest sessions; the session list has them all.
 PROFILE_SESSIONS = 10
@@ -38,8 +37,8 @@ def client_profile(request: HttpRequest, client: Client, *, status: int = 200, *
 
     `client` comes from `Client.objects.for_profile()`, with everything the page shows.
     """
-    family = client.family.members.exclude(pk=client.pk).order_by("number") if client.family_id else []
-    sessions = client_sessions(client)
+    family = client.relatives()
+    sessions = Session.objects.of_client(client)
     return render(
         request,
         "clients/client_detail.html",
@@ -63,8 +62,8 @@ def client_profile(request: HttpRequest, client: Client, *, status: int = 200, *
 def client_dashboard(request: HttpRequest, code) -> HttpResponse:
     """Staff of the client's agency: the client at a glance, with the usual next actions."""
     client = get_client_for(request, code, queryset=Client.objects.for_dashboard())
-    family = client.family.members.exclude(pk=client.pk).order_by("number") if client.family_id else []
-    sessions = client.sessions.select_related("program", "worker__user").order_by("-date", "-pk")[:5]
+    family = client.relatives()
+    sessions = Session.objects.of_client(client)[:5]
     return render(
         request,
         "clients/client_dashboard.html",

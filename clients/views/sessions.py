@@ -8,12 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from clients.forms import MentorMatchForm, SessionForm
-from clients.models import Client, MentorMatch, Session, get_client_for
-
-
-def client_sessions(client: Client):
-    """The client's sessions, newest first, with what each row shows."""
-    return Session.objects.for_agency(client.agency).filter(client=client).select_related("program", "worker__user")
+from clients.models import MentorMatch, Session, get_client_for
 
 
 @login_required
@@ -37,7 +32,9 @@ def session_create(request: HttpRequest, code) -> HttpResponse:
 def session_list(request: HttpRequest, code) -> HttpResponse:
     """Staff of the client's agency: every session of the client, newest first."""
     client = get_client_for(request, code)
-    return render(request, "clients/session_list.html", {"client": client, "sessions": client_sessions(client)})
+    return render(
+        request, "clients/session_list.html", {"client": client, "sessions": Session.objects.of_client(client)}
+    )
 
 
 @login_required
