@@ -16,6 +16,7 @@ from clients.models import Client, PairReason
 from clients.scan import pair_raise
 from clients.sections import SECTIONS
 from tests.browser.english_words import english_in, french_page_text
+from tests.browser.pages import assert_accessible
 from tests.conftest import browser_login
 from tests.factories import PASSWORD, ClientFactory
 
@@ -49,6 +50,7 @@ class FrenchWalk:
 
     def read(self, name: str) -> None:
         expect(self.page.locator("html")).to_have_attribute("lang", "fr")
+        assert_accessible(self.page, f"fr-{name}")
         english = english_in(french_page_text(self.page), known=self.known)
         if english:
             self.found[name] = english
@@ -147,7 +149,8 @@ def test_a_caseworker_in_french_sees_no_english_from_registration_to_icare(
 
     page.get_by_role("link", name=fr("Begin Session with Client")).first.click()
     walk.read("session")
-    page.get_by_role("button", name=re.compile(fr("Save"))).first.click()
+    page.get_by_role("button", name=fr("Save Session")).click()
+    expect(page.get_by_text(fr("Choose at least one service given in this session."))).to_be_visible()
     walk.read("session-errors")
 
     page.get_by_role("navigation", name=fr("Main menu")).get_by_role("link", name=fr("Find Client")).click()
