@@ -5,6 +5,7 @@ and French; text left in the other language is marked with its lang."""
 import csv
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.test import Client as HttpClient
 from django.urls import reverse
 from django.utils import translation
@@ -238,3 +239,42 @@ def test_the_site_search_finds_a_site_by_its_french_name(caseworker_client, agen
 
     assertContains(response, "Bureau du port")
     assertNotContains(response, "Harbourfront", status_code=200)
+
+
+# The admin: agencies enter their texts and names in both languages
+
+
+@pytest.fixture
+def coordinator_admin(coordinator) -> HttpClient:
+    coordinator.user.is_staff = True
+    coordinator.user.save()
+    coordinator.user.user_permissions.add(*Permission.objects.filter(content_type__app_label="agencies"))
+    return client_for(coordinator)
+
+
+def test_a_coordinator_names_a_program_and_a_site_in_english_and_french(coordinator_admin, agency):
+    group = agency.site_groups.get(name="Schools")
+
+    coordinator_admin.post(
+        reverse("admin:agencies_program_add"), {"name": "Youth", "name_fr": "Jeunesse", "is_active": "on"}
+    )
+    coordinator_admin.post(
+        reverse("admin:agencies_site_add"),
+        {"name": "Lakeview School", "name_fr": "École Lakeview", "group": group.pk, "is_active": "on"},
+    )
+
+    assert agency.programs.get(name="Youth").name_fr == "Jeunesse"
+    assert agency.sites.get(name="Lakeview School").name_fr == "École Lakeview"
+
+
+def test_a_coordinator_writes_the_privacy_statement_in_french(coordinator_admin, agency):
+    url = reverse("admin:agencies_agency_change", args=[agency.pk])
+    fields = {"name": agency.name, "privacy_statement": agency.privacy_statement}
+
+    form = coordinator_admin.get(url)
+    response = coordinator_admin.post(url, fields | {"privacy_statement_fr": "Nous protégeons vos renseignements."})
+
+    assertContains(form, 'name="privacy_statement_fr"')
+    assert response.status_code == 302
+    agency.refresh_from_db()
+    assert agency.privacy_statement_fr == "Nous protégeons vos renseignements."
