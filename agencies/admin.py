@@ -127,21 +127,21 @@ class AgencyAdmin(CoordinatorAdmin):
 
 @admin.register(Program)
 class ProgramAdmin(AgencyScopedAdmin):
-    list_display = ["name", "agency", "is_active"]
-    search_fields = ["name"]
+    list_display = ["name", "name_fr", "agency", "is_active"]
+    search_fields = ["name", "name_fr"]
 
 
 @admin.register(SiteGroup)
 class SiteGroupAdmin(AgencyScopedAdmin):
-    list_display = ["name", "agency"]
+    list_display = ["name", "name_fr", "agency"]
 
 
 @admin.register(Site)
 class SiteAdmin(AgencyScopedAdmin):
-    list_display = ["name", "group", "agency", "is_active"]
+    list_display = ["name", "name_fr", "group", "agency", "is_active"]
     # Only the groups of the sites listed (the agency's own), not every agency's groups.
     list_filter = [("group", admin.RelatedOnlyFieldListFilter)]
-    search_fields = ["name"]
+    search_fields = ["name", "name_fr"]
 
 
 class StaffCreationForm(forms.ModelForm):
@@ -277,9 +277,9 @@ class ReferenceAdmin(CoordinatorAdmin):
 
 @admin.register(IcareValue)
 class IcareValueAdmin(ReferenceAdmin):
-    list_display = ["value", "label_fr", "list", "position"]
+    list_display = ["value", "label_en", "label_fr", "list", "position"]
     list_filter = ["list"]
-    search_fields = ["value"]
+    search_fields = ["value", "label_en", "label_fr"]
 
 
 @admin.register(Occupation)

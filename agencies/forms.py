@@ -32,6 +32,17 @@ class LoginForm(AuthenticationForm):
     )
 
 
+class LangSelect(forms.Select):
+    """A drop-down whose options may be in another language than the page's (an agency's program named in English
+    only, on a French page): each such option says which, for screen readers."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None) -> dict:
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        if lang := getattr(label, "foreign_lang", ""):
+            option["attrs"]["lang"] = lang
+        return option
+
+
 class DateInput(forms.DateInput):
     """The browser's date picker; typed YYYY-MM-DD is accepted too."""
 

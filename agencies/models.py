@@ -8,6 +8,35 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
+class LocalText(str):
+    """A text shown to staff, knowing the language it is written in (`lang`: "en", "fr", or "" when it reads the
+    same in both), so a page can mark the text it shows in a language other than its own."""
+
+    lang: str
+
+    def __new__(cls, text: str, lang: str) -> "LocalText":
+        shown = super().__new__(cls, text)
+        shown.lang = lang
+        return shown
+
+    @property
+    def foreign_lang(self) -> str:
+        """The language to mark the text with on the page being made: blank when it is the page's own."""
+        page = "fr" if page_is_french() else "en"
+        return self.lang if self.lang and self.lang != page else ""
+
+
+def page_is_french() -> bool:
+    return (get_language() or "en").startswith("fr")
+
+
+def in_page_language(english: str, french: str) -> LocalText:
+    """The agency's text in the page's language, or in the other when the agency gave only that one."""
+    if page_is_french():
+        return LocalText(french, "fr") if french else LocalText(english, "en")
+    return LocalText(english, "en") if english or not french else LocalText(french, "fr")
+
+
 def user_display_name(user) -> str:
     """How OCMS names a login everywhere: the person's full name, or the username when there is none."""
     return user.get_full_name() or user.get_username()
@@ -35,6 +64,11 @@ class Agency(models.Model):
         blank=True,
         help_text=_("Shown to the caseworker before a named client is registered."),
     )
+    privacy_statement_fr = models.TextField(
+        _("Privacy/Confidentiality Statement (French)"),
+        blank=True,
+        help_text=_("Shown on French pages and the French receipt; the English one when empty."),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -44,11 +78,18 @@ class Agency(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def privacy_statement_shown(self) -> LocalText:
+        return in_page_language(self.privacy_statement, self.privacy_statement_fr)
+
 
 class Program(models.Model):
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="programs")
     name = models.CharField(_("name"), max_length=120)
+    name_fr = models.CharField(
+        _("name (French)"), max_length=120, blank=True, help_text=_("Shown on French pages; the name when empty.")
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     objects = AgencyQuerySet.as_manager()
@@ -62,12 +103,15 @@ class Program(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return in_page_language(self.name, self.name_fr)
 
 
 class SiteGroup(models.Model):
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="site_groups")
     name = models.CharField(_("name"), max_length=120)
+    name_fr = models.CharField(
+        _("name (French)"), max_length=120, blank=True, help_text=_("Shown on French pages; the name when empty.")
+    )
 
     objects = AgencyQuerySet.as_manager()
 
@@ -80,7 +124,7 @@ class SiteGroup(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return in_page_language(self.name, self.name_fr)
 
 
 class Site(models.Model):
@@ -88,6 +132,9 @@ class Site(models.Model):
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="sites")
     group = models.ForeignKey(SiteGroup, on_delete=models.PROTECT, related_name="sites", verbose_name=_("group"))
     name = models.CharField(_("site name"), max_length=160)
+    name_fr = models.CharField(
+        _("site name (French)"), max_length=160, blank=True, help_text=_("Shown on French pages; the name when empty.")
+    )
     address = models.CharField(_("address"), max_length=200, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
 
@@ -100,7 +147,7 @@ class Site(models.Model):
         constraints = [models.UniqueConstraint(fields=["agency", "name"], name="agencies_site_name_unique_per_agency")]
 
     def __str__(self) -> str:
-        return self.name
+        return in_page_language(self.name, self.name_fr)
 
     def clean(self) -> None:
         if self.group_id and self.agency_id and self.group.agency_id != self.agency_id:
@@ -256,11 +303,21 @@ class IcareValueQuerySet(models.QuerySet):
 
 
 class IcareValue(models.Model):
-    """One value of an IRCC list, spelled as IRCC spells it (trailing spaces and all)."""
+    """One value of an IRCC list, spelled as IRCC spells it (trailing spaces and all): stored and exported so.
+    Staff see its labels: IRCC's string properly spelled in English, and in French."""
 
     list = models.CharField(max_length=40, choices=IcareList.choices)
     value = models.CharField(max_length=200)
-    label_fr = models.CharField(max_length=200, blank=True)
+    label_en = models.CharField(
+        _("label (English)"),
+        max_length=200,
+        blank=True,
+        help_text=_("IRCC's string, properly spelled; the string itself when empty."),
+    )
+    label_fr = models.CharField(_("label (French)"), max_length=200, blank=True)
+    # A street type keeps the language its street is named in ("Rue" is French, "Street" English, "Avenue" both);
+    # every other list is written in English by IRCC.
+    lang = models.CharField(_("language of IRCC's string"), max_length=2, blank=True, default="en")
     position = models.PositiveIntegerField()
 
     objects = IcareValueQuerySet.as_manager()
@@ -272,9 +329,9 @@ class IcareValue(models.Model):
         constraints = [models.UniqueConstraint(fields=["list", "value"], name="agencies_icarevalue_unique")]
 
     def __str__(self) -> str:
-        if self.label_fr and (get_language() or "en").startswith("fr"):
-            return self.label_fr
-        return self.value.strip()
+        if self.label_fr and page_is_french():
+            return LocalText(self.label_fr, "fr")
+        return LocalText(self.label_en or self.value.strip(), self.lang)
 
 
 class AgencyList(models.TextChoices):
@@ -330,9 +387,7 @@ class ListItem(models.Model):
         ]
 
     def __str__(self) -> str:
-        if self.label_fr and (get_language() or "en").startswith("fr"):
-            return self.label_fr
-        return self.label
+        return in_page_language(self.label, self.label_fr)
 
 
 def agency_list_field(list_name: str, verbose_name, *, required: bool = False, **kwargs) -> models.ForeignKey:
@@ -398,4 +453,4 @@ class Occupation(models.Model):
 
     @property
     def title(self) -> str:
-        return self.title_fr if (get_language() or "en").startswith("fr") else self.title_en
+        return self.title_fr if page_is_french() else self.title_en

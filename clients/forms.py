@@ -6,7 +6,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from localflavor.ca.forms import CAPostalCodeField
 
-from agencies.forms import DateInput, DateRangeMixin, TextChecksMixin, list_fields_prepare, scope_list_fields
+from agencies.forms import (
+    DateInput,
+    DateRangeMixin,
+    LangSelect,
+    TextChecksMixin,
+    list_fields_prepare,
+    scope_list_fields,
+)
 from agencies.models import Agency, Program, StaffProfile
 from agencies.validators import ascii_digits
 from clients.layout import Col, Field, Include, Row, form_helper
@@ -82,7 +89,7 @@ class SessionForm(TextChecksMixin, forms.ModelForm):
         fields = ["date", "program", "session_type", "delivery_mode", "services", "duration_minutes", "notes"]
         widgets = {
             "date": DateInput(),
-            "program": forms.Select(attrs={"class": "form-select"}),
+            "program": LangSelect(attrs={"class": "form-select"}),
             "session_type": forms.Select(attrs={"class": "form-select"}),
             "delivery_mode": forms.Select(attrs={"class": "form-select"}),
             "notes": forms.Textarea(attrs={"class": "form-control", "rows": 4}),
@@ -131,7 +138,7 @@ class MentorMatchForm(TextChecksMixin, DateRangeMixin, forms.ModelForm):
         widgets = {
             "kind": forms.Select(attrs={"class": "form-select"}),
             "name": forms.TextInput(attrs={"class": "form-control", "autocomplete": "off"}),
-            "program": forms.Select(attrs={"class": "form-select"}),
+            "program": LangSelect(attrs={"class": "form-select"}),
             "start_date": DateInput(),
             "end_date": DateInput(),
             "notes": forms.Textarea(attrs={"class": "form-control", "rows": 3}),

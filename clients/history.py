@@ -93,6 +93,12 @@ def shown(model: type[models.Model], name: str, value) -> str:
     return str(value)
 
 
+def subject_of(row: models.Model) -> str:
+    """What the change is about: the row as the profile names it; a program's row by its program, in the page's
+    language (knowing which, for the page to mark an English-only name)."""
+    return str(row.program) if isinstance(row, ClientProgram) else str(row)
+
+
 def label_of(model: type[models.Model], name: str) -> str:
     return capfirst(str(model._meta.get_field(name).verbose_name))
 
@@ -125,7 +131,7 @@ def change_of(model: type[models.Model], part: str, record, before) -> Change | 
     if record.history_type == "+":
         change.action = _("Registered") if model is Client else _("Added")
         if model is not Client:
-            change.subject = "" if hidden else str(record.instance)
+            change.subject = "" if hidden else subject_of(record.instance)
             values = [(name, recorded_value(record, model, name)) for name in names]
             change.fields = [
                 FieldChange(label_of(model, name), EMPTY, EMPTY if hidden else shown(model, name, value))
@@ -135,11 +141,11 @@ def change_of(model: type[models.Model], part: str, record, before) -> Change | 
         return change
     if record.history_type == "-":
         change.action = _("Removed")
-        change.subject = "" if hidden else str(record.instance)
+        change.subject = "" if hidden else subject_of(record.instance)
         return change
     change.action = _("Changed")
     if model is not Client and not hidden:
-        change.subject = str(record.instance)
+        change.subject = subject_of(record.instance)
     if before is None:  # history began after the row was created: what it was is not known
         return change
     delta = record.diff_against(before, included_fields=names, foreign_keys_are_objs=True)

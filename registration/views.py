@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -525,7 +526,7 @@ def site_search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     refused = has_control_characters(query)
     for word in [] if refused else query.split():
-        sites = sites.filter(name__icontains=word)
+        sites = sites.filter(Q(name__icontains=word) | Q(name_fr__icontains=word))
     groups = SiteGroup.objects.for_agency(request.agency).order_by("name")
     return render(
         request,

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
-from agencies.forms import DateInput, DateRangeMixin
+from agencies.forms import DateInput, DateRangeMixin, LangSelect
 from agencies.models import Agency, Program
 from clients.layout import Col, Field, Row, form_helper
 from reports.documents import DOCUMENTS
@@ -76,7 +76,7 @@ class IcareCheckForm(DateRangeMixin, forms.Form):
         required=False,
         empty_label=_("All programs"),
         to_field_name="code",
-        widget=forms.Select(attrs={"class": "form-select"}),
+        widget=LangSelect(attrs={"class": "form-select"}),
         error_messages={"invalid_choice": _("Choose one of your agency's programs, or All programs.")},
     )
     include = forms.ChoiceField(

@@ -1,5 +1,7 @@
 from django import template
 from django.conf import settings
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString
 from phonenumber_field.phonenumber import PhoneNumber
 
 from agencies import middleware
@@ -33,3 +35,20 @@ def idle_warning_seconds() -> int:
 def session_remaining(context) -> int:
     """Seconds the login has left, for the idle warning of the page (static/js/ocms.js)."""
     return middleware.session_remaining(context["request"])
+
+
+@register.filter
+def lang_marked(value) -> SafeString:
+    """A program, a site, a list value or an agency's text as the page shows it: in the page's language when the
+    agency gave it, else in a span saying which language it is in, for screen readers and translation tools."""
+    # str() of a str gives a plain copy: a LocalText is taken as it is, to keep its language.
+    text = value if isinstance(value, str) else "" if value is None else str(value)
+    lang = getattr(text, "foreign_lang", "")
+    return format_html('<span lang="{}">{}</span>', lang, text) if lang else conditional_escape(text)
+
+
+@register.filter
+def lang_attribute(value) -> SafeString:
+    """` lang="en"` for a block holding text in another language than the page's; nothing otherwise."""
+    lang = getattr(value, "foreign_lang", "")
+    return format_html(' lang="{}"', lang) if lang else SafeString("")

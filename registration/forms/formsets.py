@@ -320,7 +320,7 @@ def program_rows(binding: Binding) -> list[dict]:
         rows.append(
             {
                 "program": program.code,
-                "program_name": program.name,
+                "program_name": str(program),  # in the page's language, knowing which
                 "status": row.status if row else ProgramStatus.NEW,
                 "volunteer_status": row.volunteer_status if row else "",
             }

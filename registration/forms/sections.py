@@ -510,7 +510,7 @@ class SummaryForm(SectionForm):
         except ValueError:
             return ""
         site = Site.objects.for_agency(self.agency).filter(code=code).first()
-        return site.name if site else ""
+        return str(site) if site else ""
 
     def clean_registration_date(self) -> date | None:
         value = self.cleaned_data.get("registration_date")

@@ -13,7 +13,8 @@ from phonenumber_field.phonenumber import PhoneNumber, to_python
 from phonenumber_field.widgets import RegionalPhoneNumberWidget
 
 from agencies.forms import agency_list_items
-from agencies.models import IcareValue
+from agencies.models import IcareList, IcareValue
+from clients.text import fold
 
 
 class YesNoSelect(forms.NullBooleanSelect):
@@ -37,7 +38,17 @@ class SharedChoices(BaseChoiceIterator):
 
     @cached_property
     def options_html(self) -> str:
-        return "".join(format_html('<option value="{}">{}</option>', value, label) for value, label in self.choices)
+        return "".join(
+            format_html('<option value="{}"{}>{}</option>', value, lang_attribute(label), label)
+            for value, label in self.choices
+        )
+
+
+def lang_attribute(label) -> str:
+    """An option's label in another language than the page's (a street type, an English-only program name)
+    says which: a screen reader then reads it in that language."""
+    lang = getattr(label, "foreign_lang", "")
+    return format_html(' lang="{}"', lang) if lang else ""
 
 
 class FastSelectMixin:
@@ -58,9 +69,10 @@ class FastSelectMixin:
             for option in options:
                 parts.append(
                     format_html(
-                        '<option value="{}"{}>{}</option>',
+                        '<option value="{}"{}{}>{}</option>',
                         option["value"],
                         mark_safe(" selected") if option["selected"] else "",
+                        lang_attribute(option["label"]),
                         option["label"],
                     )
                 )
@@ -124,11 +136,14 @@ _icare_choices: dict[tuple[str, str, str | None], SharedChoices] = {}
 
 
 def icare_choices(list_name: str, empty_label) -> SharedChoices:
-    """An IRCC list's options, read once per process and language: IRCC's lists change only by migration."""
+    """An IRCC list's options, read once per process and language: IRCC's lists change only by migration.
+    The languages come in the alphabetical order of their names in the page's language, English and French first."""
     empty = None if empty_label is None else str(empty_label)
     key = (list_name, get_language() or "en", empty)
     if key not in _icare_choices:
         values = [(value.pk, str(value)) for value in IcareValue.objects.of(list_name)]
+        if list_name == IcareList.LANGUAGE:
+            values[2:] = sorted(values[2:], key=lambda choice: fold(choice[1]))
         _icare_choices[key] = SharedChoices([("", empty), *values] if empty is not None else values)
     return _icare_choices[key]
 

@@ -94,3 +94,28 @@ def test_it_duplicates_nothing_when_run_again(loaded_twice):
 
 def test_it_prints_the_demo_password(db):
     assert DEMO_PASSWORD in load_demo()
+
+
+def test_the_demo_agencies_have_their_texts_and_names_in_french_too(loaded_twice):
+    maple = Agency.objects.get(name="Maple Settlement Services")
+
+    assert maple.privacy_statement_fr.startswith("Maple Settlement Services recueille vos renseignements personnels")
+    assert sorted(maple.programs.values_list("name_fr", flat=True)) == [
+        "Emploi",
+        "Formation linguistique",
+        "Établissement",
+    ]
+    assert not Site.objects.filter(name_fr="").exists()
+    assert not SiteGroup.objects.filter(name_fr="").exists()
+
+
+def test_loading_again_gives_french_names_to_a_demo_loaded_before_them_and_keeps_edited_ones(loaded_twice):
+    Program.objects.filter(name="Employment").update(name_fr="")
+    Program.objects.filter(name="Settlement").update(name_fr="Accueil et établissement")
+
+    load_demo()
+
+    assert Program.objects.get(name="Employment", agency__name="Maple Settlement Services").name_fr == "Emploi"
+    assert set(Program.objects.filter(name="Settlement").values_list("name_fr", flat=True)) == {
+        "Accueil et établissement"
+    }

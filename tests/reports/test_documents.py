@@ -11,6 +11,7 @@ from django.utils.html import escape
 from pypdf import PdfReader
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
+from agencies.models import Agency
 from clients.models import ClientProgram, DeliveryMode, MatchKind, ProgramStatus, SensitiveInfo, SessionType
 from reports.documents import DOCUMENTS
 from tests.factories import ClientFactory, FamilyFactory, MentorMatchFactory, SessionFactory
@@ -138,6 +139,35 @@ def test_the_receipt_in_french_has_french_labels_and_dates_and_the_data_as_enter
         assert expected in text
     for english in ("Registration Receipt", "Date of Birth", "April", "Client signature", "Returning Client"):
         assert english not in text
+
+
+STATEMENT_FR = "Nous protégeons vos renseignements personnels et ne les communiquons à personne."
+
+
+def test_the_french_receipt_prints_the_agencys_french_statement_and_names(caseworker_client, client_record, agency):
+    Agency.objects.filter(pk=agency.pk).update(privacy_statement_fr=STATEMENT_FR)
+    agency.programs.filter(name="Settlement").update(name_fr="Établissement")
+    agency.sites.filter(name="Welcome Centre").update(name_fr="Centre d’accueil")
+
+    french = text_of(pdf_of(caseworker_client.get(document_url(client_record, "receipt", lang="fr"))))
+    english = text_of(pdf_of(caseworker_client.get(document_url(client_record, "receipt", lang="en"))))
+
+    assert STATEMENT_FR in french
+    assert "We keep your information private." not in french
+    assert "Établissement Nouveau client" in french
+    assert "Lieu d’inscription Centre d’accueil" in french
+    assert "We keep your information private." in english
+    assert "Nous protégeons" not in english
+    assert "Settlement New Client" in english
+
+
+def test_a_french_receipt_without_a_french_statement_prints_the_english_one_marked_english(
+    caseworker_client, client_record
+):
+    response = caseworker_client.get(document_url(client_record, "receipt", format="html", lang="fr"))
+
+    assertContains(response, '<p class="statement" lang="en">We keep your information private.</p>', html=True)
+    assertContains(response, '<span lang="en">Employment</span>', html=True)
 
 
 def test_the_client_card_is_wallet_size(caseworker_client, client_record, agency, caseworker):

@@ -14,7 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.http import HttpResponse
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.html import escape
 from openpyxl import Workbook, load_workbook
 from pytest_django.asserts import assertContains, assertInHTML, assertNotContains, assertRedirects
@@ -871,3 +871,26 @@ def test_a_tombstone_is_never_exported_and_a_survivor_merged_since_its_upload_go
     rows = data_rows(download(manager_client))
     assert [row[2] for row in rows] == ["1111-1111"]  # the survivor, once; never the tombstone
     assertNotContains(check_page(manager_client), dashboard_url(kept))  # reported again: not waiting any more
+
+
+def test_a_file_made_in_french_holds_irccs_strings_not_the_labels_staff_see(manager_client, manager):
+    of = IcareValue.objects.of
+    ready_client(
+        manager,
+        street_type=of(IcareList.STREET_TYPE).get(value="Platau"),
+        street_direction=of(IcareList.STREET_DIRECTION).get(value="W - West"),
+        province=of(IcareList.PROVINCE).get(value="British Columbia"),
+        official_language=of(IcareList.OFFICIAL_LANGUAGE).get(value="French"),
+    )
+    manager_client.post(reverse("set_language"), {"language": "fr"})
+
+    manager_client.post(EXPORT_URL, CHOICE)
+    with translation.override("fr"):
+        run_worker()
+    export = IcareExport.objects.latest("created_at")
+    file = manager_client.get(export_file_url(export))
+
+    [row] = data_rows(b"".join(file.streaming_content))
+    cells = dict(zip(COLUMNS, row, strict=True))
+    assert (cells["B"], cells["J"], cells["K"]) == ("FOSS/GCMS Client ID", "Platau", "W - West")
+    assert (cells["N"], cells["P"]) == ("British Columbia", "French")

@@ -15,6 +15,11 @@ PRIVACY_STATEMENT = (
     "report anonymised statistics to our funders. Only our staff can see your file. You may ask to see or "
     "correct it at any time."
 )
+PRIVACY_STATEMENT_FR = (
+    "Maple Settlement Services recueille vos renseignements personnels pour vous offrir des services "
+    "d'établissement et pour transmettre des statistiques anonymisées à nos bailleurs de fonds. Seul notre "
+    "personnel peut consulter votre dossier. Vous pouvez demander à le consulter ou à le corriger en tout temps."
+)
 
 DEMO_AGENCIES = [
     {
@@ -24,10 +29,21 @@ DEMO_AGENCIES = [
         "province": "Ontario",
         "postal_code": "M5H 2N2",
         "phone": "416-555-0142",
-        "programs": ["Settlement", "Language Training", "Employment"],
+        # Each name in English and in French.
+        "programs": [
+            ("Settlement", "Établissement"),
+            ("Language Training", "Formation linguistique"),
+            ("Employment", "Emploi"),
+        ],
         "sites": {
-            "Non-schools or Reception Centres": ["Maple Main Office", "Welcome Centre Scarborough"],
-            "Schools": ["Riverside Public School", "Lakeview Secondary School"],
+            ("Non-schools or Reception Centres", "Hors des écoles ou centres d'accueil"): [
+                ("Maple Main Office", "Bureau principal Maple"),
+                ("Welcome Centre Scarborough", "Centre d'accueil Scarborough"),
+            ],
+            ("Schools", "Écoles"): [
+                ("Riverside Public School", "École publique Riverside"),
+                ("Lakeview Secondary School", "École secondaire Lakeview"),
+            ],
         },
         "staff": [
             # username, first, last, role, may unlock sensitive, may upload to iCARE
@@ -44,11 +60,25 @@ DEMO_AGENCIES = [
         "province": "Nova Scotia",
         "postal_code": "B3J 1A1",
         "phone": "902-555-0177",
-        "programs": ["Settlement"],
-        "sites": {"Non-schools or Reception Centres": ["Harbour Front Office"]},
+        "programs": [("Settlement", "Établissement")],
+        "sites": {
+            ("Non-schools or Reception Centres", "Hors des écoles ou centres d'accueil"): [
+                ("Harbour Front Office", "Bureau du port")
+            ]
+        },
         "staff": [("outsider", "Olivia", "Chen", Role.CASEWORKER, True, True)],
     },
 ]
+
+
+def french_fill(row, **french: str):
+    """Give a demo row its French text, unless it has one already (a demo agency may have edited it)."""
+    blank = {field: text for field, text in french.items() if not getattr(row, field)}
+    if blank:
+        for field, text in blank.items():
+            setattr(row, field, text)
+        row.save(update_fields=list(blank))
+    return row
 
 
 class Command(BaseCommand):
@@ -61,15 +91,27 @@ class Command(BaseCommand):
             agency, _ = Agency.objects.get_or_create(
                 name=spec["name"],
                 defaults={key: spec[key] for key in ("street_address", "city", "province", "postal_code", "phone")}
-                | {"privacy_statement": PRIVACY_STATEMENT.replace("Maple Settlement Services", spec["name"])},
+                | {
+                    "privacy_statement": PRIVACY_STATEMENT.replace("Maple Settlement Services", spec["name"]),
+                    "privacy_statement_fr": PRIVACY_STATEMENT_FR.replace("Maple Settlement Services", spec["name"]),
+                },
+            )
+            french_fill(
+                agency, privacy_statement_fr=PRIVACY_STATEMENT_FR.replace("Maple Settlement Services", spec["name"])
             )
             agency_lists_seed(agency=agency)
-            programs = [Program.objects.get_or_create(agency=agency, name=name)[0] for name in spec["programs"]]
+            programs = [
+                french_fill(Program.objects.get_or_create(agency=agency, name=name)[0], name_fr=name_fr)
+                for name, name_fr in spec["programs"]
+            ]
             first_site = None
-            for group_name, site_names in spec["sites"].items():
-                group, _ = SiteGroup.objects.get_or_create(agency=agency, name=group_name)
-                for site_name in site_names:
+            for (group_name, group_fr), site_names in spec["sites"].items():
+                group = french_fill(
+                    SiteGroup.objects.get_or_create(agency=agency, name=group_name)[0], name_fr=group_fr
+                )
+                for site_name, site_fr in site_names:
                     site, _ = Site.objects.get_or_create(agency=agency, name=site_name, defaults={"group": group})
+                    french_fill(site, name_fr=site_fr)
                     first_site = first_site or site
             for username, first, last, role, sensitive, icare in spec["staff"]:
                 user, created = user_model.objects.get_or_create(

@@ -1,0 +1,280 @@
+"""French to the data: every list a caseworker picks from shows a label in the page's language, while the value stored
+and exported stays IRCC's; the agency's own texts (privacy statement, program, site and site group names) in English
+and French; text left in the other language is marked with its lang."""
+
+import csv
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.test import Client as HttpClient
+from django.urls import reverse
+from django.utils import translation
+from pytest_django.asserts import assertContains, assertNotContains
+
+from agencies.lists import AGENCY_LIST_START, DATA_DIR, icare_lists
+from agencies.models import AgencyList, IcareList, IcareValue, ListItem
+from tests.conftest import client_for
+from tests.factories import ClientFactory, ProgramFactory, SiteFactory, icare_value
+from tests.wizard import draft_start, step_url
+
+pytestmark = pytest.mark.django_db
+
+
+def shown(value, language: str) -> str:
+    with translation.override(language):
+        return str(value)
+
+
+def shown_lang(value, language: str) -> str:
+    with translation.override(language):
+        return str(value).foreign_lang
+
+
+def french_page(http: HttpClient) -> HttpClient:
+    http.post(reverse("set_language"), {"language": "fr"})
+    return http
+
+
+# IRCC's lists
+
+
+def test_every_ircc_value_a_caseworker_picks_has_a_french_label_but_the_street_types():
+    unlabelled = IcareValue.objects.filter(label_fr="").exclude(list=IcareList.STREET_TYPE)
+
+    assert list(unlabelled.values_list("list", "value")) == []
+    assert IcareValue.objects.exclude(list=IcareList.STREET_TYPE).count() > 262
+
+
+def test_language_names_come_from_cldr_by_their_code():
+    assert shown(icare_value(IcareList.LANGUAGE, "German"), "fr") == "Allemand"
+    assert shown(icare_value(IcareList.LANGUAGE, "Tigrigna"), "fr") == "Tigrigna"
+    assert shown(icare_value(IcareList.LANGUAGE, "Plautdietsch (Mennonite Low German)"), "fr") == (
+        "Plautdietsch (bas allemand mennonite)"
+    )
+    assert shown(icare_value(IcareList.LANGUAGE, "German"), "en") == "German"
+
+
+def test_a_language_without_a_code_has_the_french_name_written_here():
+    assert shown(icare_value(IcareList.LANGUAGE, "Other African Languages "), "fr") == "Autres langues africaines"
+    assert shown(icare_value(IcareList.LANGUAGE, "Braille (translation only)"), "fr") == (
+        "Braille (traduction seulement)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("ircc", "english", "french"),
+    [
+        ("Ukranoan", "Ukrainian", "Ukrainien"),
+        ("Hillgaynon", "Hiligaynon", "Hiligaynon"),
+        ("Other Western Hemishphere Indian Languages", "Other Western Hemisphere Indian Languages", None),
+        ("More", "Mooré (Mossi)", "Moré"),
+    ],
+)
+def test_irccs_misspelled_languages_are_shown_properly_spelled_in_both_languages(ircc, english, french):
+    value = icare_value(IcareList.LANGUAGE, ircc)
+
+    assert value.value == ircc  # stored as IRCC spells it
+    assert shown(value, "en") == english
+    if french:
+        assert shown(value, "fr") == french
+
+
+def test_the_language_mapping_names_every_language_of_irccs_list_and_no_other():
+    with (DATA_DIR / "icare" / "language_names.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(line for line in handle if not line.startswith("#")))
+
+    assert {row["ircc"] for row in rows} == {value.strip() for value in icare_lists()["language_of_service"]}
+
+
+@pytest.mark.parametrize(
+    ("ircc", "proper"),
+    [
+        ("Holl", "Hollow"),
+        ("Iceland", "Island"),
+        ("Platau", "Plateau"),
+        ("ésplanade", "Esplanade"),
+        ("Crescent ", "Crescent"),
+    ],
+)
+def test_street_types_are_spelled_properly_and_never_translated(ircc, proper):
+    street_type = icare_value(IcareList.STREET_TYPE, ircc)
+
+    assert shown(street_type, "en") == shown(street_type, "fr") == proper
+    assert street_type.value == ircc
+
+
+def test_a_street_type_says_its_language_on_a_page_of_the_other():
+    street, rue, avenue = (icare_value(IcareList.STREET_TYPE, name) for name in ("Street", "Rue", "Avenue"))
+
+    assert (shown_lang(street, "fr"), shown_lang(street, "en")) == ("en", "")
+    assert (shown_lang(rue, "fr"), shown_lang(rue, "en")) == ("", "fr")
+    assert (shown_lang(avenue, "fr"), shown_lang(avenue, "en")) == ("", "")
+    assert shown(icare_value(IcareList.STREET_TYPE, "Not Applicable"), "fr") == "Sans objet"
+
+
+@pytest.mark.parametrize(
+    ("icare_list", "ircc", "french"),
+    [
+        (IcareList.CLB_READING, "Insufficient Evidence ", "Preuves insuffisantes"),
+        (IcareList.CLB_LISTENING, "Pre-CLB", "Pré-NCLC"),
+        (IcareList.CHILD_AGE, "Toddler (19-35 months)", "Tout-petit (19 à 35 mois)"),
+        (
+            IcareList.REFERRAL_SOURCE,
+            "Overseas orientation session (e.g. CIIP)",
+            "Séance d'orientation à l'étranger (p. ex. PCII)",
+        ),
+        (IcareList.EMPLOYMENT_STATUS, "Unemployed", "Sans emploi"),
+        (IcareList.EDUCATION_STATUS, "Not a student", "Pas aux études"),
+        (IcareList.PROVINCE, "British Columbia", "Colombie-Britannique"),
+    ],
+)
+def test_the_other_icare_lists_have_french_labels(icare_list, ircc, french):
+    assert shown(icare_value(icare_list, ircc), "fr") == french
+
+
+def test_every_starting_value_of_the_agency_lists_has_a_french_label(agency):
+    assert all(label_fr for items in AGENCY_LIST_START.values() for _label, label_fr, _group in items)
+    assert not ListItem.objects.for_agency(agency).filter(label_fr="").exists()
+
+
+def test_an_agency_value_without_french_shows_its_english_marked_as_english(agency):
+    item = ListItem.objects.create(agency=agency, list=AgencyList.GENDER, label="Two-Spirit")
+
+    assert shown(item, "fr") == "Two-Spirit"
+    assert shown_lang(item, "fr") == "en"
+
+
+# The drop-downs
+
+
+def language_step(http: HttpClient) -> str:
+    code = draft_start(http)
+    return http.get(step_url(code, "language")).content.decode()
+
+
+def test_the_language_drop_down_shows_french_names_in_french_order_with_irccs_values(caseworker_client):
+    page = language_step(french_page(caseworker_client))
+
+    ukranoan = icare_value(IcareList.LANGUAGE, "Ukranoan")
+    assert f'<option value="{ukranoan.pk}">Ukrainien</option>' in page
+    assert "Ukranoan" not in page
+    # English and French first, then the others in the alphabetical order of their French names.
+    names = ("Anglais", "Français", "Allemand", "Arabe", "Ukrainien", "Zoulou")
+    places = [page.index(f">{name}</option>") for name in names]
+    assert places == sorted(places)
+
+
+def test_the_drop_downs_keep_each_language_apart(caseworker_client, caseworker2):
+    french = language_step(french_page(caseworker_client))
+    english = language_step(client_for(caseworker2))
+
+    assert ">Ukrainien<" in french and ">Ukrainian<" not in french
+    assert ">Ukrainian<" in english and ">Ukrainien<" not in english
+
+
+def test_english_street_types_are_marked_english_in_the_french_drop_down(caseworker_client):
+    code = draft_start(french_page(caseworker_client))
+    page = caseworker_client.get(step_url(code, "contact")).content.decode()
+
+    street, rue = icare_value(IcareList.STREET_TYPE, "Street"), icare_value(IcareList.STREET_TYPE, "Rue")
+    assert f'<option value="{street.pk}" lang="en">Street</option>' in page
+    assert f'<option value="{rue.pk}">Rue</option>' in page
+
+
+# The agency's own texts
+
+
+def test_program_and_site_names_follow_the_page_language_and_fall_back_to_the_other(agency):
+    program = ProgramFactory(agency=agency, name="Youth", name_fr="Jeunesse")
+    site = SiteFactory(agency=agency, group=agency.site_groups.first(), name="Harbourfront Office")
+
+    assert (shown(program, "en"), shown(program, "fr")) == ("Youth", "Jeunesse")
+    assert (shown(site, "fr"), shown_lang(site, "fr")) == ("Harbourfront Office", "en")
+    site.name_fr = "Bureau du port"
+    assert (shown(site, "fr"), shown_lang(site, "fr")) == ("Bureau du port", "")
+
+
+def test_the_profile_in_french_shows_french_labels_and_marks_english_only_names(caseworker_client, caseworker, agency):
+    site = agency.sites.get(name="Main Office")
+    client = ClientFactory(
+        registered_by=caseworker,
+        registration_site=site,
+        street_type=icare_value(IcareList.STREET_TYPE, "Holl"),
+        province=icare_value(IcareList.PROVINCE, "British Columbia"),
+        employment_status=icare_value(IcareList.EMPLOYMENT_STATUS, "Unemployed"),
+    )
+
+    response = french_page(caseworker_client).get(reverse("clients:client-detail", args=[client.code]))
+
+    assertContains(response, "Colombie-Britannique")
+    assertContains(response, "Sans emploi")
+    assertContains(response, '<span lang="en">Hollow</span>', html=True)
+    assertContains(response, '<span lang="en">Main Office</span>', html=True)
+    assertNotContains(response, "Unemployed", status_code=200)
+
+
+def test_the_privacy_step_shows_the_statement_of_the_page_language(caseworker_client, agency):
+    agency.privacy_statement_fr = "Nous protégeons vos renseignements."
+    agency.save()
+    code = draft_start(french_page(caseworker_client))
+
+    response = caseworker_client.get(step_url(code, "privacy"))
+
+    assertContains(response, "Nous protégeons vos renseignements.")
+    assertNotContains(response, "We keep your information private.", status_code=200)
+
+
+def test_the_privacy_step_in_french_shows_the_english_statement_marked_when_there_is_no_french(caseworker_client):
+    code = draft_start(french_page(caseworker_client))
+
+    response = caseworker_client.get(step_url(code, "privacy"))
+
+    assertContains(response, 'text-body-secondary" lang="en">We keep your information private.</blockquote>')
+
+
+def test_the_site_search_finds_a_site_by_its_french_name(caseworker_client, agency):
+    SiteFactory(agency=agency, group=agency.site_groups.first(), name="Harbourfront Office", name_fr="Bureau du port")
+
+    response = french_page(caseworker_client).get(reverse("registration:site-search"), {"q": "port"})
+
+    assertContains(response, "Bureau du port")
+    assertNotContains(response, "Harbourfront", status_code=200)
+
+
+# The admin: agencies enter their texts and names in both languages
+
+
+@pytest.fixture
+def coordinator_admin(coordinator) -> HttpClient:
+    coordinator.user.is_staff = True
+    coordinator.user.save()
+    coordinator.user.user_permissions.add(*Permission.objects.filter(content_type__app_label="agencies"))
+    return client_for(coordinator)
+
+
+def test_a_coordinator_names_a_program_and_a_site_in_english_and_french(coordinator_admin, agency):
+    group = agency.site_groups.get(name="Schools")
+
+    coordinator_admin.post(
+        reverse("admin:agencies_program_add"), {"name": "Youth", "name_fr": "Jeunesse", "is_active": "on"}
+    )
+    coordinator_admin.post(
+        reverse("admin:agencies_site_add"),
+        {"name": "Lakeview School", "name_fr": "École Lakeview", "group": group.pk, "is_active": "on"},
+    )
+
+    assert agency.programs.get(name="Youth").name_fr == "Jeunesse"
+    assert agency.sites.get(name="Lakeview School").name_fr == "École Lakeview"
+
+
+def test_a_coordinator_writes_the_privacy_statement_in_french(coordinator_admin, agency):
+    url = reverse("admin:agencies_agency_change", args=[agency.pk])
+    fields = {"name": agency.name, "privacy_statement": agency.privacy_statement}
+
+    form = coordinator_admin.get(url)
+    response = coordinator_admin.post(url, fields | {"privacy_statement_fr": "Nous protégeons vos renseignements."})
+
+    assertContains(form, 'name="privacy_statement_fr"')
+    assert response.status_code == 302
+    agency.refresh_from_db()
+    assert agency.privacy_statement_fr == "Nous protégeons vos renseignements."
