@@ -3,7 +3,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from agencies.models import ListItem
+from agencies.models import ListItem, foreign_lang
 from agencies.validators import ControlCharactersValidator
 
 
@@ -38,7 +38,7 @@ class LangSelect(forms.Select):
 
     def create_option(self, name, value, label, selected, index, subindex=None, attrs=None) -> dict:
         option = super().create_option(name, value, label, selected, index, subindex, attrs)
-        if lang := getattr(label, "foreign_lang", ""):
+        if lang := foreign_lang(label):
             option["attrs"]["lang"] = lang
         return option
 

@@ -26,6 +26,11 @@ class LocalText(str):
         return self.lang if self.lang and self.lang != page else ""
 
 
+def foreign_lang(value) -> str:
+    """The language to mark a shown value with: blank unless it is a LocalText in another language than the page's."""
+    return getattr(value, "foreign_lang", "")
+
+
 def page_is_french() -> bool:
     return (get_language() or "en").startswith("fr")
 

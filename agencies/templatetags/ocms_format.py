@@ -5,7 +5,7 @@ from django.utils.safestring import SafeString
 from phonenumber_field.phonenumber import PhoneNumber
 
 from agencies import middleware
-from agencies.models import user_display_name
+from agencies.models import foreign_lang, user_display_name
 
 register = template.Library()
 
@@ -43,12 +43,12 @@ def lang_marked(value) -> SafeString:
     agency gave it, else in a span saying which language it is in, for screen readers and translation tools."""
     # str() of a str gives a plain copy: a LocalText is taken as it is, to keep its language.
     text = value if isinstance(value, str) else "" if value is None else str(value)
-    lang = getattr(text, "foreign_lang", "")
+    lang = foreign_lang(text)
     return format_html('<span lang="{}">{}</span>', lang, text) if lang else conditional_escape(text)
 
 
 @register.filter
 def lang_attribute(value) -> SafeString:
     """` lang="en"` for a block holding text in another language than the page's; nothing otherwise."""
-    lang = getattr(value, "foreign_lang", "")
+    lang = foreign_lang(value)
     return format_html(' lang="{}"', lang) if lang else SafeString("")

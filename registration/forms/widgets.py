@@ -14,6 +14,7 @@ from phonenumber_field.widgets import RegionalPhoneNumberWidget
 
 from agencies.forms import agency_list_items
 from agencies.models import IcareList, IcareValue
+from agencies.templatetags.ocms_format import lang_attribute
 from clients.text import fold
 
 
@@ -42,13 +43,6 @@ class SharedChoices(BaseChoiceIterator):
             format_html('<option value="{}"{}>{}</option>', value, lang_attribute(label), label)
             for value, label in self.choices
         )
-
-
-def lang_attribute(label) -> str:
-    """An option's label in another language than the page's (a street type, an English-only program name)
-    says which: a screen reader then reads it in that language."""
-    lang = getattr(label, "foreign_lang", "")
-    return format_html(' lang="{}"', lang) if lang else ""
 
 
 class FastSelectMixin:
