@@ -11,6 +11,7 @@ from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -125,13 +126,13 @@ def duplicate_queue(request: HttpRequest) -> HttpResponse:
         pairs = pairs.filter(reasons__contains=[reason])
     scan = DuplicateScan.objects.for_agency(request.agency).first()
     merges = ClientMerge.objects.for_agency(request.agency).select_related("survivor", "merged", "by")[:10]
+    page = Paginator(pairs, QUEUE_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "clients/duplicate_queue.html",
         {
             "form": form,
-            "pairs": pairs[:QUEUE_PAGE],
-            "pair_count": pairs.count(),
+            "page": page,
             "status": status,
             "scan": scan,
             "merges": merges,
