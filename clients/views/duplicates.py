@@ -261,7 +261,7 @@ def counts_of(client: Client) -> dict[str, int]:
         )
         .values("sessions_n", "matches_n", "icare_n", "identifiers_n", "certificates_n")[0]
     )
-    family = client.family.members.live().exclude(pk=client.pk).count() if client.family_id else 0
+    family = len(client.relatives())
     return {
         "sessions": counted["sessions_n"],
         "matches": counted["matches_n"],
