@@ -246,8 +246,7 @@ def merge_plan(*, survivor: Client, other: Client, choices: dict[str, str] | Non
         after = theirs if side == OTHER else mine
         if mine != after:
             plan.fields[model_field.attname] = (mine, after)
-    names = {attname: after for attname, (_before, after) in plan.fields.items()}
-    if {"first_name", "last_name", "preferred_name"} & set(names):
+    if {"first_name", "last_name", "preferred_name"} & plan.fields.keys():
         merged = plan.merged_client()
         search_name, words = search_keys(merged.first_name, merged.last_name, merged.preferred_name)
         for attname, value in (("search_name", search_name), ("name_words", words)):
