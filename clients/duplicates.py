@@ -12,7 +12,7 @@ from django.db.models.functions import Upper
 from django.utils.translation import gettext as _
 
 from agencies.models import Agency
-from clients.models import Client, DuplicatePair, Identifier, PairStatus, identifier_key
+from clients.models import Client, DuplicatePair, Identifier, PairReason, PairStatus, identifier_key
 from clients.text import fold
 
 # Names at least this alike (0..1) on the same date of birth make a likely duplicate.
@@ -27,7 +27,9 @@ COMPARED = ("first_name", "last_name", "preferred_name", "date_of_birth", "phone
 @dataclass
 class Candidate:
     client: Client
-    reasons: list[str] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)  # as the caseworker reads them
+    kinds: list[str] = field(default_factory=list)  # the same, as PairReason values (scored as the scan scores them)
+    likeness: float = 0.0  # of the names, when they are alike on one date of birth
 
 
 @dataclass(frozen=True)
@@ -93,10 +95,13 @@ def likely_duplicates(
         # The client itself, and those a reviewer decided are different people (neither changed since).
         clients = clients.exclude(pk__in=[exclude.pk, *decided_different(agency, exclude)])
 
-    def add(client: Client, reason: str) -> None:
+    def add(client: Client, reason: str, kind: str) -> Candidate:
         candidate = found.setdefault(client.pk, Candidate(client))
         if reason not in candidate.reasons:
             candidate.reasons.append(reason)
+        if kind not in candidate.kinds:
+            candidate.kinds.append(kind)
+        return candidate
 
     typed_ids = [(getattr(kind, "pk", kind), identifier_key(value)) for kind, value in identifiers if value]
     if typed_ids:
@@ -115,25 +120,28 @@ def likely_duplicates(
                 if same_type
                 else _("same identifier value (%(type)s): %(value)s")
                 % {"type": row.identifier_type, "value": row.value},
+                PairReason.IDENTIFIER,
             )
     if date_of_birth and (first_name or last_name):
         # The names of everyone born that day are compared here; only the alike are read whole.
         born_that_day = clients.filter(date_of_birth=date_of_birth).values_list(
             "pk", "first_name", "last_name", "preferred_name"
         )[:200]
-        alike = [pk for pk, *names in born_that_day if name_likeness(first_name, last_name, *names) >= NAME_LIKENESS]
+        likeness = {pk: name_likeness(first_name, last_name, *names) for pk, *names in born_that_day}
+        alike = [pk for pk, value in likeness.items() if value >= NAME_LIKENESS]
         for client in clients.filter(pk__in=alike) if alike else ():
-            add(client, _("same date of birth and a similar name"))
+            candidate = add(client, _("same date of birth and a similar name"), PairReason.BIRTH_NAME)
+            candidate.likeness = likeness[client.pk]
     phones = [p for p in phones if p]
     if phones:
         same_phone = clients.filter(Q(phone__in=phones) | Q(phone_alt1__in=phones) | Q(phone_alt2__in=phones))
         for client in same_phone.exclude(pk__in=list(relatives))[:limit]:
-            add(client, _("same telephone number"))
+            add(client, _("same telephone number"), PairReason.PHONE)
     emails = [e.upper() for e in emails if e]
     if emails:
         same_email = clients.annotate(email_upper=Upper("email")).filter(email_upper__in=emails)
         for client in same_email.exclude(pk__in=list(relatives))[:limit]:
-            add(client, _("same email"))
+            add(client, _("same email"), PairReason.EMAIL)
     return sorted(found.values(), key=lambda c: (-len(c.reasons), c.client.last_name, c.client.number))[:limit]
 
 

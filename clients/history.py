@@ -4,16 +4,18 @@ django-simple-history's records."""
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from django.apps import apps
+from django.core import serializers
 from django.db import models
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django_countries.fields import Country
+from django_countries.fields import Country, CountryField
 
 from agencies.models import user_display_name
-from clients.merge import from_json, merged_fields
+from clients.merge import from_json, merged_fields, relations
 from clients.models import (
     Certificate,
     Child,
@@ -47,6 +49,7 @@ NOT_SHOWN = {"id", "client", "agency"}
 # fields that changed, never their values.
 VALUES_HIDDEN = {SensitiveInfo}
 EMPTY = "—"
+HIDDEN = gettext_lazy("(value hidden)")
 # Records of one row by one person this close together come from one save.
 SAME_SAVE = timedelta(seconds=2)
 
@@ -219,17 +222,86 @@ def client_changes(client: Client) -> list[Change]:
     return changes
 
 
+def part_title(model: type[models.Model], row: models.Model | None, key: list[str]) -> str:
+    """How a part of the profile is named: its heading on the profile (another model's name, for a part another
+    app keeps), and what makes the row one of its kind ("Emergency Contact & Consent: Emergency Contact")."""
+    title = str(dict(PARTS).get(model) or capfirst(str(model._meta.verbose_name)))
+    if row is None or not key:
+        return title
+    values = []
+    for name in key:
+        model_field = model._meta.get_field(name)
+        values.append(str(getattr(row, name) if model_field.is_relation else shown(model, name, getattr(row, name))))
+    if model is Identifier:  # its key is the value as compared; the value as typed reads better
+        values = [str(row)]
+    return f"{title}: {' '.join(values)}"
+
+
+def value_shown(model: type[models.Model], name: str, value) -> str:
+    """A value as a merge records it (an id for a choice from a list, ids for links), as the profile shows it."""
+    model_field = model._meta.get_field(name)
+    if model_field.many_to_many:
+        found = model_field.related_model._base_manager.in_bulk(value or [])
+        return "; ".join(sorted(str(found[pk]) for pk in value if pk in found)) or EMPTY
+    value = from_json(model_field, value)
+    if isinstance(model_field, CountryField) and value:
+        value = Country(value)
+    if model_field.is_relation and value is not None:
+        value = model_field.related_model._base_manager.filter(pk=value).first()
+    return shown(model, name, value)
+
+
 def merge_changes(merge: ClientMerge) -> list[tuple[str, str, str]]:
-    """The survivor's fields the merge changed, as the profile shows them: (label, before, after)."""
+    """What the merge changed on the survivor, as the profile shows it: (label, before, after) for each of its own
+    fields and for each value of a part both held; a value of Sensitive Information is never shown."""
     fields = {f.attname: f for f in merged_fields()}
     changes = []
     for attname, (before, after) in merge.survivor_fields.items():
         field = fields.get(attname)
         if field is None:  # the search keys kept with the names
             continue
-        values = [from_json(field, value) for value in (before, after)]
-        if field.is_relation:
-            objects = field.related_model._base_manager.in_bulk([v for v in values if v is not None])
-            values = [objects.get(value) for value in values]
-        changes.append((label_of(Client, field.name), *(shown(Client, field.name, value) for value in values)))
+        changes.append((label_of(Client, field.name), *(value_shown(Client, field.name, v) for v in (before, after))))
+    for label, pk, changed in merge.parts_changed:
+        model = apps.get_model(label)
+        row = model._base_manager.filter(pk=pk).first()
+        title = part_title(model, row, part_key(model))
+        for name, (before, after) in changed.items():
+            label_text = f"{title}: {label_of(model, name)}"
+            if model in VALUES_HIDDEN:
+                changes.append((label_text, HIDDEN, HIDDEN))
+            else:
+                changes.append((label_text, value_shown(model, name, before), value_shown(model, name, after)))
     return changes
+
+
+def part_key(model: type[models.Model]) -> list[str]:
+    """What makes a row of a part one of its kind for its client (the kind of a contact, the program, ...)."""
+    for relation in relations():
+        if relation.model is model:
+            keys = relation.unique_with_client()
+            return keys[0] if keys else []
+    return []
+
+
+def removed_titles(merge: ClientMerge) -> list[str]:
+    """The merged client's rows of the parts both held, which the merge took out and keeps for an undo."""
+    titles = []
+    for data in merge.parts_removed:
+        (row,) = serializers.deserialize("python", [data])  # read only, never saved here
+        model = type(row.object)
+        titles.append(part_title(model, row.object, part_key(model)))
+    return titles
+
+
+def kept_later_labels(merge: ClientMerge) -> list[str]:
+    """The values an undo left as they were, edited after the merge, as the profile names them."""
+    fields = {f.attname: f for f in merged_fields()}
+    labels = []
+    for name in merge.undo_kept_later:
+        if name in fields:
+            labels.append(label_of(Client, fields[name].name))
+        elif name.count(".") == 2:
+            label, field_name = name.rsplit(".", 1)
+            model = apps.get_model(label)
+            labels.append(f"{part_title(model, None, [])}: {label_of(model, field_name)}")
+    return labels

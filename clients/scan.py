@@ -4,8 +4,12 @@ Clients are never compared pair by pair across the agency: they are grouped by w
 share (an identifier, a date of birth, a telephone number, an email), each read in one pass over the agency's
 rows, and only the clients of one group are compared. Within a date of birth the names are compared as the
 registration check compares them (clients.duplicates.forms_likeness: typos, accents, first and last name swapped).
-A family shares its telephone and email (copied from one member to the next): those never pair two members, and pair
-two clients outside one family only when their names are alike too.
+A telephone number or an email held by two clients outside one family pairs them, whatever their names, as the
+registration check offers them (clients.duplicates.likely_duplicates): a person registered again may have given
+another spelling, a preferred name or a nickname, and the shared number is then what is left to find them by; its
+weight is low, so such a pair waits below those with a similar name. A family shares its telephone and email
+(copied from one member to the next, and a parent and child sharing a phone are one family): those never pair two
+members of one family. A number or an email shared by many (an office's, a shelter's) pairs no one.
 """
 
 from collections import defaultdict
@@ -34,9 +38,6 @@ SHARED_BY_MANY = 8
 # A date of birth shared by more clients than this (a placeholder such as January 1st) is compared only by name
 # words in common, not every pair of it.
 CROWDED_DAY = 400
-# A telephone number or an email pairs two clients outside one family only when their names are at least this alike
-# (a relative registered outside the family, a roommate, share the number with a name of their own).
-CONTACT_LIKENESS = 0.7
 # What the scan reads of each client.
 COLUMNS = ("pk", "first_name", "last_name", "preferred_name", "date_of_birth", "family_id", "phone", "phone_alt1",
            "phone_alt2", "email")  # fmt: skip
@@ -132,8 +133,7 @@ def duplicates_find(agency: Agency, *, beat: Callable[[int, int], None] | None =
                 for b in people[index + 1 :]:
                     if a.pk == b.pk or (a.family_id and a.family_id == b.family_id):
                         continue
-                    if likeness(a, b, CONTACT_LIKENESS) >= CONTACT_LIKENESS:
-                        found[pair_key(a.pk, b.pk)].add(reason, value.lower() if reason == PairReason.EMAIL else value)
+                    found[pair_key(a.pk, b.pk)].add(reason, value.lower() if reason == PairReason.EMAIL else value)
 
     holders: dict[tuple, set[int]] = defaultdict(set)
     labels = {}
@@ -201,8 +201,19 @@ def pairs_record(agency: Agency, found: dict[tuple, Found]) -> tuple[int, int]:
     return len(found), new
 
 
-def pair_raise(*, agency: Agency, a: Client, b: Client, reason: str, details: Iterable[str] = (), by=None):
-    """A pair a person raised (registered anyway despite the check, or flagged): queued, or its reason added. A pair
+def pair_raise(
+    *,
+    agency: Agency,
+    a: Client,
+    b: Client,
+    reason: str,
+    details: Iterable[str] = (),
+    matched: Iterable[str] = (),
+    likeness: float = 1.0,
+    by=None,
+):
+    """A pair a person raised (registered anyway despite the check, or flagged): queued, or its reason added, with
+    what the check `matched` (PairReason values, scored as the scan scores them; `likeness` of the names). A pair
     decided "Different people" with nothing changed since stays decided."""
     first, second = sorted((a, b), key=lambda client: client.pk)
     pair, _created = DuplicatePair.objects.get_or_create(agency=agency, first=first, second=second)
@@ -213,10 +224,11 @@ def pair_raise(*, agency: Agency, a: Client, b: Client, reason: str, details: It
         return pair
     if pair.status == PairStatus.DIFFERENT:
         pair.status, pair.decided_by, pair.decided_at = PairStatus.OPEN, None, None
-    if reason not in pair.reasons:
-        pair.reasons.append(reason)
+    for found in (*matched, reason):
+        if found not in pair.reasons:
+            pair.reasons.append(found)
     pair.details += [detail for detail in details if detail not in pair.details]
-    pair.score = max(pair.score, pair_score(pair.reasons))
+    pair.score = max(pair.score, pair_score(pair.reasons, likeness))
     if by is not None and pair.flagged_by_id is None:
         pair.flagged_by = by
     pair.save()
@@ -263,5 +275,7 @@ def pairs_registered_anyway(client: Client) -> int:
             b=candidate.client,
             reason=PairReason.REGISTERED_ANYWAY,
             details=[*candidate.reasons, client.duplicate_reason],
+            matched=candidate.kinds,
+            likeness=candidate.likeness or 1.0,
         )
     return len(candidates)

@@ -242,12 +242,28 @@ def copy_rows(model, template, rows: list[dict]) -> None:
 
 # How a planted duplicate differs from the profile it copies, as caseworkers' second registrations do.
 SLIPS = ("typo", "accents", "swapped", "identifier", "typo")
+# Whether a planted duplicate gives the same telephone and email (weights of: the same, another, none): people
+# change numbers, and a second registration often leaves them out. A copy that kept all of them would be found by
+# its telephone alone, whatever its name, and say nothing of the scan's name matching.
+PHONE_KEPT = (45, 40, 15)
+EMAIL_KEPT = (35, 25, 40)
+
+
+def contact_variant(rng: random.Random, original: Client) -> tuple[str, str]:
+    """The telephone and email a second registration of the person gives: the same, others, or none."""
+    kinds = ("same", "other", "none")
+    phone_kept, email_kept = rng.choices(kinds, PHONE_KEPT)[0], rng.choices(kinds, EMAIL_KEPT)[0]
+    other_email = f"{fold(original.first_name)[:1]}{rng.randint(1, 99_999)}@example.net"
+    number = {"same": str(original.phone or ""), "other": phone(rng), "none": ""}[phone_kept]
+    email = {"same": original.email, "other": other_email, "none": ""}[email_kept]
+    return number, email
 
 
 def duplicates_plant(*, agency: Agency, count: int, created_by, seed: int = 2026) -> list[tuple[int, int]]:
     """Register `count` of the agency's clients a second time, each with one slip (a typo in the first name, the
     accents dropped or added, first and last name swapped, or only the same identifier under another spelling of
-    the name): what a duplicate scan must find. The pairs (original, copy) by primary key."""
+    the name), and often another telephone or email, or none (contact_variant): what a duplicate scan must find. The
+    pairs (original, copy) by primary key."""
     rng = random.Random(seed)
     pks = list(Client.objects.for_agency(agency).named().exclude(date_of_birth=None).values_list("pk", flat=True))
     originals = list(Client.objects.filter(pk__in=rng.sample(pks, min(count, len(pks)))).order_by("pk"))
@@ -266,6 +282,7 @@ def duplicates_plant(*, agency: Agency, count: int, created_by, seed: int = 2026
             first, last = last, first
         copy = Client(**(model_values(original) | {"first_name": first, "last_name": last, "number": number}))
         copy.family_id = None  # registered again on its own
+        copy.phone, copy.email = contact_variant(rng, original)
         copy.search_name, copy.name_words = search_keys(first, last, copy.preferred_name)
         if slip == "identifier" and original.pk in identifiers:
             copy.first_name, copy.date_of_birth = f"{first[:1]}.", None

@@ -3,11 +3,12 @@
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connection, models, transaction
 from django.db.models import F, Max, Q
 from django.db.models.functions import Upper
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -152,9 +153,40 @@ def get_client_for(
     """The client of the request's agency with this code (from `queryset`, when a page needs more of it), or 404:
     another agency's client looks like no client at all. The tombstone of a merge is found only for the pages that
     lead from it to the survivor (`tombstones`)."""
-    if not tombstones:
-        queryset = (queryset if queryset is not None else Client.objects.all()).live()
-    return get_for_agency(request, Client, queryset=queryset, code=code, **lookup)
+    if tombstones:
+        return get_for_agency(request, Client, queryset=queryset, code=code, **lookup)
+    queryset = (queryset if queryset is not None else Client.objects.all()).live()
+    try:
+        return get_for_agency(request, Client, queryset=queryset, code=code, **lookup)
+    except Http404:
+        survivor = survivor_of(request, code) if not lookup else None
+        if survivor is not None:
+            raise MergedClient(survivor) from None
+        raise
+
+
+class MergedClient(Http404):
+    """A page of a merge's tombstone was asked for: clients.middleware leads a GET to the same page of the client it
+    was merged into. Anything else (a form posted to it) is a page not found, as it is without the middleware."""
+
+    def __init__(self, survivor: "Client") -> None:
+        super().__init__("merged")
+        self.survivor = survivor
+
+
+def survivor_of(request: HttpRequest, code) -> "Client | None":
+    """The client a tombstone of the request's agency was merged into (the last, if that one was merged again)."""
+    if request.agency is None:
+        return None
+    try:
+        client = Client.objects.for_agency(request.agency).filter(code=code).exclude(merged_into=None).first()
+    except (ValidationError, ValueError):
+        return None
+    for _hop in range(20):  # merges chain only as far as people merged them
+        if client is None or client.merged_into_id is None:
+            return client
+        client = client.merged_into
+    return None
 
 
 # "About Your Client (Contact Information)": the fields of that section, in the article's order.

@@ -100,20 +100,28 @@ class ClientMerge(models.Model):
     at = models.DateTimeField(default=timezone.now)
     # The survivor's fields the merge changed: {attname: [value before, value after]}, as JSON.
     survivor_fields = models.JSONField(default=dict)
-    # The merged client's fields the merge changed (its family, its tombstone link): {attname: value before}.
+    # The merged client's fields the merge changed (its family, its tombstone link, the links of its many-to-many
+    # fields, which the survivor holds now): {attname or field name: value before}.
     merged_fields = models.JSONField(default=dict)
     # The rows moved to the survivor: [[app_label.model, foreign key attname, [pks]], ...].
     moved = models.JSONField(default=list)
     # Links of many-to-many fields added to the survivor: {field name: [ids of the values]}.
     links_added = models.JSONField(default=dict)
-    # The rows the merge left with the merged client, because the survivor had the same (an identifier of the
-    # same type and value, a program, a language, a contact of the same kind, its own Sensitive Information).
-    kept_with_merged = models.JSONField(default=list)
-    pair_status = models.CharField(max_length=10, blank=True)  # the pair's status before the merge
+    # Where both held a part the client holds once (its Sensitive Information, a contact of one kind, a program, a
+    # language, an identifier, an iCARE file): the survivor's row took the chosen values
+    # ([[app_label.model, pk, {field name: [value before, value after]}], ...]), and the other's row was taken out,
+    # kept here whole as Django's serializer writes a row ([{"model", "pk", "fields"}, ...]) for an undo to put back.
+    parts_changed = models.JSONField(default=list)
+    parts_removed = models.JSONField(default=list)
+    # The pair's decision before the merge: {"status", "decided_by_id", "decided_at"}.
+    pair_before = models.JSONField(default=dict)
     undone_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     undone_at = models.DateTimeField(null=True, blank=True)
+    # The values the undo left as they were, because they were edited after the merge: a survivor's field by its
+    # attname, a row's as "app_label.model.field".
+    undo_kept_later = models.JSONField(default=list)
 
     objects = AgencyQuerySet.as_manager()
 
@@ -126,6 +134,11 @@ class ClientMerge(models.Model):
     @property
     def moved_count(self) -> int:
         return sum(len(pks) for _model, _field, pks in self.moved)
+
+    @property
+    def resolved_count(self) -> int:
+        """The parts both clients held, made one."""
+        return len(self.parts_removed)
 
 
 class DuplicateScan(Job):

@@ -7,9 +7,11 @@ role is checked: coordinators and managers review, merge and undo; any caseworke
 from dataclasses import dataclass
 
 from django import forms
+from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -23,9 +25,31 @@ from agencies.forms import TextChecksMixin
 from agencies.jobs import JobStatus
 from agencies.validators import ascii_digits
 from clients.forms import FlagForm
-from clients.history import EMPTY, merge_changes, shown
+from clients.history import (
+    EMPTY,
+    VALUES_HIDDEN,
+    kept_later_labels,
+    label_of,
+    merge_changes,
+    part_title,
+    removed_titles,
+    shown,
+    value_shown,
+)
 from clients.layout import form_helper
-from clients.merge import clients_merge, default_choice, merge_undo, merged_fields
+from clients.merge import (
+    OTHER,
+    SURVIVOR,
+    MergePlan,
+    clients_merge,
+    default_choice,
+    is_blank,
+    merge_plan,
+    merge_problems,
+    merge_undo,
+    merged_fields,
+)
+from clients.merge import value_of as row_value
 from clients.models import (
     Client,
     ClientMerge,
@@ -33,6 +57,7 @@ from clients.models import (
     DuplicateScan,
     PairReason,
     PairStatus,
+    SensitiveInfo,
     get_profile_client_for,
 )
 from clients.scan import pair_decide_different, pair_raise
@@ -101,13 +126,13 @@ def duplicate_queue(request: HttpRequest) -> HttpResponse:
         pairs = pairs.filter(reasons__contains=[reason])
     scan = DuplicateScan.objects.for_agency(request.agency).first()
     merges = ClientMerge.objects.for_agency(request.agency).select_related("survivor", "merged", "by")[:10]
+    page = Paginator(pairs, QUEUE_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "clients/duplicate_queue.html",
         {
             "form": form,
-            "pairs": pairs[:QUEUE_PAGE],
-            "pair_count": pairs.count(),
+            "page": page,
             "status": status,
             "scan": scan,
             "merges": merges,
@@ -190,6 +215,11 @@ def value_of(client: Client, field) -> str:
     return shown(Client, field.name, value if field.is_relation else field.value_from_object(client))
 
 
+def sensitive_held(client: Client) -> bool:
+    """Whether the client has Sensitive Information, asked without reading it."""
+    return SensitiveInfo.objects.filter(client=client).exists()
+
+
 def side_by_side(first: Client, second: Client) -> list[Block]:
     """Every section and field of both clients, in the profile's order, each section closed by the rows of its
     kinds. Sensitive Information says only whether each side has some."""
@@ -208,8 +238,8 @@ def side_by_side(first: Client, second: Client) -> list[Block]:
             sections.append(SECTION_STARTS[field.name])
             blocks.append(Block(" · ".join(map(str, SECTION_BY_NAME[sections[-1]].headings)), []))
             if sections[-1] == SectionName.SENSITIVE:
-                has = [_("Yes") if hasattr(c, "sensitive") else _("No") for c in (first, second)]
-                blocks[-1].lines.append(Line(_("Has Sensitive Information"), *has))
+                has = [_("Yes") if sensitive_held(c) else _("No") for c in (first, second)]
+                blocks[-1].lines.append(Line(_("Has Sensitive Information"), *has, name="sensitive"))
         if blocks:
             label = capfirst(str(field.verbose_name))
             blocks[-1].lines.append(Line(label, value_of(first, field), value_of(second, field), field.name))
@@ -218,20 +248,26 @@ def side_by_side(first: Client, second: Client) -> list[Block]:
 
 
 def counts_of(client: Client) -> dict[str, int]:
+    """What each profile holds, counted. OCMS keeps no stored document (receipts and cards are printed from the
+    profile when asked): the documents a client has are its identification documents and academic certificates."""
     counted = (
         Client.objects.filter(pk=client.pk)
         .annotate(
             sessions_n=Count("sessions", distinct=True),
             matches_n=Count("mentor_matches", distinct=True),
             icare_n=Count("icare_rows", distinct=True),
+            identifiers_n=Count("identifiers", distinct=True),
+            certificates_n=Count("certificates", distinct=True),
         )
-        .values("sessions_n", "matches_n", "icare_n")[0]
+        .values("sessions_n", "matches_n", "icare_n", "identifiers_n", "certificates_n")[0]
     )
-    family = client.family.members.exclude(pk=client.pk).count() if client.family_id else 0
+    family = len(client.relatives())
     return {
         "sessions": counted["sessions_n"],
         "matches": counted["matches_n"],
         "icare_rows": counted["icare_n"],
+        "identifiers": counted["identifiers_n"],
+        "certificates": counted["certificates_n"],
         "family": family,
     }
 
@@ -257,6 +293,8 @@ def duplicate_pair(request: HttpRequest, code) -> HttpResponse:
 
 def pair_page(request: HttpRequest, pair: DuplicatePair, form: DifferentForm, status: int = 200) -> HttpResponse:
     first, second = pair.first, pair.second
+    for client in (first, second):
+        client.sensitive_held = sensitive_held(client)
     return render(
         request,
         "clients/duplicate_pair.html",
@@ -294,29 +332,90 @@ def duplicate_different(request: HttpRequest, code) -> HttpResponse:
 # The merge ----------------------------------------------------------------------------------------
 
 
-class MergeForm(forms.Form):
-    """Which profile survives, and for each field both sides fill differently, which value it keeps."""
+# What moves with a merge, by the model holding the rows (the profile's headings for the parts it shows).
+RELATION_TITLES = {
+    "clients.client": gettext_lazy("Profiles merged into it earlier"),
+    "clients.unlockattempt": gettext_lazy("Sensitive Information unlock log entries"),
+    "reports.icareexportrow": gettext_lazy("iCARE export rows"),
+    "registration.draft": gettext_lazy("Registrations in progress pre-filled from it"),
+}
 
-    def __init__(self, *args, survivor: Client, other: Client, **kwargs) -> None:
+
+def relation_title(label: str) -> str:
+    model = apps.get_model(label)
+    return str(RELATION_TITLES.get(label) or part_title(model, None, []))
+
+
+def side_label(value: str, number: int) -> str:
+    return _("%(value)s (client %(number)s)") % {"value": value, "number": number}
+
+
+def hidden_side_label(value, number: int) -> str:
+    """A value of Sensitive Information as a choice: whether the side has one, never what it is."""
+    if is_blank(value):
+        return _("Blank on client %(number)s") % {"number": number}
+    return _("Filled in on client %(number)s (not shown)") % {"number": number}
+
+
+class MergeForm(forms.Form):
+    """Which profile survives, and for each value both sides fill differently, which one it keeps: the client's own
+    fields, and the values of each part both hold once (a contact of one kind, a program, Sensitive Information)."""
+
+    def __init__(self, *args, plan: MergePlan, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.survivor, self.other = survivor, other
+        self.plan = plan
+        survivor, other = plan.survivor, plan.other
         names = []
         for field in merged_fields():
             mine, theirs = value_of(survivor, field), value_of(other, field)
             if mine == theirs or theirs == EMPTY:
                 continue
-            self.fields[field.name] = forms.ChoiceField(
-                label=capfirst(str(field.verbose_name)),
-                choices=[
-                    ("survivor", _("%(value)s (client %(number)s)") % {"value": mine, "number": survivor.number}),
-                    ("other", _("%(value)s (client %(number)s)") % {"value": theirs, "number": other.number}),
-                ],
-                initial=default_choice(field, survivor, other),
-                required=False,  # a field not answered keeps its default
-                widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+            self.fields[field.name] = self.choice(
+                capfirst(str(field.verbose_name)),
+                side_label(mine, survivor.number),
+                side_label(theirs, other.number),
+                default_choice(field, survivor, other),
             )
             names.append(field.name)
+        for clash in plan.clashes:
+            model = clash.relation.model
+            title = part_title(model, clash.mine, clash.key)
+            for field in clash.fields():
+                mine, theirs = row_value(clash.mine, field), row_value(clash.theirs, field)
+                label = f"{title}: {capfirst(str(field.verbose_name))}"
+                if model in VALUES_HIDDEN:  # offered whenever the other has one, alike or not: nothing is told
+                    if is_blank(theirs):
+                        continue
+                    labels = hidden_side_label(mine, survivor.number), hidden_side_label(theirs, other.number)
+                else:
+                    shown_mine, shown_theirs = (value_shown(model, field.name, v) for v in (mine, theirs))
+                    if shown_mine == shown_theirs or is_blank(theirs):
+                        continue
+                    labels = side_label(shown_mine, survivor.number), side_label(shown_theirs, other.number)
+                name = clash.choice_name(field)
+                self.fields[name] = self.choice(label, *labels, clash.sides[field.name])
+                names.append(name)
         self.helper = form_helper(*names)
+
+    @staticmethod
+    def choice(label: str, mine: str, theirs: str, initial: str) -> forms.ChoiceField:
+        return forms.ChoiceField(
+            label=label,
+            choices=[(SURVIVOR, mine), (OTHER, theirs)],
+            initial=initial,
+            required=False,  # a field not answered keeps its default
+            widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+        )
+
+    def clean(self) -> dict:
+        """The client the chosen values make must pass every rule a section edit checks: each clash is told beside
+        the choice that makes it."""
+        cleaned = super().clean()
+        choices = {name: side for name, side in cleaned.items() if side}
+        self.plan = merge_plan(survivor=self.plan.survivor, other=self.plan.other, choices=choices)
+        for name, message in merge_problems(self.plan):
+            self.add_error(name if name in self.fields else None, message)
+        return cleaned
 
 
 def merge_sides(request: HttpRequest, pair: DuplicatePair) -> tuple[Client, Client]:
@@ -330,15 +429,15 @@ def merge_sides(request: HttpRequest, pair: DuplicatePair) -> tuple[Client, Clie
 
 @login_required
 def duplicate_merge(request: HttpRequest, code) -> HttpResponse:
-    """Coordinators and managers: merge the pair into the profile they keep, choosing field by field."""
+    """Coordinators and managers: merge the pair into the profile they keep, choosing value by value."""
     pair = get_pair_for(request, code)
     require_coordinator(request)
     survivor, other = merge_sides(request, pair)
     if not pair.is_mergeable:
         messages.warning(request, _("These clients are already merged."))
         return redirect("clients:duplicate-pair", code=pair.code)
-    form = MergeForm(request.POST if request.method == "POST" and "merge" in request.POST else None,
-                     survivor=survivor, other=other)  # fmt: skip
+    plan = merge_plan(survivor=survivor, other=other)
+    form = MergeForm(request.POST if request.method == "POST" and "merge" in request.POST else None, plan=plan)
     if form.is_bound and form.is_valid():
         try:
             merge = clients_merge(survivor=survivor, other=other, by=request.user, choices=form.cleaned_data)
@@ -354,8 +453,22 @@ def duplicate_merge(request: HttpRequest, code) -> HttpResponse:
     return render(
         request,
         "clients/duplicate_merge.html",
-        {"pair": pair, "survivor": survivor, "other": other, "form": form, "counts": counts_of(other)},
+        {
+            "pair": pair,
+            "survivor": survivor,
+            "other": other,
+            "form": form,
+            "moves": [(relation_title(relation.label), len(pks)) for relation, pks in plan.moves],
+            "clashes": [part_title(c.relation.model, c.mine, c.key) for c in plan.clashes],
+            "links": links_shown(plan.links),
+        },
+        status=422 if form.is_bound else 200,
     )
+
+
+def links_shown(links: dict[str, list[int]]) -> list[tuple[str, str]]:
+    """The links a merge adds to the survivor (Learned about Program), as (label, values)."""
+    return [(label_of(Client, name), value_shown(Client, name, ids)) for name, ids in links.items()]
 
 
 @login_required
@@ -367,19 +480,30 @@ def merge_detail(request: HttpRequest, code) -> HttpResponse:
         code=code,
     )  # fmt: skip
     require_coordinator(request)
-    changed = merge_changes(merge)
-    return render(request, "clients/merge_detail.html", {"merge": merge, "changed": changed})
+    return render(
+        request,
+        "clients/merge_detail.html",
+        {
+            "merge": merge,
+            "changed": merge_changes(merge),
+            "moves": [(relation_title(label), len(pks)) for label, _attname, pks in merge.moved],
+            "resolved": removed_titles(merge),
+            "links": links_shown(merge.links_added),
+            "kept_later": kept_later_labels(merge),
+        },
+    )
 
 
 @login_required
 @require_POST
 def merge_undo_view(request: HttpRequest, code) -> HttpResponse:
-    """Coordinators and managers: undo a merge; both clients are as they were before it."""
+    """Coordinators and managers: undo a merge; both clients are as they were before it, but for what was edited
+    on the kept profile since (kept, and named)."""
     merge = get_for_agency(request, ClientMerge, queryset=ClientMerge.objects.select_related("survivor", "merged"),
                            code=code)  # fmt: skip
     require_coordinator(request)
     try:
-        merge_undo(merge=merge, by=request.user)
+        merge = merge_undo(merge=merge, by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("clients:merge-detail", code=merge.code)
@@ -388,6 +512,13 @@ def merge_undo_view(request: HttpRequest, code) -> HttpResponse:
         _("The merge is undone: clients %(survivor)s and %(other)s are two profiles again.")
         % {"survivor": merge.survivor.number, "other": merge.merged.number},
     )
+    kept = kept_later_labels(merge)
+    if kept:
+        messages.warning(
+            request,
+            _("Edited on client %(number)s after the merge, so kept as they are now: %(fields)s.")
+            % {"number": merge.survivor.number, "fields": "; ".join(kept)},
+        )
     return redirect("clients:client-detail", code=merge.merged.code)
 
 

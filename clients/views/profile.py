@@ -7,7 +7,7 @@ from django.views.decorators.cache import never_cache
 
 from clients import slots
 from clients.forms import FlagForm
-from clients.models import Client, Session, get_client_for, get_profile_client_for
+from clients.models import Client, ClientMerge, Session, get_client_for, get_profile_client_for
 from clients.sections import PROFILE_SECTIONS
 from clients.unlock import sensitive_section_context
 
@@ -39,6 +39,10 @@ def client_profile(request: HttpRequest, client: Client, *, status: int = 200, *
     """
     family = client.relatives()
     sessions = Session.objects.of_client(client)
+    # Coordinators and managers reach each merge into this profile (and its Undo) from it.
+    merges = []
+    if request.staff is not None and request.staff.is_coordinator:
+        merges = ClientMerge.objects.filter(survivor=client, undone_at=None).select_related("merged")
     return render(
         request,
         "clients/client_detail.html",
@@ -52,6 +56,7 @@ def client_profile(request: HttpRequest, client: Client, *, status: int = 200, *
             "flag_form": FlagForm(client=client),
             "profile_actions": slots.PROFILE_ACTIONS,
             "profile_sections": PROFILE_SECTIONS,
+            "merges": merges,
             **extra,
         },
         status=status,

@@ -2,12 +2,13 @@
 scans, opens the pair from the queue, compares the two profiles side by side, merges them choosing a value, finds
 the tombstone by its old number, and undoes the merge."""
 
+import re
 from datetime import date
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from clients.models import Client, ClientMerge
+from clients.models import Client
 from tests.browser.pages import assert_accessible
 from tests.conftest import browser_login
 from tests.factories import ClientFactory, SessionFactory
@@ -39,6 +40,7 @@ def test_a_coordinator_reviews_merges_finds_the_tombstone_and_undoes(live_server
 
     page.get_by_role("link", name=f"Merge, keeping client {kept.number}").click()
     expect(page.get_by_role("heading", name="Merge two clients")).to_be_visible()
+    expect(page.get_by_role("listitem").filter(has_text=re.compile(r"^Sessions: 1$"))).to_be_visible()  # what moves
     page.get_by_role("group", name="City").get_by_label(f"Ottawa (client {other.number})").check()
     assert_accessible(page, "duplicate-merge")
     page.get_by_role("button", name="Merge", exact=True).click()
@@ -52,8 +54,12 @@ def test_a_coordinator_reviews_merges_finds_the_tombstone_and_undoes(live_server
     expect(page.get_by_role("heading", name=kept.display_name, level=1)).to_be_visible()
     expect(page.get_by_role("link", name="Sessions", exact=True)).to_be_visible()
 
-    merge = ClientMerge.objects.get()
-    page.goto(f"{live_server.url}/clients/merges/{merge.code}/")
+    # From the kept profile to the merge and its Undo.
+    expect(page.get_by_text(f"Client {other.number} was merged into this profile")).to_be_visible()
+    page.get_by_role("link", name=f"See the merge {other.number}").click()
+    expect(page.get_by_role("heading", name=f"Client {other.number} merged into client {kept.number}")).to_be_visible()
+    expect(page.get_by_role("listitem").filter(has_text=re.compile(r"^Sessions: 1$"))).to_be_visible()
+    assert_accessible(page, "merge-detail")
     page.get_by_role("button", name="Undo merge").click()
     expect(page.get_by_text("The merge is undone")).to_be_visible()
     expect(page.get_by_role("heading", name=other.display_name, level=1)).to_be_visible()

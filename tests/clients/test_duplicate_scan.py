@@ -10,8 +10,16 @@ from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
 from clients.duplicates import likely_duplicates
-from clients.models import DuplicatePair, DuplicateScan, PairReason, PairStatus
-from clients.scan import duplicates_find, duplicates_scan, pair_decide_different, pairs_registered_anyway
+from clients.merge import clients_merge
+from clients.models import Client, DuplicatePair, DuplicateScan, PairReason, PairStatus
+from clients.scan import (
+    duplicates_find,
+    duplicates_scan,
+    pair_decide_different,
+    pair_raise,
+    pair_score,
+    pairs_registered_anyway,
+)
 from tests.factories import ClientFactory, FamilyFactory, IdentifierFactory
 
 pytestmark = pytest.mark.django_db
@@ -47,15 +55,21 @@ def test_it_pairs_an_identifier_a_telephone_or_an_email_held_twice(coordinator):
     d = ClientFactory(registered_by=coordinator, first_name="Chidi", phone_alt1="+14165550123", last_name="Okafur")
     e = ClientFactory(registered_by=coordinator, first_name="Femi", email="femi@example.org", date_of_birth=None)
     f = ClientFactory(registered_by=coordinator, first_name="Femi", last_name="Okafo", email="FEMI@example.org")
-    # A roommate with the same telephone and a name of their own is not offered.
+    # Outside a family a shared telephone pairs whatever the names (as the registration check offers it): someone
+    # registered again under a nickname, or a roommate a reviewer then records as a different person.
     roommate = ClientFactory(registered_by=coordinator, first_name="Emeka", last_name="Eze", phone="+14165550123")
 
-    pairs = pairs_of(coordinator.agency)
+    found = duplicates_find(coordinator.agency)
+    pairs = {frozenset(key): set(pair.reasons) for key, pair in found.items()}
 
     assert pairs[frozenset((a.pk, b.pk))] == {PairReason.IDENTIFIER}
     assert pairs[frozenset((c.pk, d.pk))] == {PairReason.PHONE}
     assert pairs[frozenset((e.pk, f.pk))] == {PairReason.EMAIL}
-    assert not any(roommate.pk in pair for pair in pairs)
+    assert pairs[frozenset((c.pk, roommate.pk))] == {PairReason.PHONE}
+    offered = likely_duplicates(agency=c.agency, phones=["+14165550123"], exclude=c)
+    assert roommate in [candidate.client for candidate in offered]  # as registering offers it
+    lowest = min(pair.score for pair in found.values())
+    assert found[tuple(sorted((c.pk, roommate.pk)))].score == lowest < found[tuple(sorted((a.pk, b.pk)))].score
 
 
 def test_a_family_shares_its_telephone_without_being_paired_but_a_twin_registered_twice_is(coordinator):
@@ -74,11 +88,22 @@ def test_a_family_shares_its_telephone_without_being_paired_but_a_twin_registere
 
 
 def test_other_agencies_anonymous_clients_and_tombstones_are_never_paired(coordinator, outsider):
-    ClientFactory(registered_by=coordinator, date_of_birth=BORN)
-    ClientFactory(registered_by=outsider, date_of_birth=BORN)
-    ClientFactory(registered_by=coordinator, anonymous=True)
+    kept = ClientFactory(registered_by=coordinator, date_of_birth=BORN, phone="+14165550123")
+    ClientFactory(registered_by=outsider, date_of_birth=BORN, phone="+14165550123")
+    ClientFactory(registered_by=coordinator, anonymous=True, phone="+14165550123")
+    tombstone = ClientFactory(registered_by=coordinator, first_name="Amarah", date_of_birth=BORN, phone="+14165550123")
+    IdentifierFactory(client=tombstone, value="1111-2222")
+    assert pairs_of(coordinator.agency) == {frozenset((kept.pk, tombstone.pk)): {PairReason.BIRTH_NAME,
+                                                                                 PairReason.PHONE}}  # fmt: skip
+    clients_merge(survivor=kept, other=tombstone, by=coordinator.user)
+    # The tombstone keeps its name, date of birth and telephone, as its old number finds it.
+    assert Client.objects.get(pk=tombstone.pk).date_of_birth == BORN
+    again = ClientFactory(registered_by=coordinator, first_name="Amarah", date_of_birth=BORN, with_identifier=True,
+                          identifier__value="1111-2222")  # fmt: skip
 
-    assert pairs_of(coordinator.agency) == {}
+    pairs = pairs_of(coordinator.agency)
+
+    assert pairs == {frozenset((kept.pk, again.pk)): {PairReason.BIRTH_NAME, PairReason.IDENTIFIER}}
 
 
 def test_the_scan_queues_pairs_by_score_and_a_decision_holds_until_a_compared_field_changes(coordinator):
@@ -116,11 +141,17 @@ def test_a_registration_despite_the_check_queues_the_pairs_it_offered(coordinato
         registered_by=coordinator, first_name="Amara", date_of_birth=BORN, duplicate_reason="Different mother"
     )
 
+    flagged = pair_raise(  # a pair only flagged by staff, for comparison
+        agency=existing.agency, a=ClientFactory(registered_by=coordinator), b=existing, reason=PairReason.FLAGGED
+    )
+
     assert pairs_registered_anyway(registered) == 1
 
-    pair = DuplicatePair.objects.get()
-    assert {pair.first, pair.second} == {existing, registered}
+    pair = DuplicatePair.objects.get(first=existing, second=registered)
     assert PairReason.REGISTERED_ANYWAY in pair.reasons and "Different mother" in pair.details
+    # What the check matched counts as the scan counts it: the pair waits where the scan would queue it.
+    assert PairReason.BIRTH_NAME in pair.reasons
+    assert pair.score == pair_score([PairReason.BIRTH_NAME, PairReason.REGISTERED_ANYWAY]) > flagged.score
 
 
 def test_a_coordinator_starts_a_scan_that_the_worker_runs_and_the_queue_filters_by_reason(

@@ -103,10 +103,16 @@ def test_it_prints_the_first_document_of_a_fresh_process_beside_the_next_ones():
     assert re.search(r"^\s+[\d.]+\s+[\d.]+\s+[\d.]+\s+[\d.]+x$", table, re.MULTILINE)
 
 
-def test_it_prints_the_duplicate_scan_with_its_recall_over_planted_duplicates():
-    output = run_bench(runs=1, warmup=0, duplicates_size=3000)
+def test_it_prints_the_duplicate_scan_alone_with_its_recall_and_its_targets_met_or_not():
+    output = run_bench(runs=1, warmup=0, duplicates_size=3000, only=["duplicates"])
 
+    assert "baseline median" not in output  # the request benchmarks were not asked for
     table = output[output.index("The scan for possible duplicates") :]
+    verdicts = re.findall(r"^(PASS|FAIL)  (.+): ", table, re.MULTILINE)
+    assert [target for _verdict, target in verdicts] == [
+        "under 60 s", "recall at least 95%", "fewer false pairs than true ones"
+    ]  # fmt: skip
+    assert {target: verdict for verdict, target in verdicts}["recall at least 95%"] == "PASS"
     clients, planted, found, _seconds, recall, precision, false_pairs = table_rows(table)[0].split()
     assert (clients, planted) == ("3,000", "30")
     true_pairs = round(float(recall.rstrip("%")) / 100 * 30)

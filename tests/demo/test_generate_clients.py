@@ -190,3 +190,21 @@ def test_a_name_search_with_a_typo_can_be_answered_by_the_name_word_index(genera
 
     assert "Bitmap Index Scan on clients_client_words_gin" in plan, plan
     assert "Seq Scan" not in plan, plan
+
+
+def test_planted_duplicates_are_registered_again_with_realistic_slips(generated, agency, caseworker):
+    from demo.generate import duplicates_plant
+
+    planted = duplicates_plant(agency=agency, count=60, created_by=caseworker.user)
+
+    clients = Client.objects.in_bulk([pk for pair in planted for pk in pair])
+    pairs = [(clients[a], clients[b]) for a, b in planted]
+    assert len(pairs) == 60 and all(copy.family_id is None for _original, copy in pairs)
+    slipped = sum((o.first_name, o.last_name) != (c.first_name, c.last_name) for o, c in pairs)
+    assert slipped >= 45  # a slip in the name, but in a short name a typo or an accent may find nothing to change
+    assert any((o.first_name, o.last_name) == (c.last_name, c.first_name) for o, c in pairs)  # names swapped
+    # Not every copy gives the same telephone and email: a scan must find most of them by name or identifier.
+    same_phone = sum(bool(o.phone) and o.phone == c.phone for o, c in pairs)
+    assert 0 < same_phone < 45
+    assert any(c.phone and c.phone != o.phone for o, c in pairs) and any(not c.phone for _o, c in pairs)
+    assert any(o.email and o.email != c.email for o, c in pairs)

@@ -23,6 +23,10 @@ def database_version() -> str:
         return f"PostgreSQL {cursor.fetchone()[0]}"
 
 
+# The tables printed after the request benchmarks, by the name --only selects them by.
+TABLES = ("search", "first-document", "icare", "duplicates")
+
+
 class Command(BaseCommand):
     help = "Time the benchmarks through the whole middleware stack; print median and p95 beside the baseline."
 
@@ -33,7 +37,8 @@ class Command(BaseCommand):
             "--only",
             action="append",
             metavar="NAME",
-            help="run only the benchmarks whose name contains NAME (any case); may be given again",
+            help="run only the benchmarks and tables (search, first-document, icare, duplicates) whose name contains "
+            "NAME (any case); may be given again",
         )
         parser.add_argument(
             "--search-sizes",
@@ -77,7 +82,7 @@ class Command(BaseCommand):
     ) -> None:
         if runs < 1 or warmup < 0:
             raise CommandError("--runs must be at least 1 and --warmup at least 0.")
-        selected = self.select(only)
+        selected, tables = self.select(only)
         load_1, load_5, load_15 = os.getloadavg()
         self.stdout.write(
             f"OCMS benchmarks: {runs} timed runs of each after {warmup} warm-up runs, "
@@ -88,6 +93,19 @@ class Command(BaseCommand):
             f'Baseline:      {bench.BASELINE.name}: a minimal view answering "ok" through the same client, '
             "timed alternately with each benchmark\n\n"
         )
+        if selected:
+            self.requests_table(selected, runs, warmup)
+        sizes = [int(size) for size in search_sizes.replace("_", "").split(",") if size.strip() and int(size) > 0]
+        if sizes and "search" in tables:
+            self.search_table(sizes, search_runs)
+        if first_document_runs > 0 and "first-document" in tables:
+            self.first_document_table(first_document_runs)
+        if icare_size > 0 and "icare" in tables:
+            self.icare_table(icare_size)
+        if duplicates_size > 0 and "duplicates" in tables:
+            self.duplicates_table(duplicates_size)
+
+    def requests_table(self, selected: list[bench.Benchmark], runs: int, warmup: int) -> None:
         name_width = max(len(benchmark.name) for benchmark in selected)
         header = (
             f"{'benchmark':<{name_width}}  {'median ms':>9}  {'p95 ms':>8}  "
@@ -112,20 +130,12 @@ class Command(BaseCommand):
             "\nTimes in milliseconds. ratio: the benchmark's median over the baseline's median. "
             "queries: the database queries of one run."
         )
-        sizes = [int(size) for size in search_sizes.replace("_", "").split(",") if size.strip() and int(size) > 0]
-        if sizes and not only:
-            self.search_table(sizes, search_runs)
-        if first_document_runs > 0 and not only:
-            self.first_document_table(first_document_runs)
-        if icare_size > 0 and not only:
-            self.icare_table(icare_size)
-        if duplicates_size > 0 and not only:
-            self.duplicates_table(duplicates_size)
 
     def duplicates_table(self, size: int) -> None:
         self.stdout.write(
             "\nThe scan for possible duplicates (what the worker runs nightly): one agency of invented clients, one "
-            "in a hundred registered a second time with a slip (a typo, accents, names swapped, the same identifier)\n"
+            "in a hundred registered a second time with a slip (a typo, accents, names swapped, the same identifier "
+            "under an initial) and often another telephone or email, or none\n"
         )
         result = duplicates_bench(size, report=self.stdout.write)
         header = (
@@ -140,8 +150,13 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             "\nrecall: the planted pairs found, of those planted. false pairs: pairs found that were not planted "
-            "(invented names repeat: some are look-alikes a reviewer would also open)."
+            "(invented names repeat: some are look-alikes a reviewer would also open; a copy registered outside its "
+            "family shares the family's telephone)."
         )
+        for target, met, figure in result.verdicts():
+            self.stdout.write(f"{'PASS' if met else 'FAIL'}  {target}: {figure}")
+        load_1, load_5, load_15 = os.getloadavg()
+        self.stdout.write(f"Load average after: {load_1:.2f} {load_5:.2f} {load_15:.2f}.")
 
     def first_document_table(self, runs: int) -> None:
         self.stdout.write(
@@ -203,12 +218,15 @@ class Command(BaseCommand):
             "rows are streamed to disk and clients read in chunks."
         )
 
-    def select(self, only: list[str] | None) -> list[bench.Benchmark]:
+    def select(self, only: list[str] | None) -> tuple[list[bench.Benchmark], set[str]]:
+        """The request benchmarks, and the tables (TABLES), whose name contains a word of `only`; all of them
+        without it."""
         if not only:
-            return list(bench.BENCHMARKS)
+            return list(bench.BENCHMARKS), set(TABLES)
         words = [word.lower() for word in only]
         selected = [b for b in bench.BENCHMARKS if any(word in b.name.lower() for word in words)]
-        if not selected:
-            names = "\n  ".join(b.name for b in bench.BENCHMARKS)
+        tables = {table for table in TABLES if any(word in table for word in words)}
+        if not selected and not tables:
+            names = "\n  ".join([b.name for b in bench.BENCHMARKS] + [f"{table} (table)" for table in TABLES])
             raise CommandError(f"No benchmark's name contains {' or '.join(only)!r}. The benchmarks are:\n  {names}")
-        return selected
+        return selected, tables

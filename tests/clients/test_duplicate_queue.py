@@ -1,0 +1,114 @@
+"""The review queue and "Different people": the decision records who and why, is shown on the pair, takes the pair
+out of the queue, and holds (at the next scan and when the profile is checked again) until a compared field
+changes."""
+
+from datetime import date
+
+import pytest
+from django.urls import reverse
+from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
+
+from clients.duplicates import likely_duplicates
+from clients.models import DuplicatePair, PairReason, PairStatus
+from clients.scan import duplicates_scan, pair_raise
+from clients.views import duplicates as views
+from tests.factories import ClientFactory
+
+pytestmark = pytest.mark.django_db
+
+BORN = date(1988, 7, 14)
+
+
+def offered_with(client) -> list:
+    """Who the duplicate check offers for a profile (as editing it checks it)."""
+    candidates = likely_duplicates(
+        agency=client.agency,
+        first_name=client.first_name,
+        last_name=client.last_name,
+        date_of_birth=client.date_of_birth,
+        emails=[client.email] if client.email else [],
+        exclude=client,
+    )
+    return [candidate.client for candidate in candidates]
+
+
+def test_different_people_records_who_and_why_and_the_pair_leaves_the_queue_until_a_compared_field_changes(
+    coordinator, coordinator_client
+):
+    amara = ClientFactory(registered_by=coordinator, first_name="Amara", date_of_birth=BORN)
+    twin = ClientFactory(registered_by=coordinator, first_name="Amarah", date_of_birth=BORN)
+    duplicates_scan(coordinator.agency)
+    pair = DuplicatePair.objects.get()
+    compare = f'Compare<span class="visually-hidden"> {amara.number} {twin.number}</span>'
+    assertContains(coordinator_client.get(reverse("clients:duplicate-queue")), compare)
+    assert offered_with(amara) == [twin]
+
+    response = coordinator_client.post(
+        reverse("clients:duplicate-different", kwargs={"code": pair.code}), {"note": "Twins, born an hour apart"}
+    )
+
+    assertRedirects(response, reverse("clients:duplicate-queue"))
+    pair.refresh_from_db()
+    assert pair.status == PairStatus.DIFFERENT and pair.decided_by == coordinator.user
+    assert pair.decision_note == "Twins, born an hour apart" and pair.decided_at is not None
+    queue = coordinator_client.get(reverse("clients:duplicate-queue"))
+    assert queue.status_code == 200
+    assertNotContains(queue, compare)
+    assertContains(coordinator_client.get(reverse("clients:duplicate-queue"), {"status": "different"}), compare)
+    page = coordinator_client.get(reverse("clients:duplicate-pair", kwargs={"code": pair.code}))
+    assertContains(page, f"Recorded as different people by Test {coordinator.user.last_name} on ")
+    assertContains(page, "Twins, born an hour apart")
+    # Not offered again: by the next scan, nor when the profile is checked, nor by a registration despite the check.
+    duplicates_scan(coordinator.agency)
+    assert DuplicatePair.objects.get().status == PairStatus.DIFFERENT
+    assert offered_with(amara) == []
+    pair_raise(agency=amara.agency, a=amara, b=twin, reason=PairReason.REGISTERED_ANYWAY)
+    assert DuplicatePair.objects.get().status == PairStatus.DIFFERENT
+
+    twin.email = "amarah@example.org"  # a compared field changes: offered again
+    twin.save()
+    assert offered_with(amara) == [twin]
+    duplicates_scan(coordinator.agency)
+    assert DuplicatePair.objects.get().status == PairStatus.OPEN
+    assertContains(coordinator_client.get(reverse("clients:duplicate-queue")), compare)
+
+
+def test_different_people_without_a_reason_asks_for_one_and_records_nothing(coordinator, coordinator_client):
+    pair = pair_raise(
+        agency=coordinator.agency,
+        a=ClientFactory(registered_by=coordinator),
+        b=ClientFactory(registered_by=coordinator),
+        reason=PairReason.FLAGGED,
+    )
+
+    response = coordinator_client.post(reverse("clients:duplicate-different", kwargs={"code": pair.code}), {"note": ""})
+
+    assert response.status_code == 422
+    assert response.context["form"].errors["note"] == ["This field is required."]
+    assert DuplicatePair.objects.get().status == PairStatus.OPEN
+    assert coordinator_client.get(reverse("clients:duplicate-different", kwargs={"code": pair.code})).status_code == 405
+
+
+def test_the_queue_is_paged_highest_score_first_keeping_its_filter(coordinator, coordinator_client, monkeypatch):
+    monkeypatch.setattr(views, "QUEUE_PAGE", 2)
+    pairs = [
+        pair_raise(
+            agency=coordinator.agency,
+            a=ClientFactory(registered_by=coordinator, first_name=f"First{n}"),
+            b=ClientFactory(registered_by=coordinator, first_name=f"Second{n}"),
+            reason=PairReason.FLAGGED,
+            matched=[PairReason.PHONE] * (n == 1),
+        )
+        for n in range(3)
+    ]
+
+    first = coordinator_client.get(reverse("clients:duplicate-queue"), {"reason": PairReason.FLAGGED})
+    second = coordinator_client.get(reverse("clients:duplicate-queue"), {"reason": PairReason.FLAGGED, "page": 2})
+
+    assertContains(first, "3 pairs")
+    assertContains(first, "showing 1–2")
+    assertContains(first, "First1 Okafor")  # the highest score, first
+    assertContains(first, "?reason=flagged&amp;page=2")
+    assertContains(second, "showing 3–3")
+    shown = [p for p in pairs if f"First{pairs.index(p)} Okafor" in second.content.decode()]
+    assert len(shown) == 1 and shown[0] != pairs[1]
