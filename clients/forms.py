@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from localflavor.ca.forms import CAPostalCodeField
 
-from agencies.forms import DateInput, DateRangeMixin, TextChecksMixin, list_fields_prepare, scope_list_fields
+from agencies.forms import DateField, DateRangeMixin, TextChecksMixin, list_fields_prepare, scope_list_fields
 from agencies.models import Agency, Program, StaffProfile
 from agencies.validators import ascii_digits
 from clients.layout import Col, Field, Include, Row, form_helper
@@ -80,8 +80,8 @@ class SessionForm(TextChecksMixin, forms.ModelForm):
     class Meta:
         model = Session
         fields = ["date", "program", "session_type", "delivery_mode", "services", "duration_minutes", "notes"]
+        field_classes = {"date": DateField}
         widgets = {
-            "date": DateInput(),
             "program": forms.Select(attrs={"class": "form-select"}),
             "session_type": forms.Select(attrs={"class": "form-select"}),
             "delivery_mode": forms.Select(attrs={"class": "form-select"}),
@@ -128,12 +128,11 @@ class MentorMatchForm(TextChecksMixin, DateRangeMixin, forms.ModelForm):
     class Meta:
         model = MentorMatch
         fields = ["kind", "name", "program", "start_date", "end_date", "notes"]
+        field_classes = {"start_date": DateField, "end_date": DateField}
         widgets = {
             "kind": forms.Select(attrs={"class": "form-select"}),
             "name": forms.TextInput(attrs={"class": "form-control", "autocomplete": "off"}),
             "program": forms.Select(attrs={"class": "form-select"}),
-            "start_date": DateInput(),
-            "end_date": DateInput(),
             "notes": forms.Textarea(attrs={"class": "form-control", "rows": 3}),
         }
         error_messages = {
@@ -228,8 +227,8 @@ class UnlockLogFilterForm(TextChecksMixin, DateRangeMixin, forms.Form):
         choices=[("", _("Any outcome")), *UnlockOutcome.choices],
         widget=forms.Select(attrs={"class": "form-select"}),
     )
-    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
-    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
+    date_from = DateField(label=_("From"), required=False)
+    date_to = DateField(label=_("To"), required=False)
 
     helper = form_helper(
         Row(Col("staff", width=4), Col("client", width=4), Col("outcome", width=4)),
