@@ -8,7 +8,6 @@ list of its forms (registration/steps.py).
 
 import uuid
 from dataclasses import dataclass
-from datetime import date
 from typing import Any, Self
 
 from django import forms
@@ -510,12 +509,6 @@ class SummaryForm(SectionForm):
             return ""
         site = Site.objects.for_agency(self.agency).filter(code=code).first()
         return site.name if site else ""
-
-    def clean_registration_date(self) -> date | None:
-        value = self.cleaned_data.get("registration_date")
-        if value and value > timezone.localdate():
-            raise forms.ValidationError(_("The registration date cannot be in the future."), code="future")
-        return value
 
 
 class AnonymousForm(SectionForm):
