@@ -73,6 +73,54 @@ def as_querydict(data: dict[str, list[str]] | None) -> QueryDict | None:
     return query
 
 
+def draft_step_data(draft: Draft, step_name: str, *, unsealed: bool = False) -> QueryDict | None:
+    """A step's stored input; with the sealed Sensitive Information when asked to (never shown unasked)."""
+    stored = draft.data.get(step_name)
+    if stored is None:
+        return None
+    if unsealed and step_name == SENSITIVE_STEP:
+        stored = {**stored, **unseal(draft.sensitive_sealed)}
+    return as_querydict(stored)
+
+
+def draft_outcomes(request: HttpRequest, draft: Draft, steps=STEPS) -> tuple[dict[str, dict], dict]:
+    """Each step of the draft that holds input, with its outcome as kept when it was posted (checked now when it
+    was not kept, or was dropped since because an earlier step changed), and the facts of them all."""
+    outcomes: dict[str, dict] = {}
+    facts: dict = {}
+    computed = False
+    client = Client(agency=request.agency, created_by=request.user)
+    for step in steps:
+        if step.name not in draft.data:
+            continue
+        outcome = draft.checks.get(step.name)
+        if outcome is None:
+            data = draft_step_data(draft, step.name, unsealed=True)
+            section = bind_step(
+                step.name, data, agency=request.agency, staff=request.staff, client=client, facts=dict(facts)
+            )
+            outcome = section.outcome()
+            if step.name not in draft.checks:  # kept, until the step's input changes (not if only typed)
+                draft.checks[step.name] = outcome
+                computed = True
+        outcomes[step.name] = outcome
+        facts.update(facts_restored(outcome["facts"]))
+    if computed:
+        draft.save(update_fields=["checks"])
+    return outcomes, facts
+
+
+def steps_done(outcomes: dict[str, dict]) -> set[str]:
+    """The steps shown done, on the step pills and to Resume: given input, and valid."""
+    return {name for name, outcome in outcomes.items() if outcome["valid"]}
+
+
+def resume_step(request: HttpRequest, draft: Draft):
+    """Where Resume opens a draft: the first step not done (the pills' judgement), or the last."""
+    done = steps_done(draft_outcomes(request, draft)[0])
+    return next((step for step in STEPS if step.name not in done), STEPS[-1])
+
+
 def may_change_registration_date(request: HttpRequest, client: Client) -> bool:
     """Only an Agency Coordinator (or manager) and the profile's creator may change a Registration Date."""
     return request.staff.is_coordinator or client.pk is None or client.created_by_id == request.user.pk
@@ -81,7 +129,9 @@ def may_change_registration_date(request: HttpRequest, client: Client) -> bool:
 @login_required
 def register_start(request: HttpRequest) -> HttpResponse:
     """Staff: choose the client type, or resume a registration in progress."""
-    drafts = Draft.objects.of_user(request)
+    drafts = list(Draft.objects.of_user(request))
+    for draft in drafts:
+        draft.resume = resume_step(request, draft)
     return render(request, "registration/register_start.html", {"drafts": drafts})
 
 
@@ -157,13 +207,7 @@ class DraftStepView(LoginRequiredMixin, View):
         return super().dispatch(request, *args, **kwargs)
 
     def step_data(self, step_name: str, *, unsealed: bool = False) -> QueryDict | None:
-        """A step's stored input; with the sealed Sensitive Information when asked to (never shown unasked)."""
-        stored = self.draft.data.get(step_name)
-        if stored is None:
-            return None
-        if unsealed and step_name == SENSITIVE_STEP:
-            stored = {**stored, **unseal(self.draft.sensitive_sealed)}
-        return as_querydict(stored)
+        return draft_step_data(self.draft, step_name, unsealed=unsealed)
 
     def store_posted(self, *, typed: bool = False) -> None:
         """Keep the step's input in the draft, whatever it is: the Sensitive Information sealed. `typed`: kept as
@@ -266,46 +310,25 @@ class DraftStepView(LoginRequiredMixin, View):
                 self.draft.checks.pop(later, None)
 
     def outcomes(self, steps) -> tuple[dict[str, dict], dict]:
-        """Each posted step's outcome, as kept when it was posted (checked now if not kept), and the facts of
-        them all."""
-        outcomes: dict[str, dict] = {}
-        facts: dict = {}
-        computed = False
-        for step in steps:
-            if step.name not in self.draft.data:
-                continue
-            outcome = self.draft.checks.get(step.name)
-            if outcome is None:
-                data = self.step_data(step.name, unsealed=True)
-                outcome = self.section_of(step.name, data, self.new_client(), dict(facts)).outcome()
-                if step.name not in self.draft.checks:  # kept, until the step's input changes (not if only typed)
-                    self.draft.checks[step.name] = outcome
-                    computed = True
-            outcomes[step.name] = outcome
-            facts.update(facts_restored(outcome["facts"]))
-        if computed:
-            self.draft.save(update_fields=["checks"])
-        return outcomes, facts
+        return draft_outcomes(self.request, self.draft, steps)
 
     def register(self) -> HttpResponse:
         client = self.new_client()
         sections, facts = self.sections_validated(client)
-        unvisited = [section.step for section in sections if section.step.name not in self.draft.data]
-        if unvisited:
-            messages.error(
-                self.request,
-                _("Fill in this step, or confirm it is empty with Next, before registering the client: %(step)s.")
-                % {"step": unvisited[0].title},
-            )
-            return redirect("registration:draft-step", code=self.draft.code, step=unvisited[0].name)
-        invalid = [section.step for section in sections if not section.is_valid()]
-        if invalid:
-            messages.error(
-                self.request,
-                _("This step needs correcting before the client can be registered: %(step)s.")
-                % {"step": invalid[0].title},
-            )
-            return redirect("registration:draft-step", code=self.draft.code, step=invalid[0].name)
+        # The first step, in the wizard's order, that keeps the client from being registered: one never seen, or
+        # one with a mistake.
+        for section in sections:
+            step = section.step
+            if step.name not in self.draft.data:
+                message = _(
+                    "Fill in this step, or confirm it is empty with Next, before registering the client: %(step)s."
+                )
+            elif not section.is_valid():
+                message = _("This step needs correcting before the client can be registered: %(step)s.")
+            else:
+                continue
+            messages.error(self.request, message % {"step": step.title})
+            return redirect("registration:draft-step", code=self.draft.code, step=step.name)
         blocking = unmet(facts, Level.OCMS)
         if blocking:
             # A green rule the steps could not see alone (e.g. a privacy answer of No, reached by a step link).
@@ -345,8 +368,7 @@ class DraftStepView(LoginRequiredMixin, View):
             "step_index": STEP_NAMES.index(self.step.name),
             "section": section,
             "is_last": self.step.name == STEP_NAMES[-1],
-            # A step pill shows a step as done when it was posted and is valid.
-            "done_steps": {name for name, outcome in self.outcomes(STEPS)[0].items() if outcome["valid"]},
+            "done_steps": steps_done(self.outcomes(STEPS)[0]),
         }
         if self.step.name == SectionName.IDENTIFICATION and section.formsets["identifiers"].is_bound:
             section.formsets["identifiers"].is_valid()
