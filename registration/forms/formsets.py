@@ -302,10 +302,11 @@ class ProgramTableFormSet(forms.BaseFormSet):
         return {"agency": self.agency}
 
     def save_rows(self, client: Client) -> None:
-        # A row saved before and left as it was is not written again (nor recorded in the history).
+        # A row saved before whose column was left as it was is not written again (nor recorded in the history).
+        # Only this table's column counts: the other one is not on the page, so it is never posted.
         saved = set(client.program_statuses.values_list("program_id", flat=True))
         for form, row in zip(self.forms, self.cleaned_data, strict=True):
-            if row.get("program") and (form.has_changed() or row["program"].pk not in saved):
+            if row.get("program") and (self.column in form.changed_data or row["program"].pk not in saved):
                 ClientProgram.objects.update_or_create(
                     client=client, program=row["program"], defaults={self.column: row[self.column]}
                 )

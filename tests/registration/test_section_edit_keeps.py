@@ -104,13 +104,12 @@ def full_client(caseworker_client, caseworker) -> Client:
         picture_consent=True,
         # On no edit page of a named client (the anonymous form's), or on a page of its own: kept by every save.
         arrival_year=2018,
-        volunteer_status="active",
         current_profession=Occupation.objects.order_by("code").first(),
         desired_profession=Occupation.objects.order_by("code").last(),
     )
+    # The Sensitive Information itself has its own unlocked page (tests/clients/test_sensitive.py); this section's
+    # edit is its Volunteer part: status, stream, type and each program's volunteer status.
     for section in EDITABLE_SECTIONS:
-        if section == SectionName.SENSITIVE:
-            continue  # its own unlocked page (tests/clients/test_sensitive.py)
         editor = Editor(caseworker_client, client, section)
         if section == SectionName.CONSENT:
             editor.type(**{"children-TOTAL_FORMS": "1", "children-0-name": "Tobi"})
@@ -144,13 +143,15 @@ def editor_errors(response) -> dict:
 def test_the_client_is_filled_in_everywhere(full_client):
     empty = [name for name, value in client_values(full_client).items() if value in (None, "")]
 
-    assert set(empty) <= {"family_id", "registered_from", "merged_into_id", "volunteer_type", "volunteer_stream"}, empty
+    assert set(empty) <= {"family_id", "registered_from", "merged_into_id"}, empty
     assert full_client.duplicate_reason and full_client.arrival_year == 2018
+    assert all((full_client.volunteer_status, full_client.volunteer_stream, full_client.volunteer_type))
     rows = rows_of(full_client)
     assert all(rows[kind] for kind in ("identifiers", "languages", "certificates", "children", "contacts")), rows
+    assert all(program.volunteer_status for program in full_client.program_statuses.all())
 
 
-@pytest.mark.parametrize("section", [s for s in EDITABLE_SECTIONS if s != SectionName.SENSITIVE])
+@pytest.mark.parametrize("section", EDITABLE_SECTIONS)
 def test_a_section_saved_as_it_opens_changes_nothing_and_records_nothing(caseworker_client, full_client, section):
     values, rows = client_values(full_client), rows_of(full_client)
     records, changes = history_size(full_client), len(client_changes(full_client))
