@@ -42,8 +42,9 @@ from registration.services import (
 from registration.steps import STEP_NAMES, STEPS, BoundStep, bind_step, facts_restored, step_named
 
 SKIPPED_POST_KEYS = {"csrfmiddlewaretoken", "go", "password"}
-# The steps whose answers change later steps' rules (date checks, consent-dependent iCARE fields).
-FACT_STEPS = (SectionName.PRIMARY, SectionName.IMMIGRATION)
+# The steps whose answers change later steps' rules (date checks, consent-dependent iCARE fields; at the Registration
+# Summary, a minor's consent and the children's age groups on the Registration Date).
+FACT_STEPS = (SectionName.PRIMARY, SectionName.IMMIGRATION, SectionName.CONSENT)
 # The Sensitive step's Sensitive Information fields: sealed in the draft, never kept in its data.
 SENSITIVE_STEP = SectionName.SENSITIVE
 SENSITIVE_PREFIX = "sensitive-"

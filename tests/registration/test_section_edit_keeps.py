@@ -2,11 +2,12 @@
 filled, saved as it opens, changes no value, blanks nothing the page does not show (the duplicate reason among
 them), and writes no change-history record."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.db.models import Model
 from django.urls import reverse
+from django.utils import timezone
 from pytest_django.asserts import assertContains
 
 from agencies.models import Occupation
@@ -53,6 +54,8 @@ TYPED = {
     "languages-0-comments": "Fluent at work",
     "certificates-0-institution": "University of Lagos",
     "certificates-0-year": "2012",
+    # An Infant (the first age group offered) on the registration date, today.
+    "children-0-date_of_birth": (timezone.localdate() - timedelta(days=365)).isoformat(),
 }
 # Single choices left as they are: they decide what else the section asks.
 KEPT = {"privacy_confirmed", "research_consent", "contact_consent", "picture_consent", "consent_required"}
@@ -149,6 +152,7 @@ def test_the_client_is_filled_in_everywhere(full_client):
     rows = rows_of(full_client)
     assert all(rows[kind] for kind in ("identifiers", "languages", "certificates", "children", "contacts")), rows
     assert all(program.volunteer_status for program in full_client.program_statuses.all())
+    assert all(child.date_of_birth for child in full_client.children.all())
 
 
 @pytest.mark.parametrize("section", EDITABLE_SECTIONS)
