@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from agencies.forms import agency_list_items
 from agencies.models import AgencyList, Site, SiteGroup
 from agencies.validators import field_id_or, field_name_or, has_control_characters, storable
-from clients.duplicates import likely_duplicates
+from clients.duplicates import identifier_held_elsewhere, likely_duplicates, saved_client_duplicates
 from clients.forms import UnlockForm
 from clients.models import Client, UnlockOutcome, get_client_for
 from clients.models.family import FAMILY_CODE_EXAMPLE
@@ -159,10 +159,11 @@ def draft_clear(request: HttpRequest, code) -> HttpResponse:
     return redirect("registration:register-start")
 
 
-def identifiers_held_elsewhere(request: HttpRequest, section: BoundStep) -> None:
+def identifiers_held_elsewhere(request: HttpRequest, section: BoundStep, exclude: Client | None = None) -> None:
     """On the page the caseworker goes on to: each client of the agency already holding an identifier value just
     typed (compared without spaces, hyphens or case), with a link to its profile. It never blocks."""
-    for candidate in likely_duplicates(agency=request.agency, identifiers=section.identifier_values()):
+    candidates = likely_duplicates(agency=request.agency, identifiers=section.identifier_values(), exclude=exclude)
+    for candidate in candidates:
         holder = candidate.client
         messages.warning(
             request,
@@ -595,16 +596,21 @@ def section_edit(request: HttpRequest, code, section: str) -> HttpResponse:
     if request.method == "POST" and not changes and bound.is_valid():
         client_section_update(client=client, section=bound)
         messages.success(request, _("The profile is updated."))
+        if section == SectionName.IDENTIFICATION:
+            identifiers_held_elsewhere(request, bound, exclude=client)
         return redirect(reverse("clients:client-detail", kwargs={"code": client.code}) + f"#section-{section}")
-    return render(
-        request,
-        "registration/section_edit.html",
-        {
-            "client": client,
-            "section": bound,
-            "step": step_named(section),
-            "opened_version": versions.version_token(current, client=client, section=section),
-            "changes": changes,
-            "changed_by": client.history.select_related("history_user").first() if changes else None,
-        },
-    )
+    context = {
+        "client": client,
+        "section": bound,
+        "step": step_named(section),
+        "opened_version": versions.version_token(current, client=client, section=section),
+        "changes": changes,
+        "changed_by": client.history.select_related("history_user").first() if changes else None,
+    }
+    if section == SectionName.SUMMARY:
+        # The reason for registering despite a possible duplicate can be given whenever there is one to give.
+        context["candidates"] = saved_client_duplicates(client)
+        context["offer_reason"] = bool(
+            context["candidates"] or client.duplicate_reason or identifier_held_elsewhere(client)
+        )
+    return render(request, "registration/section_edit.html", context)

@@ -8,7 +8,7 @@ import pytest
 from django.db.models import Model
 from django.urls import reverse
 from django.utils import timezone
-from pytest_django.asserts import assertContains
+from pytest_django.asserts import assertContains, assertNotContains
 
 from agencies.models import Occupation
 from clients.history import PARTS, client_changes
@@ -16,7 +16,8 @@ from clients.models import Client, ConsentContact
 from clients.sections import EDITABLE_SECTIONS, SectionName
 from registration.services import client_values
 from tests.factories import ClientFactory
-from tests.registration.edit_pages import Editor, detail_url
+from tests.registration.edit_pages import Editor, detail_url, edit_url
+from tests.wizard import foss_id_type
 
 pytestmark = pytest.mark.django_db
 
@@ -207,3 +208,50 @@ def test_the_duplicate_reason_is_edited_on_the_summary_and_kept_in_the_change_hi
     assert (REASON, "Different person", "Different person: born in 1991, not 1990") in [
         (field.label, field.old, field.new) for field in fields
     ]
+
+
+def test_the_summary_offers_the_reason_to_a_client_with_a_possible_duplicate_and_none_recorded(
+    caseworker_client, caseworker
+):
+    ClientFactory(registered_by=caseworker, first_name="Amara", last_name="Okafor", date_of_birth=date(1990, 4, 12))
+    client = ClientFactory(registered_by=caseworker, first_name="Amarah", last_name="Okafor")
+
+    page = caseworker_client.get(edit_url(client, SectionName.SUMMARY))
+
+    assertContains(page, "Potential duplicate identities")
+    assertContains(page, REASON)
+    editor = Editor(caseworker_client, client, SectionName.SUMMARY)
+    assert editor.type(duplicate_reason="Cousins, born the same day").save().status_code == 302
+    client.refresh_from_db()
+    assert client.duplicate_reason == "Cousins, born the same day"
+
+
+def test_the_summary_offers_no_reason_without_a_possible_duplicate(caseworker_client, caseworker):
+    client = ClientFactory(registered_by=caseworker)
+
+    page = caseworker_client.get(edit_url(client, SectionName.SUMMARY))
+
+    assertNotContains(page, REASON, status_code=200)
+
+
+def test_an_identification_save_shows_the_clients_already_holding_the_identifier(caseworker_client, caseworker):
+    holder = ClientFactory(
+        registered_by=caseworker,
+        first_name="Bilal",
+        last_name="Haddad",
+        with_identifier=True,
+        identifier__value="1111-2222",
+    )
+    client = ClientFactory(registered_by=caseworker)
+    editor = Editor(caseworker_client, client, SectionName.IDENTIFICATION)
+    editor.type(
+        **{"identifiers-0-identifier_type": str(foss_id_type(caseworker.agency).pk), "identifiers-0-value": "11112222"}
+    )
+
+    response = editor.save()
+
+    assert response.status_code == 302
+    page = caseworker_client.get(response.url)
+    assertContains(page, "Bilal Haddad")
+    assertContains(page, f"client {holder.number}")
+    assertContains(page, f'href="{detail_url(holder)}"')
