@@ -3,7 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
@@ -21,13 +21,20 @@ from agencies.validators import field_id_or, field_name_or, has_control_characte
 from clients.duplicates import identifier_held_elsewhere, likely_duplicates, saved_client_duplicates
 from clients.forms import UnlockForm
 from clients.models import Client, UnlockOutcome, get_client_for
-from clients.models.family import FAMILY_CODE_EXAMPLE
+from clients.models.family import FAMILY_CODE_EXAMPLE, normalise_family_code
 from clients.rules import IDENTIFIER_ALERT, Level, facts_from_client, unmet
 from clients.sections import EDITABLE_SECTIONS, SectionName
 from clients.unlock import request_address, sensitive_unlock_attempt
 from clients.views.sensitive import STATUS as UNLOCK_STATUS
 from clients.views.sensitive import refusal_message
-from families.services import family_member_prefill, family_reserve, relatives_of_new_member
+from families.services import (
+    family_first_member,
+    family_member_prefill,
+    family_of,
+    family_reserve,
+    relatives_of_new_member,
+)
+from families.views import FAMILY_CODE_ID, find_panel
 from registration import forms as f
 from registration import versions
 from registration.models import Draft, get_draft_for
@@ -36,12 +43,14 @@ from registration.services import (
     anonymous_client_register,
     client_register,
     client_section_update,
+    draft_family_copy,
     draft_lock,
     registered_from,
 )
 from registration.steps import STEP_NAMES, STEPS, BoundStep, bind_step, facts_restored, step_named
 
-SKIPPED_POST_KEYS = {"csrfmiddlewaretoken", "go", "password"}
+# Posted with a step but not its input: the buttons, a password, the ticks of what to copy from a relative.
+SKIPPED_POST_KEYS = {"csrfmiddlewaretoken", "go", "password", "copy", "copy_from"}
 # The steps whose answers change later steps' rules (date checks, consent-dependent iCARE fields; at the Registration
 # Summary, a minor's consent and the children's age groups on the Registration Date).
 FACT_STEPS = (SectionName.PRIMARY, SectionName.IMMIGRATION, SectionName.CONSENT)
@@ -143,8 +152,11 @@ def draft_create(request: HttpRequest) -> HttpResponse:
     draft = Draft(agency=request.agency, owner=request.user)
     if request.POST.get("relative"):
         relative = get_client_for(request, request.POST["relative"], is_anonymous=False)
-        draft.prefill = family_member_prefill(relative=relative)
+        # The family is joined at once; what else to copy from the relative, the caseworker ticks next.
+        draft.prefill = {SectionName.PRIMARY: {"family_code": family_of(client=relative).code}}
         draft.prefilled_from = relative
+        draft.save()
+        return redirect("registration:draft-family-copy", code=draft.code)
     draft.save()
     return redirect("registration:draft-step", code=draft.code, step=STEP_NAMES[0])
 
@@ -179,6 +191,82 @@ def identifiers_held_elsewhere(request: HttpRequest, section: BoundStep, exclude
         )
 
 
+def family_offer(draft: Draft, relative: Client, typed: QueryDict | None = None, typed_step: str = "") -> list[dict]:
+    """What the caseworker may copy from a relative into a draft, each ticked when the draft has nothing there yet
+    (a field already filled in is only replaced when ticked). `typed`: the input of the step on screen."""
+    rows = []
+    for item in family_member_prefill(relative=relative):
+        if typed is not None and item.step == typed_step:
+            current = typed.get(item.name, "")
+        elif item.step in draft.data:
+            current = (draft.data[item.step].get(item.name) or [""])[0]
+        else:
+            current = draft.prefill.get(item.step, {}).get(item.name, "")
+        filled = current not in ("", None, False)
+        rows.append({"item": item, "filled": filled, "ticked": not filled})
+    return rows
+
+
+def family_urls(draft: Draft) -> dict[str, str]:
+    """Where a draft's Family Code finds and selects a relative, and offers what to copy from it."""
+    return {
+        name: reverse(f"registration:draft-family-{name}", kwargs={"code": draft.code})
+        for name in ("find", "select", "offer")
+    }
+
+
+def family_offer_context(draft: Draft, relative: Client, typed: QueryDict) -> dict:
+    return {
+        "relative": relative,
+        "offer": family_offer(draft, relative, typed, SectionName.PRIMARY),
+        "copy_url": reverse(
+            "registration:draft-step-family-copy", kwargs={"code": draft.code, "step": SectionName.PRIMARY}
+        ),
+        "offer_url": family_urls(draft)["offer"],
+    }
+
+
+@login_required
+@require_GET
+def draft_family_find(request: HttpRequest, code) -> HttpResponse:
+    """The draft's owner: Find on the Family Code, the agency's clients to join the family of."""
+    draft = get_draft_for(request, code)
+    urls = family_urls(draft)
+    field_id = field_id_or(request.GET.get("field"), FAMILY_CODE_ID)
+    return find_panel(
+        request, request.GET.get("family_q", ""), field_id, find_url=urls["find"], select_url=urls["select"]
+    )
+
+
+@login_required
+@require_POST
+def draft_family_select(request: HttpRequest, code) -> HttpResponse:
+    """The draft's owner: join the ticked relative's family, and see what may be copied from the relative."""
+    draft = get_draft_for(request, code)
+    urls = family_urls(draft)
+    field_id = field_id_or(request.POST.get("field"), FAMILY_CODE_ID)
+    if not request.POST.get("relative"):
+        query = request.POST.get("family_q", "")
+        return find_panel(request, query, field_id, error=True, find_url=urls["find"], select_url=urls["select"])
+    relative = get_client_for(request, request.POST["relative"], is_anonymous=False)
+    family = family_of(client=relative)
+    context = {"code": family.code, "field_id": field_id, **family_offer_context(draft, relative, request.POST)}
+    return render(request, "registration/_family_selected.html", context)
+
+
+@login_required
+@require_GET
+def draft_family_offer(request: HttpRequest, code) -> HttpResponse:
+    """The draft's owner: a family code typed is a family of the agency: what may be copied from its first member."""
+    draft = get_draft_for(request, code)
+    relative = family_first_member(
+        agency=request.agency, code=normalise_family_code(request.GET.get("family_code", ""))
+    )
+    if relative is None:
+        return render(request, "registration/_family_offer_panel.html", {})
+    return render(request, "registration/_family_offer_panel.html", family_offer_context(draft, relative, request.GET))
+
+
 def already_registered(request: HttpRequest, client: Client) -> HttpResponse:
     messages.info(request, _("Already registered as client %(number)s.") % {"number": client.number})
     return redirect("registration:next-steps", code=client.code)
@@ -192,6 +280,8 @@ class DraftStepView(LoginRequiredMixin, View):
     forms and formsets: registration/steps.py).
     """
 
+    default_step = SENSITIVE_STEP  # for the views below that act on one step of the draft without naming it
+
     def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if not request.user.is_authenticated:
             return self.handle_no_permission()
@@ -203,7 +293,7 @@ class DraftStepView(LoginRequiredMixin, View):
             if client is None:
                 raise
             return already_registered(request, client)
-        self.step = step_named(kwargs.get("step", SENSITIVE_STEP))
+        self.step = step_named(kwargs.get("step") or self.default_step)
         if self.step is None:
             raise Http404
         return super().dispatch(request, *args, **kwargs)
@@ -269,6 +359,11 @@ class DraftStepView(LoginRequiredMixin, View):
             form.copied = {name for name in copied if name in form.fields}
             if data is None:
                 form.initial.update({name: value for name, value in copied.items() if name in form.fields})
+        if self.step.name == SectionName.PRIMARY:
+            # Find, Select Family and a family code typed offer what to copy from the relative.
+            urls = family_urls(self.draft)
+            primary = section.forms["primary"]
+            primary.family_find_url, primary.family_offer_url = urls["find"], urls["offer"]
         return section
 
     def get(self, request: HttpRequest, code, step: str) -> HttpResponse:
@@ -433,6 +528,45 @@ class DraftSensitiveUnlockView(DraftStepView):
         return self.render_step(
             section, status=UNLOCK_STATUS[attempt.outcome], sensitive_locked=True, refusal=refusal_message(attempt)
         )
+
+
+class DraftFamilyCopyView(DraftStepView):
+    """The draft's owner: copy what they tick of a relative's values into the draft. After Register Another Family
+    Member (a page of its own, before the wizard's first step), or on the step where a family was joined with Find
+    or its code: that step's input is kept first, and the caseworker comes back to it."""
+
+    default_step = SectionName.PRIMARY
+
+    def get(self, request: HttpRequest, code, step: str | None = None) -> HttpResponse:
+        if step is not None:  # a step posts its ticks; it has no page of its own
+            return HttpResponseNotAllowed(["POST"])
+        relative = self.draft.prefilled_from
+        if relative is None:  # nothing to copy from (any more): the registration itself
+            return redirect("registration:draft-step", code=self.draft.code, step=STEP_NAMES[0])
+        return render(
+            request,
+            "registration/family_copy.html",
+            {
+                "draft": self.draft,
+                "relative": relative,
+                "offer": family_offer(self.draft, relative),
+                "copy_url": reverse("registration:draft-family-copy", kwargs={"code": self.draft.code}),
+                "skip_url": reverse("registration:draft-step", kwargs={"code": self.draft.code, "step": STEP_NAMES[0]}),
+            },
+        )
+
+    def post(self, request: HttpRequest, code, step: str | None = None) -> HttpResponse:
+        if step is not None:
+            self.store_posted(typed=True)
+        if request.POST.get("copy_from"):
+            relative = get_client_for(request, request.POST["copy_from"], is_anonymous=False)
+            draft_family_copy(draft=self.draft, relative=relative, chosen=set(request.POST.getlist("copy")))
+            messages.success(
+                request,
+                _("The ticked values of %(name)s are copied: check them on each step.")
+                % {"name": relative.display_name},
+            )
+        return redirect("registration:draft-step", code=self.draft.code, step=step or STEP_NAMES[0])
 
 
 @login_required
