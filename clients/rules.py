@@ -465,12 +465,18 @@ def facts_from_client(client) -> Facts:
         facts[field] = getattr(client, f"{field}_id")
     facts["phone"] = str(client.phone) if client.phone else ""
     facts["identifiers"] = [(identifier.is_icare, identifier.value) for identifier in client.identifiers.all()]
-    facts["children"] = [
-        {"name": child.name, "date_of_birth": child.date_of_birth, "age_group": child.age_group.value}
-        for child in client.children.select_related("age_group")
-    ]
     for contact in client.consent_contacts.all():
         facts[f"{contact.kind}-name"] = contact.name
         facts[f"{contact.kind}-relationship"] = contact.relationship_id
         facts[f"{contact.kind}-phone"] = str(contact.phone) if contact.phone else ""
     return facts
+
+
+def facts_with_children(client) -> Facts:
+    """A saved client's facts with its children, for the checks across sections of a section edit (a change of the
+    Date of Birth or the Registration Date against their age groups). Readiness for iCARE never reads them."""
+    children = [
+        {"name": child.name, "date_of_birth": child.date_of_birth, "age_group": child.age_group.value}
+        for child in client.children.select_related("age_group")
+    ]
+    return {**facts_from_client(client), "children": children}

@@ -22,7 +22,7 @@ from clients.duplicates import identifier_held_elsewhere, likely_duplicates, sav
 from clients.forms import UnlockForm
 from clients.models import Client, UnlockOutcome, get_client_for
 from clients.models.family import FAMILY_CODE_EXAMPLE, normalise_family_code
-from clients.rules import IDENTIFIER_ALERT, Level, facts_from_client, unmet
+from clients.rules import IDENTIFIER_ALERT, Level, facts_with_children, unmet
 from clients.sections import EDITABLE_SECTIONS, SectionName
 from clients.unlock import request_address, sensitive_unlock_attempt
 from clients.views.sensitive import STATUS as UNLOCK_STATUS
@@ -713,7 +713,7 @@ def section_edit(request: HttpRequest, code, section: str) -> HttpResponse:
             agency=request.agency,
             staff=request.staff,
             client=client,
-            facts=facts_from_client(client),
+            facts=facts_with_children(client),
             may_change_date=may_change_date,
         )
 
