@@ -3,6 +3,7 @@ says is taken either way, and the calendar button beside the box opens a date pi
 alone (WAI-ARIA's date picker dialog): by month, by year, by day and week, Enter to choose, Escape to close."""
 
 import re
+from datetime import date
 
 import pytest
 from django.utils import translation
@@ -12,7 +13,8 @@ from playwright.sync_api import Browser, Page, expect
 from clients.sections import SectionName, section_named
 from registration.models import Draft
 from tests.browser.pages import assert_accessible
-from tests.factories import PASSWORD
+from tests.conftest import browser_login
+from tests.factories import PASSWORD, ClientFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -116,3 +118,42 @@ def test_a_typed_date_and_the_keyboard_calendar(live_server, localised, casework
     page.get_by_role("button", name=words(language, "Next"), exact=True).click()
     expect(page.get_by_role("heading", level=2, name=title(language, SectionName.IMMIGRATION))).to_be_visible()
     assert Draft.objects.get().checks[SectionName.PRIMARY]["facts"]["date_of_birth"] == "2023-04-21"
+
+
+def test_the_calendar_works_in_a_row_added_with_plus_on_a_profile_edit(live_server, page: Page, caseworker):
+    """A child added with [+] on the profile's Emergency Contact & Consent: its date box has its calendar too."""
+    client = ClientFactory(registered_by=caseworker, registration_date=date(2024, 3, 9))
+    browser_login(page, live_server, "casey")
+    page.goto(f"{live_server.url}/register/edit/{client.code}/consent/")
+
+    page.get_by_role("button", name="Add child").click()
+    row = page.get_by_role("group", name="Child")
+    row.get_by_label("Name", exact=False).fill("Tobi")
+    born = row.get_by_label("Date of Birth", exact=False)
+    born.fill("2023-01-15")
+    row.get_by_role("button", name="Choose date").press("Enter")
+    dialog = page.get_by_role("dialog", name="Choose date")
+    expect(dialog.get_by_role("heading")).to_have_text("January 2023")
+    page.keyboard.press("PageUp")  # December 2022
+    page.keyboard.press("Enter")
+    expect(born).to_have_value("2022-12-15")
+    row.get_by_label("Age Group", exact=False).select_option(label="Infant (6-18 months)")
+    page.get_by_role("button", name="Update").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text(client.display_name)
+    child = client.children.get()
+    assert (child.name, child.date_of_birth) == ("Tobi", date(2022, 12, 15))
+
+
+def test_the_calendar_works_on_the_anonymous_form(live_server, page: Page, caseworker):
+    browser_login(page, live_server, "casey")
+    page.goto(f"{live_server.url}/register/anonymous/")
+    registered = page.get_by_label("Registration Date", exact=False)
+    registered.fill("2025-03-31")
+
+    page.get_by_role("button", name="Choose date").press("Enter")
+    page.keyboard.press("PageUp")  # 31 March has no 31 February: the month's last day
+    page.keyboard.press("Enter")
+
+    expect(registered).to_have_value("2025-02-28")
+    assert_accessible(page, "anonymous-date-chosen")
