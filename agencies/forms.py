@@ -1,6 +1,13 @@
+import datetime
+import json
+import re
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.utils.html import format_html
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import ListItem, foreign_lang
@@ -44,12 +51,87 @@ class LangSelect(forms.Select):
 
 
 class DateInput(forms.DateInput):
-    """The browser's date picker; typed YYYY-MM-DD is accepted too."""
+    """A date typed as YYYY-MM-DD in a plain text box, with a calendar button of our own beside it (static/js/dates.js).
 
-    input_type = "date"
+    Not the browser's <input type="date">: that one shows the date in the browser's language (jj/mm/aaaa in a French
+    browser), so typing the article's YYYY-MM-DD fails there, and it sends an impossible date (2026-02-30) as nothing,
+    which the form then calls "required" while what was typed is lost.
+    """
+
+    input_type = "text"
 
     def __init__(self, attrs: dict | None = None) -> None:
-        super().__init__(attrs={"class": "form-control", **(attrs or {})}, format="%Y-%m-%d")
+        defaults = {
+            "class": "form-control",
+            "inputmode": "numeric",
+            "autocomplete": "off",
+            "spellcheck": "false",
+            "placeholder": _("YYYY-MM-DD"),
+            "data-date-input": "",
+        }
+        super().__init__(attrs={**defaults, **(attrs or {})}, format="%Y-%m-%d")
+
+    def render(self, name, value, attrs=None, renderer=None) -> str:
+        box = super().render(name, value, attrs, renderer)
+        if self.attrs.get("disabled") or (attrs or {}).get("disabled"):
+            return box
+        # Shown by the script (hidden without it, where it would do nothing); its words in the page's language.
+        labels = {
+            "dialog": _("Choose date"),
+            "previousYear": _("Previous year"),
+            "previousMonth": _("Previous month"),
+            "nextMonth": _("Next month"),
+            "nextYear": _("Next year"),
+            "close": _("Close"),
+            "keys": _(
+                "Arrow keys move by day and by week, Page Up and Page Down by month, Shift with Page Up and "
+                "Page Down by year; Enter chooses the date, Escape closes."
+            ),
+        }
+        button = format_html(
+            '<button type="button" class="btn btn-outline-secondary ocms-date-button" data-date-picker '
+            'aria-label="{}" aria-haspopup="dialog" data-labels="{}" hidden>'
+            '<svg aria-hidden="true" focusable="false" width="16" height="16" viewBox="0 0 16 16">'
+            '<rect x="1.5" y="2.5" width="13" height="12" rx="1.5" fill="none" stroke="currentColor"/>'
+            '<path d="M1.5 6h13M5 1v3M11 1v3" stroke="currentColor"/></svg></button>',
+            labels["dialog"],
+            json.dumps({key: str(text) for key, text in labels.items()}),
+        )
+        return format_html('<div class="input-group ocms-date">{}{}</div>', box, button)
+
+
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+class DateField(forms.DateField):
+    """A date read strictly as YYYY-MM-DD, the article's form, whatever the language of the browser or of the page
+    (Django would also take 09/03/2024 on a French page, which an English reader takes for 3 September). A date
+    that cannot be one keeps what was typed and says so, never "required"."""
+
+    widget = DateInput
+    input_formats = ["%Y-%m-%d"]
+    default_error_messages = {
+        "invalid": _("“%(value)s” is not a valid date. Use YYYY-MM-DD, e.g. 2024-03-09."),
+    }
+
+    def to_python(self, value) -> datetime.date | None:
+        if value in self.empty_values:
+            return None
+        if isinstance(value, datetime.datetime):
+            return value.date()
+        if isinstance(value, datetime.date):
+            return value
+        text = str(value).strip()
+        if not text:
+            return None
+        if ISO_DATE.fullmatch(text):
+            try:
+                return datetime.date.fromisoformat(text)
+            except ValueError:
+                pass
+        raise ValidationError(
+            self.error_messages["invalid"], code="invalid", params={"value": Truncator(text).chars(30)}
+        )
 
 
 class DateRangeMixin:

@@ -145,6 +145,31 @@ def likely_duplicates(
     return sorted(found.values(), key=lambda c: (-len(c.reasons), c.client.last_name, c.client.number))[:limit]
 
 
+def saved_client_duplicates(client: Client) -> list[Candidate]:
+    """The possible duplicates of a saved client, as the registration check would offer them today (the family's
+    shared telephone and email aside)."""
+    relatives = set(client.family.members.values_list("pk", flat=True)) if client.family_id else set()
+    return likely_duplicates(
+        agency=client.agency,
+        first_name=client.first_name,
+        last_name=client.last_name,
+        date_of_birth=client.date_of_birth,
+        identifiers=[(identifier.identifier_type_id, identifier.value) for identifier in client.identifiers.all()],
+        phones=[str(phone) for phone in (client.phone, client.phone_alt1, client.phone_alt2) if phone],
+        emails=[client.email] if client.email else [],
+        exclude=client,
+        relatives=relatives,
+    )
+
+
+def identifier_held_elsewhere(client: Client) -> bool:
+    """Another client of the agency holds one of the client's identifier values (compared without spaces, hyphens
+    or case), a pair decided "Different people" included: the iCARE check asks for a reason then too."""
+    keys = client.identifiers.values_list("value_key", flat=True)
+    others = Identifier.objects.for_agency(client.agency).filter(value_key__in=keys, client__merged_into=None)
+    return others.exclude(client=client).exists()
+
+
 def compared_of(*pks: int) -> str:
     """A digest of the fields the scan and the registration check compare, for the clients of a pair (by their
     primary keys): the pair is offered again only when it changes."""

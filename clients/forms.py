@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from localflavor.ca.forms import CAPostalCodeField
 
 from agencies.forms import (
-    DateInput,
+    DateField,
     DateRangeMixin,
     LangSelect,
     TextChecksMixin,
@@ -87,8 +87,8 @@ class SessionForm(TextChecksMixin, forms.ModelForm):
     class Meta:
         model = Session
         fields = ["date", "program", "session_type", "delivery_mode", "services", "duration_minutes", "notes"]
+        field_classes = {"date": DateField}
         widgets = {
-            "date": DateInput(),
             "program": LangSelect(attrs={"class": "form-select"}),
             "session_type": forms.Select(attrs={"class": "form-select"}),
             "delivery_mode": forms.Select(attrs={"class": "form-select"}),
@@ -135,12 +135,11 @@ class MentorMatchForm(TextChecksMixin, DateRangeMixin, forms.ModelForm):
     class Meta:
         model = MentorMatch
         fields = ["kind", "name", "program", "start_date", "end_date", "notes"]
+        field_classes = {"start_date": DateField, "end_date": DateField}
         widgets = {
             "kind": forms.Select(attrs={"class": "form-select"}),
             "name": forms.TextInput(attrs={"class": "form-control", "autocomplete": "off"}),
             "program": LangSelect(attrs={"class": "form-select"}),
-            "start_date": DateInput(),
-            "end_date": DateInput(),
             "notes": forms.Textarea(attrs={"class": "form-control", "rows": 3}),
         }
         error_messages = {
@@ -235,8 +234,8 @@ class UnlockLogFilterForm(TextChecksMixin, DateRangeMixin, forms.Form):
         choices=[("", _("Any outcome")), *UnlockOutcome.choices],
         widget=forms.Select(attrs={"class": "form-select"}),
     )
-    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
-    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
+    date_from = DateField(label=_("From"), required=False)
+    date_to = DateField(label=_("To"), required=False)
 
     helper = form_helper(
         Row(Col("staff", width=4), Col("client", width=4), Col("outcome", width=4)),

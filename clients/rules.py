@@ -309,9 +309,134 @@ def minor_without_consent(facts: Facts, edited: Collection[str]) -> list[tuple[s
     ]
 
 
+# Children's age groups (IRCC's list, domain.md): how each value begins, and the ages it is for in whole months
+# (the last has no end). Pre-school runs to 6 years; School age is "more than 6 years".
+CHILD_AGE_GROUPS: tuple[tuple[str, int, int | None], ...] = (
+    ("Infant", 6, 18),
+    ("Toddler", 19, 35),
+    ("Pre-school", 36, 72),
+    ("School age", 73, None),
+)
+
+
+def months_on(born: date, day: date) -> int:
+    """Whole months from `born` to `day` (negative before the birth)."""
+    return (day.year - born.year) * 12 + day.month - born.month - (day.day < born.day)
+
+
+def age_group_for(months: int) -> str | None:
+    """The start of the value of the age group for a child of that many months; None under 6 months."""
+    for group, first, last in CHILD_AGE_GROUPS:
+        if months >= first and (last is None or months <= last):
+            return group
+    return None
+
+
+def age_group_label(group: str) -> str:
+    """An age group as the page shows it (IRCC's value, or its French label), from how its value begins."""
+    from agencies.models import IcareList, IcareValue  # only when there is something to say
+
+    value = IcareValue.objects.of(IcareList.CHILD_AGE).filter(value__startswith=group).first()
+    return str(value) if value else group
+
+
+def as_date(value: date | str | None) -> date | None:
+    """A fact's date: a date, or a date kept as YYYY-MM-DD (a draft keeps its facts as JSON)."""
+    if isinstance(value, str):
+        return date.fromisoformat(value) if value else None
+    return value
+
+
+def age_group_mismatch(born: date, group: str, day: date) -> dict | None:
+    """What a message says when a child born on `born` is not of `group` on `day` (and is born by then): its age
+    in months and the group it is of (None under 6 months); None when the group is right."""
+    months = months_on(born, day)
+    fits = age_group_for(months)
+    if months < 0 or not group or (fits is not None and group.startswith(fits)):
+        return None
+    return {
+        "months": months,
+        "day": day.isoformat(),
+        "born": born.isoformat(),
+        "group": age_group_label(group),
+        "fits": age_group_label(fits) if fits else None,
+    }
+
+
+def child_problems(child: Facts, facts: Facts) -> list[tuple[str, str]]:
+    """(field, message) for one child row (name, date_of_birth, age_group: the value as IRCC spells it): born after
+    the client, and of the age group chosen on the Registration Date (today, before there is one)."""
+    born = as_date(child.get("date_of_birth"))
+    if not born:
+        return []
+    problems = []
+    client_born = as_date(facts.get("date_of_birth"))
+    if client_born and born <= client_born:
+        message = _("The child's date of birth is not after the client's Date of Birth %(value)s (%(place)s).")
+        problems.append(("date_of_birth", message % {"value": client_born.isoformat(), "place": where(S.PRIMARY)}))
+    day = as_date(facts.get("registration_date")) or timezone.localdate()
+    if born > day:
+        message = _("The child is born after %(day)s, the Registration Date.")
+        problems.append(("date_of_birth", message % {"day": day.isoformat()}))
+    mismatch = age_group_mismatch(born, child.get("age_group") or "", day)
+    if mismatch and mismatch["fits"]:
+        message = _("The child is %(months)s months old on %(day)s (born %(born)s): that is %(fits)s, not %(group)s.")
+        problems.append(("age_group", message % mismatch))
+    elif mismatch:
+        message = _(
+            "The child is %(months)s months old on %(day)s (born %(born)s), younger than iCARE's age groups, which "
+            "begin at 6 months: leave the child out, or correct the date of birth."
+        )
+        problems.append(("age_group", message % mismatch))
+    return problems
+
+
+def children_out_of_step(facts: Facts, edited: Collection[str]) -> list[tuple[str, str]]:
+    """(field, message) when a change to the client's Date of Birth or Registration Date goes against a child row
+    of Emergency Contact & Consent: put on the field being edited, naming the child and the section."""
+    place = where(S.CONSENT)
+    client_born = as_date(facts.get("date_of_birth"))
+    day = as_date(facts.get("registration_date"))
+    errors = []
+    for child in facts.get("children") or []:
+        born = as_date(child.get("date_of_birth"))
+        if not born:
+            continue
+        named = {"name": child["name"], "born": born.isoformat(), "place": place}
+        if "date_of_birth" in edited and client_born and born <= client_born:
+            message = _(
+                "The date of birth is not before the date of birth of the client's child %(name)s, %(born)s "
+                "(%(place)s)."
+            )
+            errors.append(("date_of_birth", message % named))
+        if "registration_date" not in edited or not day:
+            continue
+        mismatch = age_group_mismatch(born, child.get("age_group") or "", day)
+        if born > day:
+            message = _(
+                "The registration date is before the birth of the client's child %(name)s, %(born)s (%(place)s)."
+            )
+            errors.append(("registration_date", message % named))
+        elif mismatch and mismatch["fits"]:
+            message = _(
+                "This makes the client's child %(name)s %(months)s months old on %(day)s (born %(born)s): that is "
+                "%(fits)s, not %(group)s (%(place)s)."
+            )
+            errors.append(("registration_date", message % {**named, **mismatch}))
+        elif mismatch:
+            message = _(
+                "This makes the client's child %(name)s %(months)s months old on %(day)s (born %(born)s), younger "
+                "than iCARE's age groups, which begin at 6 months (%(place)s)."
+            )
+            errors.append(("registration_date", message % {**named, **mismatch}))
+    return errors
+
+
 def across_sections(facts: Facts, edited: Collection[str]) -> list[tuple[str, str]]:
     """Every check that spans sections, for whichever path writes a client."""
-    return dates_out_of_order(facts, edited) + minor_without_consent(facts, edited)
+    return (
+        dates_out_of_order(facts, edited) + minor_without_consent(facts, edited) + children_out_of_step(facts, edited)
+    )
 
 
 def facts_from_client(client) -> Facts:
@@ -345,3 +470,13 @@ def facts_from_client(client) -> Facts:
         facts[f"{contact.kind}-relationship"] = contact.relationship_id
         facts[f"{contact.kind}-phone"] = str(contact.phone) if contact.phone else ""
     return facts
+
+
+def facts_with_children(client) -> Facts:
+    """A saved client's facts with its children, for the checks across sections of a section edit (a change of the
+    Date of Birth or the Registration Date against their age groups). Readiness for iCARE never reads them."""
+    children = [
+        {"name": child.name, "date_of_birth": child.date_of_birth, "age_group": child.age_group.value}
+        for child in client.children.select_related("age_group")
+    ]
+    return {**facts_from_client(client), "children": children}

@@ -1,8 +1,11 @@
 """Families: joining a relative's family, and what a new family member starts with."""
 
 import secrets
+from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency
 from clients.models import CONTACT_FIELDS, Client, Family
@@ -92,12 +95,53 @@ def as_form_value(client: Client, field_name: str) -> str | bool:
     return str(value)
 
 
-def family_member_prefill(*, relative: Client) -> dict[str, dict[str, str | bool]]:
-    """A new family member's starting values, by wizard step, copied from a relative (and the family code)."""
-    family = family_of(client=relative)
-    prefill: dict[str, dict[str, str | bool]] = {}
+def as_read(client: Client, field_name: str) -> str:
+    """A client's value as a person reads it: the list value's words, the country's name, Yes."""
+    value = getattr(client, field_name)
+    if field_name == "postal_code":
+        return client.postal_code_display
+    if isinstance(value, bool):
+        return str(_("Yes")) if value else str(_("No"))
+    if hasattr(value, "as_international"):
+        return value.as_international
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if hasattr(value, "name") and hasattr(value, "code"):  # a country
+        return str(value.name)
+    return str(value)
+
+
+@dataclass(frozen=True)
+class Copyable:
+    """One value a new family member may start with, copied from a relative."""
+
+    step: SectionName
+    name: str
+    label: str
+    value: str | bool  # as the registration form posts it
+    read: str  # as a person reads it
+
+    @property
+    def key(self) -> str:
+        """How the caseworker's tick names it."""
+        return f"{self.step}.{self.name}"
+
+
+def family_member_prefill(*, relative: Client) -> list[Copyable]:
+    """What a new family member may start with from a relative (domain.md): the relative's values of the listed
+    fields that are filled in, by wizard step. The caseworker chooses which are copied."""
+    copyable = []
     for step, fields in PREFILL_FIELDS.items():
-        values = {name: as_form_value(relative, name) for name in fields}
-        prefill[step] = {name: value for name, value in values.items() if value not in ("", False)}
-    prefill[SectionName.PRIMARY]["family_code"] = family.code
-    return prefill
+        for name in fields:
+            value = as_form_value(relative, name)
+            if value not in ("", False):
+                label = capfirst(str(Client._meta.get_field(name).verbose_name))
+                copyable.append(Copyable(step, name, label, value, as_read(relative, name)))
+    return copyable
+
+
+def family_first_member(*, agency: Agency, code: str) -> Client | None:
+    """The relative whose values a client joining the family with this code is offered: its first named member."""
+    return (
+        Client.objects.for_agency(agency).named().filter(family__code=code).order_by("number").first() if code else None
+    )

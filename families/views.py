@@ -1,6 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from agencies.validators import field_id_or, has_control_characters
@@ -19,7 +20,11 @@ def family_find(request: HttpRequest) -> HttpResponse:
     return find_panel(request, request.GET.get("family_q", ""), field_id_or(request.GET.get("field"), FAMILY_CODE_ID))
 
 
-def find_panel(request: HttpRequest, query: str, field_id: str, *, error: bool = False) -> HttpResponse:
+def find_panel(
+    request: HttpRequest, query: str, field_id: str, *, error: bool = False, find_url: str = "", select_url: str = ""
+) -> HttpResponse:
+    """The Find panel: its search, the matching clients to tick, and Select Family. A registration's panel searches
+    and selects through its own addresses (`find_url`, `select_url`), which also offer what to copy."""
     query = query.strip()
     refused = has_control_characters(query)
     clients = []
@@ -34,6 +39,8 @@ def find_panel(request: HttpRequest, query: str, field_id: str, *, error: bool =
             "refused": refused,
             "field_id": field_id,
             "error": error,
+            "find_url": find_url or reverse("families:family-find"),
+            "select_url": select_url or reverse("families:family-select"),
         },
     )
 

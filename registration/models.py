@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, AgencyQuerySet
-from clients.sections import SECTIONS, SectionName, section_named
+from clients.sections import SectionName
 
 
 class DraftQuerySet(AgencyQuerySet):
@@ -54,19 +54,6 @@ class Draft(models.Model):
 
     def __str__(self) -> str:
         return self.title
-
-    @property
-    def resume_step(self) -> str:
-        """Where Resume opens the draft: the first step not yet done (never posted, or posted with a mistake)."""
-        for section in SECTIONS:
-            outcome = self.checks.get(section.name, {})  # None: typed, never posted
-            if section.name not in self.data or outcome is None or not outcome.get("valid", True):
-                return section.name
-        return SECTIONS[-1].name
-
-    @property
-    def resume_title(self) -> str:
-        return str(section_named(self.resume_step).title)
 
     @property
     def title(self) -> str:

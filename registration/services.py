@@ -1,13 +1,17 @@
 """Writing clients: a registration writes the client and all its rows in one transaction."""
 
+from collections.abc import Collection
+
 from django.db import transaction
 
 from agencies.models import Agency, StaffProfile
 from clients.models import Client
 from clients.scan import pairs_registered_anyway
 from clients.search import name_words_remember
+from clients.sections import SectionName
+from families.services import family_member_prefill, family_of
 from registration.models import Draft
-from registration.steps import BoundStep
+from registration.steps import STEP_NAMES, BoundStep
 
 
 def client_number_next(*, agency: Agency) -> int:
@@ -77,3 +81,34 @@ def client_section_update(*, client: Client, section: BoundStep) -> Client:
 
 def client_values(client: Client) -> dict:
     return {field.attname: getattr(client, field.attname) for field in Client._meta.concrete_fields}
+
+
+@transaction.atomic
+def draft_family_copy(*, draft: Draft, relative: Client, chosen: Collection[str]) -> Draft:
+    """Join the relative's family, and copy into the draft the relative's values the caseworker ticked (`chosen`,
+    by Copyable.key): a step not posted yet starts with them, a step that holds input has them written over it.
+    Nothing that was not ticked changes. The steps written to count as typed, not yet checked."""
+    family = family_of(client=relative)
+    copied = {(SectionName.PRIMARY, "family_code"): family.code}
+    for item in family_member_prefill(relative=relative):
+        if item.key in chosen:
+            copied[(item.step, item.name)] = item.value
+    written = set()
+    for (step, name), value in copied.items():
+        draft.prefill.setdefault(step, {})[name] = value  # shown with "Copied from the family member"
+        if step in draft.data:
+            if value is True:
+                draft.data[step][name] = ["on"]  # a ticked box, as the browser posts it
+            else:
+                draft.data[step][name] = [str(value)]
+            written.add(step)
+    if written:
+        first = min(STEP_NAMES.index(step) for step in written)
+        for step in STEP_NAMES[first:]:
+            if step in written:
+                draft.checks[step] = None
+            else:
+                draft.checks.pop(step, None)
+    draft.prefilled_from = relative
+    draft.save(update_fields=["data", "prefill", "checks", "prefilled_from", "updated_at"])
+    return draft

@@ -108,6 +108,8 @@ def fact_kept(value: Any) -> Any:
         return value.as_e164 if value.is_valid() else str(value.raw_input)
     if isinstance(value, list | tuple | QuerySet):
         return [fact_kept(item) for item in value]
+    if isinstance(value, dict):
+        return {key: fact_kept(item) for key, item in value.items()}
     if value is None or isinstance(value, str | int | float | bool):
         return value
     return str(value)

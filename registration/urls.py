@@ -10,6 +10,15 @@ urlpatterns = [
     path("anonymous/", views.anonymous_register, name="anonymous-register"),
     path("draft/<uuid:code>/clear/", views.draft_clear, name="draft-clear"),
     path("draft/<uuid:code>/duplicates/", views.draft_duplicates, name="draft-duplicates"),
+    path("draft/<uuid:code>/family/find/", views.draft_family_find, name="draft-family-find"),
+    path("draft/<uuid:code>/family/select/", views.draft_family_select, name="draft-family-select"),
+    path("draft/<uuid:code>/family/offer/", views.draft_family_offer, name="draft-family-offer"),
+    path("draft/<uuid:code>/family/copy/", views.DraftFamilyCopyView.as_view(), name="draft-family-copy"),
+    path(
+        "draft/<uuid:code>/<slug:step>/family/copy/",
+        views.DraftFamilyCopyView.as_view(),
+        name="draft-step-family-copy",
+    ),
     path(
         "draft/<uuid:code>/sensitive/unlock/", views.DraftSensitiveUnlockView.as_view(), name="draft-sensitive-unlock"
     ),

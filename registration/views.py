@@ -4,7 +4,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
@@ -19,16 +19,23 @@ from django.views.decorators.http import require_GET, require_POST
 from agencies.forms import agency_list_items
 from agencies.models import AgencyList, Site, SiteGroup
 from agencies.validators import field_id_or, field_name_or, has_control_characters, storable
-from clients.duplicates import likely_duplicates
+from clients.duplicates import identifier_held_elsewhere, likely_duplicates, saved_client_duplicates
 from clients.forms import UnlockForm
 from clients.models import Client, UnlockOutcome, get_client_for
-from clients.models.family import FAMILY_CODE_EXAMPLE
-from clients.rules import IDENTIFIER_ALERT, Level, facts_from_client, unmet
+from clients.models.family import FAMILY_CODE_EXAMPLE, normalise_family_code
+from clients.rules import IDENTIFIER_ALERT, Level, facts_with_children, unmet
 from clients.sections import EDITABLE_SECTIONS, SectionName
 from clients.unlock import request_address, sensitive_unlock_attempt
 from clients.views.sensitive import STATUS as UNLOCK_STATUS
 from clients.views.sensitive import refusal_message
-from families.services import family_member_prefill, family_reserve, relatives_of_new_member
+from families.services import (
+    family_first_member,
+    family_member_prefill,
+    family_of,
+    family_reserve,
+    relatives_of_new_member,
+)
+from families.views import FAMILY_CODE_ID, find_panel
 from registration import forms as f
 from registration import slots, versions
 from registration.models import Draft, get_draft_for
@@ -37,14 +44,17 @@ from registration.services import (
     anonymous_client_register,
     client_register,
     client_section_update,
+    draft_family_copy,
     draft_lock,
     registered_from,
 )
 from registration.steps import STEP_NAMES, STEPS, BoundStep, bind_step, facts_restored, step_named
 
-SKIPPED_POST_KEYS = {"csrfmiddlewaretoken", "go", "password"}
-# The steps whose answers change later steps' rules (date checks, consent-dependent iCARE fields).
-FACT_STEPS = (SectionName.PRIMARY, SectionName.IMMIGRATION)
+# Posted with a step but not its input: the buttons, a password, the ticks of what to copy from a relative.
+SKIPPED_POST_KEYS = {"csrfmiddlewaretoken", "go", "password", "copy", "copy_from"}
+# The steps whose answers change later steps' rules (date checks, consent-dependent iCARE fields; at the Registration
+# Summary, a minor's consent and the children's age groups on the Registration Date).
+FACT_STEPS = (SectionName.PRIMARY, SectionName.IMMIGRATION, SectionName.CONSENT)
 # The Sensitive step's Sensitive Information fields: sealed in the draft, never kept in its data.
 SENSITIVE_STEP = SectionName.SENSITIVE
 SENSITIVE_PREFIX = "sensitive-"
@@ -74,6 +84,54 @@ def as_querydict(data: dict[str, list[str]] | None) -> QueryDict | None:
     return query
 
 
+def draft_step_data(draft: Draft, step_name: str, *, unsealed: bool = False) -> QueryDict | None:
+    """A step's stored input; with the sealed Sensitive Information when asked to (never shown unasked)."""
+    stored = draft.data.get(step_name)
+    if stored is None:
+        return None
+    if unsealed and step_name == SENSITIVE_STEP:
+        stored = {**stored, **unseal(draft.sensitive_sealed)}
+    return as_querydict(stored)
+
+
+def draft_outcomes(request: HttpRequest, draft: Draft, steps=STEPS) -> tuple[dict[str, dict], dict]:
+    """Each step of the draft that holds input, with its outcome as kept when it was posted (checked now when it
+    was not kept, or was dropped since because an earlier step changed), and the facts of them all."""
+    outcomes: dict[str, dict] = {}
+    facts: dict = {}
+    computed = False
+    client = Client(agency=request.agency, created_by=request.user)
+    for step in steps:
+        if step.name not in draft.data:
+            continue
+        outcome = draft.checks.get(step.name)
+        if outcome is None:
+            data = draft_step_data(draft, step.name, unsealed=True)
+            section = bind_step(
+                step.name, data, agency=request.agency, staff=request.staff, client=client, facts=dict(facts)
+            )
+            outcome = section.outcome()
+            if step.name not in draft.checks:  # kept, until the step's input changes (not if only typed)
+                draft.checks[step.name] = outcome
+                computed = True
+        outcomes[step.name] = outcome
+        facts.update(facts_restored(outcome["facts"]))
+    if computed:
+        draft.save(update_fields=["checks"])
+    return outcomes, facts
+
+
+def steps_done(outcomes: dict[str, dict]) -> set[str]:
+    """The steps shown done, on the step pills and to Resume: given input, and valid."""
+    return {name for name, outcome in outcomes.items() if outcome["valid"]}
+
+
+def resume_step(request: HttpRequest, draft: Draft):
+    """Where Resume opens a draft: the first step not done (the pills' judgement), or the last."""
+    done = steps_done(draft_outcomes(request, draft)[0])
+    return next((step for step in STEPS if step.name not in done), STEPS[-1])
+
+
 def may_change_registration_date(request: HttpRequest, client: Client) -> bool:
     """Only an Agency Coordinator (or manager) and the profile's creator may change a Registration Date."""
     return request.staff.is_coordinator or client.pk is None or client.created_by_id == request.user.pk
@@ -82,7 +140,9 @@ def may_change_registration_date(request: HttpRequest, client: Client) -> bool:
 @login_required
 def register_start(request: HttpRequest) -> HttpResponse:
     """Staff: choose the client type, or resume a registration in progress."""
-    drafts = Draft.objects.of_user(request)
+    drafts = list(Draft.objects.of_user(request))
+    for draft in drafts:
+        draft.resume = resume_step(request, draft)
     return render(request, "registration/register_start.html", {"drafts": drafts})
 
 
@@ -93,8 +153,11 @@ def draft_create(request: HttpRequest) -> HttpResponse:
     draft = Draft(agency=request.agency, owner=request.user)
     if request.POST.get("relative"):
         relative = get_client_for(request, request.POST["relative"], is_anonymous=False)
-        draft.prefill = family_member_prefill(relative=relative)
+        # The family is joined at once; what else to copy from the relative, the caseworker ticks next.
+        draft.prefill = {SectionName.PRIMARY: {"family_code": family_of(client=relative).code}}
         draft.prefilled_from = relative
+        draft.save()
+        return redirect("registration:draft-family-copy", code=draft.code)
     draft.save()
     return redirect("registration:draft-step", code=draft.code, step=STEP_NAMES[0])
 
@@ -109,10 +172,11 @@ def draft_clear(request: HttpRequest, code) -> HttpResponse:
     return redirect("registration:register-start")
 
 
-def identifiers_held_elsewhere(request: HttpRequest, section: BoundStep) -> None:
+def identifiers_held_elsewhere(request: HttpRequest, section: BoundStep, exclude: Client | None = None) -> None:
     """On the page the caseworker goes on to: each client of the agency already holding an identifier value just
     typed (compared without spaces, hyphens or case), with a link to its profile. It never blocks."""
-    for candidate in likely_duplicates(agency=request.agency, identifiers=section.identifier_values()):
+    candidates = likely_duplicates(agency=request.agency, identifiers=section.identifier_values(), exclude=exclude)
+    for candidate in candidates:
         holder = candidate.client
         messages.warning(
             request,
@@ -128,6 +192,82 @@ def identifiers_held_elsewhere(request: HttpRequest, section: BoundStep) -> None
         )
 
 
+def family_offer(draft: Draft, relative: Client, typed: QueryDict | None = None, typed_step: str = "") -> list[dict]:
+    """What the caseworker may copy from a relative into a draft, each ticked when the draft has nothing there yet
+    (a field already filled in is only replaced when ticked). `typed`: the input of the step on screen."""
+    rows = []
+    for item in family_member_prefill(relative=relative):
+        if typed is not None and item.step == typed_step:
+            current = typed.get(item.name, "")
+        elif item.step in draft.data:
+            current = (draft.data[item.step].get(item.name) or [""])[0]
+        else:
+            current = draft.prefill.get(item.step, {}).get(item.name, "")
+        filled = current not in ("", None, False)
+        rows.append({"item": item, "filled": filled, "ticked": not filled})
+    return rows
+
+
+def family_urls(draft: Draft) -> dict[str, str]:
+    """Where a draft's Family Code finds and selects a relative, and offers what to copy from it."""
+    return {
+        name: reverse(f"registration:draft-family-{name}", kwargs={"code": draft.code})
+        for name in ("find", "select", "offer")
+    }
+
+
+def family_offer_context(draft: Draft, relative: Client, typed: QueryDict) -> dict:
+    return {
+        "relative": relative,
+        "offer": family_offer(draft, relative, typed, SectionName.PRIMARY),
+        "copy_url": reverse(
+            "registration:draft-step-family-copy", kwargs={"code": draft.code, "step": SectionName.PRIMARY}
+        ),
+        "offer_url": family_urls(draft)["offer"],
+    }
+
+
+@login_required
+@require_GET
+def draft_family_find(request: HttpRequest, code) -> HttpResponse:
+    """The draft's owner: Find on the Family Code, the agency's clients to join the family of."""
+    draft = get_draft_for(request, code)
+    urls = family_urls(draft)
+    field_id = field_id_or(request.GET.get("field"), FAMILY_CODE_ID)
+    return find_panel(
+        request, request.GET.get("family_q", ""), field_id, find_url=urls["find"], select_url=urls["select"]
+    )
+
+
+@login_required
+@require_POST
+def draft_family_select(request: HttpRequest, code) -> HttpResponse:
+    """The draft's owner: join the ticked relative's family, and see what may be copied from the relative."""
+    draft = get_draft_for(request, code)
+    urls = family_urls(draft)
+    field_id = field_id_or(request.POST.get("field"), FAMILY_CODE_ID)
+    if not request.POST.get("relative"):
+        query = request.POST.get("family_q", "")
+        return find_panel(request, query, field_id, error=True, find_url=urls["find"], select_url=urls["select"])
+    relative = get_client_for(request, request.POST["relative"], is_anonymous=False)
+    family = family_of(client=relative)
+    context = {"code": family.code, "field_id": field_id, **family_offer_context(draft, relative, request.POST)}
+    return render(request, "registration/_family_selected.html", context)
+
+
+@login_required
+@require_GET
+def draft_family_offer(request: HttpRequest, code) -> HttpResponse:
+    """The draft's owner: a family code typed is a family of the agency: what may be copied from its first member."""
+    draft = get_draft_for(request, code)
+    relative = family_first_member(
+        agency=request.agency, code=normalise_family_code(request.GET.get("family_code", ""))
+    )
+    if relative is None:
+        return render(request, "registration/_family_offer_panel.html", {})
+    return render(request, "registration/_family_offer_panel.html", family_offer_context(draft, relative, request.GET))
+
+
 def already_registered(request: HttpRequest, client: Client) -> HttpResponse:
     messages.info(request, _("Already registered as client %(number)s.") % {"number": client.number})
     return redirect("registration:next-steps", code=client.code)
@@ -141,6 +281,8 @@ class DraftStepView(LoginRequiredMixin, View):
     forms and formsets: registration/steps.py).
     """
 
+    default_step = SENSITIVE_STEP  # for the views below that act on one step of the draft without naming it
+
     def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if not request.user.is_authenticated:
             return self.handle_no_permission()
@@ -152,19 +294,13 @@ class DraftStepView(LoginRequiredMixin, View):
             if client is None:
                 raise
             return already_registered(request, client)
-        self.step = step_named(kwargs.get("step", SENSITIVE_STEP))
+        self.step = step_named(kwargs.get("step") or self.default_step)
         if self.step is None:
             raise Http404
         return super().dispatch(request, *args, **kwargs)
 
     def step_data(self, step_name: str, *, unsealed: bool = False) -> QueryDict | None:
-        """A step's stored input; with the sealed Sensitive Information when asked to (never shown unasked)."""
-        stored = self.draft.data.get(step_name)
-        if stored is None:
-            return None
-        if unsealed and step_name == SENSITIVE_STEP:
-            stored = {**stored, **unseal(self.draft.sensitive_sealed)}
-        return as_querydict(stored)
+        return draft_step_data(self.draft, step_name, unsealed=unsealed)
 
     def store_posted(self, *, typed: bool = False) -> None:
         """Keep the step's input in the draft, whatever it is: the Sensitive Information sealed. `typed`: kept as
@@ -226,6 +362,11 @@ class DraftStepView(LoginRequiredMixin, View):
             form.copied = {name for name in copied if name in form.fields}
             if data is None:
                 form.initial.update({name: value for name, value in copied.items() if name in form.fields})
+        if self.step.name == SectionName.PRIMARY:
+            # Find, Select Family and a family code typed offer what to copy from the relative.
+            urls = family_urls(self.draft)
+            primary = section.forms["primary"]
+            primary.family_find_url, primary.family_offer_url = urls["find"], urls["offer"]
         return section
 
     def get(self, request: HttpRequest, code, step: str) -> HttpResponse:
@@ -270,46 +411,25 @@ class DraftStepView(LoginRequiredMixin, View):
                 self.draft.checks.pop(later, None)
 
     def outcomes(self, steps) -> tuple[dict[str, dict], dict]:
-        """Each posted step's outcome, as kept when it was posted (checked now if not kept), and the facts of
-        them all."""
-        outcomes: dict[str, dict] = {}
-        facts: dict = {}
-        computed = False
-        for step in steps:
-            if step.name not in self.draft.data:
-                continue
-            outcome = self.draft.checks.get(step.name)
-            if outcome is None:
-                data = self.step_data(step.name, unsealed=True)
-                outcome = self.section_of(step.name, data, self.new_client(), dict(facts)).outcome()
-                if step.name not in self.draft.checks:  # kept, until the step's input changes (not if only typed)
-                    self.draft.checks[step.name] = outcome
-                    computed = True
-            outcomes[step.name] = outcome
-            facts.update(facts_restored(outcome["facts"]))
-        if computed:
-            self.draft.save(update_fields=["checks"])
-        return outcomes, facts
+        return draft_outcomes(self.request, self.draft, steps)
 
     def register(self) -> HttpResponse:
         client = self.new_client()
         sections, facts = self.sections_validated(client)
-        unvisited = [section.step for section in sections if section.step.name not in self.draft.data]
-        if unvisited:
-            messages.error(
-                self.request,
-                _("Fill in this step, or confirm it is empty with Next, before registering the client: %(step)s.")
-                % {"step": unvisited[0].title},
-            )
-            return redirect("registration:draft-step", code=self.draft.code, step=unvisited[0].name)
-        invalid = [section.step for section in sections if not section.is_valid()]
-        if invalid:
-            messages.error(
-                self.request,
-                _("This step needs correcting before the client can be registered: %(step)s.")
-                % {"step": invalid[0].title},
-            )
-            return redirect("registration:draft-step", code=self.draft.code, step=invalid[0].name)
+        # The first step, in the wizard's order, that keeps the client from being registered: one never seen, or
+        # one with a mistake.
+        for section in sections:
+            step = section.step
+            if step.name not in self.draft.data:
+                message = _(
+                    "Fill in this step, or confirm it is empty with Next, before registering the client: %(step)s."
+                )
+            elif not section.is_valid():
+                message = _("This step needs correcting before the client can be registered: %(step)s.")
+            else:
+                continue
+            messages.error(self.request, message % {"step": step.title})
+            return redirect("registration:draft-step", code=self.draft.code, step=step.name)
         blocking = unmet(facts, Level.OCMS)
         if blocking:
             # A green rule the steps could not see alone (e.g. a privacy answer of No, reached by a step link).
@@ -352,8 +472,7 @@ class DraftStepView(LoginRequiredMixin, View):
             "step_index": STEP_NAMES.index(self.step.name),
             "section": section,
             "is_last": self.step.name == STEP_NAMES[-1],
-            # A step pill shows a step as done when it was posted and is valid.
-            "done_steps": {name for name, outcome in self.outcomes(STEPS)[0].items() if outcome["valid"]},
+            "done_steps": steps_done(self.outcomes(STEPS)[0]),
         }
         if self.step.name == SectionName.IDENTIFICATION and section.formsets["identifiers"].is_bound:
             section.formsets["identifiers"].is_valid()
@@ -416,6 +535,45 @@ class DraftSensitiveUnlockView(DraftStepView):
         return self.render_step(
             section, status=UNLOCK_STATUS[attempt.outcome], sensitive_locked=True, refusal=refusal_message(attempt)
         )
+
+
+class DraftFamilyCopyView(DraftStepView):
+    """The draft's owner: copy what they tick of a relative's values into the draft. After Register Another Family
+    Member (a page of its own, before the wizard's first step), or on the step where a family was joined with Find
+    or its code: that step's input is kept first, and the caseworker comes back to it."""
+
+    default_step = SectionName.PRIMARY
+
+    def get(self, request: HttpRequest, code, step: str | None = None) -> HttpResponse:
+        if step is not None:  # a step posts its ticks; it has no page of its own
+            return HttpResponseNotAllowed(["POST"])
+        relative = self.draft.prefilled_from
+        if relative is None:  # nothing to copy from (any more): the registration itself
+            return redirect("registration:draft-step", code=self.draft.code, step=STEP_NAMES[0])
+        return render(
+            request,
+            "registration/family_copy.html",
+            {
+                "draft": self.draft,
+                "relative": relative,
+                "offer": family_offer(self.draft, relative),
+                "copy_url": reverse("registration:draft-family-copy", kwargs={"code": self.draft.code}),
+                "skip_url": reverse("registration:draft-step", kwargs={"code": self.draft.code, "step": STEP_NAMES[0]}),
+            },
+        )
+
+    def post(self, request: HttpRequest, code, step: str | None = None) -> HttpResponse:
+        if step is not None:
+            self.store_posted(typed=True)
+        if request.POST.get("copy_from"):
+            relative = get_client_for(request, request.POST["copy_from"], is_anonymous=False)
+            draft_family_copy(draft=self.draft, relative=relative, chosen=set(request.POST.getlist("copy")))
+            messages.success(
+                request,
+                _("The ticked values of %(name)s are copied: check them on each step.")
+                % {"name": relative.display_name},
+            )
+        return redirect("registration:draft-step", code=self.draft.code, step=step or STEP_NAMES[0])
 
 
 @login_required
@@ -563,7 +721,7 @@ def section_edit(request: HttpRequest, code, section: str) -> HttpResponse:
             agency=request.agency,
             staff=request.staff,
             client=client,
-            facts=facts_from_client(client),
+            facts=facts_with_children(client),
             may_change_date=may_change_date,
         )
 
@@ -580,16 +738,21 @@ def section_edit(request: HttpRequest, code, section: str) -> HttpResponse:
     if request.method == "POST" and not changes and bound.is_valid():
         client_section_update(client=client, section=bound)
         messages.success(request, _("The profile is updated."))
+        if section == SectionName.IDENTIFICATION:
+            identifiers_held_elsewhere(request, bound, exclude=client)
         return redirect(reverse("clients:client-detail", kwargs={"code": client.code}) + f"#section-{section}")
-    return render(
-        request,
-        "registration/section_edit.html",
-        {
-            "client": client,
-            "section": bound,
-            "step": step_named(section),
-            "opened_version": versions.version_token(current, client=client, section=section),
-            "changes": changes,
-            "changed_by": client.history.select_related("history_user").first() if changes else None,
-        },
-    )
+    context = {
+        "client": client,
+        "section": bound,
+        "step": step_named(section),
+        "opened_version": versions.version_token(current, client=client, section=section),
+        "changes": changes,
+        "changed_by": client.history.select_related("history_user").first() if changes else None,
+    }
+    if section == SectionName.SUMMARY:
+        # The reason for registering despite a possible duplicate can be given whenever there is one to give.
+        context["candidates"] = saved_client_duplicates(client)
+        context["offer_reason"] = bool(
+            context["candidates"] or client.duplicate_reason or identifier_held_elsewhere(client)
+        )
+    return render(request, "registration/section_edit.html", context)

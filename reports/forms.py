@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
-from agencies.forms import DateInput, DateRangeMixin, LangSelect
+from agencies.forms import DateField, DateRangeMixin, LangSelect
 from agencies.models import Agency, Program
 from clients.layout import Col, Field, Row, form_helper
 from reports.documents import DOCUMENTS
@@ -60,14 +60,12 @@ class ReportMenuForm(DocumentOptionsForm):
 class IcareCheckForm(DateRangeMixin, forms.Form):
     """The iCARE page's choice of clients: registered between two dates, optionally in one program."""
 
-    date_from = forms.DateField(
+    date_from = DateField(
         label=_("Registered from"),
-        widget=DateInput(),
         error_messages={"required": _("Enter the first registration date, as YYYY-MM-DD.")},
     )
-    date_to = forms.DateField(
+    date_to = DateField(
         label=_("Registered to"),
-        widget=DateInput(),
         error_messages={"required": _("Enter the last registration date, as YYYY-MM-DD.")},
     )
     program = forms.ModelChoiceField(

@@ -217,3 +217,19 @@ class MentorMatchFactory(factory.django.DjangoModelFactory):
     name = "Claire Tremblay"
     program = factory.LazyAttribute(lambda m: m.agency.programs.order_by("name").first())
     start_date = factory.Faker("date_between", start_date="-2y", end_date="-30d")
+
+
+def child_age_group(starts: str) -> IcareValue:
+    """One of IRCC's children's age groups, by how it begins: "Infant", "Toddler", "Pre-school", "School age"."""
+    return IcareValue.objects.of(IcareList.CHILD_AGE).get(value__startswith=starts)
+
+
+class ChildFactory(factory.django.DjangoModelFactory):
+    """A child of the client (`client=`): Tobi, a Toddler, no date of birth unless given."""
+
+    class Meta:
+        model = "clients.Child"
+
+    client = None
+    name = "Tobi"
+    age_group = factory.LazyFunction(lambda: child_age_group("Toddler"))

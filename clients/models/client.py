@@ -337,7 +337,10 @@ class Client(models.Model):
         related_name="primary_clients",
         verbose_name=_("Primary Worker"),
     )
-    registration_date = models.DateField(_("Registration Date"), default=timezone.localdate)
+    # Never in the future, on every path that writes a client (the wizard, a section edit, the anonymous form).
+    registration_date = models.DateField(
+        _("Registration Date"), default=timezone.localdate, validators=[NotInFutureValidator()]
+    )
     registration_site = models.ForeignKey(
         Site,
         on_delete=models.PROTECT,

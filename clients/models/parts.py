@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from agencies.models import Agency, AgencyList, IcareList, Program, agency_list_field, icare_list_field
 from clients.models.client import Client, ProgramStatus, VolunteerStatus
+from clients.validators import BirthDateValidator
 
 
 def identifier_key(value: str) -> str:
@@ -144,6 +145,8 @@ class Child(models.Model):
 
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="children")
     name = models.CharField(_("Name"), max_length=160)
+    # Optional: where given, the age group is checked against it (clients/rules.py, child_age_problems).
+    date_of_birth = models.DateField(_("Date of Birth"), null=True, blank=True, validators=[BirthDateValidator()])
     age_group = icare_list_field(IcareList.CHILD_AGE, _("Age Group"), required=True)
 
     history = HistoricalRecords()

@@ -4,7 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
-from agencies.forms import DateInput, TextChecksMixin
+from agencies.forms import DateField, TextChecksMixin
 from agencies.validators import ascii_digits
 from clients.layout import Field, Include, Row, form_helper
 from clients.search import client_search
@@ -40,11 +40,7 @@ class FindClientForm(TextChecksMixin, forms.Form):
         ),
         widget=forms.TextInput(attrs={"class": "form-control", "type": "search", "autofocus": True}),
     )
-    date_of_birth = forms.DateField(
-        label=_("Date of Birth"),
-        required=False,
-        widget=DateInput(),
-    )
+    date_of_birth = DateField(label=_("Date of Birth"), required=False)
     search_comments = forms.BooleanField(
         label=_("Also search the registration comments"),
         required=False,

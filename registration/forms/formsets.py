@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
-from agencies.forms import agency_list_items
+from agencies.forms import DateField, agency_list_items
 from agencies.models import AgencyList, Program
 from clients.layout import Col, Row, form_helper
 from clients.models import (
@@ -23,7 +23,7 @@ from clients.models import (
     VolunteerStatus,
     identifier_key,
 )
-from clients.rules import Facts
+from clients.rules import Facts, child_problems
 from clients.sections import SectionName
 from registration.forms.sections import Binding, SectionForm
 from registration.forms.widgets import style_widgets
@@ -223,21 +223,40 @@ class ChildForm(RowForm):
 
     class Meta:
         model = Child
-        fields = ["name", "age_group"]
+        fields = ["name", "date_of_birth", "age_group"]
+        field_classes = {"date_of_birth": DateField}
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
-        if cleaned.get("age_group") and not cleaned.get("name"):
+        if (cleaned.get("age_group") or cleaned.get("date_of_birth")) and not cleaned.get("name"):
             self.add_error("name", _("Type the child's name, or remove the row."))
         if cleaned.get("name") and not cleaned.get("age_group"):
             self.add_error("age_group", _("Choose the child's age group."))
+        if not cleaned.get("DELETE"):
+            for name, message in child_problems(child_facts(cleaned), self.facts):
+                if name not in self.errors:
+                    self.add_error(name, message)
         return cleaned
+
+
+def child_facts(row: dict) -> Facts:
+    """A child row as the rules read it: the age group by IRCC's value."""
+    group = row.get("age_group")
+    return {
+        "name": row.get("name", ""),
+        "date_of_birth": row.get("date_of_birth"),
+        "age_group": group.value if group else "",
+    }
 
 
 class ChildRowFormSet(RowFormSet):
     add_label = _("Add child")
     row_legend = _("Child")
-    helper = rows_helper("name", "age_group")
+    helper = rows_helper("name", "date_of_birth", "age_group")
+
+    def section_facts(self) -> Facts:
+        """The children, for the checks of a later step (the Registration Date against their age groups)."""
+        return {"children": [child_facts(row) for row in self.rows() if row.get("name")]}
 
 
 # The most rows a person has of each (more, and the form says so rather than building them: one request must never
@@ -302,10 +321,11 @@ class ProgramTableFormSet(forms.BaseFormSet):
         return {"agency": self.agency}
 
     def save_rows(self, client: Client) -> None:
-        # A row saved before and left as it was is not written again (nor recorded in the history).
+        # A row saved before whose column was left as it was is not written again (nor recorded in the history).
+        # Only this table's column counts: the other one is not on the page, so it is never posted.
         saved = set(client.program_statuses.values_list("program_id", flat=True))
         for form, row in zip(self.forms, self.cleaned_data, strict=True):
-            if row.get("program") and (form.has_changed() or row["program"].pk not in saved):
+            if row.get("program") and (self.column in form.changed_data or row["program"].pk not in saved):
                 ClientProgram.objects.update_or_create(
                     client=client, program=row["program"], defaults={self.column: row[self.column]}
                 )

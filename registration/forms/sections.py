@@ -8,7 +8,6 @@ list of its forms (registration/steps.py).
 
 import uuid
 from dataclasses import dataclass
-from datetime import date
 from typing import Any, Self
 
 from django import forms
@@ -18,7 +17,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django_countries.widgets import LazySelect
 
-from agencies.forms import DateInput, TextChecksMixin, list_fields_prepare, scope_list_fields
+from agencies.forms import DateField, TextChecksMixin, list_fields_prepare, scope_list_fields
 from agencies.models import Agency, IcareValue, ListItem, Site, StaffProfile
 from clients.forms import PostalCodeField
 from clients.layout import Col, Field, Include, Row, form_helper
@@ -185,7 +184,7 @@ class PrimaryForm(SectionForm):
             "marital_status",
             "official_language",
         ]
-        widgets = {"date_of_birth": DateInput(attrs={"max": "9999-12-31"})}
+        field_classes = {"date_of_birth": DateField}
 
     empty_labels = {"official_language": _("Choose a language"), "gender": _("Choose a gender")}
 
@@ -260,10 +259,8 @@ class ImmigrationForm(SectionForm):
             "contact_consent",
             "picture_consent",
         ]
+        field_classes = dict.fromkeys(("landing_date", "arrival_date", "reentry_date"), DateField)
         widgets = {
-            "landing_date": DateInput(),
-            "arrival_date": DateInput(),
-            "reentry_date": DateInput(),
             "research_consent": YesNoSelect(),
             "contact_consent": YesNoSelect(),
             "picture_consent": YesNoSelect(),
@@ -283,7 +280,7 @@ class HistoryForm(SectionForm):
     class Meta:
         model = Client
         fields = ["first_visit_date"]
-        widgets = {"first_visit_date": DateInput()}
+        field_classes = {"first_visit_date": DateField}
 
 
 class ContactForm(SectionForm):
@@ -466,7 +463,8 @@ class SummaryForm(SectionForm):
     class Meta:
         model = Client
         fields = ["primary_worker", "registration_date", "registration_site", "comments", "duplicate_reason"]
-        widgets = {"registration_date": DateInput(), "comments": forms.Textarea(attrs={"rows": 3})}
+        field_classes = {"registration_date": DateField}
+        widgets = {"comments": forms.Textarea(attrs={"rows": 3})}
         help_texts = {"comments": _("Everyone in your agency can see these comments; write about the client only.")}
 
     def __init__(self, *args, may_change_date: bool = True, **kwargs) -> None:
@@ -512,12 +510,6 @@ class SummaryForm(SectionForm):
         site = Site.objects.for_agency(self.agency).filter(code=code).first()
         return str(site) if site else ""
 
-    def clean_registration_date(self) -> date | None:
-        value = self.cleaned_data.get("registration_date")
-        if value and value > timezone.localdate():
-            raise forms.ValidationError(_("The registration date cannot be in the future."), code="future")
-        return value
-
 
 class AnonymousForm(SectionForm):
     step = "anonymous"
@@ -551,7 +543,8 @@ class AnonymousForm(SectionForm):
             "registration_site",
             "comments",
         ]
-        widgets = {"registration_date": DateInput(), "comments": forms.Textarea(attrs={"rows": 3})}
+        field_classes = {"registration_date": DateField}
+        widgets = {"comments": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -571,4 +564,4 @@ class AnonymousForm(SectionForm):
 class DuplicateCheckForm(TextChecksMixin, forms.Form):
     first_name = forms.CharField(required=False, max_length=100)
     last_name = forms.CharField(required=False, max_length=100)
-    date_of_birth = forms.DateField(required=False)
+    date_of_birth = DateField(required=False)

@@ -116,6 +116,10 @@ def shared_identifiers(agency: Agency, clients: Iterable[Client]) -> dict[int, I
     return shared
 
 
+def edit_url(client: Client, section: SectionName) -> str:
+    return reverse("registration:section-edit", kwargs={"code": client.code, "section": section})
+
+
 def shared_identifier_missing(client: Client, other: Identifier) -> "Missing":
     """What keeps a client from iCARE while another client holds its identifier: fixed on Identification (the
     values differ then) or on the Registration Summary (the reason the two are different people)."""
@@ -123,7 +127,19 @@ def shared_identifier_missing(client: Client, other: Identifier) -> "Missing":
         label=_("same %(type)s as client %(number)s")
         % {"type": icare_identifier(client).identifier_type, "number": other.client.number},
         section=section_named(SectionName.IDENTIFICATION).title,
-        url=reverse("registration:section-edit", kwargs={"code": client.code, "section": SectionName.IDENTIFICATION}),
+        url=edit_url(client, SectionName.IDENTIFICATION),
+        reason_url=edit_url(client, SectionName.SUMMARY) + "#id_duplicate_reason",
+    )
+
+
+def second_holder_missing(client: Client, first: Client) -> "Missing":
+    """What keeps a client from iCARE when a client before it in the file (by number) already holds its identifier,
+    both with a reason recorded: iCARE takes one client per identifier value, so only a corrected value helps."""
+    return Missing(
+        label=_("same %(type)s as client %(number)s, whom the file holds: iCARE takes one client per identifier")
+        % {"type": icare_identifier(client).identifier_type, "number": first.number},
+        section=section_named(SectionName.IDENTIFICATION).title,
+        url=edit_url(client, SectionName.IDENTIFICATION),
     )
 
 
@@ -143,6 +159,8 @@ class Missing:
     label: str | Promise
     section: str | Promise
     url: str
+    # Where to record the reason for registering the client despite a possible duplicate, when that fixes it.
+    reason_url: str = ""
 
 
 @dataclass
@@ -190,16 +208,24 @@ def missing_of(client: Client, rules: list[Rule]) -> list[Missing]:
 
 
 def checked_clients(clients: QuerySet[Client]) -> Iterator[tuple[Client, list[Missing]]]:
-    """Each client, read with its iCARE parts CHUNK at a time, with what keeps it from iCARE (nothing: ready): the
-    unmet rules, and an iCARE identifier another client of the agency holds. The check page and the file both
-    read readiness here."""
-    for batch in batched(with_icare_parts(clients).iterator(chunk_size=CHUNK), CHUNK):
+    """Each client by number, read with its iCARE parts CHUNK at a time, with what keeps it from iCARE (nothing:
+    ready): the unmet rules, an iCARE identifier another client of the agency holds, and one that a ready client
+    before it already brings to the file (one identifier value, one row). The check page and the file both read
+    readiness here, so the page's Ready clients are the file's."""
+    ready_holders: dict[str, Client] = {}
+    for batch in batched(with_icare_parts(clients.order_by("number")).iterator(chunk_size=CHUNK), CHUNK):
         shared = shared_identifiers(batch[0].agency, batch)
         for client in batch:
             missing = missing_of(client, client.icare_missing)
             other = held_by_another(client, shared)
             if other is not None:
                 missing.append(shared_identifier_missing(client, other))
+            if not missing:
+                key = icare_identifier(client).value_key
+                if key in ready_holders:
+                    missing.append(second_holder_missing(client, ready_holders[key]))
+                else:
+                    ready_holders[key] = client
             yield client, missing
 
 

@@ -151,17 +151,12 @@ def icare_export_write(
     exported = array("q")
     workbook = sheet = None  # made with the first ready client: no client ready, no file
     try:
-        # One identifier value on one row only: a second client with it stays out of the file, whatever its reason.
-        written: set[str] = set()
+        # One identifier value on one row only: checked_clients finds a second client with it not ready.
         for done, (client, missing) in enumerate(checked_clients(clients), start=1):
             if beat and done % CHUNK == 0:
                 beat(done, total)
             if missing:
                 continue
-            key = icare_identifier(client).value_key
-            if key in written:
-                continue
-            written.add(key)
             if sheet is None:
                 workbook, sheet = template_workbook()
             sheet.append(client_row(sheet, client))

@@ -4,14 +4,17 @@ birth, an identifier); the copied values are on screen, each profile lists the r
 dashboard passes axe-core."""
 
 import re
+from datetime import date
 
 import pytest
 from playwright.sync_api import Page, expect
 
+from agencies.models import IcareList
 from clients.models import Client
 from clients.models.family import family_code_is_valid
 from tests.browser.pages import assert_accessible, press_next
 from tests.conftest import browser_login
+from tests.factories import ClientFactory, icare_value
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -59,6 +62,12 @@ def finish_and_register(page: Page, *, no_duplicate: bool = False) -> None:
 def register_member(page: Page, first: str, gender: str, born: str, identifier: str, code: str) -> None:
     """Register Another Family Member, typing only what differs, and checking what was copied."""
     page.get_by_role("button", name="Register Another Family Member").click()
+    # What to copy: each of the relative's values, ticked since the new client has none of them yet.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Register Another Family Member")
+    expect(page.get_by_role("checkbox", name="Last Name: Haddad")).to_be_checked()
+    expect(page.get_by_role("checkbox", name="Email: haddad.family@example.com")).to_be_checked()
+    assert_accessible(page, f"{first.lower()}-copy")
+    page.get_by_role("button", name="Copy the ticked values").click()
     confirm_privacy(page)
 
     expect_copied(page, "Last Name", "Haddad")
@@ -207,3 +216,79 @@ def test_a_family_of_three_is_registered_in_one_sitting(live_server, page: Page,
         assert member.initial_destination == ""
         assert member.identifiers.count() == 1
     assert leila.identifiers.get().value == "3333-4444"
+
+
+def relative_haddad(caseworker) -> Client:
+    """Samir Haddad, registered with a family code, French, his immigration dates and contact information."""
+    return ClientFactory(
+        registered_by=caseworker,
+        with_family=True,
+        first_name="Samir",
+        last_name="Haddad",
+        official_language=icare_value(IcareList.OFFICIAL_LANGUAGE, "French"),
+        landing_date=date(2019, 6, 1),
+        arrival_date=date(2019, 6, 2),
+        email="haddad.family@example.com",
+        postal_code="M5S1X5",
+    )
+
+
+def start_primary(page: Page, live_server) -> None:
+    browser_login(page, live_server, "casey")
+    page.get_by_role("navigation", name="Main menu").get_by_role("link", name="Register New Client").click()
+    page.get_by_role("button", name="Named Client").click()
+    confirm_privacy(page)
+    page.get_by_label("First Name", exact=False).fill("Leila")
+    page.get_by_label("Last Name", exact=False).fill("Nasser")
+    page.get_by_label("Gender", exact=False).select_option(label="Female")
+    page.get_by_label("Date of Birth", exact=False).fill("2008-09-10")
+
+
+def test_joining_a_family_through_find_offers_what_to_copy_and_keeps_what_was_typed(
+    live_server, page: Page, caseworker
+):
+    relative = relative_haddad(caseworker)
+    start_primary(page, live_server)
+
+    page.get_by_role("button", name="Find", exact=True).click()
+    page.get_by_label("Find the client's relative").fill("Haddad")
+    page.get_by_label("Find the client's relative").press("Enter")
+    page.get_by_role("button", name="Find", exact=True).last.click()
+    page.get_by_role("radio", name=re.compile("Samir Haddad")).check()
+    page.get_by_role("button", name="Select Family").click()
+
+    offer = page.get_by_role("group", name=f"Copy from Samir Haddad (client {relative.number})")
+    expect(offer.get_by_role("checkbox", name="Last Name: Haddad (already filled in)")).not_to_be_checked()
+    expect(offer.get_by_role("checkbox", name="Preferred Official Language: French")).to_be_checked()
+    expect(offer.get_by_role("checkbox", name="Landing Date: 2019-06-01")).to_be_checked()
+    offer.get_by_role("checkbox", name="Arrival Date: 2019-06-02").uncheck()
+    assert_accessible(page, "family-find-offer")
+    offer.get_by_role("button", name="Copy the ticked values").click()
+
+    # Back on the step: what was typed is kept, what was ticked is copied and marked.
+    expect(page.get_by_label("Last Name", exact=False)).to_have_value("Nasser")
+    expect(page.get_by_label("First Name", exact=False)).to_have_value("Leila")
+    expect_copied(page, "Family Code", relative.family.code)
+    expect(field(page, "Preferred Official Language").get_by_text(BADGE)).to_be_visible()
+    press_next(page, "Immigration Related")
+    expect_copied(page, "Landing Date", "2019-06-01")
+    expect(page.get_by_label("Arrival Date")).to_have_value("")
+    press_next(page, "Identification Documents")
+    press_next(page, "About Your Client (Contact Information)")
+    expect_copied(page, "Email", "haddad.family@example.com")
+
+
+def test_a_family_code_typed_offers_what_to_copy_from_the_family(live_server, page: Page, caseworker):
+    relative = relative_haddad(caseworker)
+    start_primary(page, live_server)
+
+    page.get_by_label("Family Code").fill(relative.family.code)
+    page.get_by_label("Family Code").press("Tab")
+
+    expect(page.get_by_text(f"This is the family code of Samir Haddad ({relative.number}).")).to_be_visible()
+    offer = page.get_by_role("group", name=f"Copy from Samir Haddad (client {relative.number})")
+    expect(offer.get_by_role("checkbox", name="Postal Code: M5S 1X5")).to_be_checked()
+    offer.get_by_role("button", name="Copy the ticked values").click()
+    expect(page.get_by_label("Family Code")).to_have_value(relative.family.code)
+    press_next(page, "Immigration Related")
+    expect_copied(page, "Arrival Date", "2019-06-02")

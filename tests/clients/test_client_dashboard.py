@@ -188,9 +188,10 @@ def test_create_new_family_member_opens_the_wizard_prefilled_from_the_client(cas
     response = caseworker_client.post(reverse("registration:draft-create"), {"relative": str(client.code)})
 
     draft = Draft.objects.get()
-    assertRedirects(response, reverse("registration:draft-step", kwargs={"code": draft.code, "step": "privacy"}))
+    # What to copy from the client comes first: the last name among it, ticked.
+    assertRedirects(response, reverse("registration:draft-family-copy", kwargs={"code": draft.code}))
     assert draft.prefilled_from == client
-    assert draft.prefill["primary"]["last_name"] == "Mansour"
+    assertContains(caseworker_client.get(response.url), 'value="primary.last_name" id="copy-last_name" checked')
 
 
 def test_the_receipt_button_prints_the_registration_receipt(caseworker_client, caseworker):

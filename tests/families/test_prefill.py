@@ -141,11 +141,30 @@ def relative_with_everything(staff, **fields) -> Client:
     return relative
 
 
+def copy_url(draft: Draft) -> str:
+    return reverse("registration:draft-family-copy", kwargs={"code": draft.code})
+
+
+def ticked(response) -> dict[str, list[str]]:
+    """What the page's form posts of what to copy: the relative, and the boxes ticked as the page shows them."""
+    page = parsed(response)
+    boxes = [box for box in elements(page, "input", type="checkbox") if attribute(box, "name") == "copy"]
+    (relative,) = (attribute(box, "value") for box in elements(page, "input") if attribute(box, "name") == "copy_from")
+    return {
+        "copy_from": [relative],
+        "copy": [attribute(box, "value") for box in boxes if has_attribute(box, "checked")],
+    }
+
+
 def new_family_member(browser, relative: Client) -> Draft:
-    """Press Create New Family Member on the relative's profile."""
+    """Press Create New Family Member on the relative's profile, and copy what the page ticks."""
     response = browser.post(NAMED_CLIENT, {"relative": str(relative.code)})
     draft = Draft.objects.get()
-    assertRedirects(response, step_url(draft.code, "privacy"))
+    assertRedirects(response, copy_url(draft))
+    assertRedirects(
+        browser.post(copy_url(draft), ticked(browser.get(copy_url(draft)))), step_url(draft.code, "privacy")
+    )
+    draft.refresh_from_db()
     return draft
 
 

@@ -1,5 +1,7 @@
 """The Anonymous Client form: a profile without a name, that never becomes a named one."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -8,6 +10,7 @@ from pytest_django.asserts import assertContains
 from agencies.models import AgencyList
 from clients.models import Client
 from clients.sections import EDITABLE_SECTIONS
+from clients.validators import NotInFutureValidator
 from tests.factories import ClientFactory
 from tests.wizard import (
     field_errors,
@@ -88,6 +91,18 @@ def test_it_requires_the_postal_code_registration_date_and_site(caseworker_clien
     assert list(form_errors(response)) == [field]
     assert field_errors(response, f"id_{field}") == form_errors(response)[field]
     assert textarea_value(response, "comments") == "Asked about English classes"
+    assert not Client.objects.exists()
+
+
+def test_it_refuses_a_registration_date_in_the_future_and_keeps_it(caseworker_client, caseworker):
+    tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
+
+    response = caseworker_client.post(ANONYMOUS, anonymous_data(caseworker, registration_date=tomorrow))
+
+    assert response.status_code == 200
+    assert form_errors(response) == {"registration_date": [str(NotInFutureValidator.message)]}
+    assert field_errors(response, "id_registration_date") == [str(NotInFutureValidator.message)]
+    assert input_value(response, "registration_date") == tomorrow
     assert not Client.objects.exists()
 
 

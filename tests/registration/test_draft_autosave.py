@@ -3,6 +3,8 @@ to an idle logout, a closed tab or a language switch, and a step only typed in s
 The step pills show a step as done only when it was posted and is valid."""
 
 import pytest
+from django.urls import reverse
+from pytest_django.asserts import assertContains
 
 from registration.models import Draft
 from tests.clients.pages import attribute, elements, one, parsed, text_of
@@ -59,7 +61,8 @@ def test_resume_opens_the_step_only_typed_in(caseworker_client, caseworker):
     code, _response = walk(caseworker_client, caseworker, until="immigration")
     step_post(caseworker_client, code, "identification", {}, go="autosave")
 
-    assert Draft.objects.get(code=code).resume_step == "identification"
+    resume = caseworker_client.get(reverse("registration:register-start"))
+    assertContains(resume, f'href="{step_url(code, "identification")}"')
 
 
 def pills(response) -> dict[str, bool]:

@@ -152,6 +152,22 @@ def test_it_sends_the_caseworker_to_the_step_to_correct_before_registering(casew
     assert Draft.objects.filter(code=code).exists()
 
 
+def test_it_sends_the_caseworker_to_the_first_blocking_step_in_order(caseworker_client, caseworker):
+    """A step to correct comes before a later step never seen: the caseworker goes to the earlier one first."""
+    code = draft_start(caseworker_client)
+    step_post(caseworker_client, code, "privacy", step_data("privacy", staff=caseworker))
+    step_post(
+        caseworker_client, code, "primary", {**step_data("primary", staff=caseworker), "last_name": ""}, "summary"
+    )
+
+    response = step_post(caseworker_client, code, "summary", step_data("summary", staff=caseworker), go="register")
+
+    assertRedirects(response, step_url(code, "primary"), fetch_redirect_response=False)
+    message = "This step needs correcting before the client can be registered: Primary Information."
+    assertContains(page_after(caseworker_client, response), message_html(message, "error"), html=True)
+    assert Client.objects.count() == 0
+
+
 # The rows added with [+], and the referral
 
 

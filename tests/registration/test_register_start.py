@@ -5,7 +5,7 @@ from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
 from registration.models import Draft
-from tests.wizard import FIRST_NAME, LAST_NAME, draft_start, login_url, step_post, step_url, walk
+from tests.wizard import FIRST_NAME, LAST_NAME, draft_start, login_url, step_data, step_post, step_url, walk
 
 pytestmark = pytest.mark.django_db
 
@@ -42,6 +42,42 @@ def test_it_resumes_at_a_step_posted_with_a_mistake(caseworker_client, caseworke
 
     assertContains(response, "<td>Privacy</td>", html=True)
     assertContains(response, f'href="{step_url(code, "privacy")}"')
+
+
+def test_it_resumes_where_the_step_pills_say_once_an_earlier_change_made_a_later_step_wrong(
+    caseworker_client, caseworker
+):
+    """Immigration was done; a date of birth changed since (through a step pill) puts its arrival date before the
+    birth. The step's kept check is dropped with the change: Resume checks it again, as the pills do."""
+    code, _response = walk(
+        caseworker_client, caseworker, {"immigration": {"arrival_date": "2015-06-01"}}, until="contact"
+    )
+    step_post(
+        caseworker_client,
+        code,
+        "primary",
+        {**step_data("primary", staff=caseworker), "date_of_birth": "2016-01-01"},
+        "contact",
+    )
+
+    response = caseworker_client.get(START)
+
+    assertContains(response, "<td>Immigration</td>", html=True)
+    assertContains(response, f'href="{step_url(code, "immigration")}"')
+    pills = caseworker_client.get(step_url(code, "contact"))
+    assertContains(pills, "3. Immigration</button>")
+    assertNotContains(pills, "3. Immigration<span")
+
+
+def test_it_names_the_step_to_resume_at_in_french(caseworker_client, caseworker):
+    code, _response = walk(caseworker_client, caseworker, until="identification")
+    caseworker_client.cookies["django_language"] = "fr"
+
+    response = caseworker_client.get(START)
+
+    assertContains(response, "Reprendre une inscription")
+    assertContains(response, "<td>Coordonnées</td>", html=True)
+    assertContains(response, f'href="{step_url(code, "contact")}"')
 
 
 def test_the_owner_can_discard_a_draft_from_the_list(caseworker_client, caseworker):

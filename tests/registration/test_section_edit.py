@@ -10,6 +10,7 @@ from pytest_django.asserts import assertContains, assertNotContains, assertRedir
 from agencies.models import IcareList, IcareValue
 from clients.models import ClientLanguage, ConsentContact
 from clients.rules import RULES
+from clients.validators import NotInFutureValidator
 from tests.conftest import client_for
 from tests.factories import ClientFactory
 from tests.wizard import (
@@ -273,7 +274,7 @@ def test_it_refuses_a_registration_date_in_the_future(caseworker_client, casewor
     response = caseworker_client.post(edit_url(client, "summary"), summary_data(client, registration_date=tomorrow))
 
     assert response.status_code == 200
-    message = "The registration date cannot be in the future."
+    message = str(NotInFutureValidator.message)
     assert form_errors(response, "summary") == {"registration_date": [message]}
     assert field_errors(response, "id_registration_date") == [message]
     assert input_value(response, "registration_date") == tomorrow

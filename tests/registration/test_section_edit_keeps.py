@@ -2,12 +2,13 @@
 filled, saved as it opens, changes no value, blanks nothing the page does not show (the duplicate reason among
 them), and writes no change-history record."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.db.models import Model
 from django.urls import reverse
-from pytest_django.asserts import assertContains
+from django.utils import timezone
+from pytest_django.asserts import assertContains, assertNotContains
 
 from agencies.models import Occupation
 from clients.history import PARTS, client_changes
@@ -15,7 +16,8 @@ from clients.models import Client, ConsentContact
 from clients.sections import EDITABLE_SECTIONS, SectionName
 from registration.services import client_values
 from tests.factories import ClientFactory
-from tests.registration.edit_pages import Editor, detail_url
+from tests.registration.edit_pages import Editor, detail_url, edit_url
+from tests.wizard import foss_id_type
 
 pytestmark = pytest.mark.django_db
 
@@ -53,6 +55,8 @@ TYPED = {
     "languages-0-comments": "Fluent at work",
     "certificates-0-institution": "University of Lagos",
     "certificates-0-year": "2012",
+    # An Infant (the first age group offered) on the registration date, today.
+    "children-0-date_of_birth": (timezone.localdate() - timedelta(days=365)).isoformat(),
 }
 # Single choices left as they are: they decide what else the section asks.
 KEPT = {"privacy_confirmed", "research_consent", "contact_consent", "picture_consent", "consent_required"}
@@ -104,13 +108,12 @@ def full_client(caseworker_client, caseworker) -> Client:
         picture_consent=True,
         # On no edit page of a named client (the anonymous form's), or on a page of its own: kept by every save.
         arrival_year=2018,
-        volunteer_status="active",
         current_profession=Occupation.objects.order_by("code").first(),
         desired_profession=Occupation.objects.order_by("code").last(),
     )
+    # The Sensitive Information itself has its own unlocked page (tests/clients/test_sensitive.py); this section's
+    # edit is its Volunteer part: status, stream, type and each program's volunteer status.
     for section in EDITABLE_SECTIONS:
-        if section == SectionName.SENSITIVE:
-            continue  # its own unlocked page (tests/clients/test_sensitive.py)
         editor = Editor(caseworker_client, client, section)
         if section == SectionName.CONSENT:
             editor.type(**{"children-TOTAL_FORMS": "1", "children-0-name": "Tobi"})
@@ -144,13 +147,16 @@ def editor_errors(response) -> dict:
 def test_the_client_is_filled_in_everywhere(full_client):
     empty = [name for name, value in client_values(full_client).items() if value in (None, "")]
 
-    assert set(empty) <= {"family_id", "registered_from", "merged_into_id", "volunteer_type", "volunteer_stream"}, empty
+    assert set(empty) <= {"family_id", "registered_from", "merged_into_id"}, empty
     assert full_client.duplicate_reason and full_client.arrival_year == 2018
+    assert all((full_client.volunteer_status, full_client.volunteer_stream, full_client.volunteer_type))
     rows = rows_of(full_client)
     assert all(rows[kind] for kind in ("identifiers", "languages", "certificates", "children", "contacts")), rows
+    assert all(program.volunteer_status for program in full_client.program_statuses.all())
+    assert all(child.date_of_birth for child in full_client.children.all())
 
 
-@pytest.mark.parametrize("section", [s for s in EDITABLE_SECTIONS if s != SectionName.SENSITIVE])
+@pytest.mark.parametrize("section", EDITABLE_SECTIONS)
 def test_a_section_saved_as_it_opens_changes_nothing_and_records_nothing(caseworker_client, full_client, section):
     values, rows = client_values(full_client), rows_of(full_client)
     records, changes = history_size(full_client), len(client_changes(full_client))
@@ -202,3 +208,50 @@ def test_the_duplicate_reason_is_edited_on_the_summary_and_kept_in_the_change_hi
     assert (REASON, "Different person", "Different person: born in 1991, not 1990") in [
         (field.label, field.old, field.new) for field in fields
     ]
+
+
+def test_the_summary_offers_the_reason_to_a_client_with_a_possible_duplicate_and_none_recorded(
+    caseworker_client, caseworker
+):
+    ClientFactory(registered_by=caseworker, first_name="Amara", last_name="Okafor", date_of_birth=date(1990, 4, 12))
+    client = ClientFactory(registered_by=caseworker, first_name="Amarah", last_name="Okafor")
+
+    page = caseworker_client.get(edit_url(client, SectionName.SUMMARY))
+
+    assertContains(page, "Potential duplicate identities")
+    assertContains(page, REASON)
+    editor = Editor(caseworker_client, client, SectionName.SUMMARY)
+    assert editor.type(duplicate_reason="Cousins, born the same day").save().status_code == 302
+    client.refresh_from_db()
+    assert client.duplicate_reason == "Cousins, born the same day"
+
+
+def test_the_summary_offers_no_reason_without_a_possible_duplicate(caseworker_client, caseworker):
+    client = ClientFactory(registered_by=caseworker)
+
+    page = caseworker_client.get(edit_url(client, SectionName.SUMMARY))
+
+    assertNotContains(page, REASON, status_code=200)
+
+
+def test_an_identification_save_shows_the_clients_already_holding_the_identifier(caseworker_client, caseworker):
+    holder = ClientFactory(
+        registered_by=caseworker,
+        first_name="Bilal",
+        last_name="Haddad",
+        with_identifier=True,
+        identifier__value="1111-2222",
+    )
+    client = ClientFactory(registered_by=caseworker)
+    editor = Editor(caseworker_client, client, SectionName.IDENTIFICATION)
+    editor.type(
+        **{"identifiers-0-identifier_type": str(foss_id_type(caseworker.agency).pk), "identifiers-0-value": "11112222"}
+    )
+
+    response = editor.save()
+
+    assert response.status_code == 302
+    page = caseworker_client.get(response.url)
+    assertContains(page, "Bilal Haddad")
+    assertContains(page, f"client {holder.number}")
+    assertContains(page, f'href="{detail_url(holder)}"')

@@ -2,13 +2,18 @@
 (compared without spaces, hyphens or case) is Not ready, naming that client, until a reason is recorded or the
 values differ; no file holds one identifier value on two rows."""
 
+from datetime import date
+
 import pytest
 from django.utils.html import escape
 from pytest_django.asserts import assertInHTML
 
+from clients.sections import SectionName
+from tests.registration.edit_pages import Editor
 from tests.reports.test_icare import (
     check_page,
     client_link,
+    dashboard_url,
     data_rows,
     download,
     fix_url,
@@ -24,11 +29,25 @@ ID_COLUMN = 2
 
 
 def shared_item(client, other) -> str:
+    hidden = f'<span class="visually-hidden"> ({escape(client.display_name)})</span>'
+    fix = f'<a href="{fix_url(client, "identification")}">Fix in Identification{hidden}</a>'
+    reason = f'<a href="{reason_url(client)}">or record the reason the two are different people{hidden}</a>'
+    return (
+        f'<li><span class="marker marker-icare">Missing</span> '
+        f"same FOSS/GCMS Client ID as client {other.number} · {fix} · {reason}</li>"
+    )
+
+
+def reason_url(client) -> str:
+    return fix_url(client, "summary") + "#id_duplicate_reason"
+
+
+def second_holder_item(client, first) -> str:
     fix = f'<a href="{fix_url(client, "identification")}">Fix in Identification'
     fix += f'<span class="visually-hidden"> ({escape(client.display_name)})</span></a>'
     return (
-        f'<li><span class="marker marker-icare">Missing</span> '
-        f"same FOSS/GCMS Client ID as client {other.number} · {fix}</li>"
+        f'<li><span class="marker marker-icare">Missing</span> same FOSS/GCMS Client ID as client {first.number}, '
+        f"whom the file holds: iCARE takes one client per identifier · {fix}</li>"
     )
 
 
@@ -77,3 +96,33 @@ def test_no_file_holds_one_identifier_value_on_two_rows(manager_client, manager)
     rows = data_rows(download(manager_client))
 
     assert sorted(row[ID_COLUMN] for row in rows) == ["1111-2222", "3333-4444"]
+
+
+def test_a_reason_recorded_through_the_check_page_makes_the_client_ready(manager_client, manager):
+    """The Not ready line links to the Registration Summary, which offers the reason although none was recorded;
+    once recorded there, the check page shows the client Ready and the other still Not ready."""
+    first = ready_client(manager, "1111-2222", first_name="Amina")
+    second = ready_client(manager, "1111 2222", first_name="Omar", date_of_birth=date(1985, 1, 1))
+    assert reason_url(second) in table_row(section(check_page(manager_client), "not-ready-heading"), second)
+
+    editor = Editor(manager_client, second, SectionName.SUMMARY)
+    assert editor.data["duplicate_reason"] == [""]
+    assert editor.type(duplicate_reason="Different person: IRCC gave the ID to Amina").save().status_code == 302
+
+    page = check_page(manager_client)
+    assertInHTML(client_link(second), section(page, "ready-heading"))
+    assertInHTML(shared_item(first, second), table_row(section(page, "not-ready-heading"), first))
+
+
+def test_a_second_holder_the_file_leaves_out_is_not_shown_ready(manager_client, manager):
+    """Both have a reason: the first by number goes in the file, and the other is Not ready, saying why."""
+    reason = "Different person: the ID was checked with IRCC"
+    first = ready_client(manager, "1111-2222", first_name="Amina", duplicate_reason=reason)
+    second = ready_client(manager, "1111 2222", first_name="Omar", duplicate_reason=reason)
+
+    page = check_page(manager_client)
+
+    assertInHTML(client_link(first), section(page, "ready-heading"))
+    assert dashboard_url(second) not in section(page, "ready-heading")
+    assertInHTML(second_holder_item(second, first), table_row(section(page, "not-ready-heading"), second))
+    assert [row[ID_COLUMN] for row in data_rows(download(manager_client))] == ["1111-2222"]
