@@ -2,6 +2,8 @@
 with its progress shown while it runs, downloaded once done; a failure says why and can be retried; a job whose
 worker stopped is taken up again, and its file never appears half written."""
 
+import os
+import signal
 from datetime import date, timedelta
 from io import StringIO
 from pathlib import Path
@@ -212,3 +214,53 @@ def test_two_retries_at_once_queue_the_file_once(manager_client, queued):
     manager_client.post(url)
 
     assert DBTaskResult.objects.filter(status=TaskResultStatus.READY).count() == 1
+
+
+# Stopping the worker
+
+
+@pytest.fixture
+def no_idle_turn(monkeypatch):
+    """The worker must not wait for more work after a stop: were it to, the test fails rather than hang."""
+
+    def went_on(seconds: float) -> None:
+        raise AssertionError("The worker went on waiting for work after it was told to stop.")
+
+    monkeypatch.setattr("agencies.management.commands.worker.time.sleep", went_on)
+
+
+def test_a_stop_signal_during_a_file_lets_it_finish_and_stops_the_worker(
+    manager_client, ready, monkeypatch, no_idle_turn
+):
+    manager_client.post(reverse("reports:icare-export-create"), CHOICE)
+    manager_client.post(reverse("reports:icare-export-create"), CHOICE | {"include": "all"})
+    first, second = IcareExport.objects.order_by("pk")
+    write = tasks.icare_export_write
+
+    def stopped_while_writing(*args, **kwargs):
+        os.kill(os.getpid(), signal.SIGTERM)  # as systemd stops the service
+        return write(*args, **kwargs)
+
+    monkeypatch.setattr(tasks, "icare_export_write", stopped_while_writing)
+    before = signal.getsignal(signal.SIGTERM)
+
+    call_command("worker", stdout=StringIO())  # returns: not --batch, so only the signal ends it
+
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.status, first.client_count) == (JobStatus.DONE, 3)
+    assert second.status == JobStatus.QUEUED  # left for the next worker
+    assert signal.getsignal(signal.SIGTERM) is before
+
+
+def test_ctrl_c_while_the_worker_waits_for_work_stops_it(monkeypatch):
+    def interrupted(seconds: float) -> None:
+        os.kill(os.getpid(), signal.SIGINT)
+        monkeypatch.setattr("agencies.management.commands.worker.time.sleep", went_on)
+
+    def went_on(seconds: float) -> None:
+        raise AssertionError("The worker went on waiting for work after Ctrl+C.")
+
+    monkeypatch.setattr("agencies.management.commands.worker.time.sleep", interrupted)
+
+    call_command("worker", stdout=StringIO())  # returns
