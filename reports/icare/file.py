@@ -163,6 +163,9 @@ def icare_export_write(
         exported.append(client.pk)
     if sheet is None:
         raise NothingToExportError
+    # Beats on each side of writing the file out, the longest step without one.
+    if beat:
+        beat(total, total)
     sheet.close()
     if beat:
         beat(total, total)
