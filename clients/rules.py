@@ -463,12 +463,14 @@ def facts_from_client(client) -> Facts:
     }
     for field in ("gender", "official_language", "province", "primary_worker", "registration_site"):
         facts[field] = getattr(client, f"{field}_id")
-    facts["phone"] = str(client.phone) if client.phone else ""
+    # Not `if client.phone`: a PhoneNumber's truth value validates the number, and str() validates it again (the
+    # iCARE file checks every client of an agency); an empty phone is "" or None, never a PhoneNumber.
+    facts["phone"] = str(client.phone) if client.phone is not None else ""
     facts["identifiers"] = [(identifier.is_icare, identifier.value) for identifier in client.identifiers.all()]
     for contact in client.consent_contacts.all():
         facts[f"{contact.kind}-name"] = contact.name
         facts[f"{contact.kind}-relationship"] = contact.relationship_id
-        facts[f"{contact.kind}-phone"] = str(contact.phone) if contact.phone else ""
+        facts[f"{contact.kind}-phone"] = str(contact.phone) if contact.phone is not None else ""
     return facts
 
 

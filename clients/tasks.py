@@ -1,9 +1,9 @@
 """The clients' long work, run by the background worker: the scan for possible duplicates."""
 
 from django.tasks import task
-from django.utils import timezone, translation
+from django.utils import translation
 
-from agencies.jobs import JobStatus
+from agencies.jobs import JobStatus, JobSupersededError
 from agencies.models import Agency
 from clients.models import DuplicateScan
 from clients.scan import duplicates_scan
@@ -29,9 +29,9 @@ def duplicate_scan_run(scan_id: int) -> None:
     with translation.override(scan.language):
         try:
             found, new = duplicates_scan(scan.agency, beat=scan.beat)
+        except JobSupersededError:
+            return  # another attempt owns the scan
         except BaseException as error:
             scan.fail(f"{type(error).__name__}: {str(error)[:300]}")
             raise
-    scan.update(
-        status=JobStatus.DONE, pairs_found=found, pairs_new=new, rows_done=scan.rows_total, finished_at=timezone.now()
-    )
+    scan.finish(pairs_found=found, pairs_new=new, rows_done=scan.rows_total)

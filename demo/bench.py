@@ -79,21 +79,17 @@ def log_in_as(username: str) -> Callable[[BenchContext], None]:
 BASELINE = Benchmark("bare baseline (GET /health/)", run=lambda context: get_ok(context, "/health/"))
 
 
-def registration_draft_setup(context: BenchContext) -> None:
-    """Log in as the demo caseworker and walk a draft through every step, with realistic input."""
-    from agencies.models import AgencyList, IcareList, IcareValue, ListItem, StaffProfile
+def draft_steps(staff) -> dict[str, dict]:
+    """Realistic input for each step of the wizard, for a draft of `staff`'s agency: step name -> POST data."""
+    from agencies.models import AgencyList, IcareList, IcareValue, ListItem
 
-    log_in_as("caseworker")(context)
-    staff = StaffProfile.objects.select_related("agency", "default_site").get(user__username="caseworker")
     items = ListItem.objects.for_agency(staff.agency)
     icare = IcareValue.objects
-    response = context.client.post("/register/named/")
-    base = response["Location"].rstrip("/").rsplit("/", 1)[0]
     programs = list(staff.agency.programs.values_list("code", flat=True))
     program_rows = {"programs-TOTAL_FORMS": len(programs), "programs-INITIAL_FORMS": 0}
     for index, code in enumerate(programs):
         program_rows |= {f"programs-{index}-program": code, f"programs-{index}-status": "new"}
-    steps = {
+    return {
         SectionName.PRIVACY: {"privacy_confirmed": "yes"},
         SectionName.PRIMARY: {
             "first_name": "Amal",
@@ -124,11 +120,26 @@ def registration_draft_setup(context: BenchContext) -> None:
         SectionName.SENSITIVE: dict(program_rows),
         SectionName.CONSENT: {"children-TOTAL_FORMS": 0, "children-INITIAL_FORMS": 0},
     }
+
+
+def draft_walk(client: Client, staff, steps: dict[str, dict]) -> str:
+    """Start a draft as the logged-in `client` and post every step with Next; returns the draft's URL."""
+    response = client.post("/register/named/")
+    base = response["Location"].rstrip("/").rsplit("/", 1)[0]
     for step, data in steps.items():
-        response = context.client.post(f"{base}/{step}/", {"go": "next", **data})
+        response = client.post(f"{base}/{step}/", {"go": "next", **data})
         if response.status_code != 302:
             raise BenchmarkError(f"The registration step {step!r} did not accept the benchmark's input.")
-    context.objects["draft_url"] = base
+    return base
+
+
+def registration_draft_setup(context: BenchContext) -> None:
+    """Log in as the demo caseworker and walk a draft through every step, with realistic input."""
+    from agencies.models import StaffProfile
+
+    log_in_as("caseworker")(context)
+    staff = StaffProfile.objects.select_related("agency", "default_site").get(user__username="caseworker")
+    context.objects["draft_url"] = draft_walk(context.client, staff, draft_steps(staff))
 
 
 def wizard_step(step: str) -> Benchmark:

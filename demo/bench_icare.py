@@ -1,10 +1,15 @@
-"""The iCARE Client Profile file at scale: how long a whole agency's export takes, and its peak memory.
+"""The iCARE Client Profile file at scale: how long a whole agency's export takes, and its peak memory, beside the
+bare spreadsheet writers writing the same rows.
 
 An agency of its own for each size is filled with invented clients (demo/generate.py) and made
 iCARE-ready in bulk, then the file is built as the Download button builds it, once timed plainly and once
 under tracemalloc for the peak of Python's memory. Each export is rolled back, so the figures can be taken
 again on the same clients. Built at a tenth of the size too: bounded memory means the peak stays flat while
 the clients grow tenfold.
+
+The floor: the file's rows, prepared beforehand as plain lists of text, written by the bare writer alone, XlsxWriter
+in constant-memory mode (what the export uses) and openpyxl's write-only workbook (what it used before), so the
+export's time reads as a multiple of the writing it cannot avoid.
 """
 
 import gc
@@ -18,6 +23,8 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.db.models import Exists, Max, Min, OuterRef
+from openpyxl import Workbook as OpenpyxlWorkbook
+from xlsxwriter import Workbook as XlsxWorkbook
 
 from agencies.lists import agency_lists_seed
 from agencies.models import (
@@ -33,9 +40,11 @@ from agencies.models import (
     StaffProfile,
 )
 from clients.models import Client, Identifier, identifier_key
-from demo.bench import tables_settle
+from demo.bench import BenchmarkError, tables_settle
 from demo.generate import clients_generate, uci
-from reports.icare import Include, icare_export_build
+from reports.icare import Include, icare_candidates, icare_export_build
+from reports.icare.check import checked_clients, icare_identifier
+from reports.icare.file import COLUMNS, FIRST_DATA_ROW, LAYOUT, SHEET_NAME, client_values
 
 AGENCY = "iCARE Bench Agency"
 
@@ -48,6 +57,13 @@ class IcareBenchResult:
     traced_seconds: float
     peak_mib: float
     file_mib: float
+    xlsxwriter_seconds: float  # the same rows, prepared beforehand, written by the bare writers
+    openpyxl_seconds: float
+
+    @property
+    def ratio(self) -> float:
+        """The export's time over the bare writer's it uses (XlsxWriter)."""
+        return self.seconds / self.xlsxwriter_seconds if self.xlsxwriter_seconds else 0.0
 
 
 def bench_agency(size: int) -> tuple[Agency, StaffProfile]:
@@ -102,11 +118,14 @@ def ready_clients(agency: Agency, staff: StaffProfile, size: int) -> float:
     return time.perf_counter() - started
 
 
+def registration_dates(agency: Agency) -> dict:
+    """The first and last registration dates of the agency's clients: a choice holding every client."""
+    return Client.objects.filter(agency=agency).aggregate(first=Min("registration_date"), last=Max("registration_date"))
+
+
 def export_once(agency: Agency, staff: StaffProfile) -> tuple[int, int]:
     """Build the file of every client of the agency, then roll back; returns (rows, file bytes)."""
-    dates = Client.objects.filter(agency=agency).aggregate(
-        first=Min("registration_date"), last=Max("registration_date")
-    )
+    dates = registration_dates(agency)
     with tempfile.TemporaryFile() as destination, transaction.atomic():
         export = icare_export_build(
             agency=agency,
@@ -129,6 +148,55 @@ def export_once(agency: Agency, staff: StaffProfile) -> tuple[int, int]:
     return rows, length
 
 
+def file_rows(agency: Agency) -> list[list[str | None]]:
+    """The rows the export writes for every client of the agency, as plain lists (read as the export reads them)."""
+    dates = registration_dates(agency)
+    clients = icare_candidates(
+        agency=agency, date_from=dates["first"], date_to=dates["last"], include=Include.ALL
+    ).order_by("number")
+    rows, written = [], set()
+    for client, missing in checked_clients(clients):
+        key = icare_identifier(client).value_key if not missing else None
+        if key is not None and key not in written:
+            written.add(key)
+            rows.append(client_values(client))
+    return rows
+
+
+def headings() -> list[list[str | None]]:
+    rows: list[list[str | None]] = [[] for _ in range(FIRST_DATA_ROW - 1)]
+    rows[LAYOUT["title_row"] - 1] = [LAYOUT["title_text"]]
+    rows[LAYOUT["code_row"] - 1] = [column["code"] for column in COLUMNS]
+    rows[LAYOUT["label_row"] - 1] = [column["label"] for column in COLUMNS]
+    return rows
+
+
+def xlsxwriter_bare(rows: list[list[str | None]]) -> float:
+    """Seconds for XlsxWriter (constant memory) to write the rows, every value as text, to a file."""
+    started = time.perf_counter()
+    with tempfile.TemporaryFile() as destination:
+        workbook = XlsxWorkbook(destination, {"constant_memory": True})
+        sheet = workbook.add_worksheet(SHEET_NAME)
+        for number, row in enumerate(headings() + rows):
+            for column, value in enumerate(row):
+                if value is not None:
+                    sheet.write_string(number, column, value)
+        workbook.close()
+    return time.perf_counter() - started
+
+
+def openpyxl_bare(rows: list[list[str | None]]) -> float:
+    """Seconds for openpyxl's write-only workbook to write the rows to a file."""
+    started = time.perf_counter()
+    with tempfile.TemporaryFile() as destination:
+        workbook = OpenpyxlWorkbook(write_only=True)
+        sheet = workbook.create_sheet(SHEET_NAME)
+        for row in headings() + rows:
+            sheet.append(row)
+        workbook.save(destination)
+    return time.perf_counter() - started
+
+
 def icare_bench(sizes: list[int], report: Callable[[str], None]) -> list[IcareBenchResult]:
     results = []
     for size in sorted(sizes):
@@ -147,6 +215,14 @@ def icare_bench(sizes: list[int], report: Callable[[str], None]) -> list[IcareBe
         traced = time.perf_counter() - started
         _current, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
+        rows_written = file_rows(agency)
+        if len(rows_written) != rows:
+            raise BenchmarkError(f"The bare writers would write {len(rows_written):,} rows, the export {rows:,}.")
+        gc.collect()
+        bare_xlsxwriter = xlsxwriter_bare(rows_written)
+        gc.collect()
+        bare_openpyxl = openpyxl_bare(rows_written)
+        del rows_written
         results.append(
             IcareBenchResult(
                 size=size,
@@ -155,6 +231,8 @@ def icare_bench(sizes: list[int], report: Callable[[str], None]) -> list[IcareBe
                 traced_seconds=traced,
                 peak_mib=peak / 2**20,
                 file_mib=length / 2**20,
+                xlsxwriter_seconds=bare_xlsxwriter,
+                openpyxl_seconds=bare_openpyxl,
             )
         )
     return results

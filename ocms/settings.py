@@ -110,6 +110,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "ocms.urls"
+# Django's form renderer, with the commonest widgets written in Python rather than a template each (same HTML).
+FORM_RENDERER = "agencies.renderers.FormRenderer"
 WSGI_APPLICATION = "ocms.wsgi.application"
 
 TEMPLATES = [

@@ -7,10 +7,10 @@ from pathlib import Path
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.tasks import task
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from agencies.jobs import JobStatus, job_file_path
+from agencies.jobs import JobSupersededError, job_file_path
 from reports.icare import NothingToExportError, ReturnedFileError, icare_export_record, icare_export_write
 from reports.icare.returned import icare_returned_read
 from reports.models import IcareExport, IcareReturn
@@ -38,25 +38,27 @@ def icare_export_make(export: IcareExport) -> None:
         return
     final = Path(default_storage.path(job_file_path(export, "file.xlsx")))
     final.parent.mkdir(parents=True, exist_ok=True)
-    partial = final.with_name(f"{final.name}.part")
+    # This attempt's own file beside the final one: an attempt taken for dead may still be writing its own.
+    partial = final.with_name(f"{final.name}.{export.attempt_token}.part")
     try:
         with partial.open("w+b") as destination:
             exported = icare_export_write(export, destination, beat=export.beat)
-            os.replace(partial, final)  # the file appears whole, or not at all
             with transaction.atomic():
                 icare_export_record(export, exported, destination)
-                export.update(
-                    status=JobStatus.DONE,
-                    file=job_file_path(export, "file.xlsx"),
-                    rows_done=export.rows_total,
-                    finished_at=timezone.now(),
-                )
+                # Only the attempt that still owns the job finishes it, then moves its file into place, whole.
+                if not export.finish(file=job_file_path(export, "file.xlsx"), rows_done=export.rows_total):
+                    raise JobSupersededError
+                os.replace(partial, final)
+        # What attempts taken for dead left half written (one still running only loses a file it will not use).
+        for left in final.parent.glob(f"{final.name}*.part"):
+            left.unlink(missing_ok=True)
+    except JobSupersededError:
+        return  # another attempt owns the job: its record and its file stand (this one's rows are rolled back)
     except NothingToExportError:
         export.fail(
             _("No client of this choice is ready for iCARE, so no file was made. Fix the Not ready clients first.")
         )
     except BaseException as error:
-        final.unlink(missing_ok=True)
         export.fail(failure_reason(error))
         raise
     finally:
@@ -77,17 +79,17 @@ def icare_returned_make(returned: IcareReturn) -> None:
     try:
         with returned.file.open("rb") as upload:
             summary = icare_returned_read(agency=returned.agency, upload=upload, beat=returned.beat)
+    except JobSupersededError:
+        return  # another attempt owns the job
     except ReturnedFileError as error:
         returned.fail(str(error.args[0]))
     except BaseException as error:
         returned.fail(failure_reason(error))
         raise
     else:
-        returned.update(
-            status=JobStatus.DONE,
+        returned.finish(
             accepted=summary.accepted,
             rejected=summary.rejected,
             unmatched=[[row, str(why)] for row, why in summary.unmatched],
             not_processed=list(summary.not_processed),
-            finished_at=timezone.now(),
         )

@@ -13,7 +13,9 @@ register = template.Library()
 @register.filter
 def phone(number: PhoneNumber | None) -> str:
     """A North American number as it is dialled here; any other with its country code."""
-    if not number:
+    # Not `if not number`: a PhoneNumber's truth value validates the number, a tenth of a millisecond on each row of
+    # a page of results. No number is "" or None.
+    if not isinstance(number, PhoneNumber) or number.national_number is None:
         return ""
     if number.country_code == 1:
         return number.as_national

@@ -1,6 +1,7 @@
 """The Client Profile file for IRCC: IRCC's template (agencies/data/icare/client_profile_template.json) cell for
-cell, written row by row (openpyxl's write-only workbook, streamed to a temporary file; clients read in chunks), so a
-whole agency's export holds in memory one chunk of clients and 8 bytes per exported client."""
+cell, written row by row (XlsxWriter's constant-memory mode: each row goes to a temporary file as the next one starts;
+clients read in chunks), so a whole agency's export holds in memory one chunk of clients and 8 bytes per exported
+client. XlsxWriter writes the same file as openpyxl's write-only workbook did, in under half the time (`make bench`)."""
 
 import hashlib
 from array import array
@@ -10,11 +11,8 @@ from typing import IO, Any
 
 from django.db import transaction
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from phonenumber_field.phonenumber import PhoneNumber
+from xlsxwriter import Workbook
 
 from agencies.jobs import JobStatus
 from agencies.lists import icare_template
@@ -81,46 +79,44 @@ def client_cells(client: Client) -> dict[str, Any]:
     }
 
 
-def cell(sheet: WriteOnlyWorksheet, value: Any) -> Any:
-    if value == "":
-        return None
-    if isinstance(value, str) and value.startswith("="):
-        # openpyxl would write it as a formula; what a caseworker typed stays text.
-        text = WriteOnlyCell(sheet, value=value)
-        text.data_type = "s"
-        return text
-    return value
-
-
-def client_row(sheet: WriteOnlyWorksheet, client: Client) -> list[Any]:
+def client_values(client: Client) -> list[str | None]:
+    """A ready client's row: its cells in the template's column order, None for an empty one."""
     cells = client_cells(client)
-    return [cell(sheet, cells[code]) for code in CODES]
+    return [cells[code] or None for code in CODES]
 
 
-def template_workbook() -> tuple[Workbook, WriteOnlyWorksheet]:
-    """A write-only workbook with the template's sheet and its three heading rows."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(SHEET_NAME)
-    for column in COLUMNS:
-        sheet.column_dimensions[column["column"]].width = 22
-    sheet.freeze_panes = f"A{FIRST_DATA_ROW}"
-    title = WriteOnlyCell(sheet, value=LAYOUT["title_text"])
-    title.font = Font(bold=True)
-    title.alignment = Alignment(wrap_text=True, vertical="top")
-    headings = {
-        LAYOUT["title_row"]: [title],
-        LAYOUT["code_row"]: CODES,
-        LAYOUT["label_row"]: [bold(sheet, column["label"]) for column in COLUMNS],
-    }
-    for row in range(1, FIRST_DATA_ROW):
-        sheet.append(headings.get(row, []))
-    return workbook, sheet
+class ProfileSheet:
+    """A new Client Profile file written to `destination` (a binary file): the template's sheet with its three
+    heading rows, then one row per `append`; `close` writes the file. A sheet never closed writes nothing (its rows
+    streamed so far go with their temporary file)."""
 
+    def __init__(self, destination: IO[bytes]) -> None:
+        # Every value is written as text (write_string): what a caseworker typed never becomes a formula, a number
+        # or a link.
+        self.workbook = Workbook(destination, {"constant_memory": True})
+        self.sheet = self.workbook.add_worksheet(SHEET_NAME)
+        self.sheet.set_column(0, len(COLUMNS) - 1, 22)
+        self.sheet.freeze_panes(FIRST_DATA_ROW - 1, 0)
+        bold = self.workbook.add_format({"bold": True})
+        title = self.workbook.add_format({"bold": True, "text_wrap": True, "valign": "top"})
+        self.sheet.write_string(LAYOUT["title_row"] - 1, 0, LAYOUT["title_text"], title)
+        # Row by row: in constant-memory mode a row is on disk, and closed to writes, once the next one is begun.
+        for index, column in enumerate(COLUMNS):
+            self.sheet.write_string(LAYOUT["code_row"] - 1, index, column["code"])
+        for index, column in enumerate(COLUMNS):
+            self.sheet.write_string(LAYOUT["label_row"] - 1, index, column["label"], bold)
+        self.row = FIRST_DATA_ROW - 1  # XlsxWriter counts rows from 0
 
-def bold(sheet: WriteOnlyWorksheet, text: str) -> WriteOnlyCell:
-    heading = WriteOnlyCell(sheet, value=text)
-    heading.font = Font(bold=True)
-    return heading
+    def append(self, values: list[str | None]) -> None:
+        write = self.sheet.write_string
+        row = self.row
+        for column, value in enumerate(values):
+            if value is not None:
+                write(row, column, value)
+        self.row += 1
+
+    def close(self) -> None:
+        self.workbook.close()
 
 
 class NothingToExportError(Exception):
@@ -149,25 +145,23 @@ def icare_export_write(
     # The export's rows are written once the clients are read: inserted while the cursor is open, they would
     # lengthen every later look-up of "exported before?" in that cursor. Their ids wait compactly.
     exported = array("q")
-    workbook = sheet = None  # made with the first ready client: no client ready, no file
-    try:
-        # One identifier value on one row only: checked_clients finds a second client with it not ready.
-        for done, (client, missing) in enumerate(checked_clients(clients), start=1):
-            if beat and done % CHUNK == 0:
-                beat(done, total)
-            if missing:
-                continue
-            if sheet is None:
-                workbook, sheet = template_workbook()
-            sheet.append(client_row(sheet, client))
-            exported.append(client.pk)
-        if workbook is None:
-            raise NothingToExportError
-        workbook.save(destination)
-    except BaseException:
-        if sheet is not None and not sheet.closed:
-            sheet.close()  # ends openpyxl's row stream; its temporary file goes when the process ends
-        raise
+    sheet = None  # made with the first ready client: no client ready, no file
+    # One identifier value on one row only: checked_clients finds a second client with it not ready.
+    for done, (client, missing) in enumerate(checked_clients(clients), start=1):
+        if beat and done % CHUNK == 0:
+            beat(done, total)
+        if missing:
+            continue
+        if sheet is None:
+            sheet = ProfileSheet(destination)
+        sheet.append(client_values(client))
+        exported.append(client.pk)
+    if sheet is None:
+        raise NothingToExportError
+    # Beats on each side of writing the file out, the longest step without one.
+    if beat:
+        beat(total, total)
+    sheet.close()
     if beat:
         beat(total, total)
     return exported

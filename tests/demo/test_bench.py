@@ -22,6 +22,7 @@ def run_bench(**options) -> str:
         "icare_size": 0,
         "first_document_runs": 0,
         "duplicates_size": 0,
+        "load_seconds": 0,
     }
     call_command("bench", stdout=out, **(defaults | options))
     return out.getvalue()
@@ -119,3 +120,20 @@ def test_it_prints_the_duplicate_scan_alone_with_its_recall_and_its_targets_met_
     assert int(found) == int(false_pairs) + true_pairs
     assert true_pairs >= 29  # at least 95 % of the slips the scan is built to see
     assert float(precision.rstrip("%")) > 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_ends_with_a_load_run_against_gunicorn_beside_the_bare_view():
+    # gunicorn and locust run in processes of their own: the users, sessions and drafts must be committed.
+    output = run_bench(runs=1, warmup=0, load_seconds=4, load_users=2, load_clients=200)
+
+    table = output[output.index("Under load: 2 simulated caseworkers") :]
+    rule = table.index("\n---")
+    rows = {line[:30].strip(): line[30:].split() for line in table[rule:].split("\n\n")[0].splitlines()[2:]}
+    assert {"bare view, no login", "bare view (GET /health/)", "day's mix", "Find Client"} <= rows.keys()
+    for run, (requests, errors, *_timings) in rows.items():
+        assert errors == "0", run
+        if run in ("bare view, no login", "bare view (GET /health/)", "day's mix", "Find Client"):
+            assert int(requests.replace(",", "")) > 0, run
+    assert "error:" not in table
+    assert re.search(r"The mix's throughput is [\d.]+% of the bare view's", table)

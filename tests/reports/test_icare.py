@@ -251,6 +251,21 @@ def test_the_file_follows_the_template_with_irccs_exact_strings_for_every_list_v
     assert "Temporary Resident or Minister’s Permit Number" in seen["B"]
 
 
+def test_the_file_keeps_the_templates_look(manager_client, manager):
+    consenting_client(manager)
+
+    sheet = load_workbook(io.BytesIO(download(manager_client)))[LAYOUT["sheet_name"]]
+
+    title = sheet.cell(LAYOUT["title_row"], 1)
+    assert (title.font.bold, title.alignment.wrap_text, title.alignment.vertical) == (True, True, "top")
+    assert all(cell.font.bold for cell in sheet[LAYOUT["label_row"]])
+    assert not any(cell.font.bold for cell in sheet[LAYOUT["code_row"]])
+    assert sheet.freeze_panes == f"A{LAYOUT['first_data_row']}"
+    # Each column 22 characters wide (stored with the cell's padding, and perhaps as one range of columns).
+    widths = {n: d.width for d in sheet.column_dimensions.values() for n in range(d.min, d.max + 1)}
+    assert all(widths.get(n) == pytest.approx(22, abs=1) for n in range(1, len(COLUMNS) + 1)), widths
+
+
 def test_every_template_column_has_a_value_in_the_row_builder(manager):
     client = consenting_client(manager)
 
@@ -832,6 +847,8 @@ def test_the_bench_builds_the_file_for_a_whole_agency_and_reports_time_and_peak_
 
     assert [(r.size, r.rows) for r in results] == [(40, 40)]
     assert results[0].seconds > 0 and results[0].peak_mib > 0 and results[0].file_mib > 0
+    # Beside it, the same rows written by the bare writers: the export's floor.
+    assert results[0].xlsxwriter_seconds > 0 and results[0].openpyxl_seconds > 0
     assert not IcareExport.objects.exists()  # each timed export is rolled back
 
 
@@ -839,10 +856,21 @@ def test_make_bench_prints_the_icare_table():
     call_command("load_demo", stdout=StringIO())
     out = StringIO()
 
-    call_command("bench", runs=1, warmup=0, search_sizes="0", icare_size=30, first_document_runs=0, stdout=out)
+    call_command(
+        "bench",
+        runs=1,
+        warmup=0,
+        search_sizes="0",
+        icare_size=30,
+        first_document_runs=0,
+        duplicates_size=0,
+        load_seconds=0,
+        stdout=out,
+    )
 
     table = out.getvalue().split("iCARE Client Profile file", 1)[1]
     assert "peak MiB" in table
+    assert "XlsxWriter s" in table and "openpyxl s" in table
     assert re.search(r"^\s+3\s+3\s+[\d.]+", table, re.MULTILINE)
     assert re.search(r"^\s+30\s+30\s+[\d.]+", table, re.MULTILINE)
 

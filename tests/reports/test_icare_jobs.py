@@ -2,6 +2,9 @@
 with its progress shown while it runs, downloaded once done; a failure says why and can be retried; a job whose
 worker stopped is taken up again, and its file never appears half written."""
 
+import hashlib
+import os
+import signal
 from datetime import date, timedelta
 from io import StringIO
 from pathlib import Path
@@ -15,8 +18,9 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
-from agencies.jobs import STALE, JobStatus, job_file_path
+from agencies.jobs import STALE, JobStatus, JobSupersededError, job_file_path, jobs_resume
 from reports import tasks
+from reports.icare import file as icare_file
 from reports.icare import icare_export_write
 from reports.models import IcareExport
 from tests.factories import ClientFactory
@@ -99,7 +103,7 @@ def test_the_progress_is_written_as_the_file_is_made_and_the_file_appears_only_w
         exported = icare_export_write(queued, destination, beat=beat)
 
     assert len(exported) == 3
-    assert [(done, total) for done, total, _exists in seen] == [(0, 3), (1, 3), (2, 3), (3, 3), (3, 3)]
+    assert [(done, total) for done, total, _exists in seen] == [(0, 3), (1, 3), (2, 3), (3, 3), (3, 3), (3, 3)]
     assert not any(exists for _done, _total, exists in seen)
 
 
@@ -212,3 +216,128 @@ def test_two_retries_at_once_queue_the_file_once(manager_client, queued):
     manager_client.post(url)
 
     assert DBTaskResult.objects.filter(status=TaskResultStatus.READY).count() == 1
+
+
+# Two attempts at one file
+
+
+def test_an_attempt_taken_for_dead_cannot_overwrite_the_one_that_replaced_it(queued, monkeypatch):
+    final = Path(default_storage.path(job_file_path(queued, "file.xlsx")))
+    write = tasks.icare_export_write
+
+    def stalled_then_taken_for_dead(export, destination, beat):
+        exported = write(export, destination)  # the first attempt writes its file, but beats no more...
+        queued.update(beat_at=timezone.now() - STALE - timedelta(seconds=1))
+        monkeypatch.setattr(tasks, "icare_export_write", write)
+        run_worker()  # ...so another worker takes the job up and makes it whole, meanwhile
+        assert IcareExport.objects.get(pk=queued.pk).status == JobStatus.DONE
+        return exported  # then the first attempt wakes up and goes on
+
+    monkeypatch.setattr(tasks, "icare_export_write", stalled_then_taken_for_dead)
+
+    run_worker()
+
+    queued.refresh_from_db()
+    assert (queued.status, queued.client_count, queued.error) == (JobStatus.DONE, 3, "")
+    assert queued.rows.count() == 3  # the first attempt's record rolled back
+    assert hashlib.sha256(final.read_bytes()).hexdigest() == queued.sha256
+    assert not list(final.parent.glob("*.part"))
+
+
+def test_an_attempt_taken_for_dead_stops_at_its_next_beat_and_says_nothing(queued):
+    queued.start()
+    attempt = IcareExport.objects.get(pk=queued.pk)
+    queued.update(beat_at=timezone.now() - STALE - timedelta(seconds=1))
+    assert jobs_resume() == 1
+    IcareExport.objects.get(pk=queued.pk).start()  # the next attempt claims it
+
+    with pytest.raises(JobSupersededError):
+        attempt.beat(1, 3)
+    assert not attempt.fail("OSError: the first attempt's disk")
+    assert not attempt.finish(client_count=1)
+
+    queued.refresh_from_db()
+    assert (queued.status, queued.error, queued.rows_done) == (JobStatus.RUNNING, "", 0)
+
+
+def test_the_task_record_of_a_worker_that_died_is_marked_failed_when_its_job_is_taken_up_again(queued):
+    # The dead worker had claimed the task: django-tasks-db's record of it says RUNNING, and would for ever.
+    claimed = DBTaskResult.objects.get()
+    claimed.claim("a-worker-that-died")
+    queued.update(status=JobStatus.RUNNING, started_at=timezone.now(), beat_at=timezone.now() - STALE * 2)
+
+    run_worker()
+
+    claimed.refresh_from_db()
+    assert claimed.status == TaskResultStatus.FAILED
+    assert claimed.exception_class_path == "agencies.jobs.WorkerStoppedError"
+    assert DBTaskResult.objects.exclude(pk=claimed.pk).get().status == TaskResultStatus.SUCCESSFUL
+    queued.refresh_from_db()
+    assert (queued.status, queued.client_count) == (JobStatus.DONE, 3)
+
+
+def test_a_job_beats_before_and_after_its_file_is_written_out(queued, monkeypatch, tmp_path):
+    seen = []
+    close = icare_file.ProfileSheet.close
+
+    def close_seen(sheet) -> None:
+        seen.append("file written out")
+        close(sheet)
+
+    monkeypatch.setattr(icare_file.ProfileSheet, "close", close_seen)
+    queued.start()
+
+    with (tmp_path / "file.xlsx").open("w+b") as destination:
+        icare_export_write(queued, destination, beat=lambda done, total: seen.append((done, total)))
+
+    assert seen[-3:] == [(3, 3), "file written out", (3, 3)]
+
+
+# Stopping the worker
+
+
+@pytest.fixture
+def no_idle_turn(monkeypatch):
+    """The worker must not wait for more work after a stop: were it to, the test fails rather than hang."""
+
+    def went_on(seconds: float) -> None:
+        raise AssertionError("The worker went on waiting for work after it was told to stop.")
+
+    monkeypatch.setattr("agencies.management.commands.worker.time.sleep", went_on)
+
+
+def test_a_stop_signal_during_a_file_lets_it_finish_and_stops_the_worker(
+    manager_client, ready, monkeypatch, no_idle_turn
+):
+    manager_client.post(reverse("reports:icare-export-create"), CHOICE)
+    manager_client.post(reverse("reports:icare-export-create"), CHOICE | {"include": "all"})
+    first, second = IcareExport.objects.order_by("pk")
+    write = tasks.icare_export_write
+
+    def stopped_while_writing(*args, **kwargs):
+        os.kill(os.getpid(), signal.SIGTERM)  # as systemd stops the service
+        return write(*args, **kwargs)
+
+    monkeypatch.setattr(tasks, "icare_export_write", stopped_while_writing)
+    before = signal.getsignal(signal.SIGTERM)
+
+    call_command("worker", stdout=StringIO())  # returns: not --batch, so only the signal ends it
+
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.status, first.client_count) == (JobStatus.DONE, 3)
+    assert second.status == JobStatus.QUEUED  # left for the next worker
+    assert signal.getsignal(signal.SIGTERM) is before
+
+
+def test_ctrl_c_while_the_worker_waits_for_work_stops_it(monkeypatch):
+    def interrupted(seconds: float) -> None:
+        os.kill(os.getpid(), signal.SIGINT)
+        monkeypatch.setattr("agencies.management.commands.worker.time.sleep", went_on)
+
+    def went_on(seconds: float) -> None:
+        raise AssertionError("The worker went on waiting for work after Ctrl+C.")
+
+    monkeypatch.setattr("agencies.management.commands.worker.time.sleep", interrupted)
+
+    call_command("worker", stdout=StringIO())  # returns

@@ -12,6 +12,7 @@ from demo import bench
 from demo.bench_duplicates import duplicates_bench
 from demo.bench_first_document import first_document_bench
 from demo.bench_icare import icare_bench
+from demo.bench_load import WORKERS, load_bench
 from demo.bench_search import search_bench
 
 
@@ -24,7 +25,7 @@ def database_version() -> str:
 
 
 # The tables printed after the request benchmarks, by the name --only selects them by.
-TABLES = ("search", "first-document", "icare", "duplicates")
+TABLES = ("search", "first-document", "icare", "duplicates", "load")
 
 
 class Command(BaseCommand):
@@ -37,8 +38,8 @@ class Command(BaseCommand):
             "--only",
             action="append",
             metavar="NAME",
-            help="run only the benchmarks and tables (search, first-document, icare, duplicates) whose name contains "
-            "NAME (any case); may be given again",
+            help="run only the benchmarks and tables (search, first-document, icare, duplicates, load) whose name "
+            "contains NAME (any case); may be given again",
         )
         parser.add_argument(
             "--search-sizes",
@@ -66,6 +67,22 @@ class Command(BaseCommand):
             help="ready clients in the iCARE Client Profile export (default 100000; also timed at a tenth); "
             "0 leaves it out",
         )
+        parser.add_argument(
+            "--load-seconds",
+            type=int,
+            default=60,
+            help="seconds of each load run against gunicorn, the day's mix and the bare view (default 60); "
+            "0 leaves it out",
+        )
+        parser.add_argument(
+            "--load-users", type=int, default=12, help="simulated caseworkers of the load run (default 12)"
+        )
+        parser.add_argument(
+            "--load-clients",
+            type=int,
+            default=10_000,
+            help="clients of the agency under load, at least (default 10000; more when Find Client filled it further)",
+        )
 
     def handle(
         self,
@@ -78,6 +95,9 @@ class Command(BaseCommand):
         icare_size: int,
         first_document_runs: int,
         duplicates_size: int,
+        load_seconds: int,
+        load_users: int,
+        load_clients: int,
         **options,
     ) -> None:
         if runs < 1 or warmup < 0:
@@ -104,6 +124,8 @@ class Command(BaseCommand):
             self.icare_table(icare_size)
         if duplicates_size > 0 and "duplicates" in tables:
             self.duplicates_table(duplicates_size)
+        if load_seconds > 0 and "load" in tables:
+            self.load_table(seconds=load_seconds, users=max(1, load_users), clients=max(1, load_clients))
 
     def requests_table(self, selected: list[bench.Benchmark], runs: int, warmup: int) -> None:
         name_width = max(len(benchmark.name) for benchmark in selected)
@@ -129,6 +151,44 @@ class Command(BaseCommand):
         self.stdout.write(
             "\nTimes in milliseconds. ratio: the benchmark's median over the baseline's median. "
             "queries: the database queries of one run."
+        )
+
+    def load_table(self, *, seconds: int, users: int, clients: int) -> None:
+        self.stdout.write(
+            f"\nUnder load: {users} simulated caseworkers (locust, headless, no pause between requests) for "
+            f"{seconds} s against gunicorn ({WORKERS} workers) and PostgreSQL on loopback, each already logged "
+            "in; first the bare view alone (without a login, then logged in as the same users), then the day's "
+            "mix: Find Client, client profiles, wizard steps read and posted, receipts\n"
+        )
+        try:
+            run = load_bench(seconds=seconds, users=users, clients=clients, report=self.stdout.write)
+        except bench.BenchmarkError as error:
+            raise CommandError(f"load run: {error}") from error
+        header = (
+            f"{'run':<30}  {'requests':>8}  {'errors':>6}  {'req/s':>7}  {'p50 ms':>7}  {'p95 ms':>7}  {'p99 ms':>7}"
+        )
+        self.stdout.write(f"the agency under load: {run.clients:,} clients\n")
+        self.stdout.write(header)
+        self.stdout.write("-" * len(header))
+        rows = [
+            ("bare view, no login", run.anonymous),
+            ("bare view (GET /health/)", run.bare),
+            ("day's mix", run.mix),
+        ]
+        rows += [(f"  {part.name}", part) for part in run.parts]
+        for name, result in rows:
+            self.stdout.write(
+                f"{name:<30}  {result.requests:>8,}  {result.errors:>6,}  {result.per_second:>7.1f}  "
+                f"{result.p50_ms:>7.0f}  {result.p95_ms:>7.0f}  {result.p99_ms:>7.0f}"
+            )
+        for example in run.error_examples:
+            self.stdout.write(f"error: {example}")
+        load_1, load_5, load_15 = os.getloadavg()
+        self.stdout.write(
+            f"\nThe mix's throughput is {run.ratio:.1%} of the bare view's asked by the same logged-in users (target: "
+            f"at least 15 %, and 0 errors), {run.anonymous_ratio:.1%} of the bare view's without a login. "
+            "p50/p95/p99: percentiles of the response times, as locust rounds them. "
+            f"Load average after: {load_1:.2f} {load_5:.2f} {load_15:.2f}."
         )
 
     def duplicates_table(self, size: int) -> None:
@@ -201,21 +261,24 @@ class Command(BaseCommand):
         )
         results = icare_bench(sorted({max(1, size // 10), size}), report=self.stdout.write)
         header = (
-            f"{'clients':>9}  {'rows':>9}  {'seconds':>8}  {'clients/s':>9}  {'peak MiB':>8}  "
-            f"{'traced s':>8}  {'file MiB':>8}"
+            f"{'clients':>9}  {'rows':>9}  {'seconds':>8}  {'clients/s':>9}  {'XlsxWriter s':>12}  {'ratio':>6}  "
+            f"{'openpyxl s':>10}  {'peak MiB':>8}  {'traced s':>8}  {'file MiB':>8}"
         )
         self.stdout.write(header)
         self.stdout.write("-" * len(header))
         for result in results:
             self.stdout.write(
                 f"{result.size:>9,}  {result.rows:>9,}  {result.seconds:>8.1f}  "
-                f"{result.rows / result.seconds if result.seconds else 0:>9,.0f}  {result.peak_mib:>8.1f}  "
+                f"{result.rows / result.seconds if result.seconds else 0:>9,.0f}  {result.xlsxwriter_seconds:>12.1f}  "
+                f"{result.ratio:>5.1f}x  {result.openpyxl_seconds:>10.1f}  {result.peak_mib:>8.1f}  "
                 f"{result.traced_seconds:>8.1f}  {result.file_mib:>8.1f}"
             )
         self.stdout.write(
-            "\nseconds: building the file and recording the export, untraced. peak MiB: the most memory Python "
-            "held during a second, traced run (traced s: its slower time). The peak stays flat as clients grow: "
-            "rows are streamed to disk and clients read in chunks."
+            "\nseconds: building the file and recording the export, untraced. XlsxWriter s, openpyxl s: the same rows, "
+            "prepared beforehand as plain lists, written by the bare writer alone: XlsxWriter in constant-memory mode "
+            "(the export's writer) and openpyxl's write-only workbook (its writer before); ratio: the export's seconds "
+            "over XlsxWriter's. peak MiB: the most memory Python held during a second, traced run (traced s: its "
+            "slower time). The peak stays flat as clients grow: rows are streamed to disk and clients read in chunks."
         )
 
     def select(self, only: list[str] | None) -> tuple[list[bench.Benchmark], set[str]]:
