@@ -18,6 +18,7 @@ from families import services as family_services
 from families.services import family_reserve
 from tests.clients.pages import attribute, descendants, elements, input_value, one, parsed, text_of
 from tests.factories import ClientFactory, FamilyFactory
+from tests.registration.edit_pages import edit_post
 from tests.wizard import draft_start, registered_client, step_data, step_url, walk
 
 pytestmark = pytest.mark.django_db
@@ -268,7 +269,7 @@ def test_a_code_typed_on_the_profile_joins_the_family(caseworker_client, casewor
     relative = ClientFactory(registered_by=caseworker, first_name="Ngozi", family=family)
     client = ClientFactory(registered_by=caseworker, first_name="Chidi")
 
-    response = caseworker_client.post(edit_url(client, "primary"), primary_data(caseworker, family.code))
+    response = edit_post(caseworker_client, client, "primary", primary_data(caseworker, family.code))
 
     assertRedirects(response, f"{detail_url(client)}#section-primary")
     client.refresh_from_db()
@@ -284,7 +285,7 @@ def test_a_mistyped_code_on_the_profile_is_refused_with_its_message(caseworker_c
     client = ClientFactory(registered_by=caseworker)
     typed = f"F-4821-{wrong_letter('4821')}"
 
-    response = caseworker_client.post(edit_url(client, "primary"), primary_data(caseworker, typed))
+    response = edit_post(caseworker_client, client, "primary", primary_data(caseworker, typed))
 
     assert primary_errors(response) == {"family_code": [WRONG_CODE_MESSAGE]}
     assert family_code_shown(response) == typed
@@ -298,7 +299,7 @@ def test_removing_the_code_on_the_profile_makes_the_client_leave_the_family(case
     client = ClientFactory(registered_by=caseworker, first_name="Chidi", family=family)
     assert family_code_shown(caseworker_client.get(edit_url(client, "primary"))) == family.code
 
-    response = caseworker_client.post(edit_url(client, "primary"), primary_data(caseworker, ""))
+    response = edit_post(caseworker_client, client, "primary", primary_data(caseworker, ""))
 
     assertRedirects(response, f"{detail_url(client)}#section-primary")
     client.refresh_from_db()

@@ -3,7 +3,7 @@
 from django.test import Client as Browser
 from django.urls import reverse
 
-from tests.wizard import descendants, element_text, elements, has_attributes
+from tests.wizard import descendants, element_text, elements, has_attributes, input_value
 
 
 def edit_url(client, section: str) -> str:
@@ -12,6 +12,17 @@ def edit_url(client, section: str) -> str:
 
 def detail_url(client) -> str:
     return reverse("clients:client-detail", kwargs={"code": client.code})
+
+
+def opened_version(browser: Browser, client, section: str) -> str:
+    """The version of the section its edit page opens on now, as the page carries it ("" where it does not open)."""
+    page = browser.get(edit_url(client, section))
+    return (input_value(page, "opened_version") or "") if page.status_code == 200 else ""
+
+
+def edit_post(browser: Browser, client, section: str, data: dict):
+    """Press Update on the section's edit page, opened just before, with `data` typed in it."""
+    return browser.post(edit_url(client, section), {**data, "opened_version": opened_version(browser, client, section)})
 
 
 def form_of(page) -> dict[str, list[str]]:
