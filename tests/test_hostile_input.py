@@ -12,6 +12,7 @@ from django.db import connection
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pytest_django.asserts import assertContains
 
 from clients.models import Client, ClientLanguage, Identifier, MentorMatch, SensitiveInfo, Session
 from clients.sections import EDITABLE_SECTIONS
@@ -141,16 +142,31 @@ def test_a_nul_typed_in_a_step_is_refused_next_to_its_field_and_the_draft_keeps_
     assert "\x00" not in kept["first_name"][0]
 
 
-def test_two_thousand_identifier_rows_are_refused_without_building_them(http, manager):
+ROW_KINDS = [
+    ("identification", "identifiers", 10),
+    ("identification", "programs", 100),
+    ("employment", "certificates", 15),
+    ("language", "languages", 15),
+    ("sensitive", "programs", 100),
+    ("consent", "children", 15),
+]
+
+
+@pytest.mark.parametrize(("step", "prefix", "most"), ROW_KINDS)
+def test_two_thousand_rows_are_refused_without_building_them_with_a_message_on_the_page(
+    step, prefix, most, http, manager
+):
     code = draft_start(http)
-    data = step_data("identification", staff=manager) | {"identifiers-TOTAL_FORMS": "2000"}
+    data = step_data(step, staff=manager) | {f"{prefix}-TOTAL_FORMS": "2000"}
 
-    response = http.post(step_url(code, "identification"), {**data, "go": "next"})
+    response = http.post(step_url(code, step), {**data, "go": "next"})
 
+    message = f"At most {most} rows can be kept here: remove the rows you do not need."
     assert response.status_code == 200
-    identifiers = response.context["section"].formsets["identifiers"]
-    assert len(identifiers.forms) == 10
-    assert identifiers.non_form_errors() == ["At most 10 rows can be kept here: remove the rows you do not need."]
+    rows = response.context["section"].formsets[prefix]
+    assert len(rows.forms) <= most
+    assert rows.non_form_errors() == [message]
+    assertContains(response, message)
 
 
 # The profile's section edits: a refused edit changes nothing.
