@@ -26,11 +26,16 @@ def edit_post(browser: Browser, client, section: str, data: dict):
 
 
 def form_of(page) -> dict[str, list[str]]:
-    """What the page's form posts as it stands, as a browser sends it: every named field with its value, ticked
-    boxes only, the selected options (a single select with none selected sends its first)."""
+    """What the page's edit form posts as it stands, as a browser sends it."""
     assert page.status_code == 200, page.status_code
+    return posted_by(edit_form(page))
+
+
+def posted_by(form) -> dict[str, list[str]]:
+    """What a form posts as it stands, as a browser sends it: every named field with its value, ticked boxes only,
+    the selected options (a single select with none selected sends its first)."""
     data: dict[str, list[str]] = {}
-    for element in fields_sent(edit_form(page)):
+    for element in fields_sent(form):
         attributes = dict(element.attributes)
         name = attributes.get("name")
         if not name or "disabled" in attributes:
