@@ -11,6 +11,7 @@ from django.db import connection
 from demo import bench
 from demo.bench_duplicates import duplicates_bench
 from demo.bench_first_document import first_document_bench
+from demo.bench_hostile import hostile_bench
 from demo.bench_icare import icare_bench
 from demo.bench_search import search_bench
 
@@ -62,6 +63,14 @@ class Command(BaseCommand):
             "0 leaves it out",
         )
 
+        parser.add_argument(
+            "--hostile-rows",
+            type=int,
+            default=600_000,
+            help="rows of the audit's oversized returned iCARE file in the table of hostile requests (default "
+            "600000); 0 leaves the table out",
+        )
+
     def handle(
         self,
         *args,
@@ -73,6 +82,7 @@ class Command(BaseCommand):
         icare_size: int,
         first_document_runs: int,
         duplicates_size: int,
+        hostile_rows: int,
         **options,
     ) -> None:
         if runs < 1 or warmup < 0:
@@ -121,6 +131,24 @@ class Command(BaseCommand):
             self.icare_table(icare_size)
         if duplicates_size > 0 and not only:
             self.duplicates_table(duplicates_size)
+        if hostile_rows > 0 and not only:
+            self.hostile_table(hostile_rows)
+
+    def hostile_table(self, rows: int) -> None:
+        self.stdout.write(
+            "\nThe audit's hostile requests (issue 17), sent again as the demo manager: what each gets, how long it "
+            "takes; a returned file also as the worker reads it, with its peak memory (tracemalloc)\n"
+        )
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
+            results = hostile_bench(rows=rows)
+        width = max(len(result.request) for result in results)
+        header = f"{'request':<{width}}  {'seconds':>7}  {'peak MiB':>8}  answer"
+        self.stdout.write(header)
+        self.stdout.write("-" * len(header))
+        for result in results:
+            peak = f"{result.peak_mib:>8.1f}" if result.peak_mib is not None else " " * 8
+            self.stdout.write(f"{result.request:<{width}}  {result.seconds:>7.2f}  {peak}  {result.answer}")
 
     def duplicates_table(self, size: int) -> None:
         self.stdout.write(
