@@ -7,12 +7,14 @@ Roles and grants change only through `staff_profile_save`, which lets only a man
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.views.main import ERROR_FLAG
 from django.contrib.auth import get_user_model, password_validation
 from django.db.models import Model, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 
 from agencies.access import may_use_admin
+from agencies.forms import TextChecksMixin
 from agencies.models import (
     ACCESS_FIELDS,
     Agency,
@@ -25,6 +27,7 @@ from agencies.models import (
     StaffProfile,
 )
 from agencies.services import may_change_access, staff_member_create, staff_profile_save
+from agencies.validators import has_control_characters
 
 
 def agency_rows(request: HttpRequest, queryset: QuerySet) -> QuerySet:
@@ -61,6 +64,18 @@ class CoordinatorAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return agency_rows(request, super().get_queryset(request))
+
+    def get_form(self, request: HttpRequest, obj=None, change: bool = False, **kwargs):
+        # The checks of every form of OCMS: no control characters in a text field.
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form.__name__, (TextChecksMixin, form), {})
+
+    def changelist_view(self, request: HttpRequest, extra_context=None):
+        # A search or a filter holding a control character (a NUL, which PostgreSQL refuses) is answered as Django
+        # answers any filter it cannot apply.
+        if any(has_control_characters(f"{key}{value}") for key, values in request.GET.lists() for value in values):
+            return HttpResponseRedirect(f"{request.path}?{ERROR_FLAG}=1")
+        return super().changelist_view(request, extra_context)
 
     def formfield_for_foreignkey(self, db_field, request: HttpRequest, **kwargs):
         formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)

@@ -1,25 +1,31 @@
 """Uploads too large for any form of OCMS are refused as they arrive, never read in full.
 
 The only file OCMS takes is the one iCARE sends back (reports.icare.returned.MAX_RETURNED_BYTES); a body announced
-as larger, or that turns out larger as it streams in, stops the upload at once. The view then says so beside the
+as larger, or that turns out larger as it streams in, stops the upload at its file. The view then says so beside the
 file field (`upload_refused`).
 """
 
 from django.conf import settings
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
-from django.http import QueryDict
-from django.utils.datastructures import MultiValueDict
 
 
 class LimitedUploadHandler(FileUploadHandler):
-    """Stops an upload past OCMS_MAX_UPLOAD_BYTES, by its Content-Length or as its bytes come."""
+    """Stops an upload past OCMS_MAX_UPLOAD_BYTES, by its Content-Length or as its bytes come.
+
+    A body announced too large is still read up to its first file: the form's fields before it, the CSRF token
+    first of all ({% csrf_token %} opens every form), arrive as usual, so that the page can answer with the form
+    and its message rather than with a refusal for a missing token. The file itself is never read.
+    """
 
     def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):  # noqa: N803
         self.received = 0
-        if content_length > settings.OCMS_MAX_UPLOAD_BYTES:
-            self.request.upload_refused = True
-            return QueryDict(), MultiValueDict()  # the body is left unread
-        return None
+        self.announced_too_large = content_length > settings.OCMS_MAX_UPLOAD_BYTES
+        return None  # the usual parsing, which this handler stops at the file
+
+    def new_file(self, *args, **kwargs) -> None:
+        super().new_file(*args, **kwargs)
+        if self.announced_too_large:
+            self.refuse()
 
     def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
         self.received += len(raw_data)

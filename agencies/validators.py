@@ -24,6 +24,11 @@ def storable(text: str) -> str:
     return text.replace(NUL, UNSTORABLE)
 
 
+def printable(text: str) -> str:
+    """Text with its control and unreadable characters left out: for what people do not type, such as a file's name."""
+    return CONTROL_CHARACTERS.sub("", text or "")
+
+
 def ascii_digits(text: str) -> bool:
     """Digits 0 to 9 only: not "²" or "٣", which Python's str.isdigit() also takes."""
     return bool(text) and text.isascii() and text.isdigit()

@@ -1,8 +1,10 @@
 import time
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -17,6 +19,17 @@ from agencies.models import LoginLockLift, Occupation, StaffAccessChange, StaffP
 from agencies.validators import has_control_characters
 
 CHANGES_PAGE_SIZE = 50
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Anyone: OCMS's page for a request it refuses to read (handler400), most often a form that sent more fields or
+    data than any form of OCMS does (DATA_UPLOAD_MAX_NUMBER_FIELDS, DATA_UPLOAD_MAX_MEMORY_SIZE)."""
+    context = {
+        "too_much": isinstance(exception, (TooManyFieldsSent, TooManyFilesSent, RequestDataTooBig)),
+        "max_fields": settings.DATA_UPLOAD_MAX_NUMBER_FIELDS,
+        "max_megabytes": settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024),
+    }
+    return render(request, "400.html", context, status=400)
 
 
 @login_required

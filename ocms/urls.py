@@ -22,3 +22,6 @@ urlpatterns = [
     path("register/", include("registration.urls")),
     path("reports/", include("reports.urls")),
 ]
+
+# A request OCMS refuses to read (more fields or data than any of its forms sends) gets a page of OCMS that says so.
+handler400 = "agencies.views.bad_request"

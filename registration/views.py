@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from agencies.forms import agency_list_items
 from agencies.models import AgencyList, Site, SiteGroup
 from agencies.validators import field_id_or, field_name_or, has_control_characters, storable
+from clients import versions
 from clients.duplicates import identifier_held_elsewhere, likely_duplicates, saved_client_duplicates
 from clients.forms import UnlockForm
 from clients.models import Client, UnlockOutcome, get_client_for
@@ -37,7 +38,7 @@ from families.services import (
 )
 from families.views import FAMILY_CODE_ID, find_panel
 from registration import forms as f
-from registration import slots, versions
+from registration import slots
 from registration.models import Draft, get_draft_for
 from registration.sealed import seal, unseal
 from registration.services import (
@@ -704,49 +705,72 @@ def section_edit(request: HttpRequest, code, section: str) -> HttpResponse:
     client = get_client_for(request, code)
     if client.is_anonymous or section not in EDITABLE_SECTIONS:
         raise Http404
-    may_change_date = may_change_registration_date(request, client)
-    if (
-        request.method == "POST"
-        and section == SectionName.SUMMARY
-        and not may_change_date
-        and "registration_date" in request.POST
-        and request.POST["registration_date"] != client.registration_date.isoformat()
-    ):
-        raise PermissionDenied
-
-    def bound_to(data) -> BoundStep:
-        return bind_step(
-            section,
-            data,
-            agency=request.agency,
-            staff=request.staff,
-            client=client,
-            facts=facts_with_children(client),
-            may_change_date=may_change_date,
-        )
-
-    # What the section holds now; the page is saved over it only if it is what the page was opened on.
-    saved = bound_to(None)
-    current = versions.section_parts(saved)
-    changes: list[versions.Change] = []
-    bound = saved
-    if request.method == "POST":
+    if request.method != "POST":
+        return section_edit_page(request, client, section, bound_section(request, client, section, None))
+    # The section is read again, compared with the version the page was opened on and saved while the client's row
+    # is locked: of two saves sent at once, the second waits for the first and then sees its change. The lock lets
+    # rows that point at the client (an unlock attempt, a session) be written meanwhile: FOR NO KEY UPDATE.
+    with transaction.atomic():
+        client = get_client_for(request, code, queryset=Client.objects.select_for_update(of=("self",), no_key=True))
+        if (
+            section == SectionName.SUMMARY
+            and not may_change_registration_date(request, client)
+            and "registration_date" in request.POST
+            and request.POST["registration_date"] != client.registration_date.isoformat()
+        ):
+            raise PermissionDenied
+        saved = bound_section(request, client, section, None)
+        current = versions.section_parts(saved)
         opened = versions.opened_fingerprints(request.POST, client=client, section=section)
-        if opened is not None:
-            changes = versions.changes_since(opened, current, request.POST, saved)
-        bound = bound_to(request.POST if changes else versions.resolved(request.POST, current))
-    if request.method == "POST" and not changes and bound.is_valid():
-        client_section_update(client=client, section=bound)
-        messages.success(request, _("The profile is updated."))
-        if section == SectionName.IDENTIFICATION:
-            identifiers_held_elsewhere(request, bound, exclude=client)
-        return redirect(reverse("clients:client-detail", kwargs={"code": client.code}) + f"#section-{section}")
+        # A post that does not say which version it was opened on (a page from before versions, a form rebuilt by
+        # hand) is not applied blindly either: every part it would change is shown, as if someone else had.
+        changes = versions.changes_since(opened or {}, current, request.POST, saved)
+        bound = bound_section(
+            request, client, section, request.POST if changes else versions.resolved(request.POST, current)
+        )
+        if not changes and bound.is_valid():
+            client_section_update(client=client, section=bound)
+            messages.success(request, _("The profile is updated."))
+            if section == SectionName.IDENTIFICATION:
+                identifiers_held_elsewhere(request, bound, exclude=client)
+            return redirect(reverse("clients:client-detail", kwargs={"code": client.code}) + f"#section-{section}")
+    return section_edit_page(
+        request, client, section, bound, current=current, changes=changes, unknown_version=opened is None
+    )
+
+
+def bound_section(request: HttpRequest, client: Client, section: str, data) -> BoundStep:
+    """A section of a saved profile with the wizard's forms, bound to `data` (None: as saved)."""
+    return bind_step(
+        section,
+        data,
+        agency=request.agency,
+        staff=request.staff,
+        client=client,
+        facts=facts_with_children(client),
+        may_change_date=may_change_registration_date(request, client),
+    )
+
+
+def section_edit_page(
+    request: HttpRequest,
+    client: Client,
+    section: str,
+    bound: BoundStep,
+    *,
+    current: dict | None = None,
+    changes: list[versions.Change] | None = None,
+    unknown_version: bool = False,
+) -> HttpResponse:
+    """The edit page, carrying the version of the section it shows (`current`: as saved now)."""
+    current = current if current is not None else versions.section_parts(bound)
     context = {
         "client": client,
         "section": bound,
         "step": step_named(section),
         "opened_version": versions.version_token(current, client=client, section=section),
         "changes": changes,
+        "unknown_version": unknown_version,
         "changed_by": client.history.select_related("history_user").first() if changes else None,
     }
     if section == SectionName.SUMMARY:

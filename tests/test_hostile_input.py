@@ -8,21 +8,44 @@ example is a real request through the whole middleware stack, on PostgreSQL.
 from datetime import date
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.core.exceptions import SuspiciousFileOperation
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pytest_django.asserts import assertContains
 
-from clients.models import Client, ClientLanguage, Identifier, MentorMatch, SensitiveInfo, Session
+from agencies.models import ListItem, Program, SiteGroup
+from agencies.validators import has_control_characters
+from clients.models import (
+    Client,
+    ClientLanguage,
+    ClientMerge,
+    DuplicatePair,
+    Identifier,
+    MentorMatch,
+    PairReason,
+    PairStatus,
+    SensitiveInfo,
+    Session,
+)
+from clients.scan import pair_raise
 from clients.sections import EDITABLE_SECTIONS
 from registration.models import Draft
 from registration.steps import STEP_NAMES
-from reports.models import IcareExport
+from reports.models import IcareExport, IcareReturn
 from tests.conftest import client_for
-from tests.factories import ClientFactory
-from tests.wizard import draft_start, step_data, step_url
+from tests.factories import ClientFactory, StaffFactory
+from tests.registration.edit_pages import fields_sent, opened_version, posted_by
+from tests.reports.test_icare import workbook_bytes
+from tests.wizard import draft_start, elements, step_data, step_url
 
 pytestmark = pytest.mark.django_db
+
+User = get_user_model()
+WORKBOOK = workbook_bytes()
 
 EXAMPLES = settings(
     max_examples=10,
@@ -99,6 +122,23 @@ def test_no_wizard_step_fails_on_any_input_and_the_draft_stays_readable(step, ht
     post()
 
 
+@pytest.mark.parametrize("step", STEP_NAMES)
+def test_no_autosave_of_a_step_fails_on_any_input_and_the_draft_stays_readable(step, http, manager):
+    code = draft_start(http)
+    data = step_data(step, staff=manager)
+
+    @EXAMPLES
+    @given(values=values_for([*data, f"{step}-unknown-field"]))
+    def post(values):
+        before = rows()
+        response = http.post(step_url(code, step), {**data, **values, "go": "autosave"})
+        assert_answered(response, 204)
+        assert rows() == before
+        assert_answered(http.get(step_url(code, step)), 200)
+
+    post()
+
+
 def test_register_fails_on_no_stored_input(http, manager):
     code = draft_start(http)
 
@@ -141,16 +181,31 @@ def test_a_nul_typed_in_a_step_is_refused_next_to_its_field_and_the_draft_keeps_
     assert "\x00" not in kept["first_name"][0]
 
 
-def test_two_thousand_identifier_rows_are_refused_without_building_them(http, manager):
+ROW_KINDS = [
+    ("identification", "identifiers", 10),
+    ("identification", "programs", 100),
+    ("employment", "certificates", 15),
+    ("language", "languages", 15),
+    ("sensitive", "programs", 100),
+    ("consent", "children", 15),
+]
+
+
+@pytest.mark.parametrize(("step", "prefix", "most"), ROW_KINDS)
+def test_two_thousand_rows_are_refused_without_building_them_with_a_message_on_the_page(
+    step, prefix, most, http, manager
+):
     code = draft_start(http)
-    data = step_data("identification", staff=manager) | {"identifiers-TOTAL_FORMS": "2000"}
+    data = step_data(step, staff=manager) | {f"{prefix}-TOTAL_FORMS": "2000"}
 
-    response = http.post(step_url(code, "identification"), {**data, "go": "next"})
+    response = http.post(step_url(code, step), {**data, "go": "next"})
 
+    message = f"At most {most} rows can be kept here: remove the rows you do not need."
     assert response.status_code == 200
-    identifiers = response.context["section"].formsets["identifiers"]
-    assert len(identifiers.forms) == 10
-    assert identifiers.non_form_errors() == ["At most 10 rows can be kept here: remove the rows you do not need."]
+    rows = response.context["section"].formsets[prefix]
+    assert len(rows.forms) <= most
+    assert rows.non_form_errors() == [message]
+    assertContains(response, message)
 
 
 # The profile's section edits: a refused edit changes nothing.
@@ -165,7 +220,8 @@ def test_no_section_edit_fails_on_any_input_and_a_refusal_changes_nothing(sectio
     @given(values=values_for(list(data)))
     def post(values):
         before, row = rows(), client_row(profile)
-        response = http.post(url, {**data, **values})
+        # Opened just before: the post is checked, not stopped as a save over an unknown version.
+        response = http.post(url, {**data, "opened_version": opened_version(http, profile, section), **values})
         assert_answered(response, 200, 302, 403)
         if response.status_code != 302:
             assert rows() == before
@@ -264,6 +320,14 @@ GETS = {
     "registration:family-code-new": ["field", "name"],
     "reports:icare-check": ["date_from", "date_to", "program", "include"],
     "agencies:staff-access-changes": ["page"],
+    "clients:duplicate-queue": ["reason", "status", "page"],
+    "registration:identifiers-held": [
+        "identifiers-TOTAL_FORMS",
+        "identifiers-INITIAL_FORMS",
+        "identifiers-0-identifier_type",
+        "identifiers-0-value",
+        "identifiers-1-value",
+    ],
 }
 
 
@@ -314,3 +378,187 @@ def test_the_login_form_fails_on_no_input(client):
         assert_answered(client.post(reverse("login"), values), 200, 429)
 
     post()
+
+
+def test_the_identifiers_held_of_a_profile_fail_on_no_input(http, profile):
+    url = reverse("registration:identifiers-held", kwargs={"code": profile.code})
+
+    @EXAMPLES
+    @given(values=values_for(["identifiers-TOTAL_FORMS", "identifiers-0-identifier_type", "identifiers-0-value"]))
+    def get(values):
+        assert_answered(http.get(url, values), 200)
+
+    get()
+
+
+@pytest.mark.parametrize("document", ["receipt", "card", "history", "mentor-history"])
+def test_the_options_of_a_client_document_fail_on_no_input(document, http, profile):
+    url = reverse("reports:client-document", kwargs={"code": profile.code, "document": document})
+
+    @EXAMPLES
+    @given(values=values_for(["format", "lang", "download"]))
+    def get(values):
+        assert_answered(http.get(url, values), 200, 400)
+
+    get()
+
+
+def test_the_login_lock_lift_fails_on_no_input(http):
+    @EXAMPLES
+    @given(values=values_for(["staff"]))
+    def post(values):
+        assert_answered(http.post(reverse("agencies:login-lock-lift"), values), 302, 404)
+
+    post()
+
+
+def test_the_returned_icare_upload_fails_on_no_input_and_a_refusal_stores_nothing(http):
+    url = reverse("reports:icare-returned-upload")
+
+    @EXAMPLES
+    @given(name=hostile_text, content=st.binary(max_size=200), field=values_for(["file", "csrfmiddlewaretoken", "x"]))
+    def post(name, content, field):
+        try:
+            uploads = [SimpleUploadedFile(name, content), SimpleUploadedFile(name, WORKBOOK)]
+        except SuspiciousFileOperation:
+            uploads = []  # a name the test client cannot send ("", "..", a path)
+        for data in (field, *({"file": upload} for upload in uploads)):
+            before = IcareReturn.objects.count()
+            response = http.post(url, data)
+            assert_answered(response, 200, 302)
+            if response.status_code == 200:
+                assert IcareReturn.objects.count() == before
+            else:  # taken, for the worker: under a name that can be stored
+                assert not has_control_characters(IcareReturn.objects.latest("created_at").name)
+
+    post()
+
+
+# Possible duplicates: the flag, the queue, Different people, the merge and its undo.
+
+
+@pytest.fixture
+def pair(manager):
+    first = ClientFactory(registered_by=manager, first_name="Amara", last_name="Okafor", city="Ottawa")
+    second = ClientFactory(registered_by=manager, first_name="Amara", last_name="Okafor", city="Toronto")
+    return pair_raise(agency=manager.agency, a=first, b=second, reason=PairReason.FLAGGED)
+
+
+def pair_state(pair) -> tuple:
+    pair.refresh_from_db()
+    return pair.status, ClientMerge.objects.count(), client_row(pair.first), client_row(pair.second), rows()
+
+
+def test_the_duplicates_pages_fail_on_no_input_and_a_refusal_stores_nothing(http, pair):
+    flag = reverse("clients:duplicate-flag", kwargs={"code": pair.first.code})
+    different = reverse("clients:duplicate-different", kwargs={"code": pair.code})
+    merge = reverse("clients:duplicate-merge", kwargs={"code": pair.code})
+
+    @EXAMPLES
+    @given(
+        number=values_for(["number"]),
+        note=values_for(["note"]),
+        choices=values_for(["keep", "city", "first_name", "registration_date"]),
+    )
+    def post(number, note, choices):
+        pairs = DuplicatePair.objects.count()
+        response = http.post(flag, number)
+        assert_answered(response, 302, 422)
+        if response.status_code == 422:
+            assert DuplicatePair.objects.count() == pairs
+        before = pair_state(pair)
+        response = http.post(different, note)
+        assert_answered(response, 302, 422)
+        if response.status_code == 422:
+            assert pair_state(pair) == before
+        DuplicatePair.objects.filter(pk=pair.pk).update(status=PairStatus.OPEN)
+        before = pair_state(pair)
+        response = http.post(merge, {**choices, "merge": "1"})
+        assert_answered(response, 200, 302)
+        if response.status_code == 200:
+            assert pair_state(pair) == before
+        merged = ClientMerge.objects.filter(undone_at__isnull=True).first()
+        if merged:  # a merge the choices allowed: undone, whatever else the undo is sent
+            undo = reverse("clients:merge-undo", kwargs={"code": merged.code})
+            assert_answered(http.post(undo, {**note, **choices}), 302)
+        DuplicatePair.objects.filter(pk=pair.pk).update(status=PairStatus.OPEN)
+
+    post()
+
+
+# The admin of the agency's objects, as its coordinator uses it.
+
+ADMIN_OBJECTS = {
+    "program": lambda staff: Program.objects.for_agency(staff.agency).first(),
+    "sitegroup": lambda staff: SiteGroup.objects.for_agency(staff.agency).first(),
+    "site": lambda staff: staff.default_site,
+    "listitem": lambda staff: ListItem.objects.for_agency(staff.agency).first(),
+    "staffprofile": lambda staff: StaffFactory(agency=staff.agency),
+    "agency": lambda staff: staff.agency,
+}
+TEXT_INPUTS = ("text", "email", "url", "number", "tel", "search")
+
+
+@pytest.fixture
+def coordinator_admin(coordinator):
+    coordinator.user.is_staff = True
+    coordinator.user.save()
+    return client_for(coordinator)
+
+
+def admin_form(page) -> tuple[dict[str, list[str]], list[str]]:
+    """What the admin page's form posts as it stands, and the names of its text fields."""
+    assert page.status_code == 200, page.status_code
+    form = next(form for form in elements(page, "form") if dict(form.attributes).get("id", "").endswith("_form"))
+    texts = [
+        dict(element.attributes)["name"]
+        for element in fields_sent(form)
+        if "name" in dict(element.attributes)
+        and (
+            element.name == "textarea"
+            or (element.name == "input" and dict(element.attributes).get("type", "text") in TEXT_INPUTS)
+        )
+    ]
+    return posted_by(form), texts
+
+
+def stored_text(model) -> list[str]:
+    return [value for row in model.objects.values() for value in row.values() if isinstance(value, str)]
+
+
+@pytest.mark.parametrize("action", ["add", "change"])
+@pytest.mark.parametrize("name", sorted(ADMIN_OBJECTS))
+def test_no_admin_form_of_the_agency_fails_on_any_input_and_a_refusal_stores_nothing(
+    name, action, coordinator, coordinator_admin
+):
+    obj = ADMIN_OBJECTS[name](coordinator)
+    model = type(obj)
+    if action == "add" and name == "agency":
+        pytest.skip("only a superuser adds an agency")
+    url = reverse(f"admin:agencies_{name}_{action}", args=[obj.pk] if action == "change" else [])
+    data, texts = admin_form(coordinator_admin.get(url))
+
+    @EXAMPLES
+    @given(values=values_for(texts or ["unknown"]))
+    def post(values):
+        before = (model.objects.count(), User.objects.count(), list(model.objects.filter(pk=obj.pk).values()))
+        response = coordinator_admin.post(url, {**data, **values, "_save": "Save"})
+        assert_answered(response, 200, 302)
+        if response.status_code == 200:
+            after = (model.objects.count(), User.objects.count(), list(model.objects.filter(pk=obj.pk).values()))
+            assert after == before
+        assert not any(has_control_characters(text) for text in stored_text(model))
+
+    post()
+
+
+@pytest.mark.parametrize("name", sorted(ADMIN_OBJECTS))
+def test_no_admin_list_of_the_agency_fails_on_any_search_or_filter(name, coordinator, coordinator_admin):
+    url = reverse(f"admin:agencies_{name}_changelist")
+
+    @EXAMPLES
+    @given(values=values_for(["q", "p", "o", "is_active__exact", "list__exact", "role__exact", "e"]))
+    def get(values):
+        assert_answered(coordinator_admin.get(url, values), 200, 302)
+
+    get()

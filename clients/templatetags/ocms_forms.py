@@ -7,6 +7,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from agencies.models import Occupation
+from agencies.validators import ascii_digits
 from clients.rules import Level
 
 register = template.Library()
@@ -51,5 +52,6 @@ def field_marks(bound: BoundField) -> dict:
 def occupation_title(bound: BoundField) -> str:
     """The NOC code's title ("31301 Registered nurses and registered psychiatric nurses"), as typed or as saved."""
     code = str(bound.value() or "").strip()
-    occupation = Occupation.objects.filter(code=code).first() if code else None
+    # Only what can be a code is looked up: anything typed may come back here (a NUL would fail the query).
+    occupation = Occupation.objects.filter(code=code).first() if ascii_digits(code) and len(code) <= 5 else None
     return str(occupation) if occupation else ""

@@ -9,6 +9,7 @@ import csv
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -24,6 +25,7 @@ from django.views.decorators.http import require_GET, require_POST
 from agencies.access import require_manager
 from agencies.models import user_display_name
 from agencies.validators import ascii_digits
+from clients import versions
 from clients.forms import SensitiveInfoForm, UnlockForm, UnlockLogFilterForm
 from clients.models import (
     Client,
@@ -145,7 +147,21 @@ def sensitive_edit(request: HttpRequest, code) -> HttpResponse:
         return render(request, "clients/sensitive_edit.html", context, status=STATUS[attempt.outcome])
     info = sensitive_info_of(client) or SensitiveInfo(client=client)
     form = SensitiveInfoForm(instance=info, agency=request.agency)
-    return render(request, "clients/sensitive_edit.html", {"client": client, "form": form, "unlock_form": UnlockForm()})
+    return render(
+        request,
+        "clients/sensitive_edit.html",
+        {"client": client, "form": form, "unlock_form": UnlockForm(), "opened_version": sensitive_version(form)},
+    )
+
+
+# The Sensitive Information is one part of the profile for the version check of its edit (clients.versions).
+SENSITIVE_SECTION = "sensitive"
+
+
+def sensitive_version(saved: SensitiveInfoForm) -> str:
+    """The version token of the Sensitive Information as `saved` (an unbound form) shows it."""
+    parts = versions.section_parts(versions.FormsSection(sensitive=saved))
+    return versions.version_token(parts, client=saved.instance.client, section=SENSITIVE_SECTION)
 
 
 @login_required
@@ -153,24 +169,51 @@ def sensitive_edit(request: HttpRequest, code) -> HttpResponse:
 @sensitive_post_parameters("password")
 @never_cache
 def sensitive_update(request: HttpRequest, code) -> HttpResponse:
-    """Granted staff of the client's agency: save the Sensitive Information; only with the right password."""
+    """Granted staff of the client's agency: save the Sensitive Information; only with the right password, and only
+    over the version the page was opened on."""
     client = named_client(request, code)
     attempt = attempt_unlock(request, client)
     if attempt.outcome == UnlockOutcome.NOT_PERMITTED:
         # Nothing of the form comes back to someone who may not see it.
         context = {"client": client, "unlock_form": UnlockForm(), "refusal": refusal_message(attempt)}
         return render(request, "clients/sensitive_edit.html", context, status=STATUS[attempt.outcome])
-    info = SensitiveInfo.objects.filter(client=client).first() or SensitiveInfo(client=client)
-    form = SensitiveInfoForm(request.POST, instance=info, agency=request.agency)
-    if attempt.outcome == UnlockOutcome.GRANTED and form.is_valid():
-        form.save()
-        messages.success(request, _("The Sensitive Information is updated. It is locked again."))
-        return redirect(reverse("clients:client-detail", kwargs={"code": client.code}) + "#section-sensitive-info")
-    # A wrong password, or a lock, keeps what was typed: nothing is lost, and nothing is saved.
-    context = {"client": client, "form": form, "unlock_form": UnlockForm()}
     if attempt.outcome != UnlockOutcome.GRANTED:
-        context["refusal"] = refusal_message(attempt)
-    return render(request, "clients/sensitive_edit.html", context, status=STATUS[attempt.outcome])
+        # A wrong password, or a lock, keeps what was typed, and the version it was typed over: nothing is lost,
+        # nothing is saved, and nothing saved is shown.
+        info = SensitiveInfo.objects.filter(client=client).first() or SensitiveInfo(client=client)
+        context = {
+            "client": client,
+            "form": SensitiveInfoForm(request.POST, instance=info, agency=request.agency),
+            "unlock_form": UnlockForm(),
+            "refusal": refusal_message(attempt),
+            "opened_version": request.POST.get(versions.OPENED, ""),
+        }
+        return render(request, "clients/sensitive_edit.html", context, status=STATUS[attempt.outcome])
+    # Read again, compared and saved while the client's row is locked: of two saves at once, the second sees the first.
+    # Not FOR UPDATE: the other's unlock attempt, which points at the client, must not wait for this save.
+    with transaction.atomic():
+        Client.objects.select_for_update(no_key=True).filter(pk=client.pk).first()
+        info = SensitiveInfo.objects.filter(client=client).first() or SensitiveInfo(client=client)
+        saved = versions.FormsSection(sensitive=SensitiveInfoForm(instance=info, agency=request.agency))
+        current = versions.section_parts(saved)
+        opened = versions.opened_fingerprints(request.POST, client=client, section=SENSITIVE_SECTION)
+        changes = versions.changes_since(opened or {}, current, request.POST, saved)
+        data = request.POST if changes else versions.resolved(request.POST, current)
+        form = SensitiveInfoForm(data, instance=info, agency=request.agency)
+        if not changes and form.is_valid():
+            form.save()
+            messages.success(request, _("The Sensitive Information is updated. It is locked again."))
+            return redirect(reverse("clients:client-detail", kwargs={"code": client.code}) + "#section-sensitive-info")
+    context = {
+        "client": client,
+        "form": form,
+        "unlock_form": UnlockForm(),
+        "opened_version": versions.version_token(current, client=client, section=SENSITIVE_SECTION),
+        "changes": changes,
+        "unknown_version": opened is None,
+        "changed_by": info.history.select_related("history_user").first() if changes and info.pk else None,
+    }
+    return render(request, "clients/sensitive_edit.html", context)
 
 
 # The managers' review of the unlock log

@@ -41,18 +41,23 @@ def rows_helper(*fields: str):
     return helper
 
 
+# What a formset says of a post with more rows than it keeps (more were sent than its absolute_max): it builds none
+# of them, and shows this above its rows.
+TOO_MANY_ROWS = {
+    "too_many_forms": ngettext_lazy(
+        "At most %(num)d row can be kept here: remove the rows you do not need.",
+        "At most %(num)d rows can be kept here: remove the rows you do not need.",
+        "num",
+    )
+}
+
+
 class RowFormSet(BaseInlineFormSet):
     """Rows added with [+]; every row gets the step's agency, staff member and facts."""
 
     add_label = ""
     row_legend = ""
-    default_error_messages = {
-        "too_many_forms": ngettext_lazy(
-            "At most %(num)d row can be kept here: remove the rows you do not need.",
-            "At most %(num)d rows can be kept here: remove the rows you do not need.",
-            "num",
-        )
-    }
+    default_error_messages = TOO_MANY_ROWS
 
     def __init__(self, *args, agency, staff, facts=None, **kwargs) -> None:
         self.agency = agency
@@ -308,6 +313,7 @@ class ProgramTableFormSet(forms.BaseFormSet):
 
     column = ""
     helper = form_helper(template="registration/_program_table.html")
+    default_error_messages = TOO_MANY_ROWS
 
     def __init__(self, *args, agency, **kwargs) -> None:
         self.agency = agency

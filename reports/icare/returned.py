@@ -8,6 +8,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import IO, Any
 
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import ParseError as XmlParseError
+from defusedxml.ElementTree import fromstring as defused_xml
 from django.db import transaction
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -24,9 +27,19 @@ from reports.models import IcareExportRow, IcareStatus
 # (100,000 clients: about 10 MB); a file past these is refused, never read on.
 MAX_RETURNED_BYTES = 30 * 1024 * 1024  # the upload
 MAX_PARTS = 100  # files inside the .xlsx (a zip archive)
-MAX_PART_BYTES = 100 * 1024 * 1024  # one of them, uncompressed (a sheet, the shared strings)
-MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024  # all of them
 MAX_ROWS = 250_000  # client rows
+MAX_ROW_CELLS = 100  # cells in one row: the template has 17 columns
+MAX_CELLS = MAX_ROWS * 20  # cells in all
+# Uncompressed sizes. openpyxl reads every part but the worksheets whole into memory, the shared strings first of
+# all: those of MAX_ROWS clients hold each one's identifier, date of birth, phone, email, street and postal code as
+# text, about 160 bytes a client. A worksheet is streamed a row at a time (its rows and cells are counted), so it may
+# be larger: MAX_ROWS rows of the 17 columns with their strings in the cells come to about 250 MB.
+MAX_PART_BYTES = 40 * 1024 * 1024  # a part read whole (the shared strings, the workbook, the styles)
+MAX_SHEET_BYTES = 320 * 1024 * 1024  # a part [Content_Types].xml registers as a worksheet, and as nothing else
+MAX_UNCOMPRESSED_BYTES = 400 * 1024 * 1024  # all of them
+CONTENT_TYPES = "[Content_Types].xml"
+MAX_CONTENT_TYPES_BYTES = 1024 * 1024
+WORKSHEET = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
 
 # iCARE writes its verdict in words in Processing Details. A text that names a problem is a rejection,
 # one that names acceptance is an acceptance, and any other text counts as a rejection, so that staff read it.
@@ -85,46 +98,112 @@ NOT_A_WORKBOOK = _(
 )
 
 
-# The start of a row of a sheet (`<row ` or, with a namespace prefix, `<x:row `).
-ROW_START = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,40}:)?row[\s/>]")
+# The start of a row of a sheet (`<row `) or of a cell (`<c `). Tags without a namespace prefix, as Excel writes
+# them, are counted at the speed of a plain search; a chunk that may hold prefixed ones (`<x:row `) by the slower
+# pattern that knows prefixes.
+ROW_START = re.compile(rb"<row(?=[\s/>])")
+CELL_START = re.compile(rb"<c[\s/>]")
+MAY_BE_PREFIXED = (b":row", b":c")
+ROW_OR_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,40}:)?(row|c)[\s/>]")
+ROW = b"row"
+
+
+TOO_LARGE = _(
+    "This file unpacks to far more than any Client Profile file holds: it was not read. "
+    "Upload the file iCARE sent back, as it came."
+)
+TOO_MANY_ROWS = _("This file has more than %(rows)s rows, more than iCARE sends back: it was not read.")
+ROW_TOO_LONG = _(
+    "This file has a row of more than %(cells)s cells, far more than the Client Profile's columns: it was not read. "
+    "Upload the file iCARE sent back, as it came."
+)
+TOO_MANY_CELLS = _("This file has more than %(cells)s cells, more than iCARE sends back: it was not read.")
+
+
+def worksheet_parts(archive: zipfile.ZipFile) -> set[str]:
+    """The parts [Content_Types].xml registers as worksheets and as nothing else: openpyxl streams those; it reads
+    any other part (the shared strings above all, wherever they are) whole."""
+    try:
+        with archive.open(CONTENT_TYPES) as member:
+            xml = member.read(MAX_CONTENT_TYPES_BYTES + 1)
+    except KeyError as error:
+        raise ReturnedFileError(NOT_A_WORKBOOK) from error
+    if len(xml) > MAX_CONTENT_TYPES_BYTES:
+        raise ReturnedFileError(TOO_LARGE)
+    try:
+        root = defused_xml(xml)
+    except (XmlParseError, DefusedXmlException) as error:
+        raise ReturnedFileError(NOT_A_WORKBOOK) from error
+    types: dict[str, set[str]] = {}
+    for override in root.iterfind("{*}Override"):
+        types.setdefault(override.get("PartName", "").lstrip("/"), set()).add(override.get("ContentType"))
+    return {name for name, kinds in types.items() if kinds == {WORKSHEET}}
+
+
+class PartCount:
+    """The rows and cells of one part, counted as its bytes are unpacked, chunk by chunk, whatever the sheet's
+    dimension says; past a limit, the file is refused."""
+
+    def __init__(self, totals: dict[str, int]) -> None:
+        self.totals = totals  # rows and cells of every part so far
+        self.row_cells = 0
+        self.rest = b""  # a tag cut by the end of a chunk, read again with the next
+
+    def add(self, chunk: bytes) -> None:
+        text = self.rest + chunk
+        cut = text.rfind(b"<")
+        cut = cut if cut >= len(text) - 48 else len(text)
+        self.rest = text[cut:]
+        for new_row, cells in self.pieces(text[:cut]):
+            if new_row:
+                self.totals["rows"] += 1
+                self.row_cells = 0
+                if self.totals["rows"] - FIRST_DATA_ROW + 1 > MAX_ROWS:
+                    raise ReturnedFileError(TOO_MANY_ROWS % {"rows": f"{MAX_ROWS:,}"})
+            self.row_cells += cells
+            self.totals["cells"] += cells
+            if self.row_cells > MAX_ROW_CELLS:
+                raise ReturnedFileError(ROW_TOO_LONG % {"cells": f"{MAX_ROW_CELLS:,}"})
+            if self.totals["cells"] > MAX_CELLS:
+                raise ReturnedFileError(TOO_MANY_CELLS % {"cells": f"{MAX_CELLS:,}"})
+
+    @staticmethod
+    def pieces(text: bytes) -> Iterator[tuple[bool, int]]:
+        """(whether a row starts, how many cells follow before the next row starts) along the text."""
+        if any(mark in text for mark in MAY_BE_PREFIXED):
+            for tag in ROW_OR_CELL.finditer(text):
+                yield (True, 0) if tag[1] == ROW else (False, 1)
+            return
+        for index, piece in enumerate(ROW_START.split(text)):
+            yield index > 0, len(CELL_START.findall(piece))
 
 
 def returned_archive_check(upload: IO[bytes]) -> None:
     """Refuse an archive too large to read before openpyxl opens it: too many parts, parts that unpack past
-    the limits (a "zip bomb", or one shared string of hundreds of megabytes), or a sheet of more rows than
-    iCARE sends back, whatever its dimension says. Each part is unpacked and counted, so a part that lies about
-    its size is caught too."""
-    too_large = _(
-        "This file unpacks to far more than any Client Profile file holds: it was not read. "
-        "Upload the file iCARE sent back, as it came."
-    )
-    too_many = _("This file has more than %(rows)s rows, more than iCARE sends back: it was not read.") % {
-        "rows": f"{MAX_ROWS:,}"
-    }
+    the limits (a "zip bomb", or one shared string of hundreds of megabytes), or a sheet of more rows or cells
+    than iCARE sends back (one row of a million cells costs openpyxl hundreds of megabytes), whatever its dimension
+    says. Each part is unpacked and counted, so a part that lies about its size is caught too."""
     try:
         with zipfile.ZipFile(upload) as archive:
             parts = archive.infolist()
             if len(parts) > MAX_PARTS:
                 raise ReturnedFileError(NOT_A_WORKBOOK)
+            if any(part.flag_bits & 0x1 for part in parts):  # encrypted
+                raise ReturnedFileError(NOT_A_WORKBOOK)
+            worksheets = worksheet_parts(archive)
             unpacked = 0
+            totals = {"rows": 0, "cells": 0}
             for part in parts:
-                if part.flag_bits & 0x1:  # encrypted
-                    raise ReturnedFileError(NOT_A_WORKBOOK)
-                size = rows = 0
-                rest = b""  # a tag cut by the end of a chunk, read again with the next
+                limit = MAX_SHEET_BYTES if part.filename in worksheets else MAX_PART_BYTES
+                size = 0
+                count = PartCount(totals)
                 with archive.open(part) as member:
                     while chunk := member.read(1024 * 1024):
                         size += len(chunk)
                         unpacked += len(chunk)
-                        if size > MAX_PART_BYTES or unpacked > MAX_UNCOMPRESSED_BYTES:
-                            raise ReturnedFileError(too_large)
-                        text = rest + chunk
-                        cut = text.rfind(b"<")
-                        cut = cut if cut >= len(text) - 48 else len(text)
-                        rows += len(ROW_START.findall(text, 0, cut))
-                        rest = text[cut:]
-                        if rows - FIRST_DATA_ROW + 1 > MAX_ROWS:
-                            raise ReturnedFileError(too_many)
+                        if size > limit or unpacked > MAX_UNCOMPRESSED_BYTES:
+                            raise ReturnedFileError(TOO_LARGE)
+                        count.add(chunk)
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError) as error:
         raise ReturnedFileError(NOT_A_WORKBOOK) from error
     finally:

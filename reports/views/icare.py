@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from agencies.access import require_icare_upload
 from agencies.jobs import JobStatus
 from agencies.uploads import upload_refused
+from agencies.validators import printable
 from reports.forms import IcareCheckForm, IcareReturnedForm
 from reports.icare import Include, changed_since_upload, export_filename, icare_candidates, icare_readiness
 from reports.models import IcareExport, IcareReturn, IcareStatus, get_export_for, get_return_for
@@ -158,9 +159,9 @@ def icare_returned_upload(request: HttpRequest) -> HttpResponse:
         form = IcareCheckForm(default_choice(), agency=request.agency)
         return icare_page(request, form, returned_form)
     upload = returned_form.cleaned_data["file"]
-    returned = IcareReturn(
-        agency=request.agency, uploaded_by=request.user, language=request.LANGUAGE_CODE, name=upload.name[:200]
-    )
+    # The name is only shown again: whatever the sender's system put in it that is not text is left out.
+    name = printable(upload.name)[:200]
+    returned = IcareReturn(agency=request.agency, uploaded_by=request.user, language=request.LANGUAGE_CODE, name=name)
     returned.file.save(upload.name, upload, save=False)
     returned.save()
     returned.enqueue()

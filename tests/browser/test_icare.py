@@ -101,3 +101,17 @@ def test_a_file_that_is_not_the_client_profile_is_refused_with_a_clear_message(l
 
     expect(page.get_by_text("This file is not an Excel workbook (.xlsx) that can be read.")).to_be_visible()
     assert_accessible(page, "icare-refused")
+
+
+def test_a_file_larger_than_the_limit_is_refused_beside_the_field(live_server, page: Page, manager, settings):
+    # The limit made small, so that a few megabytes stand for a file past 30 MB.
+    settings.OCMS_MAX_UPLOAD_BYTES = 256 * 1024
+    browser_login(page, live_server, "mana")
+    page.goto(f"{live_server.url}/reports/icare/")
+    page.get_by_label("File iCARE sent back (.xlsx)").set_input_files(
+        files=[{"name": "ClientProfile_returned.xlsx", "mimeType": "application/zip", "buffer": b"PK" * 2_000_000}]
+    )
+    page.get_by_role("button", name="Upload").click()
+
+    expect(page.get_by_text("This file is larger than 30 MB")).to_be_visible()
+    assert_accessible(page, "icare-too-large")

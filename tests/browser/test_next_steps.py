@@ -75,7 +75,8 @@ def test_next_steps_prints_the_receipt_and_begins_a_session(live_server, page: P
     assert "July 23, 1991" in text
     tab.close()
 
-    # Download saves it.
+    # Download saves it, in the Save as format, as the hint beside the buttons says.
+    expect(receipt.get_by_text("Download saves it as a file, in the Save as format.")).to_be_visible()
     receipt.get_by_label("Print In").select_option(label="French")
     with page.expect_download() as download_info:
         receipt.get_by_role("button", name="Download Registration Receipt").click()

@@ -6,7 +6,9 @@ from django.utils.html import escape
 from pytest_django.asserts import assertContains, assertNotContains
 
 from agencies.models import AgencyList, ListItem, StaffProfile
+from clients.forms import SensitiveInfoForm
 from clients.models import Client, SensitiveInfo
+from clients.views.sensitive import sensitive_version
 from tests.clients.pages import elements, parsed
 from tests.factories import PASSWORD, ClientFactory
 
@@ -36,6 +38,12 @@ def client_with_secrets(staff: StaffProfile, **fields) -> Client:
     )
     info.self_identity.set([item(agency, AgencyList.SELF_IDENTITY, label) for label in IDENTITIES])
     return client
+
+
+def opened_version(client: Client) -> str:
+    """The version the edit page carries when it opens on the client's Sensitive Information as saved now."""
+    info = SensitiveInfo.objects.filter(client=client).first() or SensitiveInfo(client=client)
+    return sensitive_version(SensitiveInfoForm(instance=info, agency=client.agency))
 
 
 def unlock_url(client: Client) -> str:

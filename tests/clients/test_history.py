@@ -15,10 +15,12 @@ from tests.clients.sensitive_helpers import (
     detail_url,
     is_not_cacheable,
     item,
+    opened_version,
     update_url,
 )
 from tests.conftest import client_for
 from tests.factories import PASSWORD, ClientFactory, IdentifierFactory, StaffFactory
+from tests.registration.edit_pages import edit_post
 from tests.wizard import step_data
 
 pytestmark = pytest.mark.django_db
@@ -39,7 +41,7 @@ def rows(response) -> list[str]:
 
 def section_save(http, client, section: str, data: dict) -> None:
     """Save a section of the profile, as its edit page does: back to that section of the profile."""
-    response = http.post(edit_url(client, section), data)
+    response = edit_post(http, client, section, data)
 
     assertRedirects(response, f"{detail_url(client)}#section-{section}", fetch_redirect_response=False)
 
@@ -96,6 +98,7 @@ def test_it_names_changed_sensitive_fields_without_their_values(manager_client, 
     client = client_with_secrets(caseworker)
     data = {
         "password": PASSWORD,
+        "opened_version": opened_version(client),
         "illnesses": "Hypertension",
         "health_insurance_status": "",
         "family_income": "",
@@ -118,6 +121,7 @@ def test_it_names_a_changed_self_identity_without_its_values(manager_client, cas
     info = client.sensitive
     data = {
         "password": PASSWORD,
+        "opened_version": opened_version(client),
         "illnesses": info.illnesses,
         "health_insurance_status": str(info.health_insurance_status_id),
         "family_income": str(info.family_income_id),

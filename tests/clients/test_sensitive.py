@@ -31,13 +31,14 @@ from tests.clients.sensitive_helpers import (
     has_password_field,
     is_not_cacheable,
     item,
+    opened_version,
     unlock,
     unlock_url,
     update_url,
 )
 from tests.conftest import client_for
 from tests.factories import PASSWORD, ClientFactory, StaffFactory
-from tests.wizard import step_data
+from tests.wizard import input_value, step_data
 
 pytestmark = pytest.mark.django_db
 
@@ -375,7 +376,9 @@ def test_it_keeps_the_edit_form_locked_for_staff_without_the_grant(caseworker2_c
 
 
 def test_it_saves_the_edit_with_the_right_password(caseworker_client, caseworker, secret, agency):
-    response = caseworker_client.post(update_url(secret), sensitive_post(agency, PASSWORD))
+    response = caseworker_client.post(
+        update_url(secret), sensitive_post(agency, PASSWORD, opened_version=opened_version(secret))
+    )
 
     # Not followed here: following it would show, and so use up, the message the next page must show.
     assertRedirects(response, detail_url(secret) + "#section-sensitive-info", fetch_redirect_response=False)
@@ -393,7 +396,9 @@ def test_it_saves_the_edit_with_the_right_password(caseworker_client, caseworker
 def test_it_creates_the_sensitive_information_of_a_client_who_had_none(caseworker_client, caseworker, agency):
     client = ClientFactory(registered_by=caseworker)
 
-    response = caseworker_client.post(update_url(client), sensitive_post(agency, PASSWORD))
+    response = caseworker_client.post(
+        update_url(client), sensitive_post(agency, PASSWORD, opened_version=opened_version(client))
+    )
 
     assertRedirects(response, detail_url(client) + "#section-sensitive-info")
     assert SensitiveInfo.objects.get(client=client).illnesses == "Hypertension"
@@ -436,6 +441,7 @@ def test_it_keeps_sensitive_fields_out_of_the_profiles_section_edit(caseworker_c
 
     form = caseworker_client.get(url)
     data = {**step_data("sensitive", staff=caseworker), "volunteer_status": "active"}
+    data["opened_version"] = input_value(form, "opened_version")
     data["sensitive-illnesses"] = "Overwritten without a password"
     response = caseworker_client.post(url, data)
 

@@ -8,6 +8,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from demo import bench
+from reports.icare import returned
 
 pytestmark = pytest.mark.django_db
 
@@ -23,6 +24,7 @@ def run_bench(**options) -> str:
         "first_document_runs": 0,
         "duplicates_size": 0,
         "load_seconds": 0,
+        "hostile_rows": 0,
     }
     call_command("bench", stdout=out, **(defaults | options))
     return out.getvalue()
@@ -137,3 +139,22 @@ def test_it_ends_with_a_load_run_against_gunicorn_beside_the_bare_view():
             assert int(requests.replace(",", "")) > 0, run
     assert "error:" not in table
     assert re.search(r"The mix's throughput is [\d.]+% of the bare view's", table)
+
+
+def test_it_prints_what_each_of_the_audits_hostile_requests_now_gets(monkeypatch):
+    # The threads that press New read the demo manager: it must be committed. A row limit made small, so that a
+    # small file stands for the audit's 600,000 rows.
+    monkeypatch.setattr(returned, "MAX_ROWS", 1_000)
+    output = run_bench(only=["hostile"], hostile_rows=2_000)
+
+    table = output[output.index("The audit's hostile requests") :]
+    lines = [(re.split(r"\s{2,}", line.strip())[0], line) for line in table_rows(table)]
+    rows = dict(lines)
+    assert rows["NUL in a wizard field (First Name)"].endswith("200, “control character”")
+    assert rows["family code F-²²²²-A"].endswith("200, “not a family code”")
+    assert rows["then every later step (GET)"].endswith("  200")
+    assert rows["identifiers-TOTAL_FORMS=2000"].endswith("200, “At most 10 rows”")
+    assert rows["an upload of 40 MB"].endswith("200, “larger than 30 MB”")
+    refusals = [line for name, line in lines if name == "the worker's read"]
+    assert len(refusals) == 5 and all("refused" in line for line in refusals)
+    assert rows["New, 400 presses by 4 people at once"].endswith("0 codes twice")

@@ -17,7 +17,10 @@ from clients.models.family import family_check_letter, family_code_is_valid, nor
 from families import services as family_services
 from families.services import family_reserve
 from tests.clients.pages import attribute, descendants, elements, input_value, one, parsed, text_of
+from tests.concurrency import at_once
+from tests.conftest import client_for
 from tests.factories import ClientFactory, FamilyFactory
+from tests.registration.edit_pages import edit_post
 from tests.wizard import draft_start, registered_client, step_data, step_url, walk
 
 pytestmark = pytest.mark.django_db
@@ -151,6 +154,33 @@ def test_new_pressed_at_once_by_many_never_hands_out_one_code_twice(monkeypatch,
     assert Family.objects.for_agency(agency).count() == 100
 
 
+@pytest.mark.django_db(transaction=True)
+def test_new_pressed_at_once_in_many_browsers_never_hands_out_one_code_twice(
+    monkeypatch, agency, caseworker, coordinator
+):
+    # Each browser its own login, thread and database connection, pressing New through the whole request;
+    # few codes to draw from, so that the presses collide often.
+    draws = random.Random(11)
+    monkeypatch.setattr(family_services.secrets, "randbelow", lambda _limit: draws.randrange(150))
+    browsers = [client_for(staff) for staff in (caseworker, coordinator, caseworker, coordinator)]
+
+    def presses(browser) -> list[str]:
+        codes = []
+        for _ in range(25):
+            response = browser.get(reverse("registration:family-code-new"))
+            assert response.status_code == 200
+            codes.append(re.search(r'name="family_code" value="([^"]*)"', response.content.decode())[1])
+        return codes
+
+    codes = [
+        code for batch in at_once(*(lambda browser=browser: presses(browser) for browser in browsers)) for code in batch
+    ]
+
+    assert len(codes) == 100 and all(codes)
+    assert len(set(codes)) == 100
+    assert set(Family.objects.for_agency(agency).values_list("code", flat=True)) == set(codes)
+
+
 # The check letter
 
 
@@ -268,7 +298,7 @@ def test_a_code_typed_on_the_profile_joins_the_family(caseworker_client, casewor
     relative = ClientFactory(registered_by=caseworker, first_name="Ngozi", family=family)
     client = ClientFactory(registered_by=caseworker, first_name="Chidi")
 
-    response = caseworker_client.post(edit_url(client, "primary"), primary_data(caseworker, family.code))
+    response = edit_post(caseworker_client, client, "primary", primary_data(caseworker, family.code))
 
     assertRedirects(response, f"{detail_url(client)}#section-primary")
     client.refresh_from_db()
@@ -284,7 +314,7 @@ def test_a_mistyped_code_on_the_profile_is_refused_with_its_message(caseworker_c
     client = ClientFactory(registered_by=caseworker)
     typed = f"F-4821-{wrong_letter('4821')}"
 
-    response = caseworker_client.post(edit_url(client, "primary"), primary_data(caseworker, typed))
+    response = edit_post(caseworker_client, client, "primary", primary_data(caseworker, typed))
 
     assert primary_errors(response) == {"family_code": [WRONG_CODE_MESSAGE]}
     assert family_code_shown(response) == typed
@@ -298,7 +328,7 @@ def test_removing_the_code_on_the_profile_makes_the_client_leave_the_family(case
     client = ClientFactory(registered_by=caseworker, first_name="Chidi", family=family)
     assert family_code_shown(caseworker_client.get(edit_url(client, "primary"))) == family.code
 
-    response = caseworker_client.post(edit_url(client, "primary"), primary_data(caseworker, ""))
+    response = edit_post(caseworker_client, client, "primary", primary_data(caseworker, ""))
 
     assertRedirects(response, f"{detail_url(client)}#section-primary")
     client.refresh_from_db()

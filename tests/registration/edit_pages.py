@@ -3,7 +3,7 @@
 from django.test import Client as Browser
 from django.urls import reverse
 
-from tests.wizard import descendants, element_text, elements, has_attributes
+from tests.wizard import descendants, element_text, elements, has_attributes, input_value
 
 
 def edit_url(client, section: str) -> str:
@@ -14,12 +14,28 @@ def detail_url(client) -> str:
     return reverse("clients:client-detail", kwargs={"code": client.code})
 
 
+def opened_version(browser: Browser, client, section: str) -> str:
+    """The version of the section its edit page opens on now, as the page carries it ("" where it does not open)."""
+    page = browser.get(edit_url(client, section))
+    return (input_value(page, "opened_version") or "") if page.status_code == 200 else ""
+
+
+def edit_post(browser: Browser, client, section: str, data: dict):
+    """Press Update on the section's edit page, opened just before, with `data` typed in it."""
+    return browser.post(edit_url(client, section), {**data, "opened_version": opened_version(browser, client, section)})
+
+
 def form_of(page) -> dict[str, list[str]]:
-    """What the page's form posts as it stands, as a browser sends it: every named field with its value, ticked
-    boxes only, the selected options (a single select with none selected sends its first)."""
+    """What the page's edit form posts as it stands, as a browser sends it."""
     assert page.status_code == 200, page.status_code
+    return posted_by(edit_form(page))
+
+
+def posted_by(form) -> dict[str, list[str]]:
+    """What a form posts as it stands, as a browser sends it: every named field with its value, ticked boxes only,
+    the selected options (a single select with none selected sends its first)."""
     data: dict[str, list[str]] = {}
-    for element in fields_sent(edit_form(page)):
+    for element in fields_sent(form):
         attributes = dict(element.attributes)
         name = attributes.get("name")
         if not name or "disabled" in attributes:

@@ -7,6 +7,7 @@ from django.test import Client as Browser
 from pytest_django.asserts import assertContains, assertRedirects
 
 from clients.models import Identifier
+from tests.concurrency import at_once, saves_read_together
 from tests.conftest import client_for
 from tests.factories import ClientFactory
 from tests.registration.edit_pages import Editor, detail_url
@@ -148,3 +149,70 @@ def test_rows_added_by_someone_else_are_shown_and_can_be_taken(
     assert checked_choice(page, "identifiers") == "theirs"
     assert mine.save("chosen").status_code == 302
     assert list(Identifier.objects.filter(client=client_in_ottawa).values_list("value", flat=True)) == ["1111-1111"]
+
+
+# Two saves at the same moment: the section is read, compared and saved while the client's row is locked.
+
+
+def tab_of(browser: Browser) -> Browser:
+    """Another tab of the same browser: the same login (its session cookie), its own page."""
+    tab = Browser()
+    tab.cookies = browser.cookies
+    return tab
+
+
+@pytest.fixture
+def both_read_before_either_saves(monkeypatch):
+    saves_read_together(monkeypatch)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("editors", ["two people", "two tabs of one person"])
+def test_two_saves_at_the_same_moment_never_both_apply(caseworker, coordinator, editors, both_read_before_either_saves):
+    client = ClientFactory(registered_by=caseworker, city="Ottawa", email="amara@example.com", postal_code="K1A0B1")
+    first = client_for(caseworker)
+    second = client_for(coordinator) if editors == "two people" else tab_of(first)
+    toronto = Editor(first, client, "contact").type(city="Toronto")
+    hamilton = Editor(second, client, "contact").type(city="Hamilton")
+
+    responses = at_once(toronto.save, hamilton.save)
+
+    assert sorted(response.status_code for response in responses) == [200, 302]
+    client.refresh_from_db()
+    saved, refused = (responses[0], responses[1]) if responses[0].status_code == 302 else (responses[1], responses[0])
+    won, lost = ("Toronto", "Hamilton") if saved is responses[0] else ("Hamilton", "Toronto")
+    assert client.city == won
+    assertContains(refused, "This section was changed by someone else since you opened it")
+    assert conflict_rows(refused) == [("City", won, lost)]
+
+
+# A post that does not say which version it was opened on
+
+
+def test_a_save_without_its_version_is_not_applied_and_shows_what_it_would_change(caseworker_client, client_in_ottawa):
+    editor = Editor(caseworker_client, client_in_ottawa, "contact").type(city="Hamilton")
+    del editor.data["opened_version"]
+
+    page = editor.save()
+
+    client_in_ottawa.refresh_from_db()
+    assert client_in_ottawa.city == "Ottawa"
+    assertContains(page, "This page did not say which version of the section it was opened on")
+    assert conflict_rows(page) == [("City", "Ottawa", "Hamilton")]
+    assert checked_choice(page, "city") == "mine"
+    assert input_value(page, "city") == "Hamilton"
+    # The page now carries the version: keeping what was typed saves it.
+    assert editor.save("mine").status_code == 302
+    client_in_ottawa.refresh_from_db()
+    assert client_in_ottawa.city == "Hamilton"
+
+
+def test_a_forged_version_is_no_version(caseworker_client, client_in_ottawa):
+    editor = Editor(caseworker_client, client_in_ottawa, "contact").type(city="Hamilton")
+    editor.data["opened_version"] = ["e30:1tFake:forged"]
+
+    page = editor.save()
+
+    assert conflict_rows(page) == [("City", "Ottawa", "Hamilton")]
+    client_in_ottawa.refresh_from_db()
+    assert client_in_ottawa.city == "Ottawa"

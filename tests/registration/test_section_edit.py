@@ -13,6 +13,7 @@ from clients.rules import RULES
 from clients.validators import NotInFutureValidator
 from tests.conftest import client_for
 from tests.factories import ClientFactory
+from tests.registration.edit_pages import edit_post
 from tests.wizard import (
     contact_person,
     elements,
@@ -67,7 +68,7 @@ def test_it_saves_the_contact_section_and_returns_to_the_profile(caseworker_clie
     client = ClientFactory(registered_by=caseworker)
     data = contact_data(caseworker, email="amara@example.com", phone="416-555-0199", postal_code="k1a 0b1")
 
-    response = caseworker_client.post(edit_url(client, "contact"), data)
+    response = edit_post(caseworker_client, client, "contact", data)
 
     assertRedirects(response, detail_url(client) + "#section-contact", fetch_redirect_response=False)
     client.refresh_from_db()
@@ -91,7 +92,7 @@ def test_it_records_who_changed_what_in_the_history(caseworker_client, caseworke
     client = ClientFactory(registered_by=caseworker)
     before = client.history.count()
 
-    response = caseworker_client.post(edit_url(client, "contact"), contact_data(caseworker, email="amara@example.com"))
+    response = edit_post(caseworker_client, client, "contact", contact_data(caseworker, email="amara@example.com"))
 
     assert response.status_code == 302
     assert client.history.count() == before + 1
@@ -104,7 +105,7 @@ def test_it_records_who_changed_what_in_the_history(caseworker_client, caseworke
 def test_it_records_the_editor_not_the_creator(coordinator_client, coordinator, caseworker):
     client = ClientFactory(registered_by=caseworker)
 
-    response = coordinator_client.post(edit_url(client, "contact"), contact_data(coordinator, city="Hamilton"))
+    response = edit_post(coordinator_client, client, "contact", contact_data(coordinator, city="Hamilton"))
 
     assert response.status_code == 302
     latest = client.history.first()
@@ -117,7 +118,7 @@ def test_it_rerenders_an_invalid_section_with_its_message_and_the_input(casework
     client = ClientFactory(registered_by=caseworker, city="Ottawa")
     before = client.history.count()
 
-    response = caseworker_client.post(edit_url(client, "contact"), contact_data(caseworker, postal_code="12345"))
+    response = edit_post(caseworker_client, client, "contact", contact_data(caseworker, postal_code="12345"))
 
     assert response.status_code == 200
     message = "Postal code must look like A1A 1A1 (letters D, F, I, O, Q and U are never used)."
@@ -134,7 +135,7 @@ def test_it_keeps_the_green_rules_when_editing(caseworker_client, caseworker, fi
     client = ClientFactory(registered_by=caseworker)
     data = {**step_data("primary", staff=caseworker), field: ""}
 
-    response = caseworker_client.post(edit_url(client, "primary"), data)
+    response = edit_post(caseworker_client, client, "primary", data)
 
     assert response.status_code == 200
     assert form_errors(response, "primary") == {field: [RULE_ERRORS[field]]}
@@ -145,7 +146,7 @@ def test_it_keeps_the_green_rules_when_editing(caseworker_client, caseworker, fi
 def test_it_keeps_the_postal_code_green_when_editing(caseworker_client, caseworker):
     client = ClientFactory(registered_by=caseworker)
 
-    response = caseworker_client.post(edit_url(client, "contact"), contact_data(caseworker, postal_code=""))
+    response = edit_post(caseworker_client, client, "contact", contact_data(caseworker, postal_code=""))
 
     assert response.status_code == 200
     assert form_errors(response, "contact") == {"postal_code": [RULE_ERRORS["postal_code"]]}
@@ -162,7 +163,7 @@ def test_it_shows_icare_readiness_on_the_profile_after_an_edit(caseworker_client
     assertNotContains(before, ICARE_READY, html=True)
 
     data = {**step_data("primary", staff=caseworker), "official_language": str(official_language("French").pk)}
-    response = caseworker_client.post(edit_url(client, "primary"), data)
+    response = edit_post(caseworker_client, client, "primary", data)
 
     assert response.status_code == 302
     after = caseworker_client.get(detail_url(client))
@@ -193,7 +194,7 @@ def test_it_never_changes_a_saved_language_comment(caseworker_client, caseworker
         "housing_status": "",
     }
 
-    response = caseworker_client.post(edit_url(client, "language"), data)
+    response = edit_post(caseworker_client, client, "language", data)
 
     assert response.status_code == 302
     row.refresh_from_db()
@@ -219,7 +220,7 @@ def test_it_refuses_a_registration_date_change_by_another_caseworker(caseworker2
     client = ClientFactory(registered_by=caseworker, registration_date=timezone.localdate() - timedelta(days=10))
     earlier = (client.registration_date - timedelta(days=5)).isoformat()
 
-    response = caseworker2_client.post(edit_url(client, "summary"), summary_data(client, registration_date=earlier))
+    response = edit_post(caseworker2_client, client, "summary", summary_data(client, registration_date=earlier))
 
     assert response.status_code == 403
     client.refresh_from_db()
@@ -246,7 +247,7 @@ def test_it_shows_the_registration_date_read_only_to_another_caseworker(casework
 def test_it_lets_another_caseworker_save_the_summary_without_changing_the_date(caseworker2_client, caseworker):
     client = ClientFactory(registered_by=caseworker, registration_date=timezone.localdate() - timedelta(days=10))
 
-    response = caseworker2_client.post(edit_url(client, "summary"), summary_data(client, comments="Prefers mornings"))
+    response = edit_post(caseworker2_client, client, "summary", summary_data(client, comments="Prefers mornings"))
 
     assert response.status_code == 302
     client.refresh_from_db()
@@ -260,7 +261,7 @@ def test_it_lets_the_creator_and_a_coordinator_change_the_registration_date(requ
     http = client_for(request.getfixturevalue(editor))
     earlier = timezone.localdate() - timedelta(days=15)
 
-    response = http.post(edit_url(client, "summary"), summary_data(client, registration_date=earlier.isoformat()))
+    response = edit_post(http, client, "summary", summary_data(client, registration_date=earlier.isoformat()))
 
     assert response.status_code == 302
     client.refresh_from_db()
@@ -271,7 +272,7 @@ def test_it_refuses_a_registration_date_in_the_future(caseworker_client, casewor
     client = ClientFactory(registered_by=caseworker)
     tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
 
-    response = caseworker_client.post(edit_url(client, "summary"), summary_data(client, registration_date=tomorrow))
+    response = edit_post(caseworker_client, client, "summary", summary_data(client, registration_date=tomorrow))
 
     assert response.status_code == 200
     message = str(NotInFutureValidator.message)
@@ -289,7 +290,7 @@ def test_it_requires_the_contacts_when_consent_becomes_required(caseworker_clien
     client = ClientFactory(registered_by=caseworker, consent_required=False)
     data = {**step_data("consent", staff=caseworker), "consent_required": "true"}
 
-    response = caseworker_client.post(edit_url(client, "consent"), data)
+    response = edit_post(caseworker_client, client, "consent", data)
 
     assert response.status_code == 200
     for kind in ("guardian", "consenter", "emergency"):
@@ -308,7 +309,7 @@ def test_it_drops_the_contacts_requirement_when_consent_is_no_longer_required(ca
         )
     data = {**step_data("consent", staff=caseworker), "consent_required": "false"}
 
-    response = caseworker_client.post(edit_url(client, "consent"), data)
+    response = edit_post(caseworker_client, client, "consent", data)
 
     assert response.status_code == 302
     client.refresh_from_db()
@@ -327,7 +328,7 @@ def test_it_saves_the_contacts_of_a_minor(caseworker_client, caseworker, agency)
         **contact_person("emergency", name="Chidi Okafor", relationship=mother, phone="416-555-0102"),
     }
 
-    response = caseworker_client.post(edit_url(client, "consent"), data)
+    response = edit_post(caseworker_client, client, "consent", data)
 
     assert response.status_code == 302
     client.refresh_from_db()
@@ -343,7 +344,7 @@ def test_it_answers_404_to_the_outsider(outsider_client, outsider, caseworker):
 
     assert outsider_client.get(detail_url(client)).status_code == 404
     assert outsider_client.get(edit_url(client, "contact")).status_code == 404
-    response = outsider_client.post(edit_url(client, "contact"), contact_data(outsider, city="Harbourville"))
+    response = edit_post(outsider_client, client, "contact", contact_data(outsider, city="Harbourville"))
 
     assert response.status_code == 404
     client.refresh_from_db()

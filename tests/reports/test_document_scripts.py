@@ -13,7 +13,7 @@ from fontTools.ttLib import TTFont
 from pypdf import PdfReader
 from pypdf.generic import ContentStream
 
-from tests.factories import ClientFactory
+from tests.factories import ClientFactory, FamilyFactory, MentorMatchFactory, SessionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -135,3 +135,56 @@ def test_a_latin_receipt_prints_in_dejavu_only_its_digits_included(caseworker, c
     fonts = {str(font.get_object()["/BaseFont"]).split("+")[1] for font in page["/Resources"]["/Font"].values()}
     assert "DejaVu-Sans" in fonts, fonts
     assert fonts <= {"DejaVu-Sans", "DejaVu-Sans-Bold", "DejaVu-Sans-Oblique"}, fonts
+
+
+NOTE = "Met about housing and the language assessment; follow-up booked. " * 4
+
+
+def with_many_pages(client, document: str, staff) -> None:
+    """Enough rows for the document to run over several pages."""
+    if document == "history":
+        SessionFactory.create_batch(30, client=client, notes=NOTE)
+    elif document == "mentor-history":
+        MentorMatchFactory.create_batch(40, client=client, notes=NOTE)
+    else:  # the receipt lists the client's family
+        client.family = FamilyFactory(agency=client.agency)
+        client.save()
+        ClientFactory.create_batch(60, registered_by=staff, family=client.family)
+
+
+def running_header(page) -> list[tuple[float, float, str]]:
+    """The text in the page's top margin (24 mm), as (x, font size, text) runs, line by line from the top."""
+    height = float(page.mediabox.height)
+    found = []
+
+    def visit(text, cm, tm, font, size):
+        y = tm[5] * cm[3] + cm[5]
+        if text.strip() and y > height - 24 / 25.4 * 72:
+            found.append((-round(y), tm[4] * cm[0] + cm[4], size * tm[0] * cm[0], text))
+
+    page.extract_text(visitor_text=visit)
+    return [(x, size, text) for _y, x, size, text in sorted(found)]
+
+
+@pytest.mark.parametrize("document", ["receipt", "history", "mentor-history"])
+def test_every_page_after_the_first_shows_the_whole_client_number_beside_a_long_name_cut_cleanly(
+    document, caseworker, caseworker_client
+):
+    client = ClientFactory(registered_by=caseworker, first_name="Amara", last_name=LONG_NAME[:99])
+    with_many_pages(client, document, caseworker)
+
+    reader = PdfReader(io.BytesIO(pdf_of(caseworker_client.get(document_url(client, document)))))
+
+    assert len(reader.pages) >= 2
+    for page in reader.pages[1:]:
+        header = running_header(page)
+        text = " ".join(text.strip() for _x, _size, text in header)
+        assert f"Client number {client.number}" in text, text
+        # The number's text ends inside the page (what goes past its edge is drawn, and clipped); its letters
+        # are counted at 0.65 em, wider than DejaVu Sans's average.
+        width = float(page.mediabox.width)
+        assert all(x + len(text) * 0.65 * size < width for x, size, text in header if str(client.number) in text), (
+            header
+        )
+        # ...and the name is cut with "…".
+        assert "Amara Wolfeschlegel" in text and "…" in text and LONG_NAME[:99] not in text, text

@@ -376,9 +376,31 @@ def test_the_report_menu_and_the_receipt_print_open_a_new_tab_beside_a_download_
     profile = caseworker_client.get(reverse("clients:client-detail", kwargs={"code": client_record.code}))
     done = caseworker_client.get(reverse("registration:next-steps", kwargs={"code": client_record.code}))
 
-    assertContains(profile, 'formtarget="_blank">Execute<span class="visually-hidden"> (opens in a new tab)</span>')
     assertContains(
-        profile, '<button class="btn btn-outline-secondary" type="submit" name="download" value="1">Download'
+        profile,
+        'formtarget="_blank" aria-describedby="report-menu-hint">Execute'
+        '<span class="visually-hidden"> (opens in a new tab)</span>',
     )
-    assertContains(done, 'formtarget="_blank">Print the Registration Receipt<span class="visually-hidden">')
-    assertContains(done, 'name="download" value="1">Download<span class="visually-hidden"> Registration Receipt')
+    assertContains(
+        profile,
+        '<button class="btn btn-outline-secondary" type="submit" name="download" value="1" '
+        'aria-describedby="report-menu-hint">Download',
+    )
+    assertContains(
+        profile,
+        "Execute opens the report in a new tab, ready to print; Download saves it as a file, in the Save as format.",
+    )
+    assertContains(
+        done,
+        'formtarget="_blank" aria-describedby="receipt-print-hint">Print the Registration Receipt'
+        '<span class="visually-hidden">',
+    )
+    assertContains(
+        done,
+        'name="download" value="1" aria-describedby="receipt-print-hint">Download'
+        '<span class="visually-hidden"> Registration Receipt',
+    )
+    assertContains(
+        done,
+        "Print opens the receipt in a new tab, ready to print; Download saves it as a file, in the Save as format.",
+    )

@@ -11,6 +11,7 @@ from django.db import connection
 from demo import bench
 from demo.bench_duplicates import duplicates_bench
 from demo.bench_first_document import first_document_bench
+from demo.bench_hostile import hostile_bench
 from demo.bench_icare import icare_bench
 from demo.bench_load import WORKERS, load_bench
 from demo.bench_search import search_bench
@@ -25,7 +26,7 @@ def database_version() -> str:
 
 
 # The tables printed after the request benchmarks, by the name --only selects them by.
-TABLES = ("search", "first-document", "icare", "duplicates", "load")
+TABLES = ("search", "first-document", "icare", "duplicates", "hostile", "load")
 
 
 class Command(BaseCommand):
@@ -38,8 +39,8 @@ class Command(BaseCommand):
             "--only",
             action="append",
             metavar="NAME",
-            help="run only the benchmarks and tables (search, first-document, icare, duplicates, load) whose name "
-            "contains NAME (any case); may be given again",
+            help="run only the benchmarks and tables (search, first-document, icare, duplicates, hostile, load) "
+            "whose name contains NAME (any case); may be given again",
         )
         parser.add_argument(
             "--search-sizes",
@@ -84,6 +85,14 @@ class Command(BaseCommand):
             help="clients of the agency under load, at least (default 10000; more when Find Client filled it further)",
         )
 
+        parser.add_argument(
+            "--hostile-rows",
+            type=int,
+            default=600_000,
+            help="rows of the audit's oversized returned iCARE file in the table of hostile requests (default "
+            "600000); 0 leaves the table out",
+        )
+
     def handle(
         self,
         *args,
@@ -98,6 +107,7 @@ class Command(BaseCommand):
         load_seconds: int,
         load_users: int,
         load_clients: int,
+        hostile_rows: int,
         **options,
     ) -> None:
         if runs < 1 or warmup < 0:
@@ -124,6 +134,8 @@ class Command(BaseCommand):
             self.icare_table(icare_size)
         if duplicates_size > 0 and "duplicates" in tables:
             self.duplicates_table(duplicates_size)
+        if hostile_rows > 0 and "hostile" in tables:
+            self.hostile_table(hostile_rows)
         if load_seconds > 0 and "load" in tables:
             self.load_table(seconds=load_seconds, users=max(1, load_users), clients=max(1, load_clients))
 
@@ -190,6 +202,22 @@ class Command(BaseCommand):
             "p50/p95/p99: percentiles of the response times, as locust rounds them. "
             f"Load average after: {load_1:.2f} {load_5:.2f} {load_15:.2f}."
         )
+
+    def hostile_table(self, rows: int) -> None:
+        self.stdout.write(
+            "\nThe audit's hostile requests (issue 17), sent again as the demo manager: what each gets, how long it "
+            "takes; a returned file also as the worker reads it, with its peak memory (tracemalloc)\n"
+        )
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
+            results = hostile_bench(rows=rows)
+        width = max(len(result.request) for result in results)
+        header = f"{'request':<{width}}  {'seconds':>7}  {'peak MiB':>8}  answer"
+        self.stdout.write(header)
+        self.stdout.write("-" * len(header))
+        for result in results:
+            peak = f"{result.peak_mib:>8.1f}" if result.peak_mib is not None else " " * 8
+            self.stdout.write(f"{result.request:<{width}}  {result.seconds:>7.2f}  {peak}  {result.answer}")
 
     def duplicates_table(self, size: int) -> None:
         self.stdout.write(

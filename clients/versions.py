@@ -1,4 +1,5 @@
-"""No lost update: a profile section edit is saved only over the version of the section it was opened on.
+"""No lost update: a profile section edit (and the Sensitive Information's) is saved only over the version of the
+section it was opened on.
 
 The edit page carries, signed, a fingerprint of each part of the section (a field, or a whole list of rows) as
 it was when the page was opened: hashes only, so the page never carries a value it does not show. When the edit
@@ -10,14 +11,13 @@ saved and the one typed, for the user to keep theirs, take the other, or choose 
 import hashlib
 import json
 from dataclasses import dataclass
+from typing import Protocol
 
 from django.core import signing
-from django.forms import BaseForm, CheckboxInput
+from django.forms import BaseForm, BaseFormSet, CheckboxInput
 from django.http import QueryDict
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-
-from registration.steps import BoundStep
 
 OPENED = "opened_version"
 # The button that saves a conflict's resolution, and its three answers.
@@ -29,6 +29,21 @@ SALT = "ocms.registration.section-edit"
 
 # A part's values as its form posts them: {html name: [values]}.
 Posted = dict[str, list[str]]
+
+
+class Section(Protocol):
+    """The forms and formsets of an edit page (a wizard step bound to a saved client is one)."""
+
+    forms: dict[str, BaseForm]
+    formsets: dict[str, BaseFormSet]
+
+
+class FormsSection:
+    """A page of plain forms, without rows, as a Section."""
+
+    def __init__(self, **forms: BaseForm) -> None:
+        self.forms = forms
+        self.formsets: dict[str, BaseFormSet] = {}
 
 
 def field_posted(bound_field) -> list[str]:
@@ -48,7 +63,7 @@ def form_fields(form: BaseForm):
     return [form[name] for name in form.fields]
 
 
-def section_parts(section: BoundStep) -> dict[str, Posted]:
+def section_parts(section: Section) -> dict[str, Posted]:
     """An unbound section's parts as its forms would post them: each field on its own, each list of rows whole."""
     parts: dict[str, Posted] = {}
     for form in section.forms.values():
@@ -107,7 +122,7 @@ class Change:
 
 
 def changes_since(
-    opened: dict[str, str], current: dict[str, Posted], data: QueryDict, section: BoundStep
+    opened: dict[str, str], current: dict[str, Posted], data: QueryDict, section: Section
 ) -> list[Change]:
     """The parts saved differently now than when the page was opened, each with the value now saved and the one
     typed; empty when nothing changed, or when every change is the one the user typed too."""
@@ -154,7 +169,7 @@ def resolved(data: QueryDict, current: dict[str, Posted]) -> QueryDict:
 class PartDisplay:
     """A part's label and its values as a person reads them (the names of choices, Yes and No, rows)."""
 
-    def __init__(self, section: BoundStep) -> None:
+    def __init__(self, section: Section) -> None:
         self.fields = {}
         for form in section.forms.values():
             for bound_field in form_fields(form):
