@@ -141,6 +141,7 @@ def test_it_ends_with_a_load_run_against_gunicorn_beside_the_bare_view():
     assert re.search(r"The mix's throughput is [\d.]+% of the bare view's", table)
 
 
+@pytest.mark.django_db(transaction=True)
 def test_it_prints_what_each_of_the_audits_hostile_requests_now_gets(monkeypatch):
     # The threads that press New read the demo manager: it must be committed. A row limit made small, so that a
     # small file stands for the audit's 600,000 rows.

@@ -856,17 +856,7 @@ def test_make_bench_prints_the_icare_table():
     call_command("load_demo", stdout=StringIO())
     out = StringIO()
 
-    call_command(
-        "bench",
-        runs=1,
-        warmup=0,
-        search_sizes="0",
-        icare_size=30,
-        first_document_runs=0,
-        duplicates_size=0,
-        load_seconds=0,
-        stdout=out,
-    )
+    call_command("bench", only=["icare"], icare_size=30, stdout=out)
 
     table = out.getvalue().split("iCARE Client Profile file", 1)[1]
     assert "peak MiB" in table
