@@ -88,7 +88,9 @@ function showConsentRequired() {
   const required = select.value === "true";
   document.querySelectorAll("[data-required-with-consent]").forEach((field) => {
     field.classList.toggle("field-ocms", required);
-    field.querySelector("[data-consent-marker]").hidden = !required;
+    field.querySelectorAll("[data-consent-marker]").forEach((marker) => {
+      marker.hidden = !required;
+    });
   });
 }
 document.addEventListener("change", (event) => {
