@@ -105,7 +105,9 @@ def test_it_has_the_minors_contact_markers_ready_but_hidden_until_consent_is_req
         count=9,
         html=True,
     )
-    assertContains(response, '<span class="visually-hidden" data-consent-marker hidden>, required</span>', count=9)
+    assertContains(
+        response, '<span class="visually-hidden-inline" data-consent-marker hidden>, required</span>', count=9
+    )
 
 
 def test_it_opens_the_first_contact_tab_with_a_mistake(caseworker_client, caseworker, agency):

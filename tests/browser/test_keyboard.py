@@ -1,0 +1,189 @@
+"""A caseworker who works by keyboard, with a screen reader: Enter searches in the lookups, tabs move with the arrow
+keys, a form with errors opens on a summary whose links lead to each field, and a lookup's results take focus and are
+announced."""
+
+import re
+
+import pytest
+from playwright.sync_api import Locator, Page, expect
+
+from tests.browser.pages import assert_accessible, press_next
+from tests.browser.test_register import confirm_privacy, fill_green_primary, start_named_client
+from tests.conftest import browser_login
+from tests.factories import PASSWORD, ClientFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def tab_to(page: Page, target: Locator, limit: int = 80) -> None:
+    """Press Tab, as a keyboard user does, until `target` has focus."""
+    for _press in range(limit):
+        if target.evaluate("element => element === document.activeElement"):
+            return
+        page.keyboard.press("Tab")
+    expect(target).to_be_focused()
+
+
+def focused(page: Page) -> Locator:
+    return page.locator(":focus")
+
+
+def on_step(page: Page, live_server, heading: str) -> None:
+    start_named_client(page, live_server)
+    confirm_privacy(page)
+    press_next(page, "About Your Client (Primary Information)")
+    if heading != "About Your Client (Primary Information)":
+        fill_green_primary(page)
+        page.get_by_role("button", name=re.compile(heading)).click()
+
+
+def test_enter_in_the_family_search_finds_and_select_family_fills_the_code(live_server, page: Page, caseworker):
+    ClientFactory(registered_by=caseworker, first_name="Samir", last_name="Haddad", with_family=True)
+    on_step(page, live_server, "About Your Client (Primary Information)")
+
+    page.get_by_role("button", name="Find", exact=True).press("Enter")
+    search = page.get_by_label("Find the client's relative")
+    expect(search).to_be_focused()
+    search.press_sequentially("Haddad")
+    search.press("Enter")
+
+    # Found, not Next: the step is still here; focus is on the results, which were announced.
+    expect(page.get_by_role("heading", level=2, name="About Your Client (Primary Information)")).to_be_visible()
+    relative = page.get_by_role("radio", name=re.compile("Samir Haddad"))
+    expect(focused(page).get_by_role("radio", name=re.compile("Samir Haddad"))).to_be_visible()
+    expect(page.get_by_role("status").filter(has_text="1 registered client found.")).to_have_count(1)
+    assert_accessible(page, "family-found")
+    tab_to(page, relative)
+    page.keyboard.press("Space")
+    expect(relative).to_be_checked()
+    tab_to(page, page.get_by_role("button", name="Select Family"))
+    page.keyboard.press("Enter")
+
+    family_code = page.get_by_role("textbox", name="Family Code")
+    expect(family_code).to_have_value(re.compile(r"^F-\d{4,6}-[A-Z]$"))
+    expect(family_code).to_be_focused()
+    expect(page.get_by_role("status").filter(has_text="The client joins the family of Samir Haddad")).to_have_count(1)
+
+
+def test_enter_in_the_noc_search_finds_and_select_fills_the_profession(live_server, page: Page, caseworker):
+    on_step(page, live_server, "Employment")
+    expect(page.get_by_role("heading", level=2, name="Employment Related")).to_be_visible()
+
+    search = page.get_by_label("Find Current Profession in the NOC list")
+    search.press_sequentially("registered nurse")
+    search.press("Enter")
+
+    expect(page.get_by_role("heading", level=2, name="Employment Related")).to_be_visible()
+    expect(focused(page).get_by_role("list", name="NOC occupations found")).to_be_visible()
+    expect(page.get_by_role("status").filter(has_text=re.compile(r"^\d+ NOC occupations? found\.$"))).to_have_count(1)
+    tab_to(page, page.get_by_role("button", name="Select 31301"))
+    page.keyboard.press("Enter")
+
+    current = page.get_by_label("Current Profession", exact=False).first
+    expect(current).to_have_value("31301")
+    expect(current).to_be_focused()
+
+
+def test_enter_in_the_site_search_filters_and_select_site_fills_the_site(live_server, page: Page, caseworker):
+    on_step(page, live_server, "Registration Summary")
+    expect(page.get_by_role("heading", level=2, name="Registration Summary")).to_be_visible()
+
+    search = page.get_by_label("Find a site")
+    search.press_sequentially("welcome")
+    search.press("Enter")
+
+    expect(page.get_by_role("heading", level=2, name="Registration Summary")).to_be_visible()
+    select = page.get_by_role("button", name="Select Site Welcome Centre")
+    expect(focused(page).get_by_role("button", name="Select Site Welcome Centre")).to_be_visible()
+    expect(page.get_by_role("button", name="Select Site Main Office")).to_have_count(0)
+    expect(page.get_by_role("status").filter(has_text="1 site found.")).to_have_count(1)
+    tab_to(page, select)
+    page.keyboard.press("Enter")
+
+    site = page.get_by_label("Site Name")
+    expect(site).to_have_value("Welcome Centre")
+    expect(site).to_be_focused()
+
+
+def test_the_consent_tabs_move_with_the_arrow_keys_home_and_end(live_server, page: Page, caseworker):
+    on_step(page, live_server, "Consent and Referral")
+    tabs = page.get_by_role("tablist")
+    guardian = tabs.get_by_role("tab", name="Guardian")
+    consenter = tabs.get_by_role("tab", name="Person Giving Consent")
+    emergency = tabs.get_by_role("tab", name="Emergency Contact")
+
+    # One stop in the Tab order: the selected tab.
+    tab_to(page, guardian)
+    page.keyboard.press("ArrowRight")
+    expect(consenter).to_be_focused()
+    expect(consenter).to_have_attribute("aria-selected", "true")
+    expect(page.get_by_role("tabpanel", name="Person Giving Consent")).to_be_visible()
+    page.keyboard.press("End")
+    expect(emergency).to_be_focused()
+    expect(page.get_by_role("tabpanel", name="Emergency Contact")).to_be_visible()
+    page.keyboard.press("Home")
+    expect(guardian).to_be_focused()
+    expect(guardian).to_have_attribute("aria-selected", "true")
+    page.keyboard.press("ArrowLeft")
+    expect(emergency).to_have_attribute("aria-selected", "true")
+    expect(guardian).to_have_attribute("tabindex", "-1")
+
+
+def test_a_step_with_errors_opens_on_its_summary_whose_links_lead_to_the_fields(live_server, page: Page, caseworker):
+    on_step(page, live_server, "About Your Client (Primary Information)")
+    page.get_by_label("First Name", exact=False).fill("Nadia")
+    page.get_by_label("First Name", exact=False).press("Enter")
+
+    summary = page.get_by_role("region", name=re.compile(r"^This page has \d+ errors?$"))
+    expect(summary).to_be_focused()
+    link = summary.get_by_role("link", name=re.compile("Last Name is required by OCMS"))
+    tab_to(page, link)
+    page.keyboard.press("Enter")
+    expect(page.get_by_label("Last Name", exact=False)).to_be_focused()
+    assert_accessible(page, "primary-error-summary")
+
+
+def test_an_error_on_a_closed_consent_tab_opens_it_from_the_summary(live_server, page: Page, caseworker):
+    on_step(page, live_server, "Consent and Referral")
+    page.get_by_label("Consent Required", exact=False).select_option(label="Yes")
+    page.get_by_role("tabpanel", name="Guardian").get_by_label("Name", exact=False).fill("Samir Haddad")
+    page.get_by_role("button", name="Next", exact=True).click()
+
+    summary = page.get_by_role("region", name=re.compile(r"^This page has \d+ errors?$"))
+    expect(summary).to_be_focused()
+    link = summary.get_by_role("link", name=re.compile(r"^Emergency Contact: Name"))
+    tab_to(page, link)
+    page.keyboard.press("Enter")
+
+    emergency = page.get_by_role("tabpanel", name="Emergency Contact")
+    expect(page.get_by_role("tab", name=re.compile("^Emergency Contact"))).to_have_attribute("aria-selected", "true")
+    expect(emergency.get_by_label("Name", exact=False)).to_be_focused()
+
+
+def test_a_wrong_password_at_login_opens_on_the_summary(live_server, page: Page, caseworker):
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Username or e-mail").fill("casey")
+    page.get_by_label("Password").fill("not the password")
+    page.get_by_label("Password").press("Enter")
+
+    summary = page.get_by_role("region", name="This page has 1 error")
+    expect(summary).to_be_focused()
+    summary.get_by_role("link").press("Enter")
+    expect(page.get_by_label("Username or e-mail")).to_be_focused()
+    assert_accessible(page, "login-error")
+
+
+def test_a_wrong_password_on_sensitive_edit_opens_on_the_summary(live_server, page: Page, caseworker):
+    client = ClientFactory(registered_by=caseworker)
+    browser_login(page, live_server, "casey")
+    page.goto(f"{live_server.url}/clients/{client.code}/sensitive/edit/")
+    page.get_by_label("Your password").fill("not the password")
+    page.get_by_label("Your password").press("Enter")
+
+    summary = page.get_by_role("region", name="This page has 1 error")
+    expect(summary).to_be_focused()
+    summary.get_by_role("link", name=re.compile("password")).press("Enter")
+    expect(page.get_by_label("Your password")).to_be_focused()
+    page.get_by_label("Your password").fill(PASSWORD)
+    page.get_by_label("Your password").press("Enter")
+    expect(page.get_by_label("Illnesses")).to_be_visible()
