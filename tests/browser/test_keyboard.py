@@ -7,6 +7,7 @@ import re
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
+from clients.models import Client
 from tests.browser.pages import assert_accessible, press_next
 from tests.browser.test_register import confirm_privacy, fill_green_primary, start_named_client
 from tests.conftest import browser_login
@@ -187,3 +188,147 @@ def test_a_wrong_password_on_sensitive_edit_opens_on_the_summary(live_server, pa
     page.get_by_label("Your password").fill(PASSWORD)
     page.get_by_label("Your password").press("Enter")
     expect(page.get_by_label("Illnesses")).to_be_visible()
+
+
+def type_date(page: Page, iso: str) -> None:
+    """Type a date into the focused field as a keyboard user does, in the order the field shows it."""
+    if page.evaluate("document.activeElement.type") == "date":  # Chromium's date field, in en-US: month, day, year
+        year, month, day = iso.split("-")
+        page.keyboard.type(month + day + year)
+    else:
+        page.keyboard.type(iso)
+
+
+def test_a_named_client_is_registered_with_the_keyboard_alone(live_server, page: Page, caseworker):
+    """Tab, typing, Space and the arrow keys, and Enter to go on: never the mouse."""
+    relative = ClientFactory(registered_by=caseworker, first_name="Samir", last_name="Haddad", with_family=True)
+    ClientFactory(registered_by=caseworker, first_name="Yusuf", last_name="Haddad", family=relative.family)
+    page.goto(f"{live_server.url}/accounts/login/")
+    expect(page.get_by_label("Username or e-mail")).to_be_focused()
+    page.keyboard.type("casey")
+    page.keyboard.press("Tab")
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("My Tasks")
+
+    tab_to(page, page.get_by_role("navigation", name="Main menu").get_by_role("link", name="Register New Client"))
+    page.keyboard.press("Enter")
+    tab_to(page, page.get_by_role("button", name="Named Client"))
+    page.keyboard.press("Enter")
+
+    # Privacy: a drop-down, chosen by typing; Enter on Next.
+    tab_to(page, page.get_by_label(re.compile(r"read and understood your agency's Privacy")))
+    page.keyboard.type("Yes")
+    tab_to(page, page.get_by_role("button", name="Next", exact=True))
+    page.keyboard.press("Enter")
+
+    # Primary: typed, a drop-down by typing, a date, the family of a relative found with Find and a radio button.
+    on_primary = page.get_by_role("heading", level=2, name="About Your Client (Primary Information)")
+    expect(on_primary).to_be_visible()
+    tab_to(page, page.get_by_label("First Name", exact=False))
+    page.keyboard.type("Amina")
+    page.keyboard.press("Tab")
+    page.keyboard.type("Haddad")
+    page.keyboard.press("Tab")
+    expect(page.get_by_label("Gender", exact=False)).to_be_focused()
+    page.keyboard.type("Female")
+    tab_to(page, page.get_by_label("Date of Birth", exact=False))
+    type_date(page, "1988-04-12")
+    tab_to(page, page.get_by_role("button", name="Find", exact=True))
+    page.keyboard.press("Enter")
+    expect(page.get_by_label("Find the client's relative")).to_be_focused()
+    page.keyboard.type("Haddad")
+    page.keyboard.press("Enter")
+    samir = page.get_by_role("radio", name=re.compile("Samir Haddad"))
+    yusuf = page.get_by_role("radio", name=re.compile("Yusuf Haddad"))
+    expect(focused(page).get_by_role("radio")).to_have_count(2)
+    tab_to(page, samir)
+    page.keyboard.press("Space")
+    page.keyboard.press("ArrowDown")  # the arrow keys move the choice
+    expect(yusuf).to_be_checked()
+    page.keyboard.press("ArrowUp")
+    expect(samir).to_be_checked()
+    tab_to(page, page.get_by_role("button", name="Select Family"))
+    page.keyboard.press("Enter")
+    family_code = page.get_by_role("textbox", name="Family Code")
+    expect(family_code).to_be_focused()
+    expect(family_code).to_have_value(relative.family.code)
+    page.keyboard.press("Enter")
+
+    # Immigration: Enter in a field is Next.
+    expect(page.get_by_role("heading", level=2, name="Immigration Related")).to_be_visible()
+    tab_to(page, page.get_by_label("Initial Destination"))
+    page.keyboard.type("Toronto")
+    page.keyboard.press("Enter")
+
+    # Identification: an identifier type by typing, then its value.
+    expect(page.get_by_role("heading", level=2, name="Identification Documents")).to_be_visible()
+    tab_to(page, page.get_by_label("Client Identifier", exact=False).first)
+    page.keyboard.type("FOSS")
+    page.keyboard.press("Tab")
+    page.keyboard.type("1234-5678")
+    page.keyboard.press("Enter")
+
+    expect(page.get_by_role("heading", level=2, name="About Your Client (Contact Information)")).to_be_visible()
+    tab_to(page, page.get_by_label("Postal Code", exact=False))
+    page.keyboard.type("M5S 1X5")
+    page.keyboard.press("Enter")
+
+    # Employment: the NOC lookup by Enter, its Select by Enter, then Enter in the code it filled.
+    expect(page.get_by_role("heading", level=2, name="Employment Related")).to_be_visible()
+    tab_to(page, page.get_by_label("Find Current Profession in the NOC list"))
+    page.keyboard.type("registered nurse")
+    page.keyboard.press("Enter")
+    expect(focused(page).get_by_role("list", name="NOC occupations found")).to_be_visible()
+    tab_to(page, page.get_by_role("button", name="Select 31301"))
+    page.keyboard.press("Enter")
+    expect(page.get_by_label("Current Profession", exact=False).first).to_be_focused()
+    page.keyboard.press("Enter")
+
+    # Language and Housing, Sensitive: Enter on Next; a check box with Space.
+    expect(page.get_by_role("heading", level=2, name="Client Language Related")).to_be_visible()
+    tab_to(page, page.get_by_role("button", name="Next", exact=True))
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=2, name="Sensitive Information")).to_be_visible()
+    tab_to(page, page.get_by_label("Racialized person"))
+    page.keyboard.press("Space")
+    tab_to(page, page.get_by_role("button", name="Next", exact=True))
+    page.keyboard.press("Enter")
+
+    # Consent: the contact tabs with the arrow keys, a check box with Space.
+    expect(page.get_by_role("heading", level=2, name="Emergency Contact & Consent")).to_be_visible()
+    tab_to(page, page.get_by_role("tab", name="Guardian"))
+    page.keyboard.press("End")
+    expect(page.get_by_role("tab", name="Emergency Contact")).to_be_focused()
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("tabpanel", name="Emergency Contact").get_by_label("Name", exact=False)).to_be_focused()
+    page.keyboard.type("Layla Haddad")
+    tab_to(page, page.get_by_label("Family / friends"))
+    page.keyboard.press("Space")
+    tab_to(page, page.get_by_role("button", name="Next", exact=True))
+    page.keyboard.press("Enter")
+
+    # Summary: the site found by Enter, selected by Enter; Register by Enter.
+    expect(page.get_by_role("heading", level=2, name="Registration Summary")).to_be_visible()
+    tab_to(page, page.get_by_label("Find a site"))
+    page.keyboard.type("welcome")
+    page.keyboard.press("Enter")
+    expect(focused(page).get_by_role("button", name="Select Site Welcome Centre")).to_be_visible()
+    tab_to(page, page.get_by_role("button", name="Select Site Welcome Centre"))
+    page.keyboard.press("Enter")
+    expect(page.get_by_label("Site Name")).to_be_focused()
+    tab_to(page, page.get_by_role("button", name="Register", exact=True))
+    page.keyboard.press("Enter")
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Next Steps")
+    client = Client.objects.get(first_name="Amina")
+    assert client.family == relative.family
+    assert client.date_of_birth.isoformat() == "1988-04-12"
+    assert client.gender.label == "Female"
+    assert client.current_profession_id == "31301"
+    assert client.registration_site.name == "Welcome Centre"
+    assert client.identifiers.get().value == "1234-5678"
+    assert client.sensitive.self_identity.filter(label="Racialized person").exists()
+    assert client.consent_contacts.get().name == "Layla Haddad"
+    assert client.referral_sources.filter(value="Family / friends").exists()
