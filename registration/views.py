@@ -1,3 +1,5 @@
+from types import SimpleNamespace
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -63,6 +65,13 @@ SENSITIVE_PREFIX = "sensitive-"
 
 # What the step page posts, as it is typed, to keep its input in the draft without moving on.
 AUTOSAVE = "autosave"
+
+
+# What the error summary says of sealed Sensitive Information that no longer validates, without showing it.
+LOCKED_SENSITIVE_ERROR = gettext_lazy(
+    "Something in the Sensitive Information needs correcting before the client can be registered. Unlock it to see "
+    "what."
+)
 
 
 def posted_data(request: HttpRequest) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
@@ -474,7 +483,14 @@ class DraftStepView(LoginRequiredMixin, View):
             "section": section,
             "is_last": self.step.name == STEP_NAMES[-1],
             "done_steps": steps_done(self.outcomes(STEPS)[0]),
+            "summary": section,
         }
+        locked = section.forms.get("sensitive_info") if extra.get("sensitive_locked") else None
+        if locked is not None:
+            # The error summary names no sealed field: it says only that the locked part needs correcting.
+            context["summary"] = SimpleNamespace(parts=[part for part in section.parts if part is not locked])
+            if locked.errors and not extra.get("refusal"):
+                context["refusal"] = LOCKED_SENSITIVE_ERROR
         if self.step.name == SectionName.IDENTIFICATION and section.formsets["identifiers"].is_bound:
             section.formsets["identifiers"].is_valid()
             context["candidates"] = likely_duplicates(

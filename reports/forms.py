@@ -87,7 +87,7 @@ class IcareCheckForm(DateRangeMixin, forms.Form):
 
     helper = form_helper(
         Row(
-            Field("date_from", "date_to", wrapper_class="col-6 col-md-3"),
+            Field("date_from", "date_to", wrapper_class="col-12 col-sm-6 col-md-3"),
             Col("program", width=6),
             css_class="g-2",
         ),

@@ -1,5 +1,8 @@
 """The one caller of WeasyPrint: an HTML template with print CSS, rendered to PDF bytes.
 
+The PDFs are tagged (PDF/UA-1): a screen reader finds their headings, lists and tables, in the language of the
+document's <html lang>. Layout is therefore never a <table> (templates/reports/_document_css.html).
+
 Documents never reach the network. Their CSS is inside the template and their fonts are the
 machine's (DejaVu, through fontconfig), embedded in the PDF; the only URLs WeasyPrint may open are
 data: URLs and files under the project's static folder.
@@ -74,4 +77,4 @@ def pdf_render(html: str) -> bytes:
         _per_thread.font_config = font_configuration()
         _per_thread.fetcher = fetcher_class()
     document = weasyprint.HTML(string=html, base_url=STATIC_DIR.as_uri() + "/", url_fetcher=_per_thread.fetcher)
-    return document.write_pdf(font_config=_per_thread.font_config)
+    return document.write_pdf(font_config=_per_thread.font_config, pdf_variant="pdf/ua-1")

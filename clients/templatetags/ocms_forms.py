@@ -15,17 +15,35 @@ register = template.Library()
 OCMS, ICARE = Level.OCMS, Level.ICARE
 
 
-def marker(level: str, with_consent: bool) -> SafeString:
-    """The text marker beside a label: never colour alone. A field that Consent Required = Yes makes required
-    carries its marker hidden until then (static/js/ocms.js shows it)."""
+def marker(level: str, with_consent: bool = False) -> SafeString:
+    """The text marker beside a label: never colour alone. A screen reader hears the label, a comma and the marker
+    ("First Name, required") from a visually hidden copy, rather than the label and the badge run together ("First
+    NameRequired"). A field that Consent Required = Yes makes required carries its marker hidden until then
+    (static/js/ocms.js shows it)."""
+    hidden = mark_safe("")
     if with_consent:
-        hidden = "" if level == OCMS else mark_safe(" hidden")
-        return format_html('<span class="marker marker-ocms" data-consent-marker{}>{}</span>', hidden, _("Required"))
+        hidden = mark_safe(" data-consent-marker") if level == OCMS else mark_safe(" data-consent-marker hidden")
+        level = OCMS
     if level == OCMS:
-        return format_html('<span class="marker marker-ocms">{}</span>', _("Required"))
-    if level == ICARE:
-        return format_html('<span class="marker marker-icare">{}</span>', _("Required for iCARE"))
-    return mark_safe("")
+        spoken, shown, css = _("required"), _("Required"), "marker-ocms"
+    elif level == ICARE:
+        spoken, shown, css = _("required for iCARE"), _("Required for iCARE"), "marker-icare"
+    else:
+        return mark_safe("")
+    return format_html(
+        '<span class="visually-hidden-inline"{}>, {}</span><span class="marker {}" aria-hidden="true"{}>{}</span>',
+        hidden,
+        spoken,
+        css,
+        hidden,
+        shown,
+    )
+
+
+@register.simple_tag
+def required_marker(level: str = OCMS) -> SafeString:
+    """The marker of a field laid out by hand (the Registration Site picker)."""
+    return marker(level)
 
 
 @register.filter

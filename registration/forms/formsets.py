@@ -75,6 +75,10 @@ class RowFormSet(BaseInlineFormSet):
     def get_form_kwargs(self, index: int) -> dict:
         return {"agency": self.agency, "staff": self.staff, "facts": self.facts, "choices_cache": self.choices_cache}
 
+    def row_title(self, index: int, form) -> str:
+        """How the error summary names a row: as its legend does ("Identifier 2")."""
+        return f"{self.row_legend} {index + 1}" if self.row_legend else ""
+
     def add_fields(self, form, index) -> None:
         super().add_fields(form, index)
         if "DELETE" in form.fields:
@@ -325,6 +329,10 @@ class ProgramTableFormSet(forms.BaseFormSet):
 
     def get_form_kwargs(self, index: int) -> dict:
         return {"agency": self.agency}
+
+    def row_title(self, index: int, form) -> str:
+        """How the error summary names a row: by its program."""
+        return form.initial.get("program_name", "")
 
     def save_rows(self, client: Client) -> None:
         # A row saved before whose column was left as it was is not written again (nor recorded in the history).

@@ -404,6 +404,11 @@ class ConsentContactForm(SectionForm):
             k.removeprefix(prefix) for k, v in with_consent.items() if k.startswith(prefix) and v == Level.OCMS
         }
 
+    @property
+    def error_group(self) -> str:
+        """The tab its messages are on, as the error summary names it."""
+        return ContactKind(self.kind).label
+
     @classmethod
     def binder(cls, kind: str):
         """How the form of one kind is bound: required by this same step's answer to Consent Required, as posted

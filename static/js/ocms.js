@@ -51,6 +51,84 @@ document.addEventListener("click", (event) => {
   name.focus();
 });
 
+// Lookups (the NOC, the Registration Site, a relative's family). Their search boxes stand outside the page's form on
+// purpose (Enter there must not press Next), so Enter in one presses its lookup's first Find. What a search finds is
+// said in the lookup's status region, which is on the page before any search (a live region added with its text is
+// often not read); after Find, focus moves to the results. A selection puts focus on the field it filled.
+document.addEventListener("keydown", (event) => {
+  if (event.key !== "Enter" || event.isComposing || !event.target.matches("[data-lookup-search]")) return;
+  event.preventDefault();
+  event.target.closest("[data-lookup]").querySelector("[data-lookup-find]").click();
+});
+
+function announce(region, text) {
+  // Emptied first: the same words twice (two searches finding as many) are said twice.
+  region.textContent = "";
+  window.setTimeout(() => {
+    region.textContent = text;
+  }, 100);
+}
+
+document.addEventListener("htmx:afterSettle", (event) => {
+  const target = event.detail.target;
+  if (event.target !== target) return;
+  const lookup = target.closest("[data-lookup]");
+  if (!lookup) return;
+  const said = target.querySelector("[data-announce]");
+  const status = lookup.querySelector("[data-lookup-status]");
+  if (said && status) announce(status, said.textContent.trim());
+  const pressed = event.detail.requestConfig && event.detail.requestConfig.elt;
+  const results = lookup.querySelector("[data-lookup-results]");
+  if (pressed && pressed.matches("[data-lookup-find]") && results && results.textContent.trim()) results.focus();
+});
+
+// Tabs follow the ARIA tabs pattern (arrow keys, Home and End move between them) through Bootstrap's Tab, which
+// listens to a tab's keys only once the tab has an instance: every tab gets one, whether it came with the page or
+// later through htmx (the unlocked Sensitive Information).
+function tabsPrepare(root) {
+  if (!window.bootstrap) return;
+  const tabs = [...root.querySelectorAll('[data-bs-toggle="tab"]')];
+  if (root.matches && root.matches('[data-bs-toggle="tab"]')) tabs.push(root);
+  tabs.forEach((tab) => window.bootstrap.Tab.getOrCreateInstance(tab));
+}
+document.addEventListener("DOMContentLoaded", () => tabsPrepare(document));
+document.addEventListener("htmx:load", (event) => tabsPrepare(event.target));
+
+// A page whose form has errors opens on its error summary. Each of its links puts focus on its field, opening the
+// tab or the <details> the field is in first; a field that cannot take focus (a hidden input) gives it to the first
+// control of its block.
+function fieldReveal(element) {
+  const pane = element.closest(".tab-pane");
+  if (pane && !pane.classList.contains("active") && window.bootstrap) {
+    const tab = document.querySelector(`[data-bs-toggle="tab"][data-bs-target="#${pane.id}"]`);
+    if (tab) window.bootstrap.Tab.getOrCreateInstance(tab).show();
+  }
+  const details = element.closest("details");
+  if (details) details.open = true;
+}
+
+function focusableFor(element) {
+  if (element.type !== "hidden" && !element.hidden) return element;
+  const block = element.closest(".mb-3, fieldset, tr, [data-lookup]");
+  return (block && block.querySelector("input:not([type=hidden]), select, textarea, button")) || element;
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  const summary = document.querySelector("[data-error-summary]");
+  if (summary) summary.focus();
+});
+document.addEventListener("click", (event) => {
+  const link = event.target.closest("[data-error-summary] a[href^='#']");
+  if (!link) return;
+  const target = document.getElementById(decodeURIComponent(link.hash.slice(1)));
+  if (!target) return;
+  event.preventDefault();
+  fieldReveal(target);
+  const field = focusableFor(target);
+  field.focus();
+  (field.labels && field.labels[0] ? field.labels[0] : field).scrollIntoView({ block: "center" });
+});
+
 // The agency status follows the Agency Program Table: Returning once any program is Returning.
 function showAgencyStatus() {
   const output = document.querySelector("[data-agency-status]");
@@ -88,7 +166,9 @@ function showConsentRequired() {
   const required = select.value === "true";
   document.querySelectorAll("[data-required-with-consent]").forEach((field) => {
     field.classList.toggle("field-ocms", required);
-    field.querySelector("[data-consent-marker]").hidden = !required;
+    field.querySelectorAll("[data-consent-marker]").forEach((marker) => {
+      marker.hidden = !required;
+    });
   });
 }
 document.addEventListener("change", (event) => {

@@ -16,14 +16,19 @@ def shot(page: Page, name: str) -> None:
 
 
 def assert_accessible(page: Page, name: str = "") -> None:
-    """Fail with each serious or critical axe-core finding and where it is on the page."""
+    """Fail with each axe-core finding (WCAG 2.1 AA and best practices, any impact) and where it is on the page."""
     shot(page, name or page.url.rstrip("/").rsplit("/", 1)[-1])
-    found = [
-        f"{violation['id']}: {node['target']} {node.get('failureSummary', '')}"
+    found = axe_findings(page)
+    assert found == [], f"{name}: {page.url}: {found}"
+
+
+def axe_findings(page: Page) -> list[str]:
+    """Each axe-core finding on the page: the rule, where, and what to fix."""
+    return [
+        f"{violation['id']} ({violation['impact']}): {node['target']} {node.get('failureSummary', '')}"
         for violation in axe_violations(page)
         for node in violation["nodes"]
     ]
-    assert found == [], f"{name}: {page.url}: {found}"
 
 
 def press_next(page: Page, next_heading: str) -> None:

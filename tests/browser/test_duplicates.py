@@ -76,7 +76,7 @@ def test_a_caseworker_flags_a_possible_duplicate_from_the_profile(live_server, p
     page.get_by_text("Flag a possible duplicate").click()
     page.get_by_label("Client number of the other profile").fill("12")
     page.get_by_role("button", name="Flag for review").click()
-    expect(page.get_by_text("No other named client of your agency has this number.")).to_be_visible()
+    expect(page.get_by_text("No other named client of your agency has this number.", exact=True)).to_be_visible()
     expect(page.get_by_label("Client number of the other profile")).to_have_value("12")
     page.get_by_label("Client number of the other profile").fill(str(other.number))
     page.get_by_label("Client number of the other profile").press("Enter")

@@ -109,7 +109,7 @@ def expect_family_table(page: Page, live_server, client: Client, others: list[Cl
     """The client's profile lists every other member with number, date of birth, Profile and Dashboard links."""
     page.goto(f"{live_server.url}/clients/{client.code}/")
     expect(page.get_by_role("heading", level=1)).to_have_text(client.display_name)
-    members = page.get_by_role("region", name="Family Members")
+    members = page.get_by_role("region", name="Family Members", exact=True)
     rows = members.get_by_role("row")
     expect(rows).to_have_count(len(others) + 1)  # the header row, then one row per other member
     for other in others:
@@ -185,7 +185,8 @@ def test_a_family_of_three_is_registered_in_one_sitting(live_server, page: Page,
     assert_accessible(page, "member-profile")
 
     # The dashboard, reached from the family table.
-    page.get_by_role("region", name="Family Members").get_by_role("link", name="Dashboard Samir Haddad").click()
+    family_members = page.get_by_role("region", name="Family Members", exact=True)
+    family_members.get_by_role("link", name="Dashboard Samir Haddad").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Samir Haddad")
     expect(page.get_by_text(f"Client number {samir.number}")).to_be_visible()
     members = page.locator(".card").filter(has=page.get_by_role("heading", name="Family Members"))

@@ -1,6 +1,7 @@
 """Find Client in a real browser, as a caseworker uses it before registering: from My Tasks, a misspelt name,
 the results, the profile; axe-core on each page."""
 
+import re
 from datetime import date
 
 import pytest
@@ -70,6 +71,8 @@ def test_a_one_letter_search_explains_what_to_type(live_server, page: Page, qasi
 
     search(page, "M")
 
-    expect(page.get_by_text("Type at least two characters")).to_be_visible()
+    expect(page.get_by_label("Search", exact=True)).to_have_accessible_description(
+        re.compile("Type at least two characters")
+    )
     expect(page.get_by_role("heading", name="Results")).to_have_count(0)
     assert_accessible(page)

@@ -3,6 +3,7 @@ downloads the Client Profile file, and uploads iCARE's answer, which shows on th
 axe-core on each page."""
 
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -99,7 +100,11 @@ def test_a_file_that_is_not_the_client_profile_is_refused_with_a_clear_message(l
     )
     page.get_by_role("button", name="Upload").click()
 
-    expect(page.get_by_text("This file is not an Excel workbook (.xlsx) that can be read.")).to_be_visible()
+    # Beside the field, and as a link to it in the summary the page opens on.
+    expect(page.get_by_label("File iCARE sent back (.xlsx)")).to_have_accessible_description(
+        re.compile(re.escape("This file is not an Excel workbook (.xlsx) that can be read."))
+    )
+    expect(page.get_by_role("link", name=re.compile("This file is not an Excel workbook"))).to_be_visible()
     assert_accessible(page, "icare-refused")
 
 

@@ -91,7 +91,7 @@ def test_next_steps_prints_the_receipt_and_begins_a_session(live_server, page: P
     expect(page.get_by_role("heading", level=1)).to_have_text("Begin Session with Client")
     assert_accessible(page, "session-form")
     page.get_by_role("button", name="Save Session").click()
-    expect(page.get_by_text("Choose at least one service given in this session.")).to_be_visible()
+    expect(page.get_by_text("Choose at least one service given in this session.", exact=True)).to_be_visible()
     assert_accessible(page, "session-form-errors")
     page.get_by_label("Program", exact=False).select_option(label="Language Training")
     page.get_by_label("Session type", exact=False).select_option(label="Language Training")

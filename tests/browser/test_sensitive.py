@@ -131,3 +131,32 @@ def test_the_caseworker_edits_the_sensitive_information_with_the_password(live_s
     expect_locked(page)
     client.sensitive.refresh_from_db()
     assert client.sensitive.illnesses == "Hypertension"
+
+
+def test_the_four_tabs_open_with_the_arrow_keys_after_an_unlock(live_server, page: Page, caseworker):
+    client = client_with_secrets(caseworker, first_name="Amina", last_name="Haddad")
+    browser_login(page, live_server, "casey")
+    page.goto(f"{live_server.url}/clients/{client.code}/")
+    section = page.locator("#sensitive-info")
+    section.get_by_label("Your password").fill(PASSWORD)
+    section.get_by_label("Your password").press("Enter")
+
+    # The tabs came through htmx, after the page: the arrow keys move between them all the same.
+    health = section.get_by_role("tab", name="Health Insurance Status")
+    expect(health).to_be_focused()
+    expect(section.get_by_role("tabpanel")).to_have_text(INSURANCE)
+    for key, name, shown in (
+        ("ArrowRight", "Illnesses", ILLNESSES),
+        ("ArrowRight", "Self-Identity", IDENTITIES[0]),
+        ("ArrowRight", "Family Income", INCOME),
+        ("Home", "Health Insurance Status", INSURANCE),
+        ("End", "Family Income", INCOME),
+        ("ArrowLeft", "Self-Identity", IDENTITIES[1]),
+    ):
+        page.keyboard.press(key)
+        tab = section.get_by_role("tab", name=name)
+        expect(tab).to_be_focused()
+        expect(tab).to_have_attribute("aria-selected", "true")
+        expect(section.get_by_role("tabpanel", name=name)).to_contain_text(shown)
+    # Only the selected tab is a stop of the Tab key.
+    expect(health).to_have_attribute("tabindex", "-1")

@@ -23,7 +23,7 @@ from tests.wizard import draft_start, foss_id_type, identifier_type, registered_
 pytestmark = pytest.mark.django_db
 
 PANEL = "Potential duplicate identities"
-PANEL_HEADING = f'<h3 class="h6">{PANEL}</h3>'
+PANEL_HEADING = f'<h3 class="h6" id="duplicates-heading">{PANEL}</h3>'
 SIMILAR_NAME = "same date of birth and a similar name"
 SAME_PHONE = "same telephone number"
 SAME_EMAIL = "same email"

@@ -53,7 +53,7 @@ def relative_label(client: Client, shown: str) -> str:
 
 
 def nobody_matches(typed: str) -> str:
-    return f'<p class="small mb-0">No registered client matches “{typed}”.</p>'
+    return f'<p class="small mb-0" data-announce>No registered client matches “{typed}”.</p>'
 
 
 def find(browser, typed: str):
@@ -183,8 +183,9 @@ def test_select_gives_the_code_of_the_relatives_family(caseworker_client, casewo
     assert attribute(one(elements(parsed(response), "input", name="family_code")), "id") == FIELD
     assertContains(
         response,
-        f'<div id="family-find-panel" class="small mt-2" role="status">'
-        f"The client joins the family of Mohammed Qasim ({relative.number}).</div>",
+        # Said in the Family Code's status region (static/js/ocms.js), which stays on the page.
+        f'<p class="small mt-2 mb-0" data-announce>'
+        f"The client joins the family of Mohammed Qasim ({relative.number}).</p>",
         html=True,
     )
     assert Family.objects.count() == 1
@@ -229,7 +230,7 @@ def test_select_asks_to_tick_a_relative_when_none_is_ticked(caseworker_client, c
 
     assertContains(
         response,
-        '<div class="invalid-feedback d-block mb-2" role="alert">'
+        '<div class="invalid-feedback d-block mb-2" data-announce>'
         "Tick the relative whose family the client joins.</div>",
         html=True,
     )

@@ -100,7 +100,13 @@ def test_it_has_the_minors_contact_markers_ready_but_hidden_until_consent_is_req
     # number on each of the three tabs.
     assertContains(response, "data-required-with-consent", count=9)
     assertContains(
-        response, '<span class="marker marker-ocms" data-consent-marker hidden>Required</span>', count=9, html=True
+        response,
+        '<span class="marker marker-ocms" aria-hidden="true" data-consent-marker hidden>Required</span>',
+        count=9,
+        html=True,
+    )
+    assertContains(
+        response, '<span class="visually-hidden-inline" data-consent-marker hidden>, required</span>', count=9
     )
 
 

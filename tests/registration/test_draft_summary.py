@@ -64,10 +64,14 @@ def test_it_blocks_registration_without_a_registration_site(caseworker_client, c
     assert response.status_code == 200
     assert response.request["PATH_INFO"] == step_url(code, "summary")
     assert form_errors(response, "summary") == {"registration_site": [RULE_ERRORS["registration_site"]]}
-    # The site picker shows it under the picker: the one message of the page without a field id of its own.
+    # The site picker shows it under the picker, as the description of the Site Name it shows.
     assertContains(
-        response, f'<div class="invalid-feedback d-block">{RULE_ERRORS["registration_site"]}</div>', html=True
+        response,
+        '<div class="invalid-feedback d-block" id="id_registration_site_error">'
+        f"{RULE_ERRORS['registration_site']}</div>",
+        html=True,
     )
+    assertContains(response, 'aria-describedby="id_registration_site_error"')
     assert Client.objects.count() == 0
     assert Draft.objects.filter(code=code).exists()
 

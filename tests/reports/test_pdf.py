@@ -8,6 +8,9 @@ from pypdf import PdfReader
 
 from reports.pdf import STATIC_DIR, OfflineFetchError, _weasyprint, pdf_render
 
+# client_record is a fixture: the client of the documents' own tests, with a family, programs, sessions and matches.
+from tests.reports.test_documents import client_record, document_url, pdf_of  # noqa: F401
+
 
 def fetcher():
     return _weasyprint()[1]()
@@ -100,3 +103,54 @@ def test_the_fetcher_still_reads_a_static_file_spelled_with_an_upper_case_scheme
 
     assert b"--ocms-navy" in response.read()
     response.close()
+
+
+# Tagged PDFs (PDF/UA-1): what a screen reader finds in a document, read back from the file's structure tree.
+
+
+def structure(node, inside: tuple[str, ...] = ()) -> list[tuple[str, tuple[str, ...]]]:
+    """Every structure element under `node`, as its type ("H1", "Table", ...) and the types it is inside."""
+    node = node.get_object()
+    if isinstance(node, list):
+        return [found for kid in node for found in structure(kid, inside)]
+    if not isinstance(node, dict) or "/S" not in node:
+        return []
+    kind = str(node["/S"]).lstrip("/")
+    found = [(kind, inside)]
+    kids = node.get("/K")
+    if kids is not None and not isinstance(kids, int):
+        found += structure(kids, (*inside, kind))
+    return found
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("lang", ["en", "fr"])
+@pytest.mark.parametrize("document", ["receipt", "history", "mentor-history", "card"])
+def test_every_document_is_a_tagged_pdf_in_its_language(caseworker_client, client_record, document, lang):  # noqa: F811
+    reader = pdf_of(caseworker_client.get(document_url(client_record, document, format="pdf", lang=lang)))
+
+    catalog = reader.trailer["/Root"]
+    assert catalog["/MarkInfo"]["/Marked"].value is True
+    assert catalog["/Lang"] == lang
+    elements = structure(catalog["/StructTreeRoot"]["/K"])
+    kinds = [kind for kind, _inside in elements]
+    # The client's name or the document's title is its first heading.
+    assert "H1" in kinds
+    # Layout is no table: no heading sits in a table cell, and a table is only what holds data.
+    for kind, inside in elements:
+        if kind.startswith("H") and kind[1:].isdigit():
+            assert "Table" not in inside, f"{kind} inside a table: {inside}"
+    if document != "card":
+        assert "H2" in kinds
+        assert {"Table", "TR", "TH", "TD"} <= set(kinds)
+
+
+@pytest.mark.django_db
+def test_the_receipt_reads_in_order_as_headings_and_tables(caseworker_client, client_record):  # noqa: F811
+    reader = pdf_of(caseworker_client.get(document_url(client_record, "receipt", format="pdf", lang="fr")))
+
+    kinds = [kind for kind, _inside in structure(reader.trailer["/Root"]["/StructTreeRoot"]["/K"])]
+    headings = [kind for kind in kinds if kind in {"H1", "H2"}]
+    # The title, then Client, Family, Programs and the Privacy/Confidentiality Statement.
+    assert headings == ["H1", "H2", "H2", "H2", "H2"]
+    assert kinds.count("Table") == 4  # the client's facts, the family code, the family members, the programs

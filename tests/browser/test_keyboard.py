@@ -1,0 +1,334 @@
+"""A caseworker who works by keyboard, with a screen reader: Enter searches in the lookups, tabs move with the arrow
+keys, a form with errors opens on a summary whose links lead to each field, and a lookup's results take focus and are
+announced."""
+
+import re
+
+import pytest
+from playwright.sync_api import Locator, Page, expect
+
+from clients.models import Client
+from tests.browser.pages import assert_accessible, press_next
+from tests.browser.test_register import confirm_privacy, fill_green_primary, start_named_client
+from tests.conftest import browser_login
+from tests.factories import PASSWORD, ClientFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def tab_to(page: Page, target: Locator, limit: int = 80) -> None:
+    """Press Tab, as a keyboard user does, until `target` has focus."""
+    for _press in range(limit):
+        if target.evaluate("element => element === document.activeElement"):
+            return
+        page.keyboard.press("Tab")
+    expect(target).to_be_focused()
+
+
+def focused(page: Page) -> Locator:
+    return page.locator(":focus")
+
+
+def on_step(page: Page, live_server, heading: str) -> None:
+    start_named_client(page, live_server)
+    confirm_privacy(page)
+    press_next(page, "About Your Client (Primary Information)")
+    if heading != "About Your Client (Primary Information)":
+        fill_green_primary(page)
+        page.get_by_role("button", name=re.compile(heading)).click()
+
+
+def test_enter_in_the_family_search_finds_and_select_family_fills_the_code(live_server, page: Page, caseworker):
+    ClientFactory(registered_by=caseworker, first_name="Samir", last_name="Haddad", with_family=True)
+    on_step(page, live_server, "About Your Client (Primary Information)")
+
+    page.get_by_role("button", name="Find", exact=True).press("Enter")
+    search = page.get_by_label("Find the client's relative")
+    expect(search).to_be_focused()
+    search.press_sequentially("Haddad")
+    search.press("Enter")
+
+    # Found, not Next: the step is still here; focus is on the results, which were announced.
+    expect(page.get_by_role("heading", level=2, name="About Your Client (Primary Information)")).to_be_visible()
+    relative = page.get_by_role("radio", name=re.compile("Samir Haddad"))
+    expect(focused(page).get_by_role("radio", name=re.compile("Samir Haddad"))).to_be_visible()
+    expect(page.get_by_role("status").filter(has_text="1 registered client found.")).to_have_count(1)
+    assert_accessible(page, "family-found")
+    tab_to(page, relative)
+    page.keyboard.press("Space")
+    expect(relative).to_be_checked()
+    tab_to(page, page.get_by_role("button", name="Select Family"))
+    page.keyboard.press("Enter")
+
+    family_code = page.get_by_role("textbox", name="Family Code")
+    expect(family_code).to_have_value(re.compile(r"^F-\d{4,6}-[A-Z]$"))
+    expect(family_code).to_be_focused()
+    expect(page.get_by_role("status").filter(has_text="The client joins the family of Samir Haddad")).to_have_count(1)
+
+
+def test_enter_in_the_noc_search_finds_and_select_fills_the_profession(live_server, page: Page, caseworker):
+    on_step(page, live_server, "Employment")
+    expect(page.get_by_role("heading", level=2, name="Employment Related")).to_be_visible()
+
+    search = page.get_by_label("Find Current Profession in the NOC list")
+    search.press_sequentially("registered nurse")
+    search.press("Enter")
+
+    expect(page.get_by_role("heading", level=2, name="Employment Related")).to_be_visible()
+    expect(focused(page).get_by_role("list", name="NOC occupations found")).to_be_visible()
+    expect(page.get_by_role("status").filter(has_text=re.compile(r"^\d+ NOC occupations? found\.$"))).to_have_count(1)
+    tab_to(page, page.get_by_role("button", name="Select 31301"))
+    page.keyboard.press("Enter")
+
+    current = page.get_by_label("Current Profession", exact=False).first
+    expect(current).to_have_value("31301")
+    expect(current).to_be_focused()
+
+
+def test_enter_in_the_site_search_filters_and_select_site_fills_the_site(live_server, page: Page, caseworker):
+    on_step(page, live_server, "Registration Summary")
+    expect(page.get_by_role("heading", level=2, name="Registration Summary")).to_be_visible()
+
+    search = page.get_by_label("Find a site")
+    search.press_sequentially("welcome")
+    search.press("Enter")
+
+    expect(page.get_by_role("heading", level=2, name="Registration Summary")).to_be_visible()
+    select = page.get_by_role("button", name="Select Site Welcome Centre")
+    expect(focused(page).get_by_role("button", name="Select Site Welcome Centre")).to_be_visible()
+    expect(page.get_by_role("button", name="Select Site Main Office")).to_have_count(0)
+    expect(page.get_by_role("status").filter(has_text="1 site found.")).to_have_count(1)
+    tab_to(page, select)
+    page.keyboard.press("Enter")
+
+    site = page.get_by_label("Site Name")
+    expect(site).to_have_value("Welcome Centre")
+    expect(site).to_be_focused()
+
+
+def test_the_consent_tabs_move_with_the_arrow_keys_home_and_end(live_server, page: Page, caseworker):
+    on_step(page, live_server, "Consent and Referral")
+    tabs = page.get_by_role("tablist")
+    guardian = tabs.get_by_role("tab", name="Guardian")
+    consenter = tabs.get_by_role("tab", name="Person Giving Consent")
+    emergency = tabs.get_by_role("tab", name="Emergency Contact")
+
+    # One stop in the Tab order: the selected tab.
+    tab_to(page, guardian)
+    page.keyboard.press("ArrowRight")
+    expect(consenter).to_be_focused()
+    expect(consenter).to_have_attribute("aria-selected", "true")
+    expect(page.get_by_role("tabpanel", name="Person Giving Consent")).to_be_visible()
+    page.keyboard.press("End")
+    expect(emergency).to_be_focused()
+    expect(page.get_by_role("tabpanel", name="Emergency Contact")).to_be_visible()
+    page.keyboard.press("Home")
+    expect(guardian).to_be_focused()
+    expect(guardian).to_have_attribute("aria-selected", "true")
+    page.keyboard.press("ArrowLeft")
+    expect(emergency).to_have_attribute("aria-selected", "true")
+    expect(guardian).to_have_attribute("tabindex", "-1")
+
+
+def test_a_step_with_errors_opens_on_its_summary_whose_links_lead_to_the_fields(live_server, page: Page, caseworker):
+    on_step(page, live_server, "About Your Client (Primary Information)")
+    page.get_by_label("First Name", exact=False).fill("Nadia")
+    page.get_by_label("First Name", exact=False).press("Enter")
+
+    summary = page.get_by_role("region", name=re.compile(r"^This page has \d+ errors?$"))
+    expect(summary).to_be_focused()
+    link = summary.get_by_role("link", name=re.compile("Last Name is required by OCMS"))
+    tab_to(page, link)
+    page.keyboard.press("Enter")
+    expect(page.get_by_label("Last Name", exact=False)).to_be_focused()
+    assert_accessible(page, "primary-error-summary")
+
+
+def test_an_error_on_a_closed_consent_tab_opens_it_from_the_summary(live_server, page: Page, caseworker):
+    on_step(page, live_server, "Consent and Referral")
+    page.get_by_label("Consent Required", exact=False).select_option(label="Yes")
+    page.get_by_role("tabpanel", name="Guardian").get_by_label("Name", exact=False).fill("Samir Haddad")
+    page.get_by_role("button", name="Next", exact=True).click()
+
+    summary = page.get_by_role("region", name=re.compile(r"^This page has \d+ errors?$"))
+    expect(summary).to_be_focused()
+    link = summary.get_by_role("link", name=re.compile(r"^Emergency Contact: Name"))
+    tab_to(page, link)
+    page.keyboard.press("Enter")
+
+    emergency = page.get_by_role("tabpanel", name="Emergency Contact")
+    expect(page.get_by_role("tab", name=re.compile("^Emergency Contact"))).to_have_attribute("aria-selected", "true")
+    expect(emergency.get_by_label("Name", exact=False)).to_be_focused()
+
+
+def test_a_wrong_password_at_login_opens_on_the_summary(live_server, page: Page, caseworker):
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Username or e-mail").fill("casey")
+    page.get_by_label("Password").fill("not the password")
+    page.get_by_label("Password").press("Enter")
+
+    summary = page.get_by_role("region", name="This page has 1 error")
+    expect(summary).to_be_focused()
+    summary.get_by_role("link").press("Enter")
+    expect(page.get_by_label("Username or e-mail")).to_be_focused()
+    assert_accessible(page, "login-error")
+
+
+def test_a_wrong_password_on_sensitive_edit_opens_on_the_summary(live_server, page: Page, caseworker):
+    client = ClientFactory(registered_by=caseworker)
+    browser_login(page, live_server, "casey")
+    page.goto(f"{live_server.url}/clients/{client.code}/sensitive/edit/")
+    page.get_by_label("Your password").fill("not the password")
+    page.get_by_label("Your password").press("Enter")
+
+    summary = page.get_by_role("region", name="This page has 1 error")
+    expect(summary).to_be_focused()
+    summary.get_by_role("link", name=re.compile("password")).press("Enter")
+    expect(page.get_by_label("Your password")).to_be_focused()
+    page.get_by_label("Your password").fill(PASSWORD)
+    page.get_by_label("Your password").press("Enter")
+    expect(page.get_by_label("Illnesses")).to_be_visible()
+
+
+def type_date(page: Page, iso: str) -> None:
+    """Type a date into the focused field as a keyboard user does, in the order the field shows it."""
+    if page.evaluate("document.activeElement.type") == "date":  # Chromium's date field, in en-US: month, day, year
+        year, month, day = iso.split("-")
+        page.keyboard.type(month + day + year)
+    else:
+        page.keyboard.type(iso)
+
+
+def test_a_named_client_is_registered_with_the_keyboard_alone(live_server, page: Page, caseworker):
+    """Tab, typing, Space and the arrow keys, and Enter to go on: never the mouse."""
+    relative = ClientFactory(registered_by=caseworker, first_name="Samir", last_name="Haddad", with_family=True)
+    ClientFactory(registered_by=caseworker, first_name="Yusuf", last_name="Haddad", family=relative.family)
+    page.goto(f"{live_server.url}/accounts/login/")
+    expect(page.get_by_label("Username or e-mail")).to_be_focused()
+    page.keyboard.type("casey")
+    page.keyboard.press("Tab")
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("My Tasks")
+
+    tab_to(page, page.get_by_role("navigation", name="Main menu").get_by_role("link", name="Register New Client"))
+    page.keyboard.press("Enter")
+    tab_to(page, page.get_by_role("button", name="Named Client"))
+    page.keyboard.press("Enter")
+
+    # Privacy: a drop-down, chosen by typing; Enter on Next.
+    tab_to(page, page.get_by_label(re.compile(r"read and understood your agency's Privacy")))
+    page.keyboard.type("Yes")
+    tab_to(page, page.get_by_role("button", name="Next", exact=True))
+    page.keyboard.press("Enter")
+
+    # Primary: typed, a drop-down by typing, a date, the family of a relative found with Find and a radio button.
+    on_primary = page.get_by_role("heading", level=2, name="About Your Client (Primary Information)")
+    expect(on_primary).to_be_visible()
+    tab_to(page, page.get_by_label("First Name", exact=False))
+    page.keyboard.type("Amina")
+    page.keyboard.press("Tab")
+    page.keyboard.type("Haddad")
+    page.keyboard.press("Tab")
+    expect(page.get_by_label("Gender", exact=False)).to_be_focused()
+    page.keyboard.type("Female")
+    tab_to(page, page.get_by_label("Date of Birth", exact=False))
+    type_date(page, "1988-04-12")
+    tab_to(page, page.get_by_role("button", name="Find", exact=True))
+    page.keyboard.press("Enter")
+    expect(page.get_by_label("Find the client's relative")).to_be_focused()
+    page.keyboard.type("Haddad")
+    page.keyboard.press("Enter")
+    samir = page.get_by_role("radio", name=re.compile("Samir Haddad"))
+    yusuf = page.get_by_role("radio", name=re.compile("Yusuf Haddad"))
+    expect(focused(page).get_by_role("radio")).to_have_count(2)
+    tab_to(page, samir)
+    page.keyboard.press("Space")
+    page.keyboard.press("ArrowDown")  # the arrow keys move the choice
+    expect(yusuf).to_be_checked()
+    page.keyboard.press("ArrowUp")
+    expect(samir).to_be_checked()
+    tab_to(page, page.get_by_role("button", name="Select Family"))
+    page.keyboard.press("Enter")
+    family_code = page.get_by_role("textbox", name="Family Code")
+    expect(family_code).to_be_focused()
+    expect(family_code).to_have_value(relative.family.code)
+    page.keyboard.press("Enter")
+
+    # Immigration: Enter in a field is Next.
+    expect(page.get_by_role("heading", level=2, name="Immigration Related")).to_be_visible()
+    tab_to(page, page.get_by_label("Initial Destination"))
+    page.keyboard.type("Toronto")
+    page.keyboard.press("Enter")
+
+    # Identification: an identifier type by typing, then its value.
+    expect(page.get_by_role("heading", level=2, name="Identification Documents")).to_be_visible()
+    tab_to(page, page.get_by_label("Client Identifier", exact=False).first)
+    page.keyboard.type("FOSS")
+    page.keyboard.press("Tab")
+    page.keyboard.type("1234-5678")
+    page.keyboard.press("Enter")
+
+    expect(page.get_by_role("heading", level=2, name="About Your Client (Contact Information)")).to_be_visible()
+    tab_to(page, page.get_by_label("Postal Code", exact=False))
+    page.keyboard.type("M5S 1X5")
+    page.keyboard.press("Enter")
+
+    # Employment: the NOC lookup by Enter, its Select by Enter, then Enter in the code it filled.
+    expect(page.get_by_role("heading", level=2, name="Employment Related")).to_be_visible()
+    tab_to(page, page.get_by_label("Find Current Profession in the NOC list"))
+    page.keyboard.type("registered nurse")
+    page.keyboard.press("Enter")
+    expect(focused(page).get_by_role("list", name="NOC occupations found")).to_be_visible()
+    tab_to(page, page.get_by_role("button", name="Select 31301"))
+    page.keyboard.press("Enter")
+    expect(page.get_by_label("Current Profession", exact=False).first).to_be_focused()
+    page.keyboard.press("Enter")
+
+    # Language and Housing, Sensitive: Enter on Next; a check box with Space.
+    expect(page.get_by_role("heading", level=2, name="Client Language Related")).to_be_visible()
+    tab_to(page, page.get_by_role("button", name="Next", exact=True))
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=2, name="Sensitive Information")).to_be_visible()
+    tab_to(page, page.get_by_label("Racialized person"))
+    page.keyboard.press("Space")
+    tab_to(page, page.get_by_role("button", name="Next", exact=True))
+    page.keyboard.press("Enter")
+
+    # Consent: the contact tabs with the arrow keys, a check box with Space.
+    expect(page.get_by_role("heading", level=2, name="Emergency Contact & Consent")).to_be_visible()
+    tab_to(page, page.get_by_role("tab", name="Guardian"))
+    page.keyboard.press("End")
+    expect(page.get_by_role("tab", name="Emergency Contact")).to_be_focused()
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("tabpanel", name="Emergency Contact").get_by_label("Name", exact=False)).to_be_focused()
+    page.keyboard.type("Layla Haddad")
+    tab_to(page, page.get_by_label("Family / friends"))
+    page.keyboard.press("Space")
+    tab_to(page, page.get_by_role("button", name="Next", exact=True))
+    page.keyboard.press("Enter")
+
+    # Summary: the site found by Enter, selected by Enter; Register by Enter.
+    expect(page.get_by_role("heading", level=2, name="Registration Summary")).to_be_visible()
+    tab_to(page, page.get_by_label("Find a site"))
+    page.keyboard.type("welcome")
+    page.keyboard.press("Enter")
+    expect(focused(page).get_by_role("button", name="Select Site Welcome Centre")).to_be_visible()
+    tab_to(page, page.get_by_role("button", name="Select Site Welcome Centre"))
+    page.keyboard.press("Enter")
+    expect(page.get_by_label("Site Name")).to_be_focused()
+    tab_to(page, page.get_by_role("button", name="Register", exact=True))
+    page.keyboard.press("Enter")
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Next Steps")
+    client = Client.objects.get(first_name="Amina")
+    assert client.family == relative.family
+    assert client.date_of_birth.isoformat() == "1988-04-12"
+    assert client.gender.label == "Female"
+    assert client.current_profession_id == "31301"
+    assert client.registration_site.name == "Welcome Centre"
+    assert client.identifiers.get().value == "1234-5678"
+    assert client.sensitive.self_identity.filter(label="Racialized person").exists()
+    assert client.consent_contacts.get().name == "Layla Haddad"
+    assert client.referral_sources.filter(value="Family / friends").exists()

@@ -1,0 +1,78 @@
+"""The error summary a step with errors opens on (templates/_error_summary.html): one link per message, to the field it
+is about, naming the row of a formset and the tab of a consent contact; none on a step without errors."""
+
+import pytest
+from pytest_django.asserts import assertContains, assertNotContains
+
+from tests.registration.test_draft_consent import minor_contacts
+from tests.wizard import descendants, element_text, elements, foss_id_type, step_url, walk
+
+pytestmark = pytest.mark.django_db
+
+
+def summary_links(response) -> list[tuple[str, str]]:
+    """The summary's links, as (where each leads, what it says)."""
+    summaries = elements(response, "section", id="error-summary")
+    assert len(summaries) == 1, "one error summary"
+    return [
+        (dict(link.attributes)["href"], element_text(link)) for link in descendants(summaries[0]) if link.name == "a"
+    ]
+
+
+def test_it_links_a_formset_rows_message_to_its_field_and_names_the_row(caseworker_client, caseworker, agency):
+    foss = str(foss_id_type(agency).pk)
+    overrides = {
+        "identification": {
+            "identifiers-TOTAL_FORMS": "2",
+            "identifiers-0-identifier_type": foss,
+            "identifiers-0-value": "1234-5678",
+            "identifiers-1-identifier_type": foss,
+        }
+    }
+
+    code, response = walk(caseworker_client, caseworker, overrides)
+
+    assert response.request["PATH_INFO"] == step_url(code, "identification")
+    assert summary_links(response) == [
+        ("#id_identifiers-1-value", "Identifier 2: Identifier Value: Type the identifier's number, or remove the row.")
+    ]
+    assertContains(response, '<h2 class="h5" id="error-summary-title">This page has 1 error</h2>', html=True)
+    # The summary is the region the page opens on (static/js/ocms.js focuses it).
+    assertContains(response, 'tabindex="-1" aria-labelledby="error-summary-title" data-error-summary')
+
+
+def test_it_names_the_consent_tab_of_a_contacts_message(caseworker_client, caseworker, agency):
+    guardian_only = {key: value for key, value in minor_contacts(agency).items() if key.startswith("guardian-")}
+    overrides = {"consent": {"consent_required": "true", **guardian_only}}
+
+    code, response = walk(caseworker_client, caseworker, overrides)
+
+    assert response.request["PATH_INFO"] == step_url(code, "consent")
+    links = summary_links(response)
+    assert [href for href, _text in links] == [
+        "#id_consenter-name",
+        "#id_consenter-relationship",
+        "#id_consenter-phone",
+        "#id_emergency-name",
+        "#id_emergency-relationship",
+        "#id_emergency-phone",
+    ]
+    assert links[3][1].startswith("Emergency Contact: Name is required by OCMS")
+
+
+def test_a_message_about_a_hidden_field_links_to_it_for_the_page_to_find_its_block(caseworker_client, caseworker):
+    code, response = walk(caseworker_client, caseworker, {"summary": {"registration_site": ""}})
+
+    assert response.request["PATH_INFO"] == step_url(code, "summary")
+    assert summary_links(response) == [
+        ("#id_registration_site", "Registration Site is required by OCMS: fill it in to register the client.")
+    ]
+
+
+def test_a_step_without_errors_has_no_summary(caseworker_client, caseworker):
+    code, _response = walk(caseworker_client, caseworker, until="primary")
+
+    response = caseworker_client.get(step_url(code, "immigration"))
+
+    assert response.status_code == 200
+    assertNotContains(response, "data-error-summary")
