@@ -1,5 +1,8 @@
 """The error summary at the top of a page whose form has errors (templates/_error_summary.html): every message of the
-page's forms, each a link to its field. Any app's page shows one, the login page too, so it lives in the lowest app."""
+page's forms, each a link to its field. Any app's page shows one, the login page too, so it lives in the lowest app.
+
+A link to a field shows the field's name, and is described by the message beside the field (a screen reader says
+both): each message is written once on the page, where the link leads, so that it can be read and found there."""
 
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -14,10 +17,13 @@ register = template.Library()
 
 @dataclass(frozen=True)
 class ErrorLink:
-    """One message of the error summary, and the id of what its link puts focus on."""
+    """One message of the error summary, the id of what its link puts focus on, and, when the message stands beside
+    its field, what the link shows instead (`shown`: the field's name) and the id of the message (`described_by`)."""
 
     target: str
     text: str
+    shown: str = ""
+    described_by: str = ""
 
 
 def field_target(bound: BoundField) -> str:
@@ -42,7 +48,7 @@ def form_errors(form: BaseForm, group: str = "") -> Iterator[ErrorLink]:
     group = group or str(getattr(form, "error_group", ""))
 
     def grouped(text: str) -> str:
-        return f"{group}: {text}" if group and group.casefold() not in text.casefold() else text
+        return f"{group}: {text}" if group and group.casefold() not in str(text).casefold() else str(text)
 
     visible = [bound for bound in form if not bound.is_hidden]
     first = field_target(visible[0]) if visible else ""
@@ -50,7 +56,11 @@ def form_errors(form: BaseForm, group: str = "") -> Iterator[ErrorLink]:
         yield ErrorLink(first, grouped(str(message)))
     for bound in form:
         for message in bound.errors:
-            yield ErrorLink(field_target(bound), grouped(said_with_label(bound.label, message)))
+            text = grouped(said_with_label(bound.label, message))
+            if bound.label:
+                yield ErrorLink(field_target(bound), text, grouped(bound.label), f"{bound.auto_id}_error")
+            else:
+                yield ErrorLink(field_target(bound), text)
 
 
 def formset_errors(formset: BaseFormSet) -> Iterator[ErrorLink]:
@@ -75,10 +85,13 @@ def part_errors(part: Any) -> Iterator[ErrorLink]:
 
 
 @register.inclusion_tag("_error_summary.html")
-def error_summary(*parts: Any, message: str = "", message_for: str = "", lead: str = "") -> dict:
+def error_summary(
+    *parts: Any, message: str = "", message_for: str = "", message_label: str = "", message_id: str = "", lead: str = ""
+) -> dict:
     """The page's messages (of forms, formsets or a wizard step), each a link to its field; `message` adds one that
-    no form holds (a refused password), leading to `message_for`; `lead` says what the errors hold up."""
+    no form holds (a refused password, shown beside its field as `message_id`), leading to `message_for`, whose name
+    is `message_label`; `lead` says what the errors hold up."""
     errors = [error for part in parts for error in part_errors(part)]
     if message:
-        errors.append(ErrorLink(message_for, str(message)))
+        errors.append(ErrorLink(message_for, str(message), str(message_label), message_id))
     return {"errors": errors, "lead": lead}

@@ -214,9 +214,18 @@
     if (button) pickerOpen(button);
   });
 
-  // The calendar buttons need this script: shown once it runs, and in rows added later (the [+] rows, htmx).
+  // The calendar buttons need this script: shown once it runs, and in rows added later (the [+] rows, htmx). Every
+  // button is named "Choose date"; its field's label describes it, so a screen reader says which date it chooses.
   function buttonsShow(root) {
-    root.querySelectorAll("[data-date-picker][hidden]").forEach((button) => button.removeAttribute("hidden"));
+    root.querySelectorAll("[data-date-picker][hidden]").forEach((button) => {
+      const input = button.closest(".ocms-date").querySelector("input");
+      const label = input && input.id && document.querySelector(`label[for="${CSS.escape(input.id)}"]`);
+      if (label) {
+        label.id = label.id || `${input.id}_label`;
+        button.setAttribute("aria-describedby", label.id);
+      }
+      button.removeAttribute("hidden");
+    });
   }
   document.addEventListener("DOMContentLoaded", () => {
     buttonsShow(document);

@@ -157,3 +157,12 @@ def test_the_calendar_works_on_the_anonymous_form(live_server, page: Page, casew
 
     expect(registered).to_have_value("2025-02-28")
     assert_accessible(page, "anonymous-date-chosen")
+
+
+def test_each_calendar_button_is_described_by_its_fields_label(live_server, page: Page, caseworker):
+    browser_login(page, live_server, "casey")
+    page.goto(f"{live_server.url}/register/anonymous/")
+
+    button = page.get_by_role("button", name="Choose date")
+
+    expect(button).to_have_accessible_description(re.compile(r"^Registration Date"))

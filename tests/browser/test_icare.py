@@ -104,7 +104,8 @@ def test_a_file_that_is_not_the_client_profile_is_refused_with_a_clear_message(l
     expect(page.get_by_label("File iCARE sent back (.xlsx)")).to_have_accessible_description(
         re.compile(re.escape("This file is not an Excel workbook (.xlsx) that can be read."))
     )
-    expect(page.get_by_role("link", name=re.compile("This file is not an Excel workbook"))).to_be_visible()
+    link = page.get_by_role("region", name=re.compile("^This page has 1 error")).get_by_role("link")
+    expect(link).to_have_accessible_description(re.compile("This file is not an Excel workbook"))
     assert_accessible(page, "icare-refused")
 
 

@@ -137,7 +137,8 @@ def test_a_step_with_errors_opens_on_its_summary_whose_links_lead_to_the_fields(
 
     summary = page.get_by_role("region", name=re.compile(r"^This page has \d+ errors?$"))
     expect(summary).to_be_focused()
-    link = summary.get_by_role("link", name=re.compile("Last Name is required by OCMS"))
+    link = summary.get_by_role("link", name="Last Name")
+    expect(link).to_have_accessible_description(re.compile("^Last Name is required by OCMS"))
     tab_to(page, link)
     page.keyboard.press("Enter")
     expect(page.get_by_label("Last Name", exact=False)).to_be_focused()
