@@ -324,7 +324,7 @@ def test_it_keeps_the_input_when_a_step_has_an_error(live_server, page: Page, ca
     # Beside the field, and in the summary at the top, a link to it.
     expect(page.locator("#id_last_name_error")).to_have_text(message)
     summary = page.get_by_role("region", name=re.compile(r"^This page has \d+ errors?$"))
-    expect(summary.get_by_role("link", name=message)).to_be_visible()
+    expect(summary.get_by_role("link", name="Last Name")).to_have_accessible_description(message)
     expect(page.get_by_label("First Name", exact=False)).to_have_value("Nadia")
     expect(page.get_by_label("Gender", exact=False)).to_have_value(re.compile(r"\S"))
     assert_accessible(page, "primary-error")
