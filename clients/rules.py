@@ -162,6 +162,9 @@ RULES: tuple[Rule, ...] = (
 )
 
 
+RULES_OF_LEVEL = {level: [rule for rule in RULES if rule.level == level] for level in Level}
+
+
 def rules_for(step: S) -> list[Rule]:
     return [rule for rule in RULES if rule.step == step]
 
@@ -170,11 +173,8 @@ def unmet(facts: Facts, level: Level, step: S | None = None) -> list[Rule]:
     """The rules of a level (and step) that apply to these facts and are not met."""
     return [
         rule
-        for rule in RULES
-        if rule.level == level
-        and (step is None or rule.step == step)
-        and rule.applies(facts)
-        and not rule.is_met(facts)
+        for rule in RULES_OF_LEVEL[level]
+        if (step is None or rule.step == step) and rule.applies(facts) and not rule.is_met(facts)
     ]
 
 
@@ -439,39 +439,64 @@ def across_sections(facts: Facts, edited: Collection[str]) -> list[tuple[str, st
     )
 
 
+# The fields a client's facts hold as they are, and those of a list (held by the chosen item's id).
+FACT_FIELDS = (
+    "privacy_confirmed",
+    "first_name",
+    "last_name",
+    "date_of_birth",
+    "landing_date",
+    "arrival_date",
+    "reentry_date",
+    "research_consent",
+    "consent_required",
+    "email",
+    "street_number",
+    "street_name",
+    "city",
+    "postal_code",
+    "registration_date",
+)
+FACT_LIST_FIELDS = ("gender", "official_language", "province", "primary_worker", "registration_site")
+
+
+def facts_of(
+    values: dict[str, Any],
+    identifiers: Collection[tuple[bool, str]],
+    contacts: Collection[tuple[str, str, int | None, str]],
+) -> Facts:
+    """A saved client's facts from its values: FACT_FIELDS by name, FACT_LIST_FIELDS by their `<name>_id`, and
+    "phone" as text (empty or not is all a rule reads); its identifiers as (of an iCARE type?, value) and its consent
+    contacts as (kind, name, relationship id, phone as text)."""
+    facts: Facts = {field: values[field] for field in FACT_FIELDS}
+    for field in FACT_LIST_FIELDS:
+        facts[field] = values[f"{field}_id"]
+    facts["phone"] = values["phone"] or ""
+    facts["identifiers"] = list(identifiers)
+    for kind, name, relationship, phone in contacts:
+        facts[f"{kind}-name"] = name
+        facts[f"{kind}-relationship"] = relationship
+        facts[f"{kind}-phone"] = phone or ""
+    return facts
+
+
+def phone_as_text(phone: Any) -> str:
+    # Not `if phone` nor str(phone): a PhoneNumber's truth value validates the number, and str() validates it again
+    # (the iCARE file checks every client of an agency); the stored text says whether there is one.
+    return phone.raw_input if phone is not None and hasattr(phone, "raw_input") else str(phone or "")
+
+
 def facts_from_client(client) -> Facts:
     """A saved client's facts, with the same keys as the wizard's."""
-    facts: Facts = {
-        field: getattr(client, field)
-        for field in (
-            "privacy_confirmed",
-            "first_name",
-            "last_name",
-            "date_of_birth",
-            "landing_date",
-            "arrival_date",
-            "reentry_date",
-            "research_consent",
-            "consent_required",
-            "email",
-            "street_number",
-            "street_name",
-            "city",
-            "postal_code",
-            "registration_date",
-        )
-    }
-    for field in ("gender", "official_language", "province", "primary_worker", "registration_site"):
-        facts[field] = getattr(client, f"{field}_id")
-    # Not `if client.phone`: a PhoneNumber's truth value validates the number, and str() validates it again (the
-    # iCARE file checks every client of an agency); an empty phone is "" or None, never a PhoneNumber.
-    facts["phone"] = str(client.phone) if client.phone is not None else ""
-    facts["identifiers"] = [(identifier.is_icare, identifier.value) for identifier in client.identifiers.all()]
-    for contact in client.consent_contacts.all():
-        facts[f"{contact.kind}-name"] = contact.name
-        facts[f"{contact.kind}-relationship"] = contact.relationship_id
-        facts[f"{contact.kind}-phone"] = str(contact.phone) if contact.phone is not None else ""
-    return facts
+    values = {field: getattr(client, field) for field in FACT_FIELDS}
+    values |= {f"{field}_id": getattr(client, f"{field}_id") for field in FACT_LIST_FIELDS}
+    values["phone"] = phone_as_text(client.phone)
+    identifiers = [(identifier.is_icare, identifier.value) for identifier in client.identifiers.all()]
+    contacts = [
+        (contact.kind, contact.name, contact.relationship_id, phone_as_text(contact.phone))
+        for contact in client.consent_contacts.all()
+    ]
+    return facts_of(values, identifiers, contacts)
 
 
 def facts_with_children(client) -> Facts:

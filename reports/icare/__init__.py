@@ -10,9 +10,9 @@ from reports.icare.check import (
     Missing,
     changed_since_upload,
     icare_candidates,
+    icare_clients,
     icare_readiness,
     latest_icare_row,
-    with_icare_parts,
 )
 from reports.icare.file import (
     CODES,
@@ -48,6 +48,7 @@ __all__ = [
     "client_cells",
     "export_filename",
     "icare_candidates",
+    "icare_clients",
     "icare_export_build",
     "icare_export_record",
     "icare_export_write",
@@ -56,5 +57,4 @@ __all__ = [
     "latest_icare_row",
     "phone_text",
     "returned_status",
-    "with_icare_parts",
 ]

@@ -5,15 +5,17 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from itertools import batched
+from typing import Any
 
-from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery, TextChoices
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, TextChoices, TextField
+from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from agencies.models import Agency, Program
-from clients.models import Client, ClientMerge, Identifier
-from clients.rules import Rule
+from agencies.models import Agency, AgencyList, ListItem, Program
+from clients.models import Client, ClientMerge, ConsentContact, Identifier
+from clients.rules import FACT_FIELDS, FACT_LIST_FIELDS, Rule, facts_of, icare_missing
 from clients.sections import EDITABLE_SECTIONS, SectionName, section_named
 from reports.models import IcareExportRow, IcareStatus
 
@@ -77,42 +79,143 @@ def changed_since_upload(
     return clients.filter(exported_at__isnull=False, updated_at__gt=F("exported_at"))
 
 
-def with_icare_parts(clients: QuerySet[Client]) -> QuerySet[Client]:
-    """Everything the rules and the file read, fetched with the clients (per chunk when iterated)."""
-    return clients.select_related("official_language", "province", "street_type", "street_direction").prefetch_related(
-        Prefetch("identifiers", queryset=Identifier.objects.select_related("identifier_type__icare_value")),
-        "consent_contacts",
-    )
+# Each client read as plain values: building a model instance per client, identifier and contact cost the file
+# several times what writing it does (`make bench`).
+
+PHONE_TEXT = Cast("phone", TextField())  # the stored text: a PhoneNumber would be parsed for every client
+CLIENT_VALUES = (
+    "pk",
+    "code",
+    "number",
+    "agency_id",
+    "registration_date",
+    "updated_at",
+    "duplicate_reason",
+    "exported_at",
+    "icare_status",
+    "merged_at",
+    *FACT_FIELDS,
+    *(f"{name}_id" for name in FACT_LIST_FIELDS),
+    "unit",
+    # IRCC's strings of the file's list columns
+    "street_type__value",
+    "street_direction__value",
+    "province__value",
+    "official_language__value",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class IcareIdentifier:
+    """An identifier of a client as the check and the file read it."""
+
+    pk: int
+    value: str
+    value_key: str
+    is_icare: bool
+    identifier_type: str  # the type's name, as the page says it
+    icare_value: str  # IRCC's code of the type ("" when it is no iCARE type)
+    position: int  # the type's place in IRCC's order
+
+
+@dataclass(slots=True)
+class IcareClient:
+    """A named client as the check and the file read it: its values (by field name, lists by `<name>_id`, phone as
+    its stored text), its identifiers and its facts (clients.rules)."""
+
+    values: dict[str, Any]
+    identifiers: list[IcareIdentifier]
+    facts: dict[str, Any]
+    icare_missing: list[Rule] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.icare_missing = icare_missing(self.facts)
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self.values[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.values['first_name']} {self.values['last_name']}".strip()
+
+
+def identifier_types(agency_id: int) -> dict[int, tuple[str, str, int]]:
+    """The agency's identifier types: id -> (name, IRCC's code or "", IRCC's position)."""
+    types = ListItem.objects.filter(agency_id=agency_id, list=AgencyList.IDENTIFIER_TYPE).select_related("icare_value")
+    found = {}
+    for item in types:
+        icare = item.icare_value
+        found[item.pk] = (str(item), icare.value, icare.position) if icare else (str(item), "", 0)
+    return found
+
+
+def icare_clients(clients: QuerySet[Client]) -> Iterator[list[IcareClient]]:
+    """The clients by number, CHUNK at a time, each with its identifiers and consent contacts (one query each per
+    chunk)."""
+    types: dict[int, dict[int, tuple[str, str, int]]] = {}  # by agency
+    rows = clients.order_by("number").annotate(phone_text=PHONE_TEXT).values(*CLIENT_VALUES, "phone_text")
+    for batch in batched(rows.iterator(chunk_size=CHUNK), CHUNK):
+        pks = [row["pk"] for row in batch]
+        agency_id = batch[0]["agency_id"]
+        agency_types = types.get(agency_id) or types.setdefault(agency_id, identifier_types(agency_id))
+        identifiers: dict[int, list[IcareIdentifier]] = {pk: [] for pk in pks}
+        parts = Identifier.objects.filter(client_id__in=pks).order_by("pk")
+        for client_id, pk, value, key, type_id in parts.values_list(
+            "client_id", "pk", "value", "value_key", "identifier_type_id"
+        ):
+            name, code, position = agency_types[type_id]
+            identifiers[client_id].append(IcareIdentifier(pk, value, key, bool(code), name, code, position))
+        # A rule reads the consent contacts only when consent is required (a minor's): those clients' alone.
+        contacts: dict[int, list[tuple]] = {pk: [] for pk in pks}
+        if consenting := [row["pk"] for row in batch if row["consent_required"]]:
+            found = ConsentContact.objects.filter(client_id__in=consenting).annotate(phone_text=PHONE_TEXT)
+            fields = ("client_id", "kind", "name", "relationship_id", "phone_text")
+            for client_id, *contact in found.order_by("kind").values_list(*fields):
+                contacts[client_id].append(tuple(contact))
+        chunk = []
+        for row in batch:
+            row["phone"] = row.pop("phone_text")
+            mine = identifiers[row["pk"]]
+            facts = facts_of(row, [(i.is_icare, i.value) for i in mine], contacts[row["pk"]])
+            chunk.append(IcareClient(row, mine, facts))
+        yield chunk
 
 
 # One identifier, one client
 
 
-def icare_identifier(client: Client) -> Identifier | None:
+def icare_identifier(client: IcareClient) -> IcareIdentifier | None:
     """The identifier iCARE matches the client on: the first of IRCC's types (in IRCC's order) with a value."""
-    usable = [i for i in client.identifiers.all() if i.is_icare and i.value]
-    return min(usable, key=lambda i: (i.identifier_type.icare_value.position, i.pk), default=None)
+    usable = [i for i in client.identifiers if i.is_icare and i.value]
+    return min(usable, key=lambda i: (i.position, i.pk), default=None)
 
 
-def shared_identifiers(agency: Agency, clients: Iterable[Client]) -> dict[int, Identifier]:
-    """For each of `clients` whose iCARE identifier another client of the agency also holds (compared without
-    spaces, hyphens or case), that other client's identifier. One query for the lot."""
-    keys = {client.pk: identifier.value_key for client in clients if (identifier := icare_identifier(client))}
-    if not keys:
-        return {}
-    holders: dict[str, list[Identifier]] = {}
-    others = (
-        Identifier.objects.for_agency(agency)
-        .filter(value_key__in=set(keys.values()), client__merged_into=None)
-        .select_related("client")
-    )
-    for identifier in others.order_by("client__number"):
-        holders.setdefault(identifier.value_key, []).append(identifier)
+def identifier_holders(agency_id: int) -> dict[str, list[tuple[int, int]]]:
+    """Every identifier value (compared without spaces, hyphens or case) that more than one client of the agency
+    holds, with its holders as (client id, number) by number. One query for the whole file: few values are shared."""
+    live = Identifier.objects.filter(client__agency_id=agency_id, client__merged_into=None)
+    shared = live.values("value_key").annotate(holders=Count("client", distinct=True)).filter(holders__gt=1)
+    holders: dict[str, list[tuple[int, int]]] = {}
+    found = live.filter(value_key__in=shared.values("value_key")).order_by("client__number")
+    for key, client_id, number in found.values_list("value_key", "client_id", "client__number"):
+        holders.setdefault(key, []).append((client_id, number))
+    return holders
+
+
+def shared_identifiers(holders: dict[str, list[tuple[int, int]]], clients: Iterable[IcareClient]) -> dict[int, int]:
+    """For each of `clients` whose iCARE identifier another client also holds (`holders`: identifier_holders), the
+    number of that other client (the first by number)."""
     shared = {}
-    for pk, key in keys.items():
-        other = next((i for i in holders.get(key, []) if i.client_id != pk), None)
+    for client in clients:
+        identifier = icare_identifier(client)
+        if identifier is None or identifier.value_key not in holders:
+            continue
+        other = next((number for pk, number in holders[identifier.value_key] if pk != client.pk), None)
         if other is not None:
-            shared[pk] = other
+            shared[client.pk] = other
     return shared
 
 
@@ -120,19 +223,19 @@ def edit_url(client: Client, section: SectionName) -> str:
     return reverse("registration:section-edit", kwargs={"code": client.code, "section": section})
 
 
-def shared_identifier_missing(client: Client, other: Identifier) -> "Missing":
+def shared_identifier_missing(client: IcareClient, other: int) -> "Missing":
     """What keeps a client from iCARE while another client holds its identifier: fixed on Identification (the
     values differ then) or on the Registration Summary (the reason the two are different people)."""
     return Missing(
         label=_("same %(type)s as client %(number)s")
-        % {"type": icare_identifier(client).identifier_type, "number": other.client.number},
+        % {"type": icare_identifier(client).identifier_type, "number": other},
         section=section_named(SectionName.IDENTIFICATION).title,
         url=edit_url(client, SectionName.IDENTIFICATION),
         reason_url=edit_url(client, SectionName.SUMMARY) + "#id_duplicate_reason",
     )
 
 
-def second_holder_missing(client: Client, first: Client) -> "Missing":
+def second_holder_missing(client: IcareClient, first: IcareClient) -> "Missing":
     """What keeps a client from iCARE when a client before it in the file (by number) already holds its identifier,
     both with a reason recorded: iCARE takes one client per identifier value, so only a corrected value helps."""
     return Missing(
@@ -143,9 +246,9 @@ def second_holder_missing(client: Client, first: Client) -> "Missing":
     )
 
 
-def held_by_another(client: Client, shared: dict[int, Identifier]) -> Identifier | None:
-    """The other client holding this client's iCARE identifier, unless a reason for registering the client despite
-    a possible duplicate is recorded."""
+def held_by_another(client: IcareClient, shared: dict[int, int]) -> int | None:
+    """The number of the other client holding this client's iCARE identifier, unless a reason for registering the
+    client despite a possible duplicate is recorded."""
     return None if client.duplicate_reason else shared.get(client.pk)
 
 
@@ -165,7 +268,7 @@ class Missing:
 
 @dataclass
 class Checked:
-    client: Client
+    client: IcareClient
     missing: list[Missing]
 
     @property
@@ -196,7 +299,7 @@ class CheckResult:
     not_ready_count: int = 0
 
 
-def missing_of(client: Client, rules: list[Rule]) -> list[Missing]:
+def missing_of(client: IcareClient, rules: list[Rule]) -> list[Missing]:
     found = []
     for rule in rules:
         section = section_named(rule.step)
@@ -207,14 +310,17 @@ def missing_of(client: Client, rules: list[Rule]) -> list[Missing]:
     return found
 
 
-def checked_clients(clients: QuerySet[Client]) -> Iterator[tuple[Client, list[Missing]]]:
-    """Each client by number, read with its iCARE parts CHUNK at a time, with what keeps it from iCARE (nothing:
-    ready): the unmet rules, an iCARE identifier another client of the agency holds, and one that a ready client
-    before it already brings to the file (one identifier value, one row). The check page and the file both read
-    readiness here, so the page's Ready clients are the file's."""
-    ready_holders: dict[str, Client] = {}
-    for batch in batched(with_icare_parts(clients.order_by("number")).iterator(chunk_size=CHUNK), CHUNK):
-        shared = shared_identifiers(batch[0].agency, batch)
+def checked_clients(clients: QuerySet[Client]) -> Iterator[tuple[IcareClient, list[Missing]]]:
+    """Each client by number, read as plain values CHUNK at a time (icare_clients), with what keeps it from iCARE
+    (nothing: ready): the unmet rules, an iCARE identifier another client of the agency holds, and one that a ready
+    client before it already brings to the file (one identifier value, one row). The check page and the file both
+    read readiness here, so the page's Ready clients are the file's."""
+    ready_holders: dict[str, IcareClient] = {}
+    holders = None
+    for batch in icare_clients(clients):
+        if holders is None:
+            holders = identifier_holders(batch[0].agency_id)
+        shared = shared_identifiers(holders, batch)
         for client in batch:
             missing = missing_of(client, client.icare_missing)
             other = held_by_another(client, shared)

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import IO, Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from phonenumber_field.phonenumber import PhoneNumber
 from xlsxwriter import Workbook
@@ -17,14 +17,14 @@ from xlsxwriter import Workbook
 from agencies.jobs import JobStatus
 from agencies.lists import icare_template
 from agencies.models import Agency, Program
-from clients.models import Client
 from reports.icare.check import (
     CHUNK,
+    IcareClient,
     checked_clients,
     icare_candidates,
     icare_identifier,
 )
-from reports.models import IcareExport, IcareExportRow
+from reports.models import IcareExport, IcareExportRow, IcareStatus
 
 TEMPLATE = icare_template()
 LAYOUT = TEMPLATE["layout"]
@@ -41,7 +41,12 @@ def yes_no(value: bool | None) -> str:
 
 
 def phone_text(phone: Any) -> str:
-    """IRCC writes North American numbers NNN-NNN-NNNN; any other number goes in international form."""
+    """IRCC writes North American numbers NNN-NNN-NNNN; any other number goes in international form. `phone` is a
+    PhoneNumber or the text it is stored as (E.164: "+14165550123")."""
+    if isinstance(phone, str):
+        if phone.startswith("+1") and len(phone) == 12 and phone[2:].isdigit():
+            return f"{phone[2:5]}-{phone[5:8]}-{phone[8:]}"
+        phone = PhoneNumber.from_string(phone) if phone else None
     # Not `if not phone`: a PhoneNumber's truth value validates the number, a noticeable cost per row.
     if not isinstance(phone, PhoneNumber) or phone.national_number is None:
         return ""
@@ -55,31 +60,32 @@ def postal_text(code: str) -> str:
     return code.replace(" ", "").upper()
 
 
-def client_cells(client: Client) -> dict[str, Any]:
+def client_cells(client: IcareClient) -> dict[str, Any]:
     """A ready client's cells by IRCC field code, with IRCC's strings for every list column."""
     identifier = icare_identifier(client)
+    value = client.values
     return {
         "processing_details": None,  # iCARE fills it in the file it sends back
-        "client_validation_type_id": identifier.identifier_type.icare_value.value,
+        "client_validation_type_id": identifier.icare_value,
         "client_validation_id": identifier.value.strip(),
-        "client_birth_dt": client.date_of_birth.isoformat(),
-        "phone_no": phone_text(client.phone),
-        "email_txt_ind": yes_no(bool(client.email)),
-        "email_txt": client.email,
-        "street_no": client.street_number,
-        "street_nme": client.street_name,
-        "street_type_id": client.street_type.value if client.street_type else None,
-        "street_direction_id": client.street_direction.value if client.street_direction else None,
-        "unit_txt": client.unit,
-        "city_txt": client.city,
-        "province_id": client.province.value if client.province else None,
-        "postal_txt": postal_text(client.postal_code),
-        "official_language_id": client.official_language.value,
-        "consent_ind": yes_no(client.research_consent),
+        "client_birth_dt": value["date_of_birth"].isoformat(),
+        "phone_no": phone_text(value["phone"]),
+        "email_txt_ind": yes_no(bool(value["email"])),
+        "email_txt": value["email"],
+        "street_no": value["street_number"],
+        "street_nme": value["street_name"],
+        "street_type_id": value["street_type__value"],
+        "street_direction_id": value["street_direction__value"],
+        "unit_txt": value["unit"],
+        "city_txt": value["city"],
+        "province_id": value["province__value"],
+        "postal_txt": postal_text(value["postal_code"]),
+        "official_language_id": value["official_language__value"],
+        "consent_ind": yes_no(value["research_consent"]),
     }
 
 
-def client_values(client: Client) -> list[str | None]:
+def client_values(client: IcareClient) -> list[str | None]:
     """A ready client's row: its cells in the template's column order, None for an empty one."""
     cells = client_cells(client)
     return [cells[code] or None for code in CODES]
@@ -167,13 +173,26 @@ def icare_export_write(
     return exported
 
 
+def rows_insert(export: IcareExport, client_ids: array) -> None:
+    """The export's rows of these clients. On PostgreSQL one statement takes the ids as one array: bulk_create's
+    five parameters a row cost a tenth of the whole export."""
+    if connection.vendor != "postgresql":
+        IcareExportRow.objects.bulk_create([IcareExportRow(export=export, client_id=pk) for pk in client_ids])
+        return
+    table = IcareExportRow._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (export_id, client_id, status, message, updated_at)"
+            " SELECT %s, client_id, %s, '', %s FROM unnest(%s::bigint[]) AS client_id",
+            [export.pk, IcareStatus.EXPORTED, timezone.now(), client_ids.tolist()],
+        )
+
+
 @transaction.atomic
 def icare_export_record(export: IcareExport, exported: array, destination: IO[bytes]) -> None:
     """Record which clients the written file holds, its checksum and count, in one transaction."""
     for start in range(0, len(exported), CHUNK):
-        IcareExportRow.objects.bulk_create(
-            [IcareExportRow(export=export, client_id=pk) for pk in exported[start : start + CHUNK]]
-        )
+        rows_insert(export, exported[start : start + CHUNK])
     destination.seek(0)
     export.sha256 = hashlib.file_digest(destination, "sha256").hexdigest()
     export.client_count = len(exported)

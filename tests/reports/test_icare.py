@@ -27,7 +27,16 @@ from clients.models import Client
 from clients.rules import RULES, Level, Rule
 from clients.sections import section_named
 from demo.bench_icare import icare_bench
-from reports.icare import CODES, NOT_A_WORKBOOK, client_cells, phone_text, returned_status
+from reports.icare import (
+    CODES,
+    NOT_A_WORKBOOK,
+    Include,
+    client_cells,
+    icare_candidates,
+    icare_clients,
+    phone_text,
+    returned_status,
+)
 from reports.models import IcareExport, IcareExportRow, IcareReturn, IcareStatus
 from tests.factories import ClientFactory, ProgramFactory
 from tests.wizard import identifier_type
@@ -268,8 +277,12 @@ def test_the_file_keeps_the_templates_look(manager_client, manager):
 
 def test_every_template_column_has_a_value_in_the_row_builder(manager):
     client = consenting_client(manager)
+    day = client.registration_date
+    chosen = icare_candidates(agency=manager.agency, date_from=day, date_to=day, include=Include.ALL)
+    [[read]] = icare_clients(chosen)
 
-    assert list(client_cells(client)) == CODES
+    assert read.pk == client.pk
+    assert list(client_cells(read)) == CODES
 
 
 def test_the_file_holds_only_ready_clients(manager_client, manager):
