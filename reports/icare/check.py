@@ -235,12 +235,13 @@ def shared_identifier_missing(client: IcareClient, other: int) -> "Missing":
     )
 
 
-def second_holder_missing(client: IcareClient, first: IcareClient) -> "Missing":
-    """What keeps a client from iCARE when a client before it in the file (by number) already holds its identifier,
-    both with a reason recorded: iCARE takes one client per identifier value, so only a corrected value helps."""
+def second_holder_missing(client: IcareClient, first: int) -> "Missing":
+    """What keeps a client from iCARE when a client before it in the file (`first`, its number) already holds its
+    identifier, both with a reason recorded: iCARE takes one client per identifier value, so only a corrected value
+    helps."""
     return Missing(
         label=_("same %(type)s as client %(number)s, whom the file holds: iCARE takes one client per identifier")
-        % {"type": icare_identifier(client).identifier_type, "number": first.number},
+        % {"type": icare_identifier(client).identifier_type, "number": first},
         section=section_named(SectionName.IDENTIFICATION).title,
         url=edit_url(client, SectionName.IDENTIFICATION),
     )
@@ -315,7 +316,9 @@ def checked_clients(clients: QuerySet[Client]) -> Iterator[tuple[IcareClient, li
     (nothing: ready): the unmet rules, an iCARE identifier another client of the agency holds, and one that a ready
     client before it already brings to the file (one identifier value, one row). The check page and the file both
     read readiness here, so the page's Ready clients are the file's."""
-    ready_holders: dict[str, IcareClient] = {}
+    # The number of the ready client that brings each shared identifier value to the file (only a value another
+    # client holds can come again: memory stays flat).
+    ready_holders: dict[str, int] = {}
     holders = None
     for batch in icare_clients(clients):
         if holders is None:
@@ -330,8 +333,8 @@ def checked_clients(clients: QuerySet[Client]) -> Iterator[tuple[IcareClient, li
                 key = icare_identifier(client).value_key
                 if key in ready_holders:
                     missing.append(second_holder_missing(client, ready_holders[key]))
-                else:
-                    ready_holders[key] = client
+                elif key in holders:
+                    ready_holders[key] = client.number
             yield client, missing
 
 
