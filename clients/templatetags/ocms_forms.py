@@ -56,6 +56,8 @@ def field_marks(bound: BoundField) -> dict:
     with_consent = bound.name in getattr(form, "required_with_consent", ())
     return {
         "level": level,
+        # The field's shade: read-only, or the colour of its rule (static/css/ocms.css).
+        "shade": "field-readonly" if bound.field.disabled else f"field-{level}" if level in (OCMS, ICARE) else "",
         "marker": marker(level, with_consent),
         # A list of checkboxes (CheckboxSelectMultiple) has input_type "checkbox" too, but is a fieldset.
         "is_checkbox": getattr(widget, "input_type", None) == "checkbox" and not multiple,
