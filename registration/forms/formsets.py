@@ -9,8 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
-from agencies.forms import DateField, agency_list_items
-from agencies.models import AgencyList, Program
+from agencies.forms import DateField
+from agencies.models import Program
 from clients.layout import Col, Row, form_helper
 from clients.models import (
     Certificate,
@@ -126,16 +126,12 @@ class RowForm(SectionForm):
 class IdentifierForm(RowForm):
     step = SectionName.IDENTIFICATION
 
+    # The agency's identifier types (scope_list_fields), in their order: IRCC's three first.
+    empty_labels = {"identifier_type": _("Choose the identifier type")}
+
     class Meta:
         model = Identifier
         fields = ["identifier_type", "value"]
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["identifier_type"].queryset = agency_list_items(self.agency, AgencyList.IDENTIFIER_TYPE).order_by(
-            "position"
-        )
-        self.fields["identifier_type"].empty_label = _("Choose the identifier type")
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()

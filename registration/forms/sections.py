@@ -77,13 +77,18 @@ class SectionForm(TextChecksMixin, forms.ModelForm):
                 field.empty_label = self.empty_labels[name]
             if type(field) is forms.ModelChoiceField and field.queryset.model is IcareValue:
                 field.widget.choices = icare_choices(field.list_name, field.empty_label)
-            elif type(field) is forms.ModelChoiceField and field.queryset.model is ListItem and choices_cache is None:
+            elif (
+                type(field) in (forms.ModelChoiceField, forms.ModelMultipleChoiceField)
+                and field.queryset.model is ListItem
+            ):
                 field.widget.choices = agency_choices(agency, field.list_name, field.empty_label)
             elif type(field.widget) is LazySelect:
                 field.widget.choices = country_choices(field)
             elif choices_cache is not None and isinstance(field, forms.ModelChoiceField):
                 # The rows of a formset share their drop-downs' options: read and built once.
-                field.widget.choices = choices_cache.setdefault(name, list(field.choices))
+                if name not in choices_cache:
+                    choices_cache[name] = list(field.choices)
+                field.widget.choices = choices_cache[name]
         style_widgets(self)
         self.levels = field_levels(self.step, self.facts)
 

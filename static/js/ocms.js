@@ -93,6 +93,9 @@ function tabsPrepare(root) {
 }
 document.addEventListener("DOMContentLoaded", () => tabsPrepare(document));
 document.addEventListener("htmx:load", (event) => tabsPrepare(event.target));
+// And a key pressed on a tab that has none yet (however it came) gives it one before the key reaches it: a listener
+// added on the way down still hears the key.
+document.addEventListener("keydown", (event) => tabsPrepare(event.target), true);
 
 // A page whose form has errors opens on its error summary. Each of its links puts focus on its field, opening the
 // tab or the <details> the field is in first; a field that cannot take focus (a hidden input) gives it to the first
