@@ -1,0 +1,52 @@
+"""A wizard step's rows share their drop-downs' options, read once a request whatever the number of rows (each row
+still checks its own chosen value)."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.wizard import identifier_type, management, step_url, walk
+
+pytestmark = pytest.mark.django_db
+
+TYPES = ["FOSS/GCMS Client ID", "Passport Number", "Driver's Licence Number"]
+
+
+def identification_with(client, staff, rows: int):
+    """A draft walked to Identification with `rows` identifiers; returns the step's URL."""
+    agency = staff.agency
+    data = management("identifiers", rows)
+    for index in range(rows):
+        data |= {
+            f"identifiers-{index}-identifier_type": str(identifier_type(agency, TYPES[index % len(TYPES)]).pk),
+            f"identifiers-{index}-value": f"{index:04d}-{rows:04d}",
+        }
+    code, response = walk(client, staff, {"identification": data}, until="identification")
+    assert response.status_code == 302, "the rows are accepted"
+    return step_url(code, "identification")
+
+
+def queries_of(client, url: str) -> list[str]:
+    client.get(url)  # the session's first minute is saved once
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return [query["sql"] for query in queries]
+
+
+def options_read(queries: list[str]) -> list[str]:
+    """The queries that read the identifier types' options (not one chosen type), counted or through a cursor."""
+    return [
+        sql
+        for sql in queries
+        if 'FROM "agencies_listitem"' in sql and "'identifier_type'" in sql and '"agencies_listitem"."id" =' not in sql
+    ]
+
+
+@pytest.mark.parametrize("rows", [1, 3])
+def test_the_identification_step_reads_the_identifier_types_once_for_all_its_rows(caseworker_client, caseworker, rows):
+    queries = queries_of(caseworker_client, identification_with(caseworker_client, caseworker, rows))
+
+    # One read for every row and the row [+] copies; no COUNT, no server-side cursor.
+    assert len(options_read(queries)) == 1, "\n".join(options_read(queries))
+    assert not [sql for sql in queries if sql.startswith(("DECLARE", "SELECT COUNT(*)"))]
