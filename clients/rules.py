@@ -83,6 +83,9 @@ class Rule:
         return self.fields or (self.key,)
 
 
+# A consent contact's field, named with its contact ("Guardian: Name"; French puts a space before the colon).
+CONTACT_FIELD = _("{kind}: {field}")
+
 IDENTIFIER_ALERT = _(
     "This client has no FOSS/GCMS Client ID, Temporary Resident or Minister's Permit Number, or IMM5292, "
     "IMM5509, IMM1000 Number. You can register the client without it, but you need one to report this "
@@ -150,9 +153,9 @@ RULES: tuple[Rule, ...] = (
             ("emergency", _("Emergency Contact")),
         )
         for field, label in (
-            ("name", format_lazy("{}: {}", kind_label, _("Name"))),
-            ("relationship", format_lazy("{}: {}", kind_label, _("Relationship"))),
-            ("phone", format_lazy("{}: {}", kind_label, _("Telephone"))),
+            ("name", format_lazy(CONTACT_FIELD, kind=kind_label, field=_("Name"))),
+            ("relationship", format_lazy(CONTACT_FIELD, kind=kind_label, field=_("Relationship"))),
+            ("phone", format_lazy(CONTACT_FIELD, kind=kind_label, field=_("Telephone"))),
         )
     ),
     # Registration Summary

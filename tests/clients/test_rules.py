@@ -3,6 +3,7 @@
 from datetime import date
 
 import pytest
+from django.utils import translation
 
 from clients.models import ConsentContact, ContactKind
 from clients.rules import (
@@ -284,3 +285,13 @@ def test_it_finds_what_a_saved_client_still_needs_for_icare(caseworker):
     missing = keys(icare_missing(facts_from_client(client)))
 
     assert missing == ["official_language", "identifiers", "email_or_phone", *ADDRESS_KEYS]
+
+
+def test_a_consent_contacts_field_is_named_with_french_spacing_in_french():
+    guardian_name = next(rule for rule in RULES if rule.key == "guardian-name")
+
+    assert str(guardian_name.label) == "Guardian: Name"
+    with translation.override("fr"):
+        # French puts a no-break space before the colon (and the semicolon of the message).
+        assert str(guardian_name.label) == "Tuteur légal\u00a0: Nom"
+        assert str(guardian_name.error).startswith("Tuteur légal\u00a0: Nom\u00a0: obligatoire pour OCMS\u00a0; ")
