@@ -20,7 +20,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from agencies.models import Agency
-from clients.duplicates import NAME_LIKENESS, NameForms, compared_of, forms_likeness, likely_duplicates, name_forms
+from clients.duplicates import (
+    NAME_LIKENESS,
+    NameForms,
+    compared_of,
+    forms_likeness,
+    name_forms,
+    saved_client_duplicates,
+)
 from clients.models import (
     PEOPLE_REASONS,
     REASON_WEIGHTS,
@@ -254,20 +261,7 @@ def pairs_registered_anyway(client: Client) -> int:
     of them queued with this client for a coordinator to review. How many."""
     if client.is_anonymous or not client.duplicate_reason:
         return 0
-    relatives = (
-        list(client.family.members.exclude(pk=client.pk).values_list("pk", flat=True)) if client.family_id else []
-    )
-    candidates = likely_duplicates(
-        agency=client.agency,
-        first_name=client.first_name,
-        last_name=client.last_name,
-        date_of_birth=client.date_of_birth,
-        identifiers=[(row.identifier_type_id, row.value) for row in client.identifiers.all()],
-        phones=[str(n) for n in (client.phone, client.phone_alt1, client.phone_alt2) if n],
-        emails=[client.email] if client.email else [],
-        exclude=client,
-        relatives=relatives,
-    )
+    candidates = saved_client_duplicates(client)
     for candidate in candidates:
         pair_raise(
             agency=client.agency,
