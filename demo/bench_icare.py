@@ -43,7 +43,7 @@ from clients.models import Client, Identifier, identifier_key
 from demo.bench import BenchmarkError, tables_settle
 from demo.generate import clients_generate, uci
 from reports.icare import Include, icare_candidates, icare_export_build
-from reports.icare.check import checked_clients, icare_identifier
+from reports.icare.check import checked_clients
 from reports.icare.file import COLUMNS, FIRST_DATA_ROW, LAYOUT, SHEET_NAME, client_values
 
 AGENCY = "iCARE Bench Agency"
@@ -156,7 +156,7 @@ def file_rows(agency: Agency) -> list[list[str | None]]:
     ).order_by("number")
     rows, written = [], set()
     for client, missing in checked_clients(clients):
-        key = icare_identifier(client).value_key if not missing else None
+        key = client.icare_identifier.value_key if not missing else None
         if key is not None and key not in written:
             written.add(key)
             rows.append(client_values(client))

@@ -112,24 +112,31 @@ class IcareIdentifier:
     pk: int
     value: str
     value_key: str
-    is_icare: bool
     identifier_type: str  # the type's name, as the page says it
     icare_value: str  # IRCC's code of the type ("" when it is no iCARE type)
     position: int  # the type's place in IRCC's order
+
+    @property
+    def is_icare(self) -> bool:
+        return bool(self.icare_value)
 
 
 @dataclass(slots=True)
 class IcareClient:
     """A named client as the check and the file read it: its values (by field name, lists by `<name>_id`, phone as
-    its stored text), its identifiers and its facts (clients.rules)."""
+    its stored text), its identifiers and its facts (clients.rules); what keeps it from iCARE by the rules, and the
+    identifier iCARE matches it on (the first of IRCC's types, in IRCC's order, with a value), both worked out once."""
 
     values: dict[str, Any]
     identifiers: list[IcareIdentifier]
     facts: dict[str, Any]
     icare_missing: list[Rule] = field(init=False)
+    icare_identifier: IcareIdentifier | None = field(init=False)
 
     def __post_init__(self) -> None:
         self.icare_missing = icare_missing(self.facts)
+        usable = [i for i in self.identifiers if i.is_icare and i.value]
+        self.icare_identifier = min(usable, key=lambda i: (i.position, i.pk), default=None)
 
     def __getattr__(self, name: str) -> Any:
         try:
@@ -160,14 +167,14 @@ def icare_clients(clients: QuerySet[Client]) -> Iterator[list[IcareClient]]:
     for batch in batched(rows.iterator(chunk_size=CHUNK), CHUNK):
         pks = [row["pk"] for row in batch]
         agency_id = batch[0]["agency_id"]
-        agency_types = types.get(agency_id) or types.setdefault(agency_id, identifier_types(agency_id))
+        if agency_id not in types:
+            types[agency_id] = identifier_types(agency_id)
         identifiers: dict[int, list[IcareIdentifier]] = {pk: [] for pk in pks}
         parts = Identifier.objects.filter(client_id__in=pks).order_by("pk")
         for client_id, pk, value, key, type_id in parts.values_list(
             "client_id", "pk", "value", "value_key", "identifier_type_id"
         ):
-            name, code, position = agency_types[type_id]
-            identifiers[client_id].append(IcareIdentifier(pk, value, key, bool(code), name, code, position))
+            identifiers[client_id].append(IcareIdentifier(pk, value, key, *types[agency_id][type_id]))
         # A rule reads the consent contacts only when consent is required (a minor's): those clients' alone.
         contacts: dict[int, list[tuple]] = {pk: [] for pk in pks}
         if consenting := [row["pk"] for row in batch if row["consent_required"]]:
@@ -187,12 +194,6 @@ def icare_clients(clients: QuerySet[Client]) -> Iterator[list[IcareClient]]:
 # One identifier, one client
 
 
-def icare_identifier(client: IcareClient) -> IcareIdentifier | None:
-    """The identifier iCARE matches the client on: the first of IRCC's types (in IRCC's order) with a value."""
-    usable = [i for i in client.identifiers if i.is_icare and i.value]
-    return min(usable, key=lambda i: (i.position, i.pk), default=None)
-
-
 def identifier_holders(agency_id: int) -> dict[str, list[tuple[int, int]]]:
     """Every identifier value (compared without spaces, hyphens or case) that more than one client of the agency
     holds, with its holders as (client id, number) by number. One query for the whole file: few values are shared."""
@@ -210,7 +211,7 @@ def shared_identifiers(holders: dict[str, list[tuple[int, int]]], clients: Itera
     number of that other client (the first by number)."""
     shared = {}
     for client in clients:
-        identifier = icare_identifier(client)
+        identifier = client.icare_identifier
         if identifier is None or identifier.value_key not in holders:
             continue
         other = next((number for pk, number in holders[identifier.value_key] if pk != client.pk), None)
@@ -228,7 +229,7 @@ def shared_identifier_missing(client: IcareClient, other: int) -> "Missing":
     values differ then) or on the Registration Summary (the reason the two are different people)."""
     return Missing(
         label=_("same %(type)s as client %(number)s")
-        % {"type": icare_identifier(client).identifier_type, "number": other},
+        % {"type": client.icare_identifier.identifier_type, "number": other},
         section=section_named(SectionName.IDENTIFICATION).title,
         url=edit_url(client, SectionName.IDENTIFICATION),
         reason_url=edit_url(client, SectionName.SUMMARY) + "#id_duplicate_reason",
@@ -241,7 +242,7 @@ def second_holder_missing(client: IcareClient, first: int) -> "Missing":
     helps."""
     return Missing(
         label=_("same %(type)s as client %(number)s, whom the file holds: iCARE takes one client per identifier")
-        % {"type": icare_identifier(client).identifier_type, "number": first},
+        % {"type": client.icare_identifier.identifier_type, "number": first},
         section=section_named(SectionName.IDENTIFICATION).title,
         url=edit_url(client, SectionName.IDENTIFICATION),
     )
@@ -330,7 +331,7 @@ def checked_clients(clients: QuerySet[Client]) -> Iterator[tuple[IcareClient, li
             if other is not None:
                 missing.append(shared_identifier_missing(client, other))
             if not missing:
-                key = icare_identifier(client).value_key
+                key = client.icare_identifier.value_key
                 if key in ready_holders:
                     missing.append(second_holder_missing(client, ready_holders[key]))
                 elif key in holders:

@@ -22,7 +22,6 @@ from reports.icare.check import (
     IcareClient,
     checked_clients,
     icare_candidates,
-    icare_identifier,
 )
 from reports.models import IcareExport, IcareExportRow, IcareStatus
 
@@ -62,7 +61,7 @@ def postal_text(code: str) -> str:
 
 def client_cells(client: IcareClient) -> dict[str, Any]:
     """A ready client's cells by IRCC field code, with IRCC's strings for every list column."""
-    identifier = icare_identifier(client)
+    identifier = client.icare_identifier
     value = client.values
     return {
         "processing_details": None,  # iCARE fills it in the file it sends back
