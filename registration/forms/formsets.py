@@ -63,7 +63,6 @@ class RowFormSet(BaseInlineFormSet):
         self.agency = agency
         self.staff = staff
         self.facts = facts or {}
-        self.choices_cache: dict = {}
         super().__init__(*args, **kwargs)
 
     @classmethod
@@ -73,7 +72,7 @@ class RowFormSet(BaseInlineFormSet):
         )
 
     def get_form_kwargs(self, index: int) -> dict:
-        return {"agency": self.agency, "staff": self.staff, "facts": self.facts, "choices_cache": self.choices_cache}
+        return {"agency": self.agency, "staff": self.staff, "facts": self.facts}
 
     def row_title(self, index: int, form) -> str:
         """How the error summary names a row: as its legend does ("Identifier 2")."""

@@ -62,7 +62,6 @@ class SectionForm(TextChecksMixin, forms.ModelForm):
         agency,
         staff: StaffProfile,
         facts: Facts | None = None,
-        choices_cache: dict | None = None,
         **kwargs,
     ) -> None:
         list_fields_prepare(type(self))
@@ -84,11 +83,6 @@ class SectionForm(TextChecksMixin, forms.ModelForm):
                 field.widget.choices = agency_choices(agency, field.list_name, field.empty_label)
             elif type(field.widget) is LazySelect:
                 field.widget.choices = country_choices(field)
-            elif choices_cache is not None and isinstance(field, forms.ModelChoiceField):
-                # The rows of a formset share their drop-downs' options: read and built once.
-                if name not in choices_cache:
-                    choices_cache[name] = list(field.choices)
-                field.widget.choices = choices_cache[name]
         style_widgets(self)
         self.levels = field_levels(self.step, self.facts)
 
