@@ -181,6 +181,8 @@ for _proxy in OCMS_TRUSTED_PROXIES:
     except ValueError:
         raise ImproperlyConfigured(f"OCMS_TRUSTED_PROXIES: {_proxy!r} is not an IP address or network.") from None
 
+# Sessions live in the database (Django's store, read with one fixed statement: agencies/sessions.py).
+SESSION_ENGINE = "agencies.sessions"
 # Logins time out after 20 minutes idle; drafts live in the database, so nothing typed is lost. The expiry moves
 # forward when the session is saved: agencies.middleware.SessionLifetimeMiddleware saves it once a minute of
 # activity, rather than on every request (one database write per page less).
