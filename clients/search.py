@@ -240,7 +240,9 @@ def client_search(
     looked_up = ""
     if len(whole) >= 5 and any(ch.isdigit() for ch in whole):
         # The whole search may be an identifier with letters (a passport, a health card), typed any way.
-        holders = Identifier.objects.for_agency(agency).filter(value_key=whole).values_list("client_id", flat=True)
+        holders = (
+            Identifier.objects.for_agency(agency).filter(value_key=whole).order_by().values_list("client_id", flat=True)
+        )
         if holders:
             return clients.live().filter(pk__in=list(holders)).order_by("last_name", "first_name", "number")
         looked_up = whole
@@ -292,16 +294,19 @@ def number_matches(agency: Agency, typed: str, not_an_identifier: str = "") -> Q
         ids.update(
             Identifier.objects.for_agency(agency)
             .filter(value_key=identifier_key(typed))
+            .order_by()
             .values_list("client_id", flat=True)
         )
-    agency_clients = Client.objects.filter(agency=agency)
+    agency_clients = Client.objects.filter(agency=agency).order_by()
     digits = re.sub(r"\D", "", typed)
     if digits and len(digits) <= 9:
         ids.update(agency_clients.filter(number=int(digits)).values_list("pk", flat=True))
     phone = phone_key(typed)
     if phone:
+        # Already in E.164, as phones are stored: compared as it is, not parsed again by each phone field.
+        stored = Value(phone)
         ids.update(
-            agency_clients.filter(Q(phone=phone) | Q(phone_alt1=phone) | Q(phone_alt2=phone)).values_list(
+            agency_clients.filter(Q(phone=stored) | Q(phone_alt1=stored) | Q(phone_alt2=stored)).values_list(
                 "pk", flat=True
             )
         )

@@ -1,12 +1,19 @@
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from agencies.forms import DateField, TextChecksMixin
+from agencies.templatetags.ocms_format import phone
 from agencies.validators import ascii_digits
 from clients.layout import Field, Include, Row, form_helper
+from clients.models import Client
 from clients.search import client_search
 
 PAGE_SIZE = 20
@@ -76,6 +83,52 @@ class FindClientForm(TextChecksMixin, forms.Form):
         return cleaned
 
 
+@dataclass(frozen=True)
+class FoundClient:
+    """A row of the results, each cell as it is shown: a page of twenty rows cost more to render, cell by cell
+    through template filters and a URL reversed per link, than the search took to find them (`make bench`)."""
+
+    name: str
+    preferred_name: str
+    date_of_birth: str
+    number: int
+    family_code: str
+    phone: str
+    registration_date: str
+    profile_url: str
+    dashboard_url: str
+    merged_into_number: int | None
+
+
+def url_of_each(view_name: str) -> Callable[[uuid.UUID], str]:
+    """reverse(view_name, kwargs={"code": code}) for many codes: the URL is reversed once, each code put in."""
+    placeholder = str(uuid.UUID(int=0))
+    pattern = reverse(view_name, kwargs={"code": placeholder})
+    return lambda code: pattern.replace(placeholder, str(code))
+
+
+def found_clients(clients: list[Client]) -> list[FoundClient]:
+    profile_url, dashboard_url = url_of_each("clients:client-detail"), url_of_each("clients:client-dashboard")
+    rows = []
+    for client in clients:
+        survivor = client.merged_into
+        rows.append(
+            FoundClient(
+                name=client.display_name,
+                preferred_name=client.preferred_name,
+                date_of_birth=client.date_of_birth.isoformat() if client.date_of_birth else "",
+                number=client.number,
+                family_code=client.family.code if client.family else "",
+                phone=phone(client.phone),
+                registration_date=client.registration_date.isoformat() if client.registration_date else "",
+                profile_url=profile_url(survivor.code if survivor else client.code),
+                dashboard_url=dashboard_url(client.code),
+                merged_into_number=survivor.number if survivor else None,
+            )
+        )
+    return rows
+
+
 def page_number(text: str) -> int:
     """The page asked for: ASCII digits, at most MAX_PAGE; anything else is the first page."""
     return min(int(text), MAX_PAGE) if ascii_digits(text) and len(text) <= 7 and int(text) >= 1 else 1
@@ -104,7 +157,7 @@ def client_find(request: HttpRequest) -> HttpResponse:
         query = request.GET.copy()
         query.pop("page", None)
         context |= {
-            "clients": rows[:PAGE_SIZE],
+            "clients": found_clients(rows[:PAGE_SIZE]),
             "page": page,
             "has_next": len(rows) > PAGE_SIZE,
             "first_index": (page - 1) * PAGE_SIZE + 1,
