@@ -277,9 +277,18 @@ def client_search(
             # Both lists are read on their own (index scans); as subqueries of one OR they made a table scan.
             exact = with_name_words(clients, [[word] for word in parsed.words]).order_by().values_list("pk", flat=True)
             similar = with_name_words(clients, groups).order_by().values_list("pk", flat=True)
-            clients = clients.filter(pk__in=sorted({*exact[:RANKED], *similar[:RANKED]}))
+            clients = clients.filter(pk_among(sorted({*exact[:RANKED], *similar[:RANKED]})))
         return order_by_name_likeness(clients, parsed.words)
     return clients.order_by("last_name", "first_name", "number")
+
+
+def pk_among(ids: list[int]) -> Q | RawSQL:
+    """Clients whose key is one of `ids`. On PostgreSQL one array parameter (`= ANY`): the statement's text then
+    stays the same however many ids a search ranks, so psycopg keeps it parsed, where IN with up to 600 placeholders
+    was parsed, and each id prepared by the ORM, again on every search."""
+    if connection.vendor != "postgresql":
+        return Q(pk__in=ids)
+    return RawSQL("clients_client.id = ANY(%s)", (ids,), BooleanField())
 
 
 def number_matches(agency: Agency, typed: str, not_an_identifier: str = "") -> Q:

@@ -507,3 +507,30 @@ def test_the_page_asks_a_visitor_to_log_in(client, qasim):
     response = client.get(FIND_URL, {"q": "Mohammed Qasim"})
 
     assertRedirects(response, login_url(f"{FIND_URL}?q=Mohammed+Qasim"))
+
+
+def test_a_result_row_shows_each_cell_as_a_caseworker_reads_it(caseworker, caseworker_client):
+    qasim = client_like_qasim(caseworker, preferred_name="Mo", registration_date=date(2024, 3, 5))
+    abroad = remembered(
+        ClientFactory(registered_by=caseworker, first_name="Qasim", last_name="Abroad", phone="+442071838750")
+    )
+    abroad.date_of_birth = None
+    abroad.save()
+
+    response = caseworker_client.get(FIND_URL, {"q": "qasim"})
+
+    profile = reverse("clients:client-detail", args=[qasim.code])
+    dashboard = reverse("clients:client-dashboard", args=[qasim.code])
+    assertContains(
+        response,
+        f"""<tr><td>Mohammed Qasim <span class="text-body-secondary">(Mo)</span></td>
+        <td class="text-nowrap">1980-01-15</td><td>{qasim.number}</td><td class="text-nowrap">{FAMILY_CODE}</td>
+        <td class="text-nowrap">(416) 555-0199</td><td class="text-nowrap">2024-03-05</td>
+        <td class="text-nowrap"><a href="{profile}">Profile<span class="visually-hidden"> Mohammed Qasim</span></a>
+        · <a href="{dashboard}">Dashboard<span class="visually-hidden"> Mohammed Qasim</span></a></td></tr>""",
+        html=True,
+    )
+    # No date of birth or family: a dash; a number from abroad with its country code.
+    abroad_row = next(row for row in elements(parsed(response), "tr") if "Qasim Abroad" in text_of(row))
+    cells = [text_of(cell) for cell in elements(abroad_row, "td")]
+    assert cells[1:5] == ["—", str(abroad.number), "—", "+44 20 7183 8750"]
