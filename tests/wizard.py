@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from agencies.models import AgencyList, IcareList, IcareValue, ListItem, StaffProfile
 from clients.models import Client
+from clients.rules import RULES
 from registration.steps import STEP_NAMES
 from tests.factories import icare_value, list_item
 
@@ -22,6 +23,9 @@ FIRST_NAME = "Amara"
 LAST_NAME = "Okafor"
 DATE_OF_BIRTH = "1990-04-12"
 POSTAL_CODE = "M5V 2T6"
+
+# What a step shows beside a field a rule refuses, by the rule's key (clients/rules.py).
+RULE_ERRORS = {rule.key: str(rule.error) for rule in RULES}
 
 Overrides = Mapping[str, Mapping[str, str | list[str] | None]]
 

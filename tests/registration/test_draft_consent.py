@@ -5,8 +5,8 @@ import pytest
 from pytest_django.asserts import assertContains
 
 from clients.models import Client, ConsentContact
-from clients.rules import RULES
 from tests.wizard import (
+    RULE_ERRORS,
     contact_person,
     field_errors,
     field_marker,
@@ -20,7 +20,6 @@ from tests.wizard import (
 
 pytestmark = pytest.mark.django_db
 
-RULE_ERRORS = {rule.key: str(rule.error) for rule in RULES}
 CONTACT_KINDS = ("guardian", "consenter", "emergency")
 
 

@@ -7,11 +7,11 @@ from pytest_django.asserts import assertContains
 
 from agencies.models import AgencyList
 from clients.models import Client
-from clients.rules import RULES
 from registration.models import Draft
 from tests.wizard import (
     FIRST_NAME,
     LAST_NAME,
+    RULE_ERRORS,
     draft_start,
     field_errors,
     field_marker,
@@ -25,8 +25,6 @@ from tests.wizard import (
 )
 
 pytestmark = pytest.mark.django_db
-
-RULE_ERRORS = {rule.key: str(rule.error) for rule in RULES}
 
 
 @pytest.mark.parametrize(

@@ -4,12 +4,12 @@ not, through a logout too."""
 import pytest
 from pytest_django.asserts import assertRedirects
 
-from clients.rules import RULES
 from registration.models import Draft
 from tests.wizard import (
     DATE_OF_BIRTH,
     FIRST_NAME,
     LAST_NAME,
+    RULE_ERRORS,
     draft_start,
     field_attributes,
     field_errors,
@@ -22,8 +22,6 @@ from tests.wizard import (
 )
 
 pytestmark = pytest.mark.django_db
-
-RULE_ERRORS = {rule.key: str(rule.error) for rule in RULES}
 
 
 def test_it_keeps_invalid_input_when_going_back(caseworker_client, caseworker):

@@ -6,13 +6,20 @@ from django.urls import reverse
 from pytest_django.asserts import assertContains, assertRedirects
 
 from clients.models import Client
-from clients.rules import RULES
 from registration.models import Draft
-from tests.wizard import draft_start, field_errors, form_errors, message_html, page_after, step_post, step_url, walk
+from tests.wizard import (
+    RULE_ERRORS,
+    draft_start,
+    field_errors,
+    form_errors,
+    message_html,
+    page_after,
+    step_post,
+    step_url,
+    walk,
+)
 
 pytestmark = pytest.mark.django_db
-
-RULE_ERRORS = {rule.key: str(rule.error) for rule in RULES}
 
 
 def test_it_asks_to_answer_the_privacy_question(caseworker_client, caseworker):

@@ -6,11 +6,11 @@ from django.utils import timezone
 from pytest_django.asserts import assertContains
 
 from clients.models import Client
-from clients.rules import RULES
 from registration.models import Draft
 from tests.wizard import (
     DATE_OF_BIRTH,
     FIRST_NAME,
+    RULE_ERRORS,
     draft_start,
     field_errors,
     form_errors,
@@ -23,8 +23,6 @@ from tests.wizard import (
 )
 
 pytestmark = pytest.mark.django_db
-
-RULE_ERRORS = {rule.key: str(rule.error) for rule in RULES}
 
 
 # What the summary is filled in with

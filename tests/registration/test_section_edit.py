@@ -9,12 +9,12 @@ from pytest_django.asserts import assertContains, assertNotContains, assertRedir
 
 from agencies.models import IcareList, IcareValue
 from clients.models import ClientLanguage, ConsentContact
-from clients.rules import RULES
 from clients.validators import NotInFutureValidator
 from tests.conftest import client_for
 from tests.factories import ClientFactory
 from tests.registration.edit_pages import edit_post
 from tests.wizard import (
+    RULE_ERRORS,
     contact_person,
     elements,
     field_attributes,
@@ -30,7 +30,6 @@ from tests.wizard import (
 
 pytestmark = pytest.mark.django_db
 
-RULE_ERRORS = {rule.key: str(rule.error) for rule in RULES}
 # The profile's iCARE badge (templates/clients/_icare_badge.html).
 NOT_READY = (
     '<div class="badge badge-icare-missing text-wrap text-start fs-6 fw-normal" role="status">'
