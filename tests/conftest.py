@@ -10,7 +10,7 @@ from django.test import Client
 from agencies.lists import icare_values_load, occupations_load
 from agencies.models import IcareValue, Occupation, Role
 from registration.forms.widgets import _icare_choices as icare_choices_cache
-from tests.factories import PASSWORD, AgencyFactory, ProgramFactory, SiteFactory, SiteGroupFactory, StaffFactory
+from tests.factories import PASSWORD, StaffFactory, agency_create, other_agency_create
 
 # Playwright's sync API runs an event loop in the main thread; without this Django refuses ORM calls there.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -74,23 +74,12 @@ def password() -> str:
 
 @pytest.fixture
 def agency(db):
-    agency = AgencyFactory(name="Maple Test Agency")
-    for name in ("Settlement", "Language Training", "Employment"):
-        ProgramFactory(agency=agency, name=name)
-    reception = SiteGroupFactory(agency=agency, name="Non-schools or Reception Centres")
-    schools = SiteGroupFactory(agency=agency, name="Schools")
-    SiteFactory(agency=agency, group=reception, name="Main Office")
-    SiteFactory(agency=agency, group=reception, name="Welcome Centre")
-    SiteFactory(agency=agency, group=schools, name="Riverside Public School")
-    return agency
+    return agency_create("Maple Test Agency")
 
 
 @pytest.fixture
 def other_agency(db):
-    agency = AgencyFactory(name="Harbour Test Centre")
-    ProgramFactory(agency=agency, name="Settlement")
-    SiteFactory(agency=agency, group=SiteGroupFactory(agency=agency), name="Harbour Office")
-    return agency
+    return other_agency_create("Harbour Test Centre")
 
 
 @pytest.fixture

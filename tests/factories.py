@@ -18,6 +18,7 @@ from agencies.models import (
 )
 from clients.models import Client
 from clients.models.family import family_code_of
+from clients.search import name_words_remember
 
 PASSWORD = "correct-horse-battery"
 
@@ -101,6 +102,27 @@ class StaffFactory(factory.django.DjangoModelFactory):
     def programs(obj, create, extracted, **kwargs):  # noqa: N805 - factory-boy passes the object
         if create:
             obj.programs.set(extracted if extracted is not None else obj.agency.programs.all())
+
+
+def agency_create(name: str):
+    """The agency of the personas (tests/conftest.py): three programs, and three sites in two site groups."""
+    agency = AgencyFactory(name=name)
+    for program in ("Settlement", "Language Training", "Employment"):
+        ProgramFactory(agency=agency, name=program)
+    reception = SiteGroupFactory(agency=agency, name="Non-schools or Reception Centres")
+    schools = SiteGroupFactory(agency=agency, name="Schools")
+    SiteFactory(agency=agency, group=reception, name="Main Office")
+    SiteFactory(agency=agency, group=reception, name="Welcome Centre")
+    SiteFactory(agency=agency, group=schools, name="Riverside Public School")
+    return agency
+
+
+def other_agency_create(name: str):
+    """The other agency of the personas, the outsider's: one program, one site."""
+    agency = AgencyFactory(name=name)
+    ProgramFactory(agency=agency, name="Settlement")
+    SiteFactory(agency=agency, group=SiteGroupFactory(agency=agency), name="Harbour Office")
+    return agency
 
 
 def list_item(agency, list_name: str, label: str):
@@ -189,6 +211,12 @@ class ClientFactory(factory.django.DjangoModelFactory):
         lambda c: (c.registered_by.default_site if c.registered_by else None) or c.agency.sites.order_by("pk").first()
     )
     created_by = factory.LazyAttribute(lambda c: c.registered_by.user if c.registered_by else UserFactory())
+
+
+def searchable(client: Client) -> Client:
+    """A client saved straight to the database, its name words added to the dictionary as registration does."""
+    name_words_remember(client)
+    return client
 
 
 class SessionFactory(factory.django.DjangoModelFactory):

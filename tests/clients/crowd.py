@@ -9,6 +9,7 @@ before: the rest of the suite starts from the same database as ever.
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.test import override_settings
@@ -18,7 +19,7 @@ from agencies.models import Agency, IcareValue, Occupation, Program, Role, Site,
 from clients.models import Client, Family
 from demo.generate import clients_generate
 from registration.forms.widgets import _icare_choices as icare_choices_cache
-from tests.factories import AgencyFactory, ProgramFactory, SiteFactory, SiteGroupFactory, StaffFactory
+from tests.factories import StaffFactory, agency_create, other_agency_create
 
 CROWD_SIZE = 300
 AGENCY_NAMES = ("Maple Test Agency", "Harbour Test Centre")
@@ -52,17 +53,8 @@ def reference_lists_load() -> None:
 
 def crowd_create(*, seed: int) -> Crowd:
     """The agencies and personas of tests/conftest.py (agency, other_agency, caseworker, outsider) with the crowd."""
-    agency = AgencyFactory(name=AGENCY_NAMES[0])
-    for name in ("Settlement", "Language Training", "Employment"):
-        ProgramFactory(agency=agency, name=name)
-    reception = SiteGroupFactory(agency=agency, name="Non-schools or Reception Centres")
-    schools = SiteGroupFactory(agency=agency, name="Schools")
-    SiteFactory(agency=agency, group=reception, name="Main Office")
-    SiteFactory(agency=agency, group=reception, name="Welcome Centre")
-    SiteFactory(agency=agency, group=schools, name="Riverside Public School")
-    other_agency = AgencyFactory(name=AGENCY_NAMES[1])
-    ProgramFactory(agency=other_agency, name="Settlement")
-    SiteFactory(agency=other_agency, group=SiteGroupFactory(agency=other_agency), name="Harbour Office")
+    agency = agency_create(AGENCY_NAMES[0])
+    other_agency = other_agency_create(AGENCY_NAMES[1])
     caseworker = StaffFactory(
         agency=agency, role=Role.CASEWORKER, user__username=USERNAMES[0], may_unlock_sensitive=True
     )
@@ -108,3 +100,31 @@ def crowd_fixture(django_db_blocker, *, seed: int) -> Iterator[Crowd]:
             after = row_counts()
         left = {table: after[table] - count for table, count in before.items() if after[table] != count}
         assert not left, f"the crowd left rows behind: {left}"
+
+
+def crowd_fixtures(*, seed: int) -> tuple:
+    """A module's fixtures `crowd, agency, other_agency, caseworker, outsider`, to assign to those names: the crowd
+    (CROWD_SIZE invented clients in each agency, built once for the module with this seed) and the personas of
+    tests/conftest.py, here the ones of the crowd, so that every test of the module runs among it."""
+
+    @pytest.fixture(scope="module")
+    def crowd(django_db_setup, django_db_blocker) -> Iterator[Crowd]:
+        yield from crowd_fixture(django_db_blocker, seed=seed)
+
+    @pytest.fixture
+    def agency(crowd, db) -> Agency:
+        return Agency.objects.get(pk=crowd.agency.pk)
+
+    @pytest.fixture
+    def other_agency(crowd, db) -> Agency:
+        return Agency.objects.get(pk=crowd.other_agency.pk)
+
+    @pytest.fixture
+    def caseworker(crowd, db) -> StaffProfile:
+        return StaffProfile.objects.select_related("user", "agency").get(pk=crowd.caseworker.pk)
+
+    @pytest.fixture
+    def outsider(crowd, db) -> StaffProfile:
+        return StaffProfile.objects.select_related("user", "agency").get(pk=crowd.outsider.pk)
+
+    return crowd, agency, other_agency, caseworker, outsider

@@ -2,20 +2,27 @@
 the user's agency; names are found in any order, without their accents and with small typos; the page
 asks for two characters, lists the best match first and pages through the rest."""
 
-from collections.abc import Iterator
 from datetime import date
 
 import pytest
 from django.urls import resolve, reverse
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
-from agencies.models import Agency, StaffProfile
+from agencies.models import StaffProfile
 from clients.models import Client
 from clients.models.family import family_check_letter
-from clients.search import client_search, name_words_remember, parse_query
-from tests.clients.crowd import Crowd, crowd_fixture
+from clients.search import client_search, parse_query
+from tests.clients.crowd import crowd_fixtures
 from tests.clients.pages import attribute, elements, form_errors, login_url, parsed, text_of
-from tests.factories import AgencyFactory, ClientFactory, FamilyFactory, IdentifierFactory, SiteFactory, StaffFactory
+from tests.factories import (
+    AgencyFactory,
+    ClientFactory,
+    FamilyFactory,
+    IdentifierFactory,
+    SiteFactory,
+    StaffFactory,
+    searchable,
+)
 from tests.wizard import identifier_type
 
 pytestmark = pytest.mark.django_db
@@ -26,12 +33,6 @@ TWO_CHARACTERS = (
 )
 FAMILY_DIGITS = "482913"
 FAMILY_CODE = f"F-{FAMILY_DIGITS}-{family_check_letter(FAMILY_DIGITS)}"
-
-
-def remembered(client: Client) -> Client:
-    """A client saved straight to the database, its name words added to the dictionary as registration does."""
-    name_words_remember(client)
-    return client
 
 
 def client_like_qasim(staff, **fields) -> Client:
@@ -47,7 +48,7 @@ def client_like_qasim(staff, **fields) -> Client:
         "family": FamilyFactory(agency=staff.agency, code=FAMILY_CODE),
         **fields,
     }
-    return remembered(ClientFactory(registered_by=staff, with_identifier=True, identifier__value="8765-4321", **values))
+    return searchable(ClientFactory(registered_by=staff, with_identifier=True, identifier__value="8765-4321", **values))
 
 
 def found(agency, typed: str, **options) -> list[Client]:
@@ -60,32 +61,9 @@ def profile_codes(response) -> list[str]:
     return [str(resolve(attribute(link, "href")).kwargs["code"]) for link in links]
 
 
-@pytest.fixture(scope="module")
-def crowd(django_db_setup, django_db_blocker) -> Iterator[Crowd]:
-    """Three hundred invented clients in each agency, built once for the module: the same seed gives both
-    agencies the same people, client numbers, telephones and identifiers."""
-    yield from crowd_fixture(django_db_blocker, seed=7)
-
-
-# The personas of tests/conftest.py, here the ones of the module's crowd: every test of the module runs among it.
-@pytest.fixture
-def agency(crowd, db) -> Agency:
-    return Agency.objects.get(pk=crowd.agency.pk)
-
-
-@pytest.fixture
-def other_agency(crowd, db) -> Agency:
-    return Agency.objects.get(pk=crowd.other_agency.pk)
-
-
-@pytest.fixture
-def caseworker(crowd, db) -> StaffProfile:
-    return StaffProfile.objects.select_related("user", "agency").get(pk=crowd.caseworker.pk)
-
-
-@pytest.fixture
-def outsider(crowd, db) -> StaffProfile:
-    return StaffProfile.objects.select_related("user", "agency").get(pk=crowd.outsider.pk)
+# Three hundred invented clients in each agency, built once for the module, and the personas of tests/conftest.py
+# taken from them: the same seed gives both agencies the same people, client numbers, telephones and identifiers.
+crowd, agency, other_agency, caseworker, outsider = crowd_fixtures(seed=7)
 
 
 @pytest.fixture
@@ -172,7 +150,7 @@ def test_it_finds_a_client_by_name_in_any_order_and_case(qasim, typed):
 
 
 def test_it_finds_a_client_by_preferred_name(crowd, caseworker):
-    mina = remembered(
+    mina = searchable(
         ClientFactory(registered_by=caseworker, first_name="Aminata", last_name="Ouedraogo", preferred_name="Mina")
     )
 
@@ -180,14 +158,14 @@ def test_it_finds_a_client_by_preferred_name(crowd, caseworker):
 
 
 def test_it_finds_nguyen_when_the_name_is_stored_with_its_accents(crowd, caseworker):
-    thao = remembered(ClientFactory(registered_by=caseworker, first_name="Thảo", last_name="Nguyễn"))
+    thao = searchable(ClientFactory(registered_by=caseworker, first_name="Thảo", last_name="Nguyễn"))
 
     assert found(caseworker.agency, "Thao Nguyen")[0] == thao
     assert found(caseworker.agency, "nguyen thao")[0] == thao
 
 
 def test_it_finds_a_name_stored_without_accents_when_typed_with_them(crowd, caseworker):
-    hoa = remembered(ClientFactory(registered_by=caseworker, first_name="Hoa", last_name="Nguyen"))
+    hoa = searchable(ClientFactory(registered_by=caseworker, first_name="Hoa", last_name="Nguyen"))
 
     assert found(caseworker.agency, "Hòa Nguyễn")[0] == hoa
 
@@ -223,7 +201,7 @@ def test_it_finds_a_client_by_the_start_of_the_last_word_typed(qasim):
 
 @pytest.mark.parametrize("typed", ["Jean Luc OBrien", "jean-luc o'brien", "Jeanluc Obrien"])
 def test_it_finds_a_name_with_a_hyphen_and_an_apostrophe_typed_without_them(crowd, caseworker, typed):
-    jean_luc = remembered(ClientFactory(registered_by=caseworker, first_name="Jean-Luc", last_name="O'Brien"))
+    jean_luc = searchable(ClientFactory(registered_by=caseworker, first_name="Jean-Luc", last_name="O'Brien"))
 
     assert found(caseworker.agency, typed)[0] == jean_luc
 
@@ -233,16 +211,16 @@ def test_it_does_not_find_a_client_by_an_unrelated_name(qasim):
 
 
 def test_the_exact_name_is_listed_before_a_typo_match(crowd, caseworker):
-    mohammed = remembered(ClientFactory(registered_by=caseworker, first_name="Mohammed", last_name="Qasim"))
-    mohamad = remembered(ClientFactory(registered_by=caseworker, first_name="Mohamad", last_name="Qasim"))
+    mohammed = searchable(ClientFactory(registered_by=caseworker, first_name="Mohammed", last_name="Qasim"))
+    mohamad = searchable(ClientFactory(registered_by=caseworker, first_name="Mohamad", last_name="Qasim"))
 
     assert found(caseworker.agency, "Mohamad Qasim")[:2] == [mohamad, mohammed]
     assert found(caseworker.agency, "Mohammed Qasim")[:2] == [mohammed, mohamad]
 
 
 def test_a_short_name_with_a_typo_keeps_its_first_letter(agency, caseworker):
-    hai = remembered(ClientFactory(registered_by=caseworker, first_name="Hai", last_name="Tran"))
-    cao = remembered(ClientFactory(registered_by=caseworker, first_name="Cao", last_name="Tran"))
+    hai = searchable(ClientFactory(registered_by=caseworker, first_name="Hai", last_name="Tran"))
+    cao = searchable(ClientFactory(registered_by=caseworker, first_name="Cao", last_name="Tran"))
 
     assert found(agency, "Hao Tran") == [hai]
     assert cao in found(agency, "Cao Tran")
@@ -250,14 +228,14 @@ def test_a_short_name_with_a_typo_keeps_its_first_letter(agency, caseworker):
 
 def test_letters_swapped_in_a_short_name_are_found(lone_caseworker):
     # Away from the crowd: it holds a Wang Fang Li, whom "Li Wnag" rightly finds too.
-    wang = remembered(ClientFactory(registered_by=lone_caseworker, first_name="Li", last_name="Wang"))
+    wang = searchable(ClientFactory(registered_by=lone_caseworker, first_name="Li", last_name="Wang"))
 
     assert found(lone_caseworker.agency, "Li Wnag") == [wang]
 
 
 def test_a_one_letter_sound_code_makes_no_variant(agency, caseworker):
     # "Hu" and "Hawa" share the double-metaphone code H; "Hu" is no spelling of "Hawa".
-    hawa = remembered(ClientFactory(registered_by=caseworker, first_name="Hawa", last_name="Osman"))
+    hawa = searchable(ClientFactory(registered_by=caseworker, first_name="Hawa", last_name="Osman"))
 
     assert found(agency, "Hawa Osman") == [hawa]
     assert found(agency, "Hu Osman") == []
@@ -274,7 +252,7 @@ def test_it_finds_the_clients_born_on_a_date(qasim):
 
 
 def test_a_date_of_birth_narrows_a_name_search(qasim, caseworker):
-    namesake = remembered(
+    namesake = searchable(
         ClientFactory(
             registered_by=caseworker, first_name="Mohammed", last_name="Qasim", date_of_birth=date(1995, 6, 1)
         )
@@ -315,7 +293,7 @@ def test_it_finds_a_client_by_phone_written_any_common_way(qasim, typed):
 
 
 def test_it_finds_a_client_by_an_alternative_phone(crowd, caseworker):
-    client = remembered(ClientFactory(registered_by=caseworker, phone_alt2="+16135550142"))
+    client = searchable(ClientFactory(registered_by=caseworker, phone_alt2="+16135550142"))
 
     assert found(caseworker.agency, "613-555-0142") == [client]
 
@@ -336,7 +314,7 @@ def test_it_finds_a_client_by_postal_code_with_or_without_a_space(qasim, typed):
 
 
 def test_it_finds_every_member_of_a_family_by_family_code(qasim, caseworker):
-    sister = remembered(
+    sister = searchable(
         ClientFactory(registered_by=caseworker, first_name="Huda", last_name="Qasim", family=qasim.family)
     )
 
@@ -478,7 +456,7 @@ def test_the_page_searches_comments_when_the_box_is_ticked(qasim, caseworker_cli
 
 def test_the_page_shows_twenty_matches_and_a_distinct_second_page(crowd, caseworker, caseworker_client):
     okonkwos = {
-        str(remembered(ClientFactory(registered_by=caseworker, first_name=f"Chidi{letter}", last_name="Okonkwo")).code)
+        str(searchable(ClientFactory(registered_by=caseworker, first_name=f"Chidi{letter}", last_name="Okonkwo")).code)
         for letter in "abcdefghijklmnopqrstuvwxy"
     }
     next_page = '<a class="btn btn-sm btn-outline-secondary" href="?q=Okonkwo&amp;page=2">Next</a>'

@@ -3,21 +3,18 @@ birth date with a similar name, the same phone or email are each caught with the
 another agency; the wizard shows them as names are typed and on the summary, and records the reason the
 caseworker gives for registering anyway."""
 
-from collections.abc import Iterator
 from datetime import date
 
 import pytest
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
-from agencies.models import Agency, StaffProfile
 from clients.duplicates import likely_duplicates
 from clients.models import Client
-from clients.search import name_words_remember
-from tests.clients.crowd import Crowd, crowd_fixture
+from tests.clients.crowd import crowd_fixtures
 from tests.clients.pages import elements, one, parsed
 from tests.conftest import client_for
-from tests.factories import ClientFactory
+from tests.factories import ClientFactory, searchable
 from tests.wizard import draft_start, foss_id_type, identifier_type, registered_client, step_url, walk
 
 pytestmark = pytest.mark.django_db
@@ -34,19 +31,19 @@ QASIM_BORN = date(1980, 1, 15)
 
 def client_like_qasim(staff) -> Client:
     """Mohammed Qasim of the staff member's agency, born 1980-01-15, with an identifier, a phone and an email."""
-    client = ClientFactory(
-        registered_by=staff,
-        first_name="Mohammed",
-        last_name="Qasim",
-        date_of_birth=QASIM_BORN,
-        phone="+14165550199",
-        phone_alt1="+16475550123",
-        email="mohammed.qasim@example.org",
-        with_identifier=True,
-        identifier__value="8765-4321",
+    return searchable(
+        ClientFactory(
+            registered_by=staff,
+            first_name="Mohammed",
+            last_name="Qasim",
+            date_of_birth=QASIM_BORN,
+            phone="+14165550199",
+            phone_alt1="+16475550123",
+            email="mohammed.qasim@example.org",
+            with_identifier=True,
+            identifier__value="8765-4321",
+        )
     )
-    name_words_remember(client)
-    return client
 
 
 def candidate_row(client: Client, reasons: str) -> str:
@@ -69,32 +66,9 @@ def named_like(agency, first: str, last: str, born: date = QASIM_BORN, **more) -
     return likely_duplicates(agency=agency, first_name=first, last_name=last, date_of_birth=born, **more)
 
 
-@pytest.fixture(scope="module")
-def crowd(django_db_setup, django_db_blocker) -> Iterator[Crowd]:
-    """Three hundred invented clients in each agency, built once for the module: the same people, phones and
-    identifiers in both."""
-    yield from crowd_fixture(django_db_blocker, seed=11)
-
-
-# The personas of tests/conftest.py, here the ones of the module's crowd: every test of the module runs among it.
-@pytest.fixture
-def agency(crowd, db) -> Agency:
-    return Agency.objects.get(pk=crowd.agency.pk)
-
-
-@pytest.fixture
-def other_agency(crowd, db) -> Agency:
-    return Agency.objects.get(pk=crowd.other_agency.pk)
-
-
-@pytest.fixture
-def caseworker(crowd, db) -> StaffProfile:
-    return StaffProfile.objects.select_related("user", "agency").get(pk=crowd.caseworker.pk)
-
-
-@pytest.fixture
-def outsider(crowd, db) -> StaffProfile:
-    return StaffProfile.objects.select_related("user", "agency").get(pk=crowd.outsider.pk)
+# Three hundred invented clients in each agency, built once for the module, and the personas of tests/conftest.py
+# taken from them: the same seed gives both agencies the same people, client numbers, telephones and identifiers.
+crowd, agency, other_agency, caseworker, outsider = crowd_fixtures(seed=11)
 
 
 @pytest.fixture

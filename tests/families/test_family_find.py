@@ -9,9 +9,8 @@ from pytest_django.asserts import assertContains, assertNotContains, assertRedir
 
 from clients.models import Client, Family
 from clients.models.family import family_check_letter, family_code_is_valid
-from clients.search import name_words_remember
 from tests.clients.pages import attribute, elements, input_value, login_url, one, parsed
-from tests.factories import ClientFactory, FamilyFactory
+from tests.factories import ClientFactory, FamilyFactory, searchable
 from tests.wizard import registered_client, walk
 
 pytestmark = pytest.mark.django_db
@@ -23,12 +22,6 @@ FIELD = "id_family_code"
 
 def family(agency, digits: str = "4821") -> Family:
     return FamilyFactory(agency=agency, code=f"F-{digits}-{family_check_letter(digits)}")
-
-
-def searchable(client: Client) -> Client:
-    """A client saved straight to the database, its name words added to the dictionary as registration does."""
-    name_words_remember(client)
-    return client
 
 
 def relative_of(staff, **fields) -> Client:
