@@ -31,6 +31,22 @@ def logged_in_user_id(client: Client) -> str | None:
     return client.session.get("_auth_user_id")
 
 
+def assert_logs_in(staff, *, address: str = ADDRESS) -> None:
+    """The staff member's right password, from a fresh browser at `address`, logs them in."""
+    client = Client()
+    response = log_in(client, staff.user.username, address=address)
+    assert response.status_code == 302
+    assert logged_in_user_id(client) == str(staff.user.pk)
+
+
+def refused_log_in(username: str, *, address: str = ADDRESS) -> HttpResponse:
+    """The right password for `username` from a fresh browser at `address`, which logs nobody in: the answer."""
+    client = Client()
+    response = log_in(client, username, address=address)
+    assert logged_in_user_id(client) is None
+    return response
+
+
 def lock_of(username: str, address: str = ADDRESS) -> AccessAttempt:
     """django-axes' record of the login's failures from the address: its count and its expiry."""
     return AccessAttempt.objects.select_related("expiration").get(username=username, ip_address=address)

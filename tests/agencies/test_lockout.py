@@ -16,10 +16,11 @@ from tests.agencies.login_helpers import (
     OTHER_ADDRESS,
     THIRD_ADDRESS,
     WRONG,
+    assert_logs_in,
     fail,
     lock_of,
     log_in,
-    logged_in_user_id,
+    refused_log_in,
     time_passes,
 )
 from tests.conftest import client_for
@@ -63,12 +64,8 @@ def spray(address: str = ADDRESS, times: int = 8, *, names: str = "guess") -> No
 
 def test_it_still_accepts_the_right_password_after_four_failures(casey):
     fail("casey", 4)
-    client = Client()
 
-    response = log_in(client, "casey")
-
-    assert response.status_code == 302
-    assert logged_in_user_id(client) == str(casey.user.pk)
+    assert_logs_in(casey)
 
 
 def test_it_answers_the_fifth_wrong_password_with_the_lock_page_saying_until_when_and_who_can_lift_it(casey):
@@ -83,24 +80,18 @@ def test_it_answers_the_fifth_wrong_password_with_the_lock_page_saying_until_whe
 
 def test_it_refuses_the_right_password_from_the_address_of_five_wrong_ones(casey):
     fail("casey", 5)
-    client = Client()
 
-    response = log_in(client, "casey")
+    response = refused_log_in("casey")
 
     assertContains(response, f"Try again after {until_text('casey')}.", status_code=429)
     assertContains(response, WHO_CAN_LIFT, status_code=429)
-    assert logged_in_user_id(client) is None
 
 
 def test_it_lets_the_locked_login_in_from_another_address(casey):
     # A stranger guessing at casey's login from elsewhere must not lock casey out at her own desk.
     fail("casey", 5, address=ADDRESS)
-    client = Client()
 
-    response = log_in(client, "casey", address=OTHER_ADDRESS)
-
-    assert response.status_code == 302
-    assert logged_in_user_id(client) == str(casey.user.pk)
+    assert_logs_in(casey, address=OTHER_ADDRESS)
 
 
 def test_it_counts_the_guesses_together_whichever_spelling_of_the_login_they_use(casey):
@@ -108,22 +99,16 @@ def test_it_counts_the_guesses_together_whichever_spelling_of_the_login_they_use
     # are guesses at the same account.
     for spelling in ("casey", "CASEY", "Casey", "casey@example.org", "CASEY@EXAMPLE.ORG"):
         log_in(Client(), spelling, WRONG)
-    client = Client()
 
-    response = log_in(client, "casey")
+    response = refused_log_in("casey")
 
     assertContains(response, "Account locked", status_code=429)
-    assert logged_in_user_id(client) is None
 
 
 def test_it_does_not_lock_another_login_from_the_same_address(casey, caseworker2):
     fail("casey", 5)
-    client = Client()
 
-    response = log_in(client, "casey2")
-
-    assert response.status_code == 302
-    assert logged_in_user_id(client) == str(caseworker2.user.pk)
+    assert_logs_in(caseworker2)
 
 
 def test_another_logins_success_from_the_same_address_does_not_wipe_the_failures(casey, caseworker2):
@@ -132,23 +117,19 @@ def test_another_logins_success_from_the_same_address_does_not_wipe_the_failures
     fail("casey", 4)
     log_in(Client(), "casey2")
     fail("casey", 1)
-    client = Client()
 
-    response = log_in(client, "casey")
+    response = refused_log_in("casey")
 
     assertContains(response, "Account locked", status_code=429)
-    assert logged_in_user_id(client) is None
 
 
 def test_another_logins_success_from_the_same_address_does_not_lift_a_lock(casey, caseworker2):
     fail("casey", 5)
     log_in(Client(), "casey2")
-    client = Client()
 
-    response = log_in(client, "casey")
+    response = refused_log_in("casey")
 
     assertContains(response, "Account locked", status_code=429)
-    assert logged_in_user_id(client) is None
 
 
 # Per address across logins (password spraying)
@@ -156,23 +137,17 @@ def test_another_logins_success_from_the_same_address_does_not_lift_a_lock(casey
 
 def test_it_locks_an_address_that_fails_too_often_across_logins_even_for_the_right_password(casey, small_address_limit):
     spray(times=8)
-    client = Client()
 
-    response = log_in(client, "casey")
+    response = refused_log_in("casey")
 
     assertContains(response, "Account locked", status_code=429)
     assertContains(response, WHO_CAN_LIFT, status_code=429)
-    assert logged_in_user_id(client) is None
 
 
 def test_it_does_not_lock_an_address_below_its_limit_across_logins(casey, small_address_limit):
     spray(times=7)
-    client = Client()
 
-    response = log_in(client, "casey")
-
-    assert response.status_code == 302
-    assert logged_in_user_id(client) == str(casey.user.pk)
+    assert_logs_in(casey)
 
 
 def test_a_sprayers_own_successful_login_does_not_reset_the_addresss_count(casey, caseworker2, small_address_limit):
@@ -180,22 +155,16 @@ def test_a_sprayers_own_successful_login_does_not_reset_the_addresss_count(casey
     spray(times=7)
     log_in(Client(), "casey2")
     fail("guess-after-login")
-    client = Client()
 
-    response = log_in(client, "casey")
+    response = refused_log_in("casey")
 
     assertContains(response, "Account locked", status_code=429)
-    assert logged_in_user_id(client) is None
 
 
 def test_a_sprayed_address_does_not_lock_the_same_login_from_another_address(casey, small_address_limit):
     spray(address=ADDRESS, times=8)
-    client = Client()
 
-    response = log_in(client, "casey", address=OTHER_ADDRESS)
-
-    assert response.status_code == 302
-    assert logged_in_user_id(client) == str(casey.user.pk)
+    assert_logs_in(casey, address=OTHER_ADDRESS)
 
 
 # How long a lock lasts
@@ -212,34 +181,24 @@ def test_a_first_lock_lasts_five_minutes(casey):
 def test_a_lock_still_holds_just_before_its_five_minutes_are_up(casey):
     fail("casey", 5)
     time_passes(timedelta(minutes=5) - JUST_OVER)
-    client = Client()
 
-    response = log_in(client, "casey")
+    response = refused_log_in("casey")
 
     assertContains(response, "Account locked", status_code=429)
-    assert logged_in_user_id(client) is None
 
 
 def test_the_right_password_works_again_once_the_five_minutes_are_up(casey):
     fail("casey", 5)
     time_passes(timedelta(minutes=5) + JUST_OVER)
-    client = Client()
 
-    response = log_in(client, "casey")
-
-    assert response.status_code == 302
-    assert logged_in_user_id(client) == str(casey.user.pk)
+    assert_logs_in(casey)
 
 
 def test_a_spraying_lock_on_an_address_ends_after_five_minutes_too(casey, small_address_limit):
     spray(times=8)
     time_passes(timedelta(minutes=5) + JUST_OVER)
-    client = Client()
 
-    response = log_in(client, "casey")
-
-    assert response.status_code == 302
-    assert logged_in_user_id(client) == str(casey.user.pk)
+    assert_logs_in(casey)
 
 
 def test_a_second_lock_after_the_first_has_ended_lasts_ten_minutes(casey):
@@ -260,12 +219,10 @@ def test_a_second_spraying_lock_on_an_address_lasts_longer_than_the_first(casey,
     time_passes(timedelta(minutes=5) + JUST_OVER)
     spray(times=8, names="second-round")
     time_passes(timedelta(minutes=5) + JUST_OVER)
-    client = Client()
 
-    response = log_in(client, "casey")
+    response = refused_log_in("casey")
 
     assertContains(response, "Account locked", status_code=429)
-    assert logged_in_user_id(client) is None
 
 
 def test_a_failure_during_a_lock_extends_it(casey):
@@ -279,10 +236,8 @@ def test_a_failure_during_a_lock_extends_it(casey):
     assert lock_of("casey").expiration.expires_at > first_until
     # Past the end of the first lock, the login is still locked.
     time_passes(timedelta(minutes=3) + JUST_OVER)
-    client = Client()
-    response = log_in(client, "casey")
+    response = refused_log_in("casey")
     assertContains(response, "Account locked", status_code=429)
-    assert logged_in_user_id(client) is None
 
 
 # The Login locks page
@@ -349,9 +304,7 @@ def test_the_coordinator_lifts_a_lock_and_the_staff_member_logs_in_from_that_add
     assertContains(response, "Casey Tremblay can log in again.")
     assertContains(response, "No login of your agency is locked.")
     assert not AccessAttempt.objects.filter(username="casey").exists()
-    client = Client()
-    assert log_in(client, "casey").status_code == 302
-    assert logged_in_user_id(client) == str(casey.user.pk)
+    assert_logs_in(casey)
 
 
 def test_lifting_a_lock_from_a_sprayed_address_lets_the_staff_member_log_in_from_it(
@@ -365,10 +318,7 @@ def test_lifting_a_lock_from_a_sprayed_address_lets_the_staff_member_log_in_from
     response = coordinator_client.post(LIFT_URL, {"staff": casey.pk}, follow=True)
 
     assertContains(response, "Casey Tremblay can log in again.")
-    client = Client()
-    response = log_in(client, "casey")
-    assert response.status_code == 302
-    assert logged_in_user_id(client) == str(casey.user.pk)
+    assert_logs_in(casey)
 
 
 def test_lifting_a_sprayed_address_for_one_staff_member_keeps_it_locked_for_every_other_login(
