@@ -123,17 +123,29 @@ def test_it_asks_nothing_more_than_the_postal_code_when_the_client_declines_rese
 
 # A step not seen, or still wrong
 
+NEEDS_CORRECTING = "This step needs correcting before the client can be registered: Primary Information."
+
+
+def assert_register_sends_back_to_primary(browser, staff, code, message: str) -> None:
+    """Register, pressed on the summary, registers nobody: it sends the caseworker to Primary Information, with
+    this message on it."""
+    response = step_post(browser, code, "summary", step_data("summary", staff=staff), go="register")
+
+    assertRedirects(response, step_url(code, "primary"), fetch_redirect_response=False)
+    assertContains(page_after(browser, response), message_html(message, "error"), html=True)
+    assert Client.objects.count() == 0
+
 
 def test_it_sends_the_caseworker_back_to_a_step_not_yet_seen_before_registering(caseworker_client, caseworker):
     code = draft_start(caseworker_client)
     step_post(caseworker_client, code, "privacy", step_data("privacy", staff=caseworker), go="summary")
 
-    response = step_post(caseworker_client, code, "summary", step_data("summary", staff=caseworker), go="register")
-
-    assertRedirects(response, step_url(code, "primary"), fetch_redirect_response=False)
-    message = "Fill in this step, or confirm it is empty with Next, before registering the client: Primary Information."
-    assertContains(page_after(caseworker_client, response), message_html(message, "error"), html=True)
-    assert Client.objects.count() == 0
+    assert_register_sends_back_to_primary(
+        caseworker_client,
+        caseworker,
+        code,
+        "Fill in this step, or confirm it is empty with Next, before registering the client: Primary Information.",
+    )
     assert Draft.objects.filter(code=code).exists()
 
 
@@ -143,12 +155,7 @@ def test_it_sends_the_caseworker_to_the_step_to_correct_before_registering(casew
         caseworker_client, code, "primary", {**step_data("primary", staff=caseworker), "last_name": ""}, "summary"
     )
 
-    response = step_post(caseworker_client, code, "summary", step_data("summary", staff=caseworker), go="register")
-
-    assertRedirects(response, step_url(code, "primary"), fetch_redirect_response=False)
-    message = "This step needs correcting before the client can be registered: Primary Information."
-    assertContains(page_after(caseworker_client, response), message_html(message, "error"), html=True)
-    assert Client.objects.count() == 0
+    assert_register_sends_back_to_primary(caseworker_client, caseworker, code, NEEDS_CORRECTING)
     assert Draft.objects.filter(code=code).exists()
 
 
@@ -160,12 +167,7 @@ def test_it_sends_the_caseworker_to_the_first_blocking_step_in_order(caseworker_
         caseworker_client, code, "primary", {**step_data("primary", staff=caseworker), "last_name": ""}, "summary"
     )
 
-    response = step_post(caseworker_client, code, "summary", step_data("summary", staff=caseworker), go="register")
-
-    assertRedirects(response, step_url(code, "primary"), fetch_redirect_response=False)
-    message = "This step needs correcting before the client can be registered: Primary Information."
-    assertContains(page_after(caseworker_client, response), message_html(message, "error"), html=True)
-    assert Client.objects.count() == 0
+    assert_register_sends_back_to_primary(caseworker_client, caseworker, code, NEEDS_CORRECTING)
 
 
 # The rows added with [+], and the referral
