@@ -12,7 +12,7 @@ from clients.models import Child, Client
 from clients.sections import SectionName
 from tests.factories import ChildFactory, ClientFactory, child_age_group
 from tests.registration.edit_pages import Editor
-from tests.wizard import DATE_OF_BIRTH, input_value, registered_client, row_errors, step_url, walk
+from tests.wizard import DATE_OF_BIRTH, form_errors, input_value, registered_client, row_errors, step_url, walk
 
 pytestmark = pytest.mark.django_db
 
@@ -127,29 +127,32 @@ def test_a_consent_edit_checks_a_child_against_the_saved_registration_date(casew
     assert parent.children.get().date_of_birth == date(2020, 1, 15)
 
 
-def test_a_summary_edit_may_not_make_a_saved_child_of_another_age_group(caseworker_client, parent):
+@pytest.fixture
+def tobis_parent(parent) -> Client:
+    """The parent, with Tobi saved as an Infant (born 2020-01-15)."""
     ChildFactory(client=parent, date_of_birth=date(2020, 1, 15), age_group=child_age_group("Infant"))
+    return parent
 
-    response = Editor(caseworker_client, parent, SectionName.SUMMARY).type(registration_date="2022-03-01").save()
+
+def test_a_summary_edit_may_not_make_a_saved_child_of_another_age_group(caseworker_client, tobis_parent):
+    response = Editor(caseworker_client, tobis_parent, SectionName.SUMMARY).type(registration_date="2022-03-01").save()
 
     message = (
         "This makes the client's child Tobi 25 months old on 2022-03-01 (born 2020-01-15): that is Toddler (19-35 "
         "months), not Infant (6-18 months) (Emergency Contact & Consent)."
     )
-    assert response.context["section"].forms["summary"].errors == {"registration_date": [message]}
-    parent.refresh_from_db()
-    assert parent.registration_date == date(2021, 6, 1)
+    assert form_errors(response, "summary") == {"registration_date": [message]}
+    tobis_parent.refresh_from_db()
+    assert tobis_parent.registration_date == date(2021, 6, 1)
 
 
-def test_a_primary_edit_may_not_make_the_client_younger_than_a_child(caseworker_client, parent):
-    ChildFactory(client=parent, date_of_birth=date(2020, 1, 15), age_group=child_age_group("Infant"))
-
-    response = Editor(caseworker_client, parent, SectionName.PRIMARY).type(date_of_birth="2020-02-01").save()
+def test_a_primary_edit_may_not_make_the_client_younger_than_a_child(caseworker_client, tobis_parent):
+    response = Editor(caseworker_client, tobis_parent, SectionName.PRIMARY).type(date_of_birth="2020-02-01").save()
 
     message = (
         "The date of birth is not before the date of birth of the client's child Tobi, 2020-01-15 "
         "(Emergency Contact & Consent)."
     )
-    assert message in response.context["section"].forms["primary"].errors["date_of_birth"]
-    parent.refresh_from_db()
-    assert parent.date_of_birth == date(1990, 4, 12)
+    assert message in form_errors(response, "primary")["date_of_birth"]
+    tobis_parent.refresh_from_db()
+    assert tobis_parent.date_of_birth == date(1990, 4, 12)

@@ -121,40 +121,46 @@ def test_a_minor_cannot_be_registered_with_consent_not_required(caseworker_clien
     assert message.startswith("The client is 6 on ") and "(Date of Birth 2020-02-03, Primary Information)" in message
 
 
-def test_a_profile_edit_cannot_make_a_client_who_said_no_a_minor(caseworker_client, caseworker):
+@pytest.mark.parametrize(
+    ("born", "consent_required", "section", "field", "typed", "message"),
+    [
+        pytest.param(
+            date(1990, 4, 12),
+            False,
+            SectionName.PRIMARY,
+            "date_of_birth",
+            "2010-01-01",
+            "This makes the client a minor (11 on 2021-06-01), and Consent Required is No "
+            "(Emergency Contact & Consent).",
+            id="a-client-who-said-no-made-a-minor",
+        ),
+        pytest.param(
+            date(2015, 4, 12),
+            None,
+            SectionName.CONSENT,
+            "consent_required",
+            "false",
+            "The client is 6 on 2021-06-01 (Date of Birth 2015-04-12, Primary Information): a minor needs consent.",
+            id="consent-taken-away-from-a-minor",
+        ),
+    ],
+)
+def test_a_profile_edit_cannot_leave_a_minor_without_consent(
+    caseworker_client, caseworker, born, consent_required, section, field, typed, message
+):
     client = ClientFactory(
         registered_by=caseworker,
-        date_of_birth=date(1990, 4, 12),
+        date_of_birth=born,
         registration_date=date(2021, 6, 1),
-        consent_required=False,
+        consent_required=consent_required,
     )
 
-    response = Editor(caseworker_client, client, SectionName.PRIMARY).type(date_of_birth="2010-01-01").save()
+    response = Editor(caseworker_client, client, section).type(**{field: typed}).save()
 
-    assert (
-        "This makes the client a minor (11 on 2021-06-01), and Consent Required is No (Emergency Contact & Consent)."
-        in refused(response, "date_of_birth")
-    )
+    assert message in refused(response, field)
     client.refresh_from_db()
-    assert client.date_of_birth == date(1990, 4, 12)
-
-
-def test_a_profile_edit_cannot_take_consent_away_from_a_minor(caseworker_client, caseworker, agency):
-    client = ClientFactory(
-        registered_by=caseworker,
-        date_of_birth=date(2015, 4, 12),
-        registration_date=date(2021, 6, 1),
-        consent_required=None,
-    )
-
-    response = Editor(caseworker_client, client, SectionName.CONSENT).type(consent_required="false").save()
-
-    assert (
-        "The client is 6 on 2021-06-01 (Date of Birth 2015-04-12, Primary Information): a minor needs consent."
-        in refused(response, "consent_required")
-    )
-    client.refresh_from_db()
-    assert client.consent_required is None
+    assert client.date_of_birth == born
+    assert client.consent_required is consent_required
 
 
 def test_an_adult_may_need_consent_or_not(caseworker_client, arrived):
