@@ -19,7 +19,7 @@ from tests.concurrency import at_once, saves_read_together
 from tests.conftest import client_for
 from tests.factories import PASSWORD
 from tests.registration.edit_pages import form_of
-from tests.registration.test_section_conflict import checked_choice, conflict_rows, tab_of
+from tests.registration.test_section_conflict import checked_choice, conflict_rows, in_order, tab_of
 
 pytestmark = pytest.mark.django_db
 
@@ -61,10 +61,10 @@ def secret(caseworker):
 def test_the_second_save_over_a_changed_version_is_not_applied_and_shows_both_values(
     caseworker_client, manager_client, secret, first
 ):
-    browsers = {"caseworker": caseworker_client, "manager": manager_client}
-    second = "manager" if first == "caseworker" else "caseworker"
-    earlier = SensitiveEditor(browsers[first], secret)
-    later = SensitiveEditor(browsers[second], secret)
+    earlier, later = (
+        SensitiveEditor(browser, secret)
+        for browser in in_order(first, {"caseworker": caseworker_client, "manager": manager_client})
+    )
 
     assertRedirects(
         earlier.type(illnesses="Hypertension").save(),

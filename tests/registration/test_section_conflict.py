@@ -46,14 +46,28 @@ def colleague_client(coordinator) -> Browser:
     return client_for(coordinator)
 
 
+@pytest.fixture
+def mine(caseworker_client, colleague_client, client_in_ottawa) -> Editor:
+    """The caseworker's edit of the contact section, opened before the colleague saved Toronto as the city."""
+    mine = Editor(caseworker_client, client_in_ottawa, "contact")
+    Editor(colleague_client, client_in_ottawa, "contact").type(city="Toronto").save()
+    return mine
+
+
+def in_order(first: str, browsers: dict[str, Browser]) -> tuple[Browser, Browser]:
+    """The two browsers, the one named `first` first."""
+    [second] = [name for name in browsers if name != first]
+    return browsers[first], browsers[second]
+
+
 @pytest.mark.parametrize("first", ["caseworker", "colleague"])
 def test_the_second_save_over_a_changed_version_is_not_applied_and_shows_both_values(
     caseworker_client, colleague_client, client_in_ottawa, first
 ):
-    browsers = {"caseworker": caseworker_client, "colleague": colleague_client}
-    second = "colleague" if first == "caseworker" else "caseworker"
-    earlier = Editor(browsers[first], client_in_ottawa, "contact")
-    later = Editor(browsers[second], client_in_ottawa, "contact")
+    earlier, later = (
+        Editor(browser, client_in_ottawa, "contact")
+        for browser in in_order(first, {"caseworker": caseworker_client, "colleague": colleague_client})
+    )
 
     saved = earlier.type(city="Toronto").save()
     assertRedirects(saved, detail_url(client_in_ottawa) + "#section-contact", fetch_redirect_response=False)
@@ -81,9 +95,7 @@ def test_two_tabs_of_one_person_are_two_editors(caseworker_client, client_in_ott
     assert client_in_ottawa.city == "Toronto"
 
 
-def test_keep_all_mine_saves_what_was_typed(caseworker_client, colleague_client, client_in_ottawa):
-    mine = Editor(caseworker_client, client_in_ottawa, "contact")
-    Editor(colleague_client, client_in_ottawa, "contact").type(city="Toronto").save()
+def test_keep_all_mine_saves_what_was_typed(mine, client_in_ottawa):
     mine.type(city="Hamilton").save()
 
     response = mine.save("mine")
@@ -93,9 +105,7 @@ def test_keep_all_mine_saves_what_was_typed(caseworker_client, colleague_client,
     assert client_in_ottawa.city == "Hamilton"
 
 
-def test_take_all_saved_values_keeps_the_others_change(caseworker_client, colleague_client, client_in_ottawa):
-    mine = Editor(caseworker_client, client_in_ottawa, "contact")
-    Editor(colleague_client, client_in_ottawa, "contact").type(city="Toronto").save()
+def test_take_all_saved_values_keeps_the_others_change(mine, client_in_ottawa):
     mine.type(city="Hamilton").save()
 
     assert mine.save("theirs").status_code == 302
@@ -104,10 +114,7 @@ def test_take_all_saved_values_keeps_the_others_change(caseworker_client, collea
     assert client_in_ottawa.city == "Toronto"
 
 
-def test_changes_to_different_fields_merge_field_by_field(caseworker_client, colleague_client, client_in_ottawa):
-    mine = Editor(caseworker_client, client_in_ottawa, "contact")
-    Editor(colleague_client, client_in_ottawa, "contact").type(city="Toronto").save()
-
+def test_changes_to_different_fields_merge_field_by_field(mine, client_in_ottawa):
     page = mine.type(email="amara.new@example.com").save()
 
     # Only the other's change is shown; as this editor left the city alone, the saved value is chosen.
@@ -118,10 +125,7 @@ def test_changes_to_different_fields_merge_field_by_field(caseworker_client, col
     assert (client_in_ottawa.city, client_in_ottawa.email) == ("Toronto", "amara.new@example.com")
 
 
-def test_a_change_made_on_both_sides_alike_is_no_conflict(caseworker_client, colleague_client, client_in_ottawa):
-    mine = Editor(caseworker_client, client_in_ottawa, "contact")
-    Editor(colleague_client, client_in_ottawa, "contact").type(city="Toronto").save()
-
+def test_a_change_made_on_both_sides_alike_is_no_conflict(mine):
     assert mine.type(city="Toronto").save().status_code == 302
 
 
