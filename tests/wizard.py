@@ -62,12 +62,7 @@ def program_rows(agency, column: str, values: Mapping[str, str] | None = None) -
     """The Agency Program Table as posted: one row per active program, `values` by program name."""
     values = values or {}
     programs = programs_of(agency)
-    data = {
-        "programs-TOTAL_FORMS": str(len(programs)),
-        "programs-INITIAL_FORMS": str(len(programs)),
-        "programs-MIN_NUM_FORMS": "0",
-        "programs-MAX_NUM_FORMS": "1000",
-    }
+    data = management("programs", total=len(programs), initial=len(programs))
     for index, program in enumerate(programs):
         data[f"programs-{index}-program"] = str(program.code)
         data[f"programs-{index}-{column}"] = values.get(program.name, "new" if column == "status" else "")
@@ -81,6 +76,16 @@ def management(prefix: str, total: int, initial: int = 0) -> dict[str, str]:
         f"{prefix}-MIN_NUM_FORMS": "0",
         f"{prefix}-MAX_NUM_FORMS": "1000",
     }
+
+
+def identifier_rows(*rows: tuple[ListItem, str | None]) -> dict[str, str]:
+    """Identification Documents' identifiers as posted, a row per (type, value); a value None is not posted."""
+    data = {"identifiers-TOTAL_FORMS": str(len(rows))}
+    for index, (kind, value) in enumerate(rows):
+        data[f"identifiers-{index}-identifier_type"] = str(kind.pk)
+        if value is not None:
+            data[f"identifiers-{index}-value"] = value
+    return data
 
 
 def contact_person(kind: str, **values: str) -> dict[str, str]:

@@ -16,6 +16,7 @@ from tests.wizard import (
     field_errors,
     field_marker,
     foss_id_type,
+    identifier_rows,
     identifier_type,
     message_html,
     page_after,
@@ -32,15 +33,8 @@ pytestmark = pytest.mark.django_db
 
 
 def test_it_saves_identifiers_with_their_comparison_key(caseworker_client, caseworker, agency):
-    overrides = {
-        "identification": {
-            "identifiers-TOTAL_FORMS": "2",
-            "identifiers-0-identifier_type": str(foss_id_type(agency).pk),
-            "identifiers-0-value": "uci 1234-5678",
-            "identifiers-1-identifier_type": str(identifier_type(agency, "Passport Number").pk),
-            "identifiers-1-value": "p-998877",
-        }
-    }
+    passport = identifier_type(agency, "Passport Number")
+    overrides = {"identification": identifier_rows((foss_id_type(agency), "uci 1234-5678"), (passport, "p-998877"))}
 
     _code, response = walk(caseworker_client, caseworker, overrides)
 
@@ -76,16 +70,8 @@ def test_it_marks_the_identifier_row_required_for_icare(caseworker_client):
 
 
 def test_it_refuses_the_same_identifier_twice_for_one_client(caseworker_client, caseworker, agency):
-    foss = str(foss_id_type(agency).pk)
-    overrides = {
-        "identification": {
-            "identifiers-TOTAL_FORMS": "2",
-            "identifiers-0-identifier_type": foss,
-            "identifiers-0-value": "1234-5678",
-            "identifiers-1-identifier_type": foss,
-            "identifiers-1-value": "12345678",
-        }
-    }
+    foss = foss_id_type(agency)
+    overrides = {"identification": identifier_rows((foss, "1234-5678"), (foss, "12345678"))}
 
     code, response = walk(caseworker_client, caseworker, overrides)
 

@@ -6,7 +6,7 @@ import pytest
 from pytest_django.asserts import assertContains, assertNotContains
 
 from tests.registration.test_draft_consent import minor_contacts
-from tests.wizard import descendants, element_text, elements, foss_id_type, step_url, walk
+from tests.wizard import descendants, element_text, elements, foss_id_type, identifier_rows, step_url, walk
 
 pytestmark = pytest.mark.django_db
 
@@ -27,15 +27,9 @@ def summary_links(response) -> list[tuple[str, str, str]]:
 
 
 def test_it_links_a_formset_rows_message_to_its_field_and_names_the_row(caseworker_client, caseworker, agency):
-    foss = str(foss_id_type(agency).pk)
-    overrides = {
-        "identification": {
-            "identifiers-TOTAL_FORMS": "2",
-            "identifiers-0-identifier_type": foss,
-            "identifiers-0-value": "1234-5678",
-            "identifiers-1-identifier_type": foss,
-        }
-    }
+    foss = foss_id_type(agency)
+    # The second row's value is not posted at all.
+    overrides = {"identification": identifier_rows((foss, "1234-5678"), (foss, None))}
 
     code, response = walk(caseworker_client, caseworker, overrides)
 
