@@ -90,24 +90,21 @@ def test_check_deploy_gives_no_warnings_with_production_settings():
     assert "WARNINGS" not in result.stdout + result.stderr
 
 
-def test_production_refuses_to_start_without_a_secret_key():
+@pytest.mark.parametrize(
+    "variable",
+    [
+        pytest.param("DJANGO_SECRET_KEY", id="secret-key"),
+        pytest.param("OCMS_DRAFT_KEYS", id="key-for-the-drafts-sensitive-information"),
+    ],
+)
+def test_production_refuses_to_start_without_a_key(variable):
     env = production_env()
-    del env["DJANGO_SECRET_KEY"]
+    del env[variable]
 
     result = run_manage("check", env=env)
 
     assert result.returncode != 0
-    assert "Set the environment variable DJANGO_SECRET_KEY" in result.stderr
-
-
-def test_production_refuses_to_start_without_a_key_for_the_drafts_sensitive_information():
-    env = production_env()
-    del env["OCMS_DRAFT_KEYS"]
-
-    result = run_manage("check", env=env)
-
-    assert result.returncode != 0
-    assert "Set the environment variable OCMS_DRAFT_KEYS" in result.stderr
+    assert f"Set the environment variable {variable}" in result.stderr
 
 
 def test_production_refuses_a_trusted_proxy_that_is_not_an_address():
