@@ -213,6 +213,23 @@ class ClientFactory(factory.django.DjangoModelFactory):
     created_by = factory.LazyAttribute(lambda c: c.registered_by.user if c.registered_by else UserFactory())
 
 
+def samir_haddad(staff, **fields) -> Client:
+    """Samir Haddad, registered by `staff` with a family code, French, his immigration dates and an email: a relative
+    with some of what a family member may copy."""
+    return ClientFactory(
+        registered_by=staff,
+        with_family=True,
+        first_name="Samir",
+        last_name="Haddad",
+        official_language=icare_value(IcareList.OFFICIAL_LANGUAGE, "French"),
+        landing_date=date(2019, 6, 1),
+        arrival_date=date(2019, 6, 2),
+        email="haddad.family@example.com",
+        postal_code="M5S1X5",
+        **fields,
+    )
+
+
 def searchable(client: Client) -> Client:
     """A client saved straight to the database, its name words added to the dictionary as registration does."""
     name_words_remember(client)

@@ -4,34 +4,25 @@ birth, an identifier); the copied values are on screen, each profile lists the r
 dashboard passes axe-core."""
 
 import re
-from datetime import date
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from agencies.models import IcareList
 from clients.models import Client
 from clients.models.family import family_code_is_valid
-from tests.browser.pages import assert_accessible, press_next
-from tests.conftest import browser_login
-from tests.factories import ClientFactory, icare_value
+from tests.browser.pages import (
+    STEPS_AFTER_CONTACT,
+    assert_accessible,
+    confirm_privacy,
+    fill_primary,
+    named_client_started,
+    press_next,
+)
+from tests.factories import samir_haddad
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 BADGE = "Copied from the family member"
-REMAINING_STEPS = (
-    "Employment Related",
-    "Client Language Related",
-    "Sensitive Information",
-    "Emergency Contact & Consent",
-    "Registration Summary",
-)
-
-
-def confirm_privacy(page: Page) -> None:
-    expect(page.get_by_role("heading", name="Privacy/Confidentiality Statement")).to_be_visible()
-    page.get_by_label(re.compile(r"read and understood your agency's Privacy")).select_option(label="Yes")
-    press_next(page, "About Your Client (Primary Information)")
 
 
 def field(page: Page, label: str):
@@ -50,7 +41,7 @@ def type_identifier(page: Page, value: str) -> None:
 
 
 def finish_and_register(page: Page, *, no_duplicate: bool = False) -> None:
-    for heading in REMAINING_STEPS:
+    for heading in STEPS_AFTER_CONTACT:
         press_next(page, heading)
     if no_duplicate:
         # The relative whose telephone and email were copied is not offered as a possible duplicate.
@@ -126,16 +117,10 @@ def expect_family_table(page: Page, live_server, client: Client, others: list[Cl
 
 
 def test_a_family_of_three_is_registered_in_one_sitting(live_server, page: Page, caseworker):
-    browser_login(page, live_server, "casey")
-    page.get_by_role("navigation", name="Main menu").get_by_role("link", name="Register New Client").click()
-    page.get_by_role("button", name="Named Client").click()
-    confirm_privacy(page)
+    named_client_started(page, live_server)
 
     # The principal client, with a new family code.
-    page.get_by_label("First Name", exact=False).fill("Samir")
-    page.get_by_label("Last Name", exact=False).fill("Haddad")
-    page.get_by_label("Gender", exact=False).select_option(label="Male")
-    page.get_by_label("Date of Birth", exact=False).fill("1979-02-03")
+    fill_primary(page, "Samir", "Haddad", "Male", "1979-02-03")
     page.get_by_label("Preferred Name").fill("Sam")
     page.get_by_role("button", name="New", exact=True).click()
     family_code = page.get_by_label("Family Code")
@@ -219,36 +204,15 @@ def test_a_family_of_three_is_registered_in_one_sitting(live_server, page: Page,
     assert leila.identifiers.get().value == "3333-4444"
 
 
-def relative_haddad(caseworker) -> Client:
-    """Samir Haddad, registered with a family code, French, his immigration dates and contact information."""
-    return ClientFactory(
-        registered_by=caseworker,
-        with_family=True,
-        first_name="Samir",
-        last_name="Haddad",
-        official_language=icare_value(IcareList.OFFICIAL_LANGUAGE, "French"),
-        landing_date=date(2019, 6, 1),
-        arrival_date=date(2019, 6, 2),
-        email="haddad.family@example.com",
-        postal_code="M5S1X5",
-    )
-
-
 def start_primary(page: Page, live_server) -> None:
-    browser_login(page, live_server, "casey")
-    page.get_by_role("navigation", name="Main menu").get_by_role("link", name="Register New Client").click()
-    page.get_by_role("button", name="Named Client").click()
-    confirm_privacy(page)
-    page.get_by_label("First Name", exact=False).fill("Leila")
-    page.get_by_label("Last Name", exact=False).fill("Nasser")
-    page.get_by_label("Gender", exact=False).select_option(label="Female")
-    page.get_by_label("Date of Birth", exact=False).fill("2008-09-10")
+    named_client_started(page, live_server)
+    fill_primary(page, "Leila", "Nasser", "Female", "2008-09-10")
 
 
 def test_joining_a_family_through_find_offers_what_to_copy_and_keeps_what_was_typed(
     live_server, page: Page, caseworker
 ):
-    relative = relative_haddad(caseworker)
+    relative = samir_haddad(caseworker)
     start_primary(page, live_server)
 
     page.get_by_role("button", name="Find", exact=True).click()
@@ -280,7 +244,7 @@ def test_joining_a_family_through_find_offers_what_to_copy_and_keeps_what_was_ty
 
 
 def test_a_family_code_typed_offers_what_to_copy_from_the_family(live_server, page: Page, caseworker):
-    relative = relative_haddad(caseworker)
+    relative = samir_haddad(caseworker)
     start_primary(page, live_server)
 
     page.get_by_label("Family Code").fill(relative.family.code)

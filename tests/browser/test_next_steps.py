@@ -10,34 +10,20 @@ from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
 from clients.models import Client, Session, SessionType
-from tests.browser.pages import assert_accessible, press_next
-from tests.conftest import browser_login
+from tests.browser.pages import STEPS_AFTER_CONTACT, assert_accessible, fill_primary, named_client_started, press_next
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def register_green_client(page: Page, live_server) -> Client:
     """Register New Client with only the green fields, as a caseworker does it."""
-    browser_login(page, live_server, "casey")
-    page.get_by_role("navigation", name="Main menu").get_by_role("link", name="Register New Client").click()
-    page.get_by_role("button", name="Named Client").click()
-    page.get_by_label(re.compile(r"read and understood your agency's Privacy")).select_option(label="Yes")
-    press_next(page, "About Your Client (Primary Information)")
-    page.get_by_label("First Name", exact=False).fill("Leila")
-    page.get_by_label("Last Name", exact=False).fill("Mansour")
-    page.get_by_label("Gender", exact=False).select_option(label="Female")
-    page.get_by_label("Date of Birth", exact=False).fill("1991-07-23")
+    named_client_started(page, live_server)
+    fill_primary(page, "Leila", "Mansour", "Female", "1991-07-23")
     press_next(page, "Immigration Related")
     press_next(page, "Identification Documents")
     press_next(page, "About Your Client (Contact Information)")
     page.get_by_label("Postal Code", exact=False).fill("M6H 2N9")
-    for heading in (
-        "Employment Related",
-        "Client Language Related",
-        "Sensitive Information",
-        "Emergency Contact & Consent",
-        "Registration Summary",
-    ):
+    for heading in STEPS_AFTER_CONTACT:
         press_next(page, heading)
     page.get_by_role("button", name="Register").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Next Steps")

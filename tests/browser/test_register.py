@@ -9,7 +9,7 @@ from playwright.sync_api import Page, expect
 
 from clients.models import Client
 from registration.models import Draft
-from tests.browser.pages import assert_accessible, press_next, shot
+from tests.browser.pages import STEPS_AFTER_CONTACT, assert_accessible, fill_primary, press_next, shot
 from tests.conftest import browser_login
 from tests.factories import PASSWORD, ClientFactory, IdentifierFactory
 
@@ -38,10 +38,7 @@ def confirm_privacy(page: Page) -> None:
 
 
 def fill_green_primary(page: Page, first: str = "Amina", last: str = "Haddad") -> None:
-    page.get_by_label("First Name", exact=False).fill(first)
-    page.get_by_label("Last Name", exact=False).fill(last)
-    page.get_by_label("Gender", exact=False).select_option(label="Female")
-    page.get_by_label("Date of Birth", exact=False).fill("1988-04-12")
+    fill_primary(page, first, last, "Female", "1988-04-12")
 
 
 def test_it_registers_a_named_client_with_every_section_filled(live_server, page: Page, caseworker):
@@ -281,13 +278,7 @@ def test_it_registers_a_client_with_only_the_green_fields(live_server, page: Pag
         press_next(page, heading)
         assert_accessible(page, f"green-{heading.split()[0].lower()}")
     page.get_by_label("Postal Code", exact=False).fill("K1A0B1")
-    for heading in (
-        "Employment Related",
-        "Client Language Related",
-        "Sensitive Information",
-        "Emergency Contact & Consent",
-        "Registration Summary",
-    ):
+    for heading in STEPS_AFTER_CONTACT:
         press_next(page, heading)
     summary_warning = page.get_by_role("status").filter(has_text="Not ready for iCARE.")
     expect(summary_warning).to_contain_text("Preferred Official Language")

@@ -3,19 +3,15 @@ Member, and when a registration joins a family through Find or by typing its cod
 a tick box showing the value, ticked where the draft has nothing yet; only what is ticked is copied, and nothing
 typed is replaced without its tick."""
 
-from datetime import date
-
 import pytest
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
-from agencies.models import IcareList
 from clients.models import Client
 from registration.models import Draft
 from tests.clients.pages import attribute, elements, has_attribute, input_value, parsed, text_of
 from tests.conftest import client_for
-from tests.factories import ClientFactory, icare_value
-from tests.families.test_family_find import searchable
+from tests.factories import ClientFactory, samir_haddad, searchable
 from tests.families.test_prefill import BADGE, field_blocks, has_badge, shown
 from tests.wizard import step_data, step_post, step_url, walk
 
@@ -27,18 +23,7 @@ NAMED_CLIENT = reverse("registration:draft-create")
 @pytest.fixture
 def samir(caseworker) -> Client:
     """Samir Haddad, of a family, with some of what a family member may copy."""
-    return ClientFactory(
-        registered_by=caseworker,
-        with_family=True,
-        first_name="Samir",
-        last_name="Haddad",
-        official_language=icare_value(IcareList.OFFICIAL_LANGUAGE, "French"),
-        landing_date=date(2019, 6, 1),
-        arrival_date=date(2019, 6, 2),
-        email="haddad.family@example.com",
-        phone="+14165550142",
-        postal_code="M5S1X5",
-    )
+    return samir_haddad(caseworker, phone="+14165550142")
 
 
 def boxes(response) -> dict[str, tuple[str, bool]]:
