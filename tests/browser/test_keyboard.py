@@ -25,6 +25,17 @@ def tab_to(page: Page, target: Locator, limit: int = 80) -> None:
     expect(target).to_be_focused()
 
 
+def tab_and_press(page: Page, target: Locator, key: str) -> None:
+    """Tab to `target`, then press `key` on it."""
+    tab_to(page, target)
+    page.keyboard.press(key)
+
+
+def expect_step(page: Page, heading: str) -> None:
+    """On the wizard's step of this heading."""
+    expect(page.get_by_role("heading", level=2, name=heading)).to_be_visible()
+
+
 def focused(page: Page) -> Locator:
     return page.locator(":focus")
 
@@ -49,16 +60,14 @@ def test_enter_in_the_family_search_finds_and_select_family_fills_the_code(live_
     search.press("Enter")
 
     # Found, not Next: the step is still here; focus is on the results, which were announced.
-    expect(page.get_by_role("heading", level=2, name="About Your Client (Primary Information)")).to_be_visible()
+    expect_step(page, "About Your Client (Primary Information)")
     relative = page.get_by_role("radio", name=re.compile("Samir Haddad"))
     expect(focused(page).get_by_role("radio", name=re.compile("Samir Haddad"))).to_be_visible()
     expect(page.get_by_role("status").filter(has_text="1 registered client found.")).to_have_count(1)
     assert_accessible(page, "family-found")
-    tab_to(page, relative)
-    page.keyboard.press("Space")
+    tab_and_press(page, relative, "Space")
     expect(relative).to_be_checked()
-    tab_to(page, page.get_by_role("button", name="Select Family"))
-    page.keyboard.press("Enter")
+    tab_and_press(page, page.get_by_role("button", name="Select Family"), "Enter")
 
     family_code = page.get_by_role("textbox", name="Family Code")
     expect(family_code).to_have_value(re.compile(r"^F-\d{4,6}-[A-Z]$"))
@@ -68,17 +77,16 @@ def test_enter_in_the_family_search_finds_and_select_family_fills_the_code(live_
 
 def test_enter_in_the_noc_search_finds_and_select_fills_the_profession(live_server, page: Page, caseworker):
     on_step(page, live_server, "Employment")
-    expect(page.get_by_role("heading", level=2, name="Employment Related")).to_be_visible()
+    expect_step(page, "Employment Related")
 
     search = page.get_by_label("Find Current Profession in the NOC list")
     search.press_sequentially("registered nurse")
     search.press("Enter")
 
-    expect(page.get_by_role("heading", level=2, name="Employment Related")).to_be_visible()
+    expect_step(page, "Employment Related")
     expect(focused(page).get_by_role("list", name="NOC occupations found")).to_be_visible()
     expect(page.get_by_role("status").filter(has_text=re.compile(r"^\d+ NOC occupations? found\.$"))).to_have_count(1)
-    tab_to(page, page.get_by_role("button", name="Select 31301"))
-    page.keyboard.press("Enter")
+    tab_and_press(page, page.get_by_role("button", name="Select 31301"), "Enter")
 
     current = page.get_by_label("Current Profession", exact=False).first
     expect(current).to_have_value("31301")
@@ -87,19 +95,18 @@ def test_enter_in_the_noc_search_finds_and_select_fills_the_profession(live_serv
 
 def test_enter_in_the_site_search_filters_and_select_site_fills_the_site(live_server, page: Page, caseworker):
     on_step(page, live_server, "Registration Summary")
-    expect(page.get_by_role("heading", level=2, name="Registration Summary")).to_be_visible()
+    expect_step(page, "Registration Summary")
 
     search = page.get_by_label("Find a site")
     search.press_sequentially("welcome")
     search.press("Enter")
 
-    expect(page.get_by_role("heading", level=2, name="Registration Summary")).to_be_visible()
+    expect_step(page, "Registration Summary")
     select = page.get_by_role("button", name="Select Site Welcome Centre")
     expect(focused(page).get_by_role("button", name="Select Site Welcome Centre")).to_be_visible()
     expect(page.get_by_role("button", name="Select Site Main Office")).to_have_count(0)
     expect(page.get_by_role("status").filter(has_text="1 site found.")).to_have_count(1)
-    tab_to(page, select)
-    page.keyboard.press("Enter")
+    tab_and_press(page, select, "Enter")
 
     site = page.get_by_label("Site Name")
     expect(site).to_have_value("Welcome Centre")
@@ -139,8 +146,7 @@ def test_a_step_with_errors_opens_on_its_summary_whose_links_lead_to_the_fields(
     expect(summary).to_be_focused()
     link = summary.get_by_role("link", name="Last Name")
     expect(link).to_have_accessible_description(re.compile("^Last Name is required by OCMS"))
-    tab_to(page, link)
-    page.keyboard.press("Enter")
+    tab_and_press(page, link, "Enter")
     expect(page.get_by_label("Last Name", exact=False)).to_be_focused()
     assert_accessible(page, "primary-error-summary")
 
@@ -154,8 +160,7 @@ def test_an_error_on_a_closed_consent_tab_opens_it_from_the_summary(live_server,
     summary = page.get_by_role("region", name=re.compile(r"^This page has \d+ errors?$"))
     expect(summary).to_be_focused()
     link = summary.get_by_role("link", name=re.compile(r"^Emergency Contact: Name"))
-    tab_to(page, link)
-    page.keyboard.press("Enter")
+    tab_and_press(page, link, "Enter")
 
     emergency = page.get_by_role("tabpanel", name="Emergency Contact")
     expect(page.get_by_role("tab", name=re.compile("^Emergency Contact"))).to_have_attribute("aria-selected", "true")
@@ -212,16 +217,15 @@ def test_a_named_client_is_registered_with_the_keyboard_alone(live_server, page:
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_have_text("My Tasks")
 
-    tab_to(page, page.get_by_role("navigation", name="Main menu").get_by_role("link", name="Register New Client"))
-    page.keyboard.press("Enter")
-    tab_to(page, page.get_by_role("button", name="Named Client"))
-    page.keyboard.press("Enter")
+    tab_and_press(
+        page, page.get_by_role("navigation", name="Main menu").get_by_role("link", name="Register New Client"), "Enter"
+    )
+    tab_and_press(page, page.get_by_role("button", name="Named Client"), "Enter")
 
     # Privacy: a drop-down, chosen by typing; Enter on Next.
     tab_to(page, page.get_by_label(re.compile(r"read and understood your agency's Privacy")))
     page.keyboard.type("Yes")
-    tab_to(page, page.get_by_role("button", name="Next", exact=True))
-    page.keyboard.press("Enter")
+    tab_and_press(page, page.get_by_role("button", name="Next", exact=True), "Enter")
 
     # Primary: typed, a drop-down by typing, a date, the family of a relative found with Find and a radio button.
     on_primary = page.get_by_role("heading", level=2, name="About Your Client (Primary Information)")
@@ -235,69 +239,62 @@ def test_a_named_client_is_registered_with_the_keyboard_alone(live_server, page:
     page.keyboard.type("Female")
     tab_to(page, page.get_by_label("Date of Birth", exact=False))
     type_date(page, "1988-04-12")
-    tab_to(page, page.get_by_role("button", name="Find", exact=True))
-    page.keyboard.press("Enter")
+    tab_and_press(page, page.get_by_role("button", name="Find", exact=True), "Enter")
     expect(page.get_by_label("Find the client's relative")).to_be_focused()
     page.keyboard.type("Haddad")
     page.keyboard.press("Enter")
     samir = page.get_by_role("radio", name=re.compile("Samir Haddad"))
     yusuf = page.get_by_role("radio", name=re.compile("Yusuf Haddad"))
     expect(focused(page).get_by_role("radio")).to_have_count(2)
-    tab_to(page, samir)
-    page.keyboard.press("Space")
+    tab_and_press(page, samir, "Space")
     page.keyboard.press("ArrowDown")  # the arrow keys move the choice
     expect(yusuf).to_be_checked()
     page.keyboard.press("ArrowUp")
     expect(samir).to_be_checked()
-    tab_to(page, page.get_by_role("button", name="Select Family"))
-    page.keyboard.press("Enter")
+    tab_and_press(page, page.get_by_role("button", name="Select Family"), "Enter")
     family_code = page.get_by_role("textbox", name="Family Code")
     expect(family_code).to_be_focused()
     expect(family_code).to_have_value(relative.family.code)
     page.keyboard.press("Enter")
 
     # Immigration: Enter in a field is Next.
-    expect(page.get_by_role("heading", level=2, name="Immigration Related")).to_be_visible()
+    expect_step(page, "Immigration Related")
     tab_to(page, page.get_by_label("Initial Destination"))
     page.keyboard.type("Toronto")
     page.keyboard.press("Enter")
 
     # Identification: an identifier type by typing, then its value.
-    expect(page.get_by_role("heading", level=2, name="Identification Documents")).to_be_visible()
+    expect_step(page, "Identification Documents")
     tab_to(page, page.get_by_label("Client Identifier", exact=False).first)
     page.keyboard.type("FOSS")
     page.keyboard.press("Tab")
     page.keyboard.type("1234-5678")
     page.keyboard.press("Enter")
 
-    expect(page.get_by_role("heading", level=2, name="About Your Client (Contact Information)")).to_be_visible()
+    expect_step(page, "About Your Client (Contact Information)")
     tab_to(page, page.get_by_label("Postal Code", exact=False))
     page.keyboard.type("M5S 1X5")
     page.keyboard.press("Enter")
 
     # Employment: the NOC lookup by Enter, its Select by Enter, then Enter in the code it filled.
-    expect(page.get_by_role("heading", level=2, name="Employment Related")).to_be_visible()
+    expect_step(page, "Employment Related")
     tab_to(page, page.get_by_label("Find Current Profession in the NOC list"))
     page.keyboard.type("registered nurse")
     page.keyboard.press("Enter")
     expect(focused(page).get_by_role("list", name="NOC occupations found")).to_be_visible()
-    tab_to(page, page.get_by_role("button", name="Select 31301"))
-    page.keyboard.press("Enter")
+    tab_and_press(page, page.get_by_role("button", name="Select 31301"), "Enter")
     expect(page.get_by_label("Current Profession", exact=False).first).to_be_focused()
     page.keyboard.press("Enter")
 
     # Language and Housing, Sensitive: Enter on Next; a check box with Space.
-    expect(page.get_by_role("heading", level=2, name="Client Language Related")).to_be_visible()
-    tab_to(page, page.get_by_role("button", name="Next", exact=True))
-    page.keyboard.press("Enter")
-    expect(page.get_by_role("heading", level=2, name="Sensitive Information")).to_be_visible()
-    tab_to(page, page.get_by_label("Racialized person"))
-    page.keyboard.press("Space")
-    tab_to(page, page.get_by_role("button", name="Next", exact=True))
-    page.keyboard.press("Enter")
+    expect_step(page, "Client Language Related")
+    tab_and_press(page, page.get_by_role("button", name="Next", exact=True), "Enter")
+    expect_step(page, "Sensitive Information")
+    tab_and_press(page, page.get_by_label("Racialized person"), "Space")
+    tab_and_press(page, page.get_by_role("button", name="Next", exact=True), "Enter")
 
     # Consent: the contact tabs with the arrow keys, a check box with Space.
-    expect(page.get_by_role("heading", level=2, name="Emergency Contact & Consent")).to_be_visible()
+    expect_step(page, "Emergency Contact & Consent")
     tab_to(page, page.get_by_role("tab", name="Guardian"))
     page.keyboard.press("End")
     expect(page.get_by_role("tab", name="Emergency Contact")).to_be_focused()
@@ -305,22 +302,18 @@ def test_a_named_client_is_registered_with_the_keyboard_alone(live_server, page:
     page.keyboard.press("Tab")
     expect(page.get_by_role("tabpanel", name="Emergency Contact").get_by_label("Name", exact=False)).to_be_focused()
     page.keyboard.type("Layla Haddad")
-    tab_to(page, page.get_by_label("Family / friends"))
-    page.keyboard.press("Space")
-    tab_to(page, page.get_by_role("button", name="Next", exact=True))
-    page.keyboard.press("Enter")
+    tab_and_press(page, page.get_by_label("Family / friends"), "Space")
+    tab_and_press(page, page.get_by_role("button", name="Next", exact=True), "Enter")
 
     # Summary: the site found by Enter, selected by Enter; Register by Enter.
-    expect(page.get_by_role("heading", level=2, name="Registration Summary")).to_be_visible()
+    expect_step(page, "Registration Summary")
     tab_to(page, page.get_by_label("Find a site"))
     page.keyboard.type("welcome")
     page.keyboard.press("Enter")
     expect(focused(page).get_by_role("button", name="Select Site Welcome Centre")).to_be_visible()
-    tab_to(page, page.get_by_role("button", name="Select Site Welcome Centre"))
-    page.keyboard.press("Enter")
+    tab_and_press(page, page.get_by_role("button", name="Select Site Welcome Centre"), "Enter")
     expect(page.get_by_label("Site Name")).to_be_focused()
-    tab_to(page, page.get_by_role("button", name="Register", exact=True))
-    page.keyboard.press("Enter")
+    tab_and_press(page, page.get_by_role("button", name="Register", exact=True), "Enter")
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Next Steps")
     client = Client.objects.get(first_name="Amina")
