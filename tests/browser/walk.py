@@ -75,6 +75,21 @@ def walk(page: Page, base: str, world: World, lang: str = "en") -> Iterator[str]
     def on_step(heading: str) -> None:
         expect(page.get_by_role("heading", level=2, name=t(heading, lang), exact=True)).to_be_visible()
 
+    def next_step(heading: str) -> None:
+        button("Next").click()
+        on_step(heading)
+
+    def press_refused(name: str) -> None:
+        """Press the button, and the page's errors are shown: their summary has the focus."""
+        button(name).click()
+        expect(error_summary(page, lang)).to_be_focused()
+
+    def visit(*stops: tuple[str, str]) -> Iterator[str]:
+        """Each page of these (its address after `base`, its name), stopped on in turn."""
+        for path, name in stops:
+            page.goto(base + path)
+            yield name
+
     # Logged out: the login page, in the language switched to there, and a wrong password.
     page.goto(f"{base}/accounts/login/")
     if lang != "en":
@@ -83,8 +98,7 @@ def walk(page: Page, base: str, world: World, lang: str = "en") -> Iterator[str]
     yield "login"
     page.get_by_label(t("Username or e-mail", lang)).fill("mana")
     page.get_by_label(t("Password", lang)).fill("not the password")
-    button("Log in").click()
-    expect(error_summary(page, lang)).to_be_focused()
+    press_refused("Log in")
     yield "login-error"
     page.get_by_label(t("Password", lang)).fill(PASSWORD)
     button("Log in").click()
@@ -99,11 +113,9 @@ def walk(page: Page, base: str, world: World, lang: str = "en") -> Iterator[str]
     on_step("Privacy/Confidentiality Statement")
     yield "step-privacy"
     page.get_by_role("combobox").first.select_option("yes")
-    button("Next").click()
-    on_step("About Your Client (Primary Information)")
+    next_step("About Your Client (Primary Information)")
     yield "step-primary"
-    button("Next").click()
-    expect(error_summary(page, lang)).to_be_focused()
+    press_refused("Next")
     yield "step-primary-errors"
     page.get_by_label(t("First Name", lang), exact=False).fill("Nadia")
     page.get_by_label(t("Last Name", lang), exact=False).fill("Haddad")
@@ -118,39 +130,30 @@ def walk(page: Page, base: str, world: World, lang: str = "en") -> Iterator[str]
     page.get_by_role("radio").first.check()
     button("Select Family").click()
     expect(page.get_by_role("radio")).to_have_count(0)
-    button("Next").click()
-    on_step("Immigration Related")
+    next_step("Immigration Related")
     yield "step-immigration"
-    button("Next").click()
-    on_step("Identification Documents")
+    next_step("Identification Documents")
     yield "step-identification"
-    button("Next").click()
-    on_step("About Your Client (Contact Information)")
+    next_step("About Your Client (Contact Information)")
     yield "step-contact"
     page.get_by_label(t("Postal Code", lang), exact=False).fill("M5S 1X5")
-    button("Next").click()
-    on_step("Employment Related")
+    next_step("Employment Related")
     search = page.get_by_label(t("Find %(label)s in the NOC list", lang) % {"label": t("Current Profession", lang)})
     search.fill("nurse")
     search.press("Enter")
     expect(page.get_by_role("button", name=t("Select", lang) + " 31301")).to_be_visible()
     yield "step-employment-noc"
-    button("Next").click()
-    on_step("Client Language Related")
+    next_step("Client Language Related")
     yield "step-language"
-    button("Next").click()
-    on_step("Sensitive Information")
+    next_step("Sensitive Information")
     yield "step-sensitive"
-    button("Next").click()
-    on_step("Emergency Contact & Consent")
+    next_step("Emergency Contact & Consent")
     yield "step-consent"
     page.get_by_label(t("Consent Required", lang), exact=False).select_option("true")
-    button("Next").click()
-    expect(error_summary(page, lang)).to_be_focused()
+    press_refused("Next")
     yield "step-consent-errors"
     page.get_by_label(t("Consent Required", lang), exact=False).select_option("false")
-    button("Next").click()
-    on_step("Registration Summary")
+    next_step("Registration Summary")
     yield "step-summary"
     button("Find").click()
     expect(page.get_by_role("button", name=f"{t('Select Site', lang)} Main Office")).to_be_visible()
@@ -173,8 +176,7 @@ def walk(page: Page, base: str, world: World, lang: str = "en") -> Iterator[str]
 
     # The anonymous form, with its errors.
     page.goto(f"{base}/register/anonymous/")
-    button("Register").click()
-    expect(error_summary(page, lang)).to_be_focused()
+    press_refused("Register")
     yield "anonymous-errors"
 
     # The profile, locked and unlocked; its edits and their errors.
@@ -189,14 +191,12 @@ def walk(page: Page, base: str, world: World, lang: str = "en") -> Iterator[str]
     yield "profile-unlocked"
     page.goto(f"{base}/register/edit/{code}/primary/")
     page.get_by_label(t("Last Name", lang), exact=False).fill("")
-    button("Update").click()
-    expect(error_summary(page, lang)).to_be_focused()
+    press_refused("Update")
     yield "section-edit-errors"
     page.goto(f"{base}/clients/{code}/sensitive/edit/")
     yield "sensitive-edit-locked"
     page.get_by_label(t("Your password", lang)).fill("not the password")
-    button("Unlock").click()
-    expect(error_summary(page, lang)).to_be_focused()
+    press_refused("Unlock")
     yield "sensitive-edit-refused"
     page.get_by_label(t("Your password", lang)).fill(PASSWORD)
     button("Unlock").click()
@@ -214,14 +214,12 @@ def walk(page: Page, base: str, world: World, lang: str = "en") -> Iterator[str]
 
     # Sessions and matches, with their errors.
     page.goto(f"{base}/clients/{code}/sessions/new/")
-    button("Save Session").click()
-    expect(error_summary(page, lang)).to_be_focused()
+    press_refused("Save Session")
     yield "session-errors"
     page.goto(f"{base}/clients/{code}/sessions/")
     yield "sessions"
     page.goto(f"{base}/clients/{code}/mentor-matches/new/")
-    button("Save match").click()
-    expect(error_summary(page, lang)).to_be_focused()
+    press_refused("Save match")
     yield "mentor-match-errors"
 
     # The documents as HTML.
@@ -230,28 +228,22 @@ def walk(page: Page, base: str, world: World, lang: str = "en") -> Iterator[str]
         yield f"document-{document}"
 
     # The manager's and coordinator's pages.
-    page.goto(f"{base}/clients/{code}/history/")
-    yield "change-history"
-    page.goto(f"{base}/clients/sensitive-access/")
-    yield "unlock-log"
-    page.goto(f"{base}/agency/staff-access/")
-    yield "staff-access-changes"
-    page.goto(f"{base}/agency/login-locks/")
-    yield "login-locks"
-    page.goto(f"{base}/clients/duplicates/")
-    yield "duplicates"
-    page.goto(f"{base}/clients/duplicates/{world.pair_code}/")
-    yield "duplicate-pair"
-    page.goto(f"{base}/clients/duplicates/{world.pair_code}/merge/?keep={world.client.number}")
-    yield "duplicate-merge"
-    page.goto(f"{base}/reports/icare/?date_from=2026-01-01&date_to=2026-12-31&include=new")
-    yield "icare-check"
+    yield from visit(
+        (f"/clients/{code}/history/", "change-history"),
+        ("/clients/sensitive-access/", "unlock-log"),
+        ("/agency/staff-access/", "staff-access-changes"),
+        ("/agency/login-locks/", "login-locks"),
+        ("/clients/duplicates/", "duplicates"),
+        (f"/clients/duplicates/{world.pair_code}/", "duplicate-pair"),
+        (f"/clients/duplicates/{world.pair_code}/merge/?keep={world.client.number}", "duplicate-merge"),
+        ("/reports/icare/?date_from=2026-01-01&date_to=2026-12-31&include=new", "icare-check"),
+    )
     page.goto(f"{base}/reports/icare/?date_from=2026-12-31&date_to=2026-01-01&include=new")
     expect(error_summary(page, lang)).to_be_focused()
     yield "icare-check-errors"
 
     # Help pages.
-    page.goto(f"{base}/register/help/identifiers/")
-    yield "help-identifiers"
-    page.goto(f"{base}/register/help/family-code/")
-    yield "help-family-code"
+    yield from visit(
+        ("/register/help/identifiers/", "help-identifiers"),
+        ("/register/help/family-code/", "help-family-code"),
+    )
