@@ -234,45 +234,39 @@ def test_it_records_the_role_a_manager_gives_a_new_staff_member(agency, manager)
 # The service itself, called directly: the admin is not the only door a future view might open.
 
 
+def assert_the_service_refuses(by: StaffProfile, staff: StaffProfile, unchanged: tuple[str, bool, bool]) -> None:
+    """staff_profile_save, called by `by` with what was set on `staff`, refuses it: `staff`'s access stays as it
+    was saved (`unchanged`) and no change is recorded."""
+    with pytest.raises(PermissionDenied):
+        staff_profile_save(by=by.user, staff=staff)
+
+    assert access_of(staff) == unchanged
+    assert recorded() == set()
+
+
 def test_it_refuses_a_coordinator_a_role_change_in_the_service(coordinator, caseworker):
     caseworker.role = Role.MANAGER
 
-    with pytest.raises(PermissionDenied):
-        staff_profile_save(by=coordinator.user, staff=caseworker)
-
-    assert access_of(caseworker) == (Role.CASEWORKER, True, False)
-    assert recorded() == set()
+    assert_the_service_refuses(coordinator, caseworker, unchanged=(Role.CASEWORKER, True, False))
 
 
 def test_it_refuses_a_coordinator_a_grant_for_themselves_in_the_service(coordinator):
     coordinator.may_upload_icare = True
 
-    with pytest.raises(PermissionDenied):
-        staff_profile_save(by=coordinator.user, staff=coordinator)
-
-    assert access_of(coordinator) == (Role.COORDINATOR, False, False)
-    assert recorded() == set()
+    assert_the_service_refuses(coordinator, coordinator, unchanged=(Role.COORDINATOR, False, False))
 
 
 def test_it_refuses_a_manager_their_own_role_change_in_the_service(manager):
     manager.may_unlock_sensitive = False
 
-    with pytest.raises(PermissionDenied):
-        staff_profile_save(by=manager.user, staff=manager)
-
-    assert access_of(manager) == (Role.MANAGER, True, True)
-    assert recorded() == set()
+    assert_the_service_refuses(manager, manager, unchanged=(Role.MANAGER, True, True))
 
 
 def test_it_refuses_a_manager_of_another_agency_in_the_service(other_agency, caseworker):
     harbour_manager = StaffFactory(agency=other_agency, role=Role.MANAGER)
     caseworker.may_upload_icare = True
 
-    with pytest.raises(PermissionDenied):
-        staff_profile_save(by=harbour_manager.user, staff=caseworker)
-
-    assert access_of(caseworker) == (Role.CASEWORKER, True, False)
-    assert recorded() == set()
+    assert_the_service_refuses(harbour_manager, caseworker, unchanged=(Role.CASEWORKER, True, False))
 
 
 def test_it_saves_a_coordinators_change_of_default_site_in_the_service(agency, coordinator, caseworker):
