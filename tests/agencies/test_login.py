@@ -28,19 +28,13 @@ def test_it_shows_the_login_page():
     assertContains(response, ">Log in</button>")
 
 
-def test_it_logs_in_by_username(caseworker, password):
+@pytest.mark.parametrize(
+    "login", [pytest.param("casey", id="username"), pytest.param("Casey@Example.org", id="email-in-any-case")]
+)
+def test_it_logs_in_by_username_or_email(caseworker, password, login):
     client = Client()
 
-    response = log_in(client, "casey", password)
-
-    assertRedirects(response, reverse("home"))
-    assert logged_in_user_id(client) == str(caseworker.user.pk)
-
-
-def test_it_logs_in_by_email_in_any_case(caseworker, password):
-    client = Client()
-
-    response = log_in(client, "Casey@Example.org", password)
+    response = log_in(client, login, password)
 
     assertRedirects(response, reverse("home"))
     assert logged_in_user_id(client) == str(caseworker.user.pk)
