@@ -46,12 +46,17 @@ def _reference_lists(request) -> None:
         return
     request.getfixturevalue("django_db_setup")
     with request.getfixturevalue("django_db_blocker").unblock():
-        if not IcareValue.objects.exists():
-            icare_values_load(IcareValue)
-            # The drop-downs keep IRCC's options per process; reloaded, the values have new keys.
-            icare_choices_cache.clear()
-        if not Occupation.objects.exists():
-            occupations_load(Occupation)
+        reference_lists_load()
+
+
+def reference_lists_load() -> None:
+    """The IRCC lists and the NOC list the migrations load, put back where a transactional test emptied them."""
+    if not IcareValue.objects.exists():
+        icare_values_load(IcareValue)
+        # The drop-downs keep IRCC's options per process; reloaded, the values have new keys.
+        icare_choices_cache.clear()
+    if not Occupation.objects.exists():
+        occupations_load(Occupation)
 
 
 @pytest.fixture(autouse=True)

@@ -14,11 +14,10 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.test import override_settings
 
-from agencies.lists import icare_values_load, occupations_load
-from agencies.models import Agency, IcareValue, Occupation, Program, Role, Site, SiteGroup, StaffProfile
+from agencies.models import Agency, Program, Role, Site, SiteGroup, StaffProfile
 from clients.models import Client, Family
 from demo.generate import clients_generate
-from registration.forms.widgets import _icare_choices as icare_choices_cache
+from tests.conftest import reference_lists_load
 from tests.factories import StaffFactory, agency_create, other_agency_create
 
 CROWD_SIZE = 300
@@ -39,16 +38,6 @@ class Crowd:
 
 def row_counts() -> dict[str, int]:
     return {model._meta.label: model._base_manager.count() for model in apps.get_models()}
-
-
-def reference_lists_load() -> None:
-    """The IRCC lists and the NOC list the migrations load, put back if a transactional test emptied them (as
-    tests/conftest.py does before each test: the crowd is built before that)."""
-    if not IcareValue.objects.exists():
-        icare_values_load(IcareValue)
-        icare_choices_cache.clear()
-    if not Occupation.objects.exists():
-        occupations_load(Occupation)
 
 
 def crowd_create(*, seed: int) -> Crowd:
@@ -87,7 +76,7 @@ def crowd_delete() -> None:
 def crowd_fixture(django_db_blocker, *, seed: int) -> Iterator[Crowd]:
     """The body of a module-scoped fixture: the crowd for the module's tests, then every row of it deleted."""
     with django_db_blocker.unblock():
-        reference_lists_load()
+        reference_lists_load()  # as tests/conftest.py does before each test: the crowd is built before that
         crowd_delete()  # what a run stopped before its teardown may have left (with --reuse-db)
         before = row_counts()
     try:
