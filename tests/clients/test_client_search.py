@@ -489,7 +489,7 @@ def test_the_page_asks_a_visitor_to_log_in(client, qasim):
 
 def test_a_result_row_shows_each_cell_as_a_caseworker_reads_it(caseworker, caseworker_client):
     qasim = client_like_qasim(caseworker, preferred_name="Mo", registration_date=date(2024, 3, 5))
-    abroad = remembered(
+    abroad = searchable(
         ClientFactory(registered_by=caseworker, first_name="Qasim", last_name="Abroad", phone="+442071838750")
     )
     abroad.date_of_birth = None
