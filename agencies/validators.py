@@ -55,6 +55,14 @@ FIELD_ID = re.compile(r"^id_[a-z0-9_-]{1,80}$")
 FIELD_NAME = re.compile(r"^[a-z0-9_-]{1,80}$")
 
 
+def north_american(e164: str) -> tuple[str, str, str] | None:
+    """A stored North American number ("+14165550123") as its area code, exchange and line ("416", "555", "0123"),
+    read without parsing the number; None for any other text."""
+    if e164.startswith("+1") and len(e164) == 12 and e164[2:].isdigit():
+        return e164[2:5], e164[5:8], e164[8:]
+    return None
+
+
 def field_id_or(text: str | None, default: str) -> str:
     """The field id a request names, if it is shaped like one of ours; `default` otherwise."""
     return text if text and FIELD_ID.match(text) else default

@@ -6,6 +6,7 @@ from phonenumber_field.phonenumber import PhoneNumber, to_python
 
 from agencies import middleware
 from agencies.models import foreign_lang, user_display_name
+from agencies.validators import north_american
 
 register = template.Library()
 
@@ -15,8 +16,8 @@ def phone(number: PhoneNumber | str | None) -> str:
     """A North American number as it is dialled here; any other with its country code. `number` is a PhoneNumber or
     the text it is stored as (E.164: "+14165550123"), which for a North American number is not parsed at all."""
     if isinstance(number, str):
-        if number.startswith("+1") and len(number) == 12 and number[2:].isdigit():
-            return f"({number[2:5]}) {number[5:8]}-{number[8:]}"
+        if parts := north_american(number):
+            return "({}) {}-{}".format(*parts)
         number = to_python(number)  # as the phone field reads its text
     # Not `if not number`: a PhoneNumber's truth value validates the number, a tenth of a millisecond on each row of
     # a page of results. No number is "" or None.

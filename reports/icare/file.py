@@ -17,6 +17,7 @@ from xlsxwriter import Workbook
 from agencies.jobs import JobStatus
 from agencies.lists import icare_template
 from agencies.models import Agency, Program
+from agencies.validators import north_american
 from reports.icare.check import (
     CHUNK,
     IcareClient,
@@ -43,8 +44,8 @@ def phone_text(phone: Any) -> str:
     """IRCC writes North American numbers NNN-NNN-NNNN; any other number goes in international form. `phone` is a
     PhoneNumber or the text it is stored as (E.164: "+14165550123")."""
     if isinstance(phone, str):
-        if phone.startswith("+1") and len(phone) == 12 and phone[2:].isdigit():
-            return f"{phone[2:5]}-{phone[5:8]}-{phone[8:]}"
+        if parts := north_american(phone):
+            return "-".join(parts)
         phone = PhoneNumber.from_string(phone) if phone else None
     # Not `if not phone`: a PhoneNumber's truth value validates the number, a noticeable cost per row.
     if not isinstance(phone, PhoneNumber) or phone.national_number is None:
