@@ -8,8 +8,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -57,6 +58,7 @@ class Document:
     template: str
     context: Callable[[Client], dict[str, Any]]
     empty: dict[str, Any] = field(default_factory=dict)  # the context of a client with nothing of its own
+    letter: bool = True  # a letter-size page of templates/reports/_document_base.html and its shared CSS
 
 
 # In the order of the original's Report menu.
@@ -77,7 +79,7 @@ DOCUMENTS: dict[str, Document] = {
             mentor_history_context,
             {"matches": [], "mentor_count": 0, "tutor_count": 0, "active_count": 0},
         ),
-        Document("card", _("OCMS Client Card"), "reports/card.html", card_context),
+        Document("card", _("OCMS Client Card"), "reports/card.html", card_context, letter=False),
         Document(
             "receipt",
             _("Settlement Program Registration Receipt"),
@@ -101,6 +103,20 @@ def document_context(document: Document, client: Client) -> dict[str, Any]:
     }
 
 
+DOCUMENT_CSS = "reports/_document_css.html"
+
+
+def document_pdf(document: Document, context: dict[str, Any]) -> bytes:
+    """The document printed to PDF, in the current language. A letter-size document's shared CSS is given to
+    WeasyPrint apart, parsed once per process and language, rather than inside the page, parsed on every print."""
+    from reports.pdf import pdf_render
+
+    if not document.letter:
+        return pdf_render(render_to_string(document.template, context))
+    html = render_to_string(document.template, {**context, "shared_css_apart": True})
+    return pdf_render(html, shared_css=render_to_string(DOCUMENT_CSS))
+
+
 # Text in each family of fonts the documents use (DejaVu, and the Noto fonts fontconfig falls back to), so that
 # the warm-up opens them all.
 WARM_UP_NAMES = ("Émilie Ωμέγα Юлия", "ليلى सीता தமிழ் ሰላም 李娜 김민 🇨🇦")
@@ -109,10 +125,14 @@ WARM_UP_NAMES = ("Émilie Ωμέγα Юлия", "ليلى सीता தமி
 def documents_warm_up() -> None:
     """Prepare, once per server process as it starts (ocms/wsgi.py), what its first document would otherwise pay
     for: WeasyPrint's import, the fonts and their lookups, each document's template and styles. Each document is
-    printed once, of a client that exists only here (nothing is read from or written to the database)."""
+    printed once, of a client that exists only here (nothing is read from or written to the database), and the
+    shared CSS parsed in each language."""
     from agencies.models import Agency
-    from reports.pdf import pdf_render
+    from reports.pdf import stylesheet_prepare
 
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            stylesheet_prepare(render_to_string(DOCUMENT_CSS))
     agency = Agency(name="OCMS", city="Ottawa", province="ON")
     client = Client(agency=agency, number=1234, first_name=WARM_UP_NAMES[0], last_name=WARM_UP_NAMES[1])
     for document in DOCUMENTS.values():
@@ -123,4 +143,4 @@ def documents_warm_up() -> None:
             "printed_on": timezone.localdate(),
             **document.empty,
         }
-        pdf_render(render_to_string(document.template, context))
+        document_pdf(document, context)

@@ -3,9 +3,9 @@
 The PDFs are tagged (PDF/UA-1): a screen reader finds their headings, lists and tables, in the language of the
 document's <html lang>. Layout is therefore never a <table> (templates/reports/_document_css.html).
 
-Documents never reach the network. Their CSS is inside the template and their fonts are the
-machine's (DejaVu, through fontconfig), embedded in the PDF; the only URLs WeasyPrint may open are
-data: URLs and files under the project's static folder.
+Documents never reach the network. Their CSS is in the templates (the letter documents' shared sheet given apart
+and parsed once: reports/documents.py) and their fonts are the machine's (DejaVu, through fontconfig), embedded in
+the PDF; the only URLs WeasyPrint may open are data: URLs and files under the project's static folder.
 """
 
 import logging
@@ -67,14 +67,33 @@ def static_file_check(url: str) -> None:
 _per_thread = threading.local()
 
 
-def pdf_render(html: str) -> bytes:
-    """PDF bytes of a complete HTML document."""
+def _prepared():
+    """WeasyPrint, with a fetcher, a font configuration and the parsed shared stylesheets of this thread."""
     weasyprint, fetcher_class, font_configuration = _weasyprint()
-    # A fetcher and a font configuration per thread, kept between renders: building a fetcher loads the
-    # system's TLS certificates (~80 ms) and a font configuration caches its font lookups. Neither is
-    # safe to share between threads rendering at the same time.
+    # Kept between renders, one set per thread: building a fetcher loads the system's TLS certificates (~80 ms),
+    # a font configuration caches its font lookups, and a stylesheet is parsed once. None of them is safe to
+    # share between threads rendering at the same time.
     if not hasattr(_per_thread, "font_config"):
         _per_thread.font_config = font_configuration()
         _per_thread.fetcher = fetcher_class()
+        _per_thread.stylesheets = {}
+    return weasyprint
+
+
+def stylesheet_prepare(css: str):
+    """`css` parsed, once per thread and text: the stylesheet that many documents share."""
+    weasyprint = _prepared()
+    if css not in _per_thread.stylesheets:
+        _per_thread.stylesheets[css] = weasyprint.CSS(
+            string=css, base_url=STATIC_DIR.as_uri() + "/", url_fetcher=_per_thread.fetcher
+        )
+    return _per_thread.stylesheets[css]
+
+
+def pdf_render(html: str, *, shared_css: str = "") -> bytes:
+    """PDF bytes of a complete HTML document; `shared_css`: a stylesheet of many documents that the HTML leaves
+    out, applied under the document's own styles (as a user stylesheet) and parsed once (stylesheet_prepare)."""
+    weasyprint = _prepared()
+    stylesheets = [stylesheet_prepare(shared_css)] if shared_css else []
     document = weasyprint.HTML(string=html, base_url=STATIC_DIR.as_uri() + "/", url_fetcher=_per_thread.fetcher)
-    return document.write_pdf(font_config=_per_thread.font_config, pdf_variant="pdf/ua-1")
+    return document.write_pdf(stylesheets=stylesheets, font_config=_per_thread.font_config, pdf_variant="pdf/ua-1")

@@ -13,9 +13,8 @@ from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_GET
 
 from clients.models import Client, get_client_for
-from reports.documents import DOCUMENTS, document_context
+from reports.documents import DOCUMENTS, document_context, document_pdf
 from reports.forms import DocumentOptionsForm, ReportMenuForm
-from reports.pdf import pdf_render
 
 # A saved HTML document carries its CSS inline and needs nothing else.
 DOCUMENT_CSP = {
@@ -63,12 +62,12 @@ def client_document(request: HttpRequest, code, document: str) -> HttpResponse:
         return bad_options(form)
     file_format, language = form.cleaned_data["format"], form.cleaned_data["lang"]
     with translation.override(language):
-        html = render_to_string(spec.template, document_context(spec, client))
+        context = document_context(spec, client)
+        if file_format == "pdf":
+            response = HttpResponse(document_pdf(spec, context), content_type="application/pdf")
+        else:
+            response = HttpResponse(render_to_string(spec.template, context), content_type="text/html; charset=utf-8")
     filename = f"{spec.slug}-{client.number}-{language}.{file_format}"
-    if file_format == "pdf":
-        response = HttpResponse(pdf_render(html), content_type="application/pdf")
-    else:
-        response = HttpResponse(html, content_type="text/html; charset=utf-8")
     # Opened in the browser, ready to print (Execute, Print the Registration Receipt), or saved (Download), under a
     # name that says what and whose it is.
     disposition = "attachment" if form.cleaned_data["download"] else "inline"

@@ -1,15 +1,17 @@
 """reports/pdf.py: HTML to PDF without the network, with the fonts inside the file."""
 
 import io
+import logging
 import re
 
 import pytest
 from pypdf import PdfReader
 
+from reports.documents import documents_warm_up
 from reports.pdf import STATIC_DIR, OfflineFetchError, _weasyprint, pdf_render
 
 # client_record is a fixture: the client of the documents' own tests, with a family, programs, sessions and matches.
-from tests.reports.test_documents import client_record, document_url, pdf_of  # noqa: F401
+from tests.reports.test_documents import client_record, document_url, pdf_of, text_of  # noqa: F401
 
 
 def fetcher():
@@ -154,3 +156,33 @@ def test_the_receipt_reads_in_order_as_headings_and_tables(caseworker_client, cl
     # The title, then Client, Family, Programs and the Privacy/Confidentiality Statement.
     assert headings == ["H1", "H2", "H2", "H2", "H2"]
     assert kinds.count("Table") == 4  # the client's facts, the family code, the family members, the programs
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("lang", "footer"), [("en", "Page 1 of 1"), ("fr", "Page 1 de 1")])
+def test_the_shared_css_is_parsed_at_warm_up_only(caseworker_client, client_record, monkeypatch, lang, footer):  # noqa: F811
+    import weasyprint.css
+
+    documents_warm_up()
+    parsed = []
+    parse = weasyprint.css.CSS
+    monkeypatch.setattr(
+        weasyprint.css, "CSS", lambda *args, **kwargs: parsed.append(kwargs["string"]) or parse(*args, **kwargs)
+    )
+
+    reader = pdf_of(caseworker_client.get(document_url(client_record, "receipt", lang=lang)))
+
+    # The letter documents' shared CSS applies (its @page rules give the letter size and the footer) without being
+    # parsed again for this print: only the receipt's own few rules are.
+    assert (float(reader.pages[0].mediabox.width), float(reader.pages[0].mediabox.height)) == (612, 792)
+    assert footer in text_of(reader)
+    assert parsed and not any("@page" in css for css in parsed)
+
+
+def test_every_document_and_its_css_print_without_a_warning(caplog):
+    # WeasyPrint warns of what it skips (a rule it cannot read, a property it does not know): a sign of a style that
+    # silently does nothing.
+    with caplog.at_level(logging.WARNING, logger="weasyprint"):
+        documents_warm_up()
+
+    assert [record.getMessage() for record in caplog.records if record.name.startswith("weasyprint")] == []

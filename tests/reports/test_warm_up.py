@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 def test_the_warm_up_prints_every_document_without_touching_the_database(django_assert_num_queries, monkeypatch):
     printed = []
     render = pdf.pdf_render
-    monkeypatch.setattr(pdf, "pdf_render", lambda html: printed.append(render(html)))
+    monkeypatch.setattr(pdf, "pdf_render", lambda html, **options: printed.append(render(html, **options)))
 
     with django_assert_num_queries(0):
         documents_warm_up()
