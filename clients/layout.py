@@ -1,7 +1,7 @@
 """Form layouts (django-crispy-forms).
 
 Every form of OCMS is laid out by a FormHelper on the form and rendered with `{% crispy form %}` inside the
-page's own <form>, each field through the project's field template (templates/clients/_field.html), which carries the
+page's own <form>, each field as the project writes it (field_html in clients/templatetags/ocms_forms.py), with the
 green (OCMS) and yellow (iCARE) markers of the rules (clients/rules.py).
 """
 
@@ -11,6 +11,8 @@ from crispy_forms.layout import Layout, LayoutObject
 from django.template.loader import get_template, render_to_string
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+
+from clients.templatetags.ocms_forms import field_html
 
 FIELD_TEMPLATE = "clients/_field.html"
 FORM_TEMPLATE = "clients/_crispy_form.html"
@@ -30,23 +32,27 @@ def form_helper(*layout, template: str = FORM_TEMPLATE) -> FormHelper:
 
 
 class Field(layout.Field):
-    """crispy's Field, rendered through the project's field template unless it names another.
+    """crispy's Field, rendered as every field of OCMS is (clients.templatetags.ocms_forms.field_html) unless it names
+    a template of its own.
 
-    The template gets the bound field and its wrapper's class only, not a copy of the whole page's context
+    That template gets the bound field and its wrapper's class only, not a copy of the whole page's context
     for each field as crispy's own rendering makes: that copy made a wizard step a third slower.
     """
 
     template = FIELD_TEMPLATE
 
     def render(self, form, context, template_pack=None, **kwargs) -> SafeString:
-        template = get_template(self.template)
+        template = None if self.template == FIELD_TEMPLATE else get_template(self.template)
         html = []
         for name in self.fields:
             if hasattr(name, "render"):
                 html.append(name.render(form, context, template_pack=template_pack, **kwargs))
                 continue
             form.rendered_fields.add(name)
-            html.append(template.render({"field": form[name], "wrapper_class": self.wrapper_class}))
+            if self.template == FIELD_TEMPLATE:
+                html.append(field_html(form[name], self.wrapper_class))
+            else:
+                html.append(template.render({"field": form[name], "wrapper_class": self.wrapper_class}))
         return SafeString("".join(html))
 
 
