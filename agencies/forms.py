@@ -6,11 +6,15 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.utils.choices import BaseChoiceIterator
+from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.text import Truncator
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import ListItem, foreign_lang
+from agencies.templatetags.ocms_format import lang_attribute
 from agencies.validators import ControlCharactersValidator
 
 
@@ -177,8 +181,43 @@ def agency_list_items(agency, list_name: str) -> QuerySet:
     return built[list_name]
 
 
+class SharedChoices(BaseChoiceIterator):
+    """The options of a list that every drop-down showing it shares (an IRCC list in one language):
+    Django takes them as they are, and their HTML is made once."""
+
+    def __init__(self, choices) -> None:
+        self.choices = tuple(choices)
+
+    def __iter__(self):
+        return iter(self.choices)
+
+    def __len__(self) -> int:
+        return len(self.choices)
+
+    @cached_property
+    def options_html(self) -> str:
+        return "".join(
+            format_html('<option value="{}"{}>{}</option>', value, lang_attribute(label), label)
+            for value, label in self.choices
+        )
+
+
+def agency_choices(agency, list_name: str, empty_label) -> SharedChoices:
+    """An agency list's active options in the page's language: read once a request (the agency object is the
+    request's), shared by every drop-down of that list on the page."""
+    empty = None if empty_label is None else str(empty_label)
+    built = agency.__dict__.setdefault("_list_choices", {})
+    key = (list_name, get_language() or "en", empty)
+    if key not in built:
+        values = [(item.pk, str(item)) for item in agency_list_items(agency, list_name)]
+        built[key] = SharedChoices([("", empty), *values] if empty is not None else values)
+    return built[key]
+
+
 def scope_list_fields(form: forms.BaseForm, agency) -> None:
     """Drop-downs of agency-editable lists offer only the agency's own active values."""
     for field in form.fields.values():
         if isinstance(field, forms.ModelChoiceField) and field.queryset.model is ListItem:
             field.queryset = agency_list_items(agency, field.list_name)
+            if type(field) in (forms.ModelChoiceField, forms.ModelMultipleChoiceField):
+                field.widget.choices = agency_choices(agency, field.list_name, field.empty_label)

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.widgets import LazySelect
 
 from agencies.forms import DateField, TextChecksMixin, list_fields_prepare, scope_list_fields
-from agencies.models import Agency, IcareValue, ListItem, Site, StaffProfile
+from agencies.models import Agency, IcareValue, Site, StaffProfile
 from clients.forms import PostalCodeField
 from clients.layout import Col, Field, Include, Row, form_helper
 from clients.models import CONTACT_FIELDS, Client, ConsentContact, ContactKind, Family
@@ -28,7 +28,6 @@ from clients.sections import SectionName
 from registration.forms.widgets import (
     OccupationWidget,
     YesNoSelect,
-    agency_choices,
     country_choices,
     icare_choices,
     style_widgets,
@@ -69,20 +68,15 @@ class SectionForm(TextChecksMixin, forms.ModelForm):
         self.agency = agency
         self.staff = staff
         self.facts = facts or {}
-        scope_list_fields(self, agency)
         for name, field in self.fields.items():
             field.required = False
             if name in self.empty_labels:
                 field.empty_label = self.empty_labels[name]
             if type(field) is forms.ModelChoiceField and field.queryset.model is IcareValue:
                 field.widget.choices = icare_choices(field.list_name, field.empty_label)
-            elif (
-                type(field) in (forms.ModelChoiceField, forms.ModelMultipleChoiceField)
-                and field.queryset.model is ListItem
-            ):
-                field.widget.choices = agency_choices(agency, field.list_name, field.empty_label)
             elif type(field.widget) is LazySelect:
                 field.widget.choices = country_choices(field)
+        scope_list_fields(self, agency)
         style_widgets(self)
         self.levels = field_levels(self.step, self.facts)
 

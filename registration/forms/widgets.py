@@ -2,8 +2,6 @@
 
 from django import forms
 from django.forms.utils import flatatt
-from django.utils.choices import BaseChoiceIterator
-from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -12,7 +10,7 @@ from django_countries.widgets import LazySelect
 from phonenumber_field.phonenumber import PhoneNumber, to_python
 from phonenumber_field.widgets import RegionalPhoneNumberWidget
 
-from agencies.forms import agency_list_items
+from agencies.forms import SharedChoices
 from agencies.models import IcareList, IcareValue
 from agencies.templatetags.ocms_format import lang_attribute
 from clients.text import fold
@@ -22,27 +20,6 @@ class YesNoSelect(forms.NullBooleanSelect):
     def __init__(self, attrs: dict | None = None) -> None:
         super().__init__(attrs={"class": "form-select", **(attrs or {})})
         self.choices = [("unknown", _("Choose Yes or No")), ("true", _("Yes")), ("false", _("No"))]
-
-
-class SharedChoices(BaseChoiceIterator):
-    """The options of a list that every drop-down showing it shares (an IRCC list in one language):
-    Django takes them as they are, and their HTML is made once."""
-
-    def __init__(self, choices) -> None:
-        self.choices = tuple(choices)
-
-    def __iter__(self):
-        return iter(self.choices)
-
-    def __len__(self) -> int:
-        return len(self.choices)
-
-    @cached_property
-    def options_html(self) -> str:
-        return "".join(
-            format_html('<option value="{}"{}>{}</option>', value, lang_attribute(label), label)
-            for value, label in self.choices
-        )
 
 
 class FastSelectMixin:
@@ -151,15 +128,3 @@ def country_choices(field: forms.Field) -> SharedChoices:
     if language not in _country_choices:
         _country_choices[language] = SharedChoices((code, str(name)) for code, name in field.choices)
     return _country_choices[language]
-
-
-def agency_choices(agency, list_name: str, empty_label) -> SharedChoices:
-    """An agency list's active options in the page's language: read once a request (the agency object is the
-    request's), shared by every drop-down of that list on the page."""
-    empty = None if empty_label is None else str(empty_label)
-    built = agency.__dict__.setdefault("_list_choices", {})
-    key = (list_name, get_language() or "en", empty)
-    if key not in built:
-        values = [(item.pk, str(item)) for item in agency_list_items(agency, list_name)]
-        built[key] = SharedChoices([("", empty), *values] if empty is not None else values)
-    return built[key]

@@ -1,4 +1,4 @@
-"""A wizard step's rows share their drop-downs' options, read once a request whatever the number of rows (each row
+"""A wizard step's drop-downs read their options once a request, whatever the number of rows or forms showing them (each row
 still checks its own chosen value)."""
 
 import pytest
@@ -50,3 +50,14 @@ def test_the_identification_step_reads_the_identifier_types_once_for_all_its_row
     # One read for every row and the row [+] copies; no COUNT, no server-side cursor.
     assert len(options_read(queries)) == 1, "\n".join(options_read(queries))
     assert not [sql for sql in queries if sql.startswith(("DECLARE", "SELECT COUNT(*)"))]
+
+
+def test_the_sensitive_step_reads_each_of_its_lists_once_without_a_server_side_cursor(caseworker_client, caseworker):
+    # The caseworker holds the grant: the step shows the Sensitive Information form beside the Volunteer one.
+    code, _response = walk(caseworker_client, caseworker, {}, until="sensitive")
+    queries = queries_of(caseworker_client, step_url(code, "sensitive"))
+
+    lists = [sql for sql in queries if 'FROM "agencies_listitem"' in sql]
+    for name in ("health_insurance_status", "self_identity", "family_income"):
+        assert len([sql for sql in lists if f"'{name}'" in sql]) == 1, name
+    assert not [sql for sql in queries if sql.startswith("DECLARE")]
