@@ -1,5 +1,5 @@
-"""A wizard step's drop-downs read their options once a request, whatever the number of rows or forms showing them (each row
-still checks its own chosen value)."""
+"""A wizard step's drop-downs read their options once a request, whatever the number of rows or forms showing them
+(each row still checks its own chosen value)."""
 
 import pytest
 from django.db import connection
