@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.forms.models import ModelChoiceIterator
 from django.utils.choices import BaseChoiceIterator
 from django.utils.functional import cached_property
 from django.utils.html import format_html
@@ -212,6 +213,23 @@ def agency_choices(agency, list_name: str, empty_label) -> SharedChoices:
         values = [(item.pk, str(item)) for item in agency_list_items(agency, list_name)]
         built[key] = SharedChoices([("", empty), *values] if empty is not None else values)
     return built[key]
+
+
+class ReadOnceChoiceIterator(ModelChoiceIterator):
+    """A drop-down's rows read with one plain SELECT. Django's own iterator reads them through a server-side cursor
+    on PostgreSQL (DECLARE, FETCH, CLOSE: three round trips) for fear of a long table; these are a few dozen."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset:
+            yield self.choice(obj)
+
+
+class ModelChoiceField(forms.ModelChoiceField):
+    """A drop-down of an agency's staff, sites or programs (ReadOnceChoiceIterator)."""
+
+    iterator = ReadOnceChoiceIterator
 
 
 def scope_list_fields(form: forms.BaseForm, agency) -> None:

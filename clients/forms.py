@@ -10,6 +10,7 @@ from agencies.forms import (
     DateField,
     DateRangeMixin,
     LangSelect,
+    ModelChoiceField,
     TextChecksMixin,
     list_fields_prepare,
     scope_list_fields,
@@ -214,7 +215,7 @@ class SensitiveInfoForm(TextChecksMixin, forms.ModelForm):
 class UnlockLogFilterForm(TextChecksMixin, DateRangeMixin, forms.Form):
     """The filters of the Sensitive Information Access page (and of its CSV export)."""
 
-    staff = forms.ModelChoiceField(
+    staff = ModelChoiceField(
         label=_("Staff member"),
         queryset=StaffProfile.objects.none(),
         required=False,

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
-from agencies.forms import DateField, DateRangeMixin, LangSelect
+from agencies.forms import DateField, DateRangeMixin, LangSelect, ModelChoiceField
 from agencies.models import Agency, Program
 from clients.layout import Col, Field, Row, form_helper
 from reports.documents import DOCUMENTS
@@ -68,7 +68,7 @@ class IcareCheckForm(DateRangeMixin, forms.Form):
         label=_("Registered to"),
         error_messages={"required": _("Enter the last registration date, as YYYY-MM-DD.")},
     )
-    program = forms.ModelChoiceField(
+    program = ModelChoiceField(
         label=_("Program"),
         queryset=None,
         required=False,

@@ -17,7 +17,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django_countries.widgets import LazySelect
 
-from agencies.forms import DateField, TextChecksMixin, list_fields_prepare, scope_list_fields
+from agencies.forms import DateField, ModelChoiceField, TextChecksMixin, list_fields_prepare, scope_list_fields
 from agencies.models import Agency, IcareValue, Site, StaffProfile
 from clients.forms import PostalCodeField
 from clients.layout import Col, Field, Include, Row, form_helper
@@ -461,7 +461,7 @@ class SummaryForm(SectionForm):
     class Meta:
         model = Client
         fields = ["primary_worker", "registration_date", "registration_site", "comments", "duplicate_reason"]
-        field_classes = {"registration_date": DateField}
+        field_classes = {"registration_date": DateField, "primary_worker": ModelChoiceField}
         widgets = {"comments": forms.Textarea(attrs={"rows": 3})}
         help_texts = {"comments": _("Everyone in your agency can see these comments; write about the client only.")}
 
@@ -512,7 +512,7 @@ class SummaryForm(SectionForm):
 class AnonymousForm(SectionForm):
     step = "anonymous"
     arrival_year = forms.TypedChoiceField(label=_("Arrival Year"), coerce=int, empty_value=None, required=False)
-    registration_site = forms.ModelChoiceField(queryset=Site.objects.none(), label=_("Registration Site"))
+    registration_site = ModelChoiceField(queryset=Site.objects.none(), label=_("Registration Site"))
     postal_code = PostalCodeField(label=_("Postal Code"))
     helper = form_helper(
         Row(
@@ -541,7 +541,7 @@ class AnonymousForm(SectionForm):
             "registration_site",
             "comments",
         ]
-        field_classes = {"registration_date": DateField}
+        field_classes = {"registration_date": DateField, "primary_worker": ModelChoiceField}
         widgets = {"comments": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, **kwargs) -> None:

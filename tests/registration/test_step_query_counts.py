@@ -4,6 +4,7 @@
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from tests.wizard import identifier_type, management, step_url, walk
 
@@ -61,3 +62,13 @@ def test_the_sensitive_step_reads_each_of_its_lists_once_without_a_server_side_c
     for name in ("health_insurance_status", "self_identity", "family_income"):
         assert len([sql for sql in lists if f"'{name}'" in sql]) == 1, name
     assert not [sql for sql in queries if sql.startswith("DECLARE")]
+
+
+def test_the_summary_step_and_the_anonymous_form_read_staff_and_sites_without_a_server_side_cursor(
+    caseworker_client, caseworker
+):
+    code, _response = walk(caseworker_client, caseworker, {}, register=False)
+
+    for url in (step_url(code, "summary"), reverse("registration:anonymous-register")):
+        queries = queries_of(caseworker_client, url)
+        assert not [sql for sql in queries if sql.startswith("DECLARE")], url
