@@ -46,28 +46,30 @@ class NameForms:
 
 
 def name_forms(first: str, last: str, preferred: str = "") -> NameForms:
-    known = (fold(f"{first} {last}"), fold(f"{preferred} {last}") if preferred else "")
-    return NameForms((fold(f"{first} {last}"), fold(f"{last} {first}")), tuple(form for form in known if form))
+    named = fold(f"{first} {last}")
+    known = (named, fold(f"{preferred} {last}") if preferred else "")
+    return NameForms((named, fold(f"{last} {first}")), tuple(form for form in known if form))
 
 
 def forms_likeness(typed: NameForms, known: NameForms, least: float = NAME_LIKENESS) -> float:
     """How alike two clients' names are (0..1), whichever order first and last name were typed in and whichever
     name (first or preferred) is known; 0 when they are surely less alike than `least`."""
     best = 0.0
-    for mine in typed.typed:
-        for theirs in known.known:
-            matcher = SequenceMatcher(None, mine, theirs)
+    matcher = SequenceMatcher(None)
+    for theirs in known.known:
+        matcher.set_seq2(theirs)  # analysed once for every typed form compared with it
+        for mine in typed.typed:
+            matcher.set_seq1(mine)
             if matcher.real_quick_ratio() >= least and matcher.quick_ratio() >= least:
                 best = max(best, matcher.ratio())
     return best
 
 
-def name_likeness(first: str, last: str, other_first: str, other_last: str, other_preferred: str) -> float:
-    """How alike a typed name is to a client's, whichever order first and last name were typed in. The client is
-    known by its name, and by its preferred name with its last name: its last name alone when it has no preferred
-    name, so that a last name typed alone finds it."""
-    known = (fold(f"{other_first} {other_last}"), fold(f"{other_preferred} {other_last}"))
-    return forms_likeness(name_forms(first, last), NameForms((), tuple(form for form in known if form)))
+def known_forms(first: str, last: str, preferred: str) -> NameForms:
+    """A client as the registration check knows it: by its name, and by its preferred name with its last name (its
+    last name alone when it has no preferred name, so that a last name typed alone finds it)."""
+    known = (fold(f"{first} {last}"), fold(f"{preferred} {last}"))
+    return NameForms((), tuple(form for form in known if form))
 
 
 def likely_duplicates(
@@ -127,7 +129,8 @@ def likely_duplicates(
         born_that_day = clients.filter(date_of_birth=date_of_birth).values_list(
             "pk", "first_name", "last_name", "preferred_name"
         )[:200]
-        likeness = {pk: name_likeness(first_name, last_name, *names) for pk, *names in born_that_day}
+        typed = name_forms(first_name, last_name)
+        likeness = {pk: forms_likeness(typed, known_forms(*names)) for pk, *names in born_that_day}
         alike = [pk for pk, value in likeness.items() if value >= NAME_LIKENESS]
         for client in clients.filter(pk__in=alike) if alike else ():
             candidate = add(client, _("same date of birth and a similar name"), PairReason.BIRTH_NAME)
