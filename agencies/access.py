@@ -13,10 +13,13 @@ def get_for_agency[M: Model](request: HttpRequest, model: type[M], *, queryset=N
         raise Http404
     rows = (queryset if queryset is not None else model.objects).for_agency(request.agency)
     try:
-        return get_object_or_404(rows, **lookup)
+        row = get_object_or_404(rows, **lookup)
     except (ValidationError, ValueError):
         # A code that is not even a UUID names no row either.
         raise Http404 from None
+    if getattr(row, "agency_id", None) == request.agency.pk:
+        row.agency = request.agency  # the request's, already read: a page naming the row's agency reads it no more
+    return row
 
 
 def may_use_admin(request: HttpRequest) -> bool:

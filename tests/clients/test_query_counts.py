@@ -45,3 +45,13 @@ def test_the_page_reads_a_client_of_ten_of_each_in_the_queries_of_a_client_of_on
     with_one, with_ten = queries_of(manager_client, page, one), queries_of(manager_client, page, ten)
 
     assert len(with_ten) == len(with_one), "\n".join(with_ten)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_the_page_names_the_agency_from_the_request_without_reading_it_again(manager_client, manager, page):
+    client = client_with(manager, 1)
+
+    queries = queries_of(manager_client, page, client)
+
+    # The agency was read with the user (agencies/backends.py); the client found among its rows is of that agency.
+    assert not [sql for sql in queries if sql.startswith('SELECT "agencies_agency"')], "\n".join(queries)
