@@ -8,6 +8,7 @@ list of its forms (registration/steps.py).
 
 import uuid
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Self
 
 from django import forms
@@ -499,7 +500,7 @@ class SummaryForm(SectionForm):
             may_change_date=binding.may_change_date,
         )
 
-    @property
+    @cached_property  # the site picker shows it twice (the value and its language)
     def registration_site_name(self) -> str:
         try:
             code = uuid.UUID(str(self["registration_site"].value()))

@@ -72,3 +72,12 @@ def test_the_summary_step_and_the_anonymous_form_read_staff_and_sites_without_a_
     for url in (step_url(code, "summary"), reverse("registration:anonymous-register")):
         queries = queries_of(caseworker_client, url)
         assert not [sql for sql in queries if sql.startswith("DECLARE")], url
+
+
+def test_the_summary_step_reads_the_chosen_registration_site_once(caseworker_client, caseworker):
+    code, _response = walk(caseworker_client, caseworker, {}, register=False)
+
+    queries = queries_of(caseworker_client, step_url(code, "summary"))
+
+    # The site picker shows the caseworker's default site by its name, in its language.
+    assert len([sql for sql in queries if 'FROM "agencies_site"' in sql]) == 1, "\n".join(queries)
