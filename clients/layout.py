@@ -49,7 +49,7 @@ class Field(layout.Field):
                 html.append(name.render(form, context, template_pack=template_pack, **kwargs))
                 continue
             form.rendered_fields.add(name)
-            if self.template == FIELD_TEMPLATE:
+            if template is None:
                 html.append(field_html(form[name], self.wrapper_class))
             else:
                 html.append(template.render({"field": form[name], "wrapper_class": self.wrapper_class}))

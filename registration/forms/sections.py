@@ -542,7 +542,7 @@ class AnonymousForm(SectionForm):
             "registration_site",
             "comments",
         ]
-        field_classes = {"registration_date": DateField, "primary_worker": ModelChoiceField}
+        field_classes = {"registration_date": DateField}
         widgets = {"comments": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, **kwargs) -> None:
