@@ -61,6 +61,16 @@ document.addEventListener("keydown", (event) => {
   event.target.closest("[data-lookup]").querySelector("[data-lookup-find]").click();
 });
 
+// A search is asked once: the NOC box's own search (a moment after the last key) is not sent again for what Enter or
+// Find has already asked. Its answer would replace the results being read, or bring back those a selection closed.
+document.addEventListener("htmx:configRequest", (event) => {
+  const lookup = event.detail.elt.closest("[data-lookup]");
+  const search = lookup && lookup.querySelector("[data-lookup-search]");
+  if (!search) return;
+  if (event.detail.elt === search && lookup.dataset.searched === search.value) event.preventDefault();
+  else lookup.dataset.searched = search.value;
+});
+
 function announce(region, text) {
   // Emptied first: the same words twice (two searches finding as many) are said twice.
   region.textContent = "";
