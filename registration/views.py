@@ -41,7 +41,7 @@ from families.services import (
 from families.views import FAMILY_CODE_ID, find_panel
 from registration import forms as f
 from registration import slots
-from registration.models import Draft, get_draft_for
+from registration.models import Draft, draft_owned_or_404, get_draft_for
 from registration.sealed import seal, unseal
 from registration.services import (
     anonymous_client_register,
@@ -670,7 +670,7 @@ def identifiers_held(request: HttpRequest, code=None) -> HttpResponse:
 @require_GET
 def draft_duplicates(request: HttpRequest, code) -> HttpResponse:
     """The draft's owner: existing clients like the one being typed (name and date of birth), as it is typed."""
-    get_draft_for(request, code)
+    draft_owned_or_404(request, code)
     form = f.DuplicateCheckForm(request.GET)
     candidates = []
     if form.is_valid() and form.cleaned_data["first_name"] and form.cleaned_data["last_name"]:
