@@ -116,6 +116,19 @@ class SectionForm(TextChecksMixin, forms.ModelForm):
                 self.cleaned_data.pop(name, None)
         super()._post_clean()
 
+    def _get_validation_exclusions(self) -> set[str]:
+        # A drop-down's choice was read by its form field from the agency's own values, a stricter check than the
+        # model's, which would read the row once more only to see that it exists (a query for each chosen value, on
+        # every check of a step). An empty choice is still the model's to judge.
+        exclusions = super()._get_validation_exclusions()
+        cleaned = getattr(self, "cleaned_data", {})
+        exclusions.update(
+            name
+            for name, field in self.fields.items()
+            if isinstance(field, forms.ModelChoiceField) and cleaned.get(name) is not None
+        )
+        return exclusions
+
     def block_unmet_ocms_rules(self, facts: Facts, prefix: str = "") -> None:
         """Attach the message of each unmet green rule of this section to its field."""
         for rule in unmet(facts, Level.OCMS, self.step):

@@ -1,5 +1,5 @@
 """A wizard step's drop-downs read their options once a request, whatever the number of rows or forms showing them
-(each row still checks its own chosen value)."""
+(each row still checks its own chosen value, once)."""
 
 import pytest
 from django.db import connection
@@ -51,6 +51,15 @@ def test_the_identification_step_reads_the_identifier_types_once_for_all_its_row
     # One read for every row and the row [+] copies; no COUNT, no server-side cursor.
     assert len(options_read(queries)) == 1, "\n".join(options_read(queries))
     assert not [sql for sql in queries if sql.startswith(("DECLARE", "SELECT COUNT(*)"))]
+
+
+@pytest.mark.parametrize("rows", [1, 3])
+def test_each_row_reads_its_chosen_identifier_type_once(caseworker_client, caseworker, rows):
+    queries = queries_of(caseworker_client, identification_with(caseworker_client, caseworker, rows))
+
+    # The form field reads the chosen type from the agency's list; the model does not read it again to see it exists.
+    chosen = [sql for sql in queries if 'FROM "agencies_listitem"' in sql and '"agencies_listitem"."id" =' in sql]
+    assert len(chosen) == rows, "\n".join(chosen)
 
 
 def test_the_sensitive_step_reads_each_of_its_lists_once_without_a_server_side_cursor(caseworker_client, caseworker):
