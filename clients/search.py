@@ -297,8 +297,9 @@ def number_matches(agency: Agency, typed: str, not_an_identifier: str = "") -> Q
     already looked up and found nowhere.
     """
     ids = set()
-    if identifier_key(typed) != not_an_identifier:
-        ids |= ids_where(IDENTIFIER_HOLDERS, agency.pk, identifier_key(typed))
+    key = identifier_key(typed)
+    if key != not_an_identifier:
+        ids |= ids_where(IDENTIFIER_HOLDERS, agency.pk, key)
     digits = re.sub(r"\D", "", typed)
     if digits and len(digits) <= 9:
         ids |= ids_where(NUMBER_HOLDER, agency.pk, int(digits))
