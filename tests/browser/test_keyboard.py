@@ -102,6 +102,27 @@ def test_enter_in_the_noc_search_finds_and_select_fills_the_profession(live_serv
     assert None in asked and box not in asked[asked.index(None) :], asked
 
 
+def test_each_relative_found_has_its_radio_button_on_its_own_line(live_server, page: Page, caseworker):
+    for first in ("Samir", "Lina", "Omar"):
+        ClientFactory(registered_by=caseworker, first_name=first, last_name="Haddad", with_family=True)
+    on_step(page, live_server, "About Your Client (Primary Information)")
+    page.get_by_role("button", name="Find", exact=True).press("Enter")
+    search = page.get_by_label("Find the client's relative")
+    search.fill("Haddad")
+    search.press("Enter")
+    expect(page.get_by_role("radio")).to_have_count(3)
+
+    # Each radio button stands beside its own name, not beside the legend or the name above it (both measured at
+    # once: the page may still be scrolling to the results).
+    for radio in page.get_by_role("radio").all():
+        button, label = radio.evaluate(
+            "radio => [radio, radio.labels[0]].map((e) => e.getBoundingClientRect().toJSON())"
+        )
+        middle = button["top"] + button["height"] / 2
+        assert label["top"] <= middle <= label["bottom"], (button, label)
+        assert button["right"] <= label["left"], (button, label)
+
+
 def test_a_lookup_answers_a_key_pressed_the_moment_it_appears(live_server, page: Page, caseworker):
     """What htmx swaps in works at once: Enter in the relative search, typed as soon as the search is on the page
     (before htmx's usual 20 ms settle), searches."""
