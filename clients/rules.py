@@ -38,11 +38,8 @@ def consent_required(facts: Facts) -> bool:
     return facts.get("consent_required") is True
 
 
-def filled(key: str) -> Callable[[Facts], bool]:
-    def check(facts: Facts) -> bool:
-        return facts.get(key) not in (None, "", [], False)
-
-    return check
+# What a field holds when nothing is filled in.
+UNFILLED = (None, "", [], False)
 
 
 def has_icare_identifier(facts: Facts) -> bool:
@@ -68,7 +65,9 @@ class Rule:
         return self.when is None or self.when(facts)
 
     def is_met(self, facts: Facts) -> bool:
-        return (self.present or filled(self.key))(facts)
+        if self.present is not None:
+            return self.present(facts)
+        return facts.get(self.key) not in UNFILLED
 
     @property
     def error(self) -> str | Promise:

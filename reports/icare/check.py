@@ -7,6 +7,7 @@ from datetime import date, datetime
 from itertools import batched
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, TextChoices, TextField
 from django.db.models.functions import Cast
 from django.urls import reverse
@@ -159,6 +160,23 @@ def identifier_types(agency_id: int) -> dict[int, tuple[str, str, int]]:
     return found
 
 
+IDENTIFIERS_OF = (
+    "SELECT client_id, id, value, value_key, identifier_type_id"
+    f" FROM {Identifier._meta.db_table} WHERE client_id = ANY(%s) ORDER BY id"
+)
+
+
+def identifiers_of(client_ids: list[int]) -> Iterable[tuple[int, int, str, str, int]]:
+    """(client id, id, value, value key, type id) of these clients' identifiers, by id. On PostgreSQL the ids go as
+    one array: an IN list of a chunk's thousands of ids takes four times longer to build and send than to run."""
+    if connection.vendor != "postgresql":
+        found = Identifier.objects.filter(client_id__in=client_ids).order_by("pk")
+        return found.values_list("client_id", "pk", "value", "value_key", "identifier_type_id")
+    with connection.cursor() as cursor:
+        cursor.execute(IDENTIFIERS_OF, [client_ids])
+        return cursor.fetchall()
+
+
 def icare_clients(clients: QuerySet[Client]) -> Iterator[list[IcareClient]]:
     """The clients by number, CHUNK at a time, each with its identifiers and consent contacts (one query each per
     chunk)."""
@@ -170,10 +188,7 @@ def icare_clients(clients: QuerySet[Client]) -> Iterator[list[IcareClient]]:
         if agency_id not in types:
             types[agency_id] = identifier_types(agency_id)
         identifiers: dict[int, list[IcareIdentifier]] = {pk: [] for pk in pks}
-        parts = Identifier.objects.filter(client_id__in=pks).order_by("pk")
-        for client_id, pk, value, key, type_id in parts.values_list(
-            "client_id", "pk", "value", "value_key", "identifier_type_id"
-        ):
+        for client_id, pk, value, key, type_id in identifiers_of(pks):
             identifiers[client_id].append(IcareIdentifier(pk, value, key, *types[agency_id][type_id]))
         # A rule reads the consent contacts only when consent is required (a minor's): those clients' alone.
         contacts: dict[int, list[tuple]] = {pk: [] for pk in pks}
