@@ -1,3 +1,4 @@
+import gc
 import os
 
 from django.core.wsgi import get_wsgi_application
@@ -14,3 +15,6 @@ from reports.documents import documents_warm_up  # noqa: E402
 
 get_resolver().url_patterns  # noqa: B018 - imports the URLconf
 documents_warm_up()
+# What the process has made so far (the apps, the URLs, WeasyPrint and its fonts) lives as long as it does: the
+# collector leaves it out of its full collections, which would otherwise walk it several times a document.
+gc.freeze()
