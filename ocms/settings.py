@@ -134,6 +134,11 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"), conn_max_age=60)
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # PostgreSQL compiles a query to machine code (JIT) once its estimated cost is high, as for the longest reads
+    # here (the iCARE file's 100,000 clients: 1.75 s with the compiling, 1.03 s without). It pays off for long
+    # analytical queries, which OCMS does not run.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [

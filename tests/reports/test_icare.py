@@ -12,6 +12,7 @@ from io import StringIO
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.db import connection
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -851,6 +852,13 @@ def test_a_visitor_who_is_not_signed_in_is_sent_to_the_login_page(client):
 
 
 # make bench
+
+
+def test_postgresql_runs_the_long_reads_without_compiling_them_to_machine_code():
+    # Its JIT made the file's read of 100,000 clients 1.75 s instead of 1.03 s (ocms/settings.py).
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone() == ("off",)
 
 
 def test_the_bench_builds_the_file_for_a_whole_agency_and_reports_time_and_peak_memory():
