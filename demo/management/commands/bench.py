@@ -302,10 +302,12 @@ class Command(BaseCommand):
                 f"{result.traced_seconds:>8.1f}  {result.file_mib:>8.1f}"
             )
         self.stdout.write(
-            "\nseconds: building the file and recording the export, untraced. XlsxWriter s, openpyxl s: the same rows, "
-            "prepared beforehand as plain lists, written by the bare writer alone: XlsxWriter in constant-memory mode "
+            "\nseconds: building the file and recording the export, untraced: the median of three runs after an "
+            "untimed one, each run followed by one of the bare XlsxWriter (its median shown). XlsxWriter s, openpyxl "
+            "s: the same rows, prepared beforehand as plain lists, written by the bare writer alone: XlsxWriter in "
+            "constant-memory mode "
             "(the export's writer) and openpyxl's write-only workbook (its writer before); ratio: the export's seconds "
-            "over XlsxWriter's. peak MiB: the most memory Python held during a second, traced run (traced s: its "
+            "over XlsxWriter's. peak MiB: the most memory Python held during a last, traced run (traced s: its "
             "slower time). The peak stays flat as clients grow: rows are streamed to disk and clients read in chunks."
         )
 
