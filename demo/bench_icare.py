@@ -160,7 +160,7 @@ def file_rows(agency: Agency) -> list[list[str | None]]:
         agency=agency, date_from=dates["first"], date_to=dates["last"], include=Include.ALL
     ).order_by("number")
     rows, written = [], set()
-    for client, missing in checked_clients(clients):
+    for client, missing in checked_clients(clients, uploads=False):
         key = client.icare_identifier.value_key if not missing else None
         if key is not None and key not in written:
             written.add(key)

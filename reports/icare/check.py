@@ -83,6 +83,9 @@ def changed_since_upload(
 # Each client read as plain values: building a model instance per client, identifier and contact cost the file
 # several times what writing it does (`make bench`).
 
+# When each client was last in a file, what iCARE said of it then, and its latest merge: the check page shows them;
+# the file needs none, and they are three look-ups a client.
+UPLOAD_VALUES = ("exported_at", "icare_status", "merged_at")
 PHONE_TEXT = Cast("phone", TextField())  # the stored text: a PhoneNumber would be parsed for every client
 CLIENT_VALUES = (
     "pk",
@@ -92,9 +95,6 @@ CLIENT_VALUES = (
     "registration_date",
     "updated_at",
     "duplicate_reason",
-    "exported_at",
-    "icare_status",
-    "merged_at",
     *FACT_FIELDS,
     *(f"{name}_id" for name in FACT_LIST_FIELDS),
     "unit",
@@ -162,7 +162,7 @@ def identifier_types(agency_id: int) -> dict[int, tuple[str, str, int]]:
 
 IDENTIFIERS_OF = (
     "SELECT client_id, id, value, value_key, identifier_type_id"
-    f" FROM {Identifier._meta.db_table} WHERE client_id = ANY(%s) ORDER BY id"
+    f" FROM {Identifier._meta.db_table} WHERE client_id = ANY(%s::bigint[]) ORDER BY id"
 )
 
 
@@ -177,11 +177,15 @@ def identifiers_of(client_ids: list[int]) -> Iterable[tuple[int, int, str, str, 
         return cursor.fetchall()
 
 
-def icare_clients(clients: QuerySet[Client]) -> Iterator[list[IcareClient]]:
+def icare_clients(clients: QuerySet[Client], *, uploads: bool = True) -> Iterator[list[IcareClient]]:
     """The clients by number, CHUNK at a time, each with its identifiers and consent contacts (one query each per
-    chunk)."""
+    chunk); with UPLOAD_VALUES unless `uploads` is False."""
     types: dict[int, dict[int, tuple[str, str, int]]] = {}  # by agency
-    rows = clients.order_by("number").annotate(phone_text=PHONE_TEXT).values(*CLIENT_VALUES, "phone_text")
+    rows = (
+        clients.order_by("number")
+        .annotate(phone_text=PHONE_TEXT)
+        .values(*CLIENT_VALUES, *(UPLOAD_VALUES if uploads else ()), "phone_text")
+    )
     for batch in batched(rows.iterator(chunk_size=CHUNK), CHUNK):
         pks = [row["pk"] for row in batch]
         agency_id = batch[0]["agency_id"]
@@ -327,7 +331,7 @@ def missing_of(client: IcareClient, rules: list[Rule]) -> list[Missing]:
     return found
 
 
-def checked_clients(clients: QuerySet[Client]) -> Iterator[tuple[IcareClient, list[Missing]]]:
+def checked_clients(clients: QuerySet[Client], *, uploads: bool = True) -> Iterator[tuple[IcareClient, list[Missing]]]:
     """Each client by number, read as plain values CHUNK at a time (icare_clients), with what keeps it from iCARE
     (nothing: ready): the unmet rules, an iCARE identifier another client of the agency holds, and one that a ready
     client before it already brings to the file (one identifier value, one row). The check page and the file both
@@ -336,7 +340,7 @@ def checked_clients(clients: QuerySet[Client]) -> Iterator[tuple[IcareClient, li
     # client holds can come again: memory stays flat).
     ready_holders: dict[str, int] = {}
     holders = None
-    for batch in icare_clients(clients):
+    for batch in icare_clients(clients, uploads=uploads):
         if holders is None:
             holders = identifier_holders(batch[0].agency_id)
         shared = shared_identifiers(holders, batch)

@@ -153,7 +153,7 @@ def icare_export_write(
     exported = array("q")
     sheet = None  # made with the first ready client: no client ready, no file
     # One identifier value on one row only: checked_clients finds a second client with it not ready.
-    for done, (client, missing) in enumerate(checked_clients(clients), start=1):
+    for done, (client, missing) in enumerate(checked_clients(clients, uploads=False), start=1):
         if beat and done % CHUNK == 0:
             beat(done, total)
         if missing:

@@ -12,7 +12,9 @@ from pathlib import Path
 import pytest
 from django.core.files.storage import default_storage
 from django.core.management import call_command
+from django.db import connection
 from django.tasks import TaskResultStatus
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -105,6 +107,21 @@ def test_the_progress_is_written_as_the_file_is_made_and_the_file_appears_only_w
     assert len(exported) == 3
     assert [(done, total) for done, total, _exists in seen] == [(0, 3), (1, 3), (2, 3), (3, 3), (3, 3), (3, 3)]
     assert not any(exists for _done, _total, exists in seen)
+
+
+def test_the_file_reads_its_clients_without_what_the_check_page_shows_of_their_uploads(queued, tmp_path):
+    # Each client's latest file, iCARE's answer then and its latest merge: three look-ups a client, for the page only.
+    queued.start()
+    with CaptureQueriesContext(connection) as captured, (tmp_path / "file.xlsx").open("w+b") as destination:
+        icare_export_write(queued, destination)
+
+    # The read of the clients: the only query selecting their names.
+    [selected] = [
+        selected
+        for selected in (query["sql"].split('FROM "clients_client"')[0] for query in captured)
+        if '"clients_client"."first_name"' in selected
+    ]
+    assert "reports_icareexportrow" not in selected and "clients_clientmerge" not in selected
 
 
 def test_a_failed_file_says_why_and_is_made_on_a_retry(manager_client, queued, monkeypatch):
