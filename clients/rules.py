@@ -12,6 +12,8 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from itertools import groupby
+from operator import attrgetter
 from typing import Any
 
 from django.utils import timezone
@@ -165,6 +167,12 @@ RULES: tuple[Rule, ...] = (
 
 
 RULES_OF_LEVEL = {level: [rule for rule in RULES if rule.level == level] for level in Level}
+# Each level's rules in runs of neighbours with the same condition: a condition is asked once for its run (nine rules
+# ask whether consent is required), and the iCARE file asks for every client of an agency.
+RUNS_OF_LEVEL = {
+    level: [(when, list(run)) for when, run in groupby(rules, key=attrgetter("when"))]
+    for level, rules in RULES_OF_LEVEL.items()
+}
 
 
 def rules_for(step: S) -> list[Rule]:
@@ -173,11 +181,11 @@ def rules_for(step: S) -> list[Rule]:
 
 def unmet(facts: Facts, level: Level, step: S | None = None) -> list[Rule]:
     """The rules of a level (and step) that apply to these facts and are not met."""
-    return [
-        rule
-        for rule in RULES_OF_LEVEL[level]
-        if (step is None or rule.step == step) and rule.applies(facts) and not rule.is_met(facts)
-    ]
+    found = []
+    for when, run in RUNS_OF_LEVEL[level]:
+        if when is None or when(facts):
+            found += [rule for rule in run if (step is None or rule.step == step) and not rule.is_met(facts)]
+    return found
 
 
 def field_levels(step: S, facts: Facts) -> dict[str, Level]:
