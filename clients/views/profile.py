@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Window
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -38,7 +39,8 @@ def client_profile(request: HttpRequest, client: Client, *, status: int = 200, *
     `client` comes from `Client.objects.for_profile()`, with everything the page shows.
     """
     family = client.relatives()
-    sessions = Session.objects.of_client(client)
+    # The latest sessions, each with the number of them all (counted over the client's sessions): one query.
+    sessions = list(Session.objects.of_client(client).annotate(total=Window(Count("pk")))[:PROFILE_SESSIONS])
     # Coordinators and managers reach each merge into this profile (and its Undo) from it.
     merges = []
     if request.staff is not None and request.staff.is_coordinator:
@@ -49,8 +51,8 @@ def client_profile(request: HttpRequest, client: Client, *, status: int = 200, *
         {
             "client": client,
             "family": family,
-            "sessions": sessions[:PROFILE_SESSIONS],
-            "session_count": sessions.count(),
+            "sessions": sessions,
+            "session_count": sessions[0].total if sessions else 0,
             "mentor_matches": client.mentor_matches.select_related("program"),
             **sensitive_section_context(request, client),
             "flag_form": FlagForm(client=client),

@@ -55,3 +55,12 @@ def test_the_page_names_the_agency_from_the_request_without_reading_it_again(man
 
     # The agency was read with the user (agencies/backends.py); the client found among its rows is of that agency.
     assert not [sql for sql in queries if sql.startswith('SELECT "agencies_agency"')], "\n".join(queries)
+
+
+def test_the_profile_counts_the_sessions_with_the_latest_of_them(manager_client, manager):
+    client = client_with(manager, 10)
+
+    queries = queries_of(manager_client, "clients:client-detail", client)
+
+    # One read of the client's sessions, the newest ten each carrying the number of them all; no count apart.
+    assert len([sql for sql in queries if 'FROM "clients_session"' in sql]) == 1, "\n".join(queries)
