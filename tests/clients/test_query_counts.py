@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from agencies.models import IcareList, IcareValue
-from clients.models import ClientLanguage
+from clients.models import ClientLanguage, ClientProgram, ProgramStatus
 from tests.factories import ClientFactory, FamilyFactory, IdentifierFactory, SessionFactory
 
 pytestmark = pytest.mark.django_db
@@ -64,3 +64,16 @@ def test_the_profile_counts_the_sessions_with_the_latest_of_them(manager_client,
 
     # One read of the client's sessions, the newest ten each carrying the number of them all; no count apart.
     assert len([sql for sql in queries if 'FROM "clients_session"' in sql]) == 1, "\n".join(queries)
+
+
+def test_the_profile_reads_each_program_with_the_clients_status_in_it(manager_client, manager):
+    client = client_with(manager, 1)
+    for program in manager.agency.programs.all()[:2]:
+        ClientProgram.objects.create(client=client, program=program, status=ProgramStatus.NEW)
+
+    queries = queries_of(manager_client, "clients:client-detail", client)
+
+    assert not [sql for sql in queries if sql.startswith('SELECT "agencies_program"')], "\n".join(queries)
+    page = manager_client.get(reverse("clients:client-detail", kwargs={"code": client.code}))
+    for program in manager.agency.programs.all()[:2]:
+        assert program.name in page.content.decode()
