@@ -73,6 +73,13 @@ class VolunteerType(models.TextChoices):
 FIRST_CLIENT_NUMBER = 1_000_001
 
 
+def program_statuses_prefetch() -> Prefetch:
+    """A client's program statuses, each with its program, in one query (their ordering joins the programs already)."""
+    from clients.models.parts import ClientProgram  # which refers to Client: imported when used
+
+    return Prefetch("program_statuses", queryset=ClientProgram.objects.select_related("program"))
+
+
 class ClientQuerySet(AgencyQuerySet):
     def named(self) -> "ClientQuerySet":
         """Named clients, without the tombstones of merges."""
@@ -89,8 +96,6 @@ class ClientQuerySet(AgencyQuerySet):
 
     def for_profile(self) -> "ClientQuerySet":
         """With everything the profile page shows, in a fixed number of queries."""
-        from clients.models.parts import ClientProgram  # which refers to Client: imported when used
-
         return self.select_related(
             "gender",
             "official_language",
@@ -112,11 +117,7 @@ class ClientQuerySet(AgencyQuerySet):
             "created_by",
         ).prefetch_related(
             "identifiers__identifier_type",
-            # Each status with its program, in the one query that orders the statuses by the program's name.
-            Prefetch(
-                "program_statuses",
-                queryset=ClientProgram.objects.select_related("program"),
-            ),
+            program_statuses_prefetch(),
             "certificates",
             "languages__language",
             "languages__listening",
@@ -131,7 +132,7 @@ class ClientQuerySet(AgencyQuerySet):
     def for_dashboard(self) -> "ClientQuerySet":
         """With what the dashboard shows."""
         return self.select_related("family", "primary_worker__user", "gender", "official_language").prefetch_related(
-            "program_statuses__program", "identifiers__identifier_type", "consent_contacts"
+            program_statuses_prefetch(), "identifiers__identifier_type", "consent_contacts"
         )
 
     def for_documents(self) -> "ClientQuerySet":

@@ -5,6 +5,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from pytest_django.asserts import assertContains
 
 from agencies.models import IcareList, IcareValue
 from clients.models import ClientLanguage, ClientProgram, ProgramStatus
@@ -66,14 +67,15 @@ def test_the_profile_counts_the_sessions_with_the_latest_of_them(manager_client,
     assert len([sql for sql in queries if 'FROM "clients_session"' in sql]) == 1, "\n".join(queries)
 
 
-def test_the_profile_reads_each_program_with_the_clients_status_in_it(manager_client, manager):
+@pytest.mark.parametrize("page", PAGES)
+def test_the_page_reads_each_program_with_the_clients_status_in_it(manager_client, manager, page):
     client = client_with(manager, 1)
     for program in manager.agency.programs.all()[:2]:
         ClientProgram.objects.create(client=client, program=program, status=ProgramStatus.NEW)
 
-    queries = queries_of(manager_client, "clients:client-detail", client)
+    queries = queries_of(manager_client, page, client)
 
     assert not [sql for sql in queries if sql.startswith('SELECT "agencies_program"')], "\n".join(queries)
-    page = manager_client.get(reverse("clients:client-detail", kwargs={"code": client.code}))
+    response = manager_client.get(reverse(page, kwargs={"code": client.code}))
     for program in manager.agency.programs.all()[:2]:
-        assert program.name in page.content.decode()
+        assertContains(response, program.name)
