@@ -244,6 +244,13 @@ def percentile(sorted_values: list[float], fraction: float) -> float:
     return sorted_values[max(0, math.ceil(fraction * len(sorted_values)) - 1)]
 
 
+def timed(call: Callable[[], object]) -> tuple[object, float]:
+    """What `call` returns, and the seconds it took."""
+    started = time.perf_counter()
+    result = call()
+    return result, time.perf_counter() - started
+
+
 def _timed_ms(benchmark: Benchmark, context: BenchContext) -> float:
     start = time.perf_counter_ns()
     benchmark.run(context)

@@ -21,6 +21,7 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import Workbook
 
+from demo.bench import timed
 from reports.icare.file import CODES, SHEET_NAME
 from reports.icare.returned import ReturnedFileError, returned_rows
 
@@ -114,12 +115,6 @@ def entity_expansion() -> bytes:
 
 
 # The requests
-
-
-def timed(call: Callable[[], object]) -> tuple[object, float]:
-    started = time.perf_counter()
-    result = call()
-    return result, time.perf_counter() - started
 
 
 def said(response, *messages: str) -> str:

@@ -4,9 +4,8 @@ bare spreadsheet writers writing the same rows.
 An agency of its own for each size is filled with invented clients (demo/generate.py) and made
 iCARE-ready in bulk, then the file is built as the Download button builds it: once untimed, three times timed
 plainly, each time followed by the bare writer (the medians compare), and once under tracemalloc for the peak of
-Python's memory. Each export is rolled back, so the figures can be taken
-again on the same clients. Built at a tenth of the size too: bounded memory means the peak stays flat while
-the clients grow tenfold.
+Python's memory. Each export is rolled back, so the figures can be taken again on the same clients. Built at a
+tenth of the size too: bounded memory means the peak stays flat while the clients grow tenfold.
 
 The floor: the file's rows, prepared beforehand as plain lists of text, written by the bare writer alone, XlsxWriter
 in constant-memory mode (what the export uses) and openpyxl's write-only workbook (what it used before), so the
@@ -43,7 +42,7 @@ from agencies.models import (
     StaffProfile,
 )
 from clients.models import Client, Identifier, identifier_key
-from demo.bench import BenchmarkError, tables_settle
+from demo.bench import BenchmarkError, tables_settle, timed
 from demo.generate import clients_generate, uci
 from reports.icare import Include, icare_candidates, icare_export_build
 from reports.icare.check import checked_clients
@@ -202,13 +201,6 @@ def openpyxl_bare(rows: list[list[str | None]]) -> float:
     return time.perf_counter() - started
 
 
-def timed(run: Callable[[], object]) -> float:
-    gc.collect()
-    started = time.perf_counter()
-    run()
-    return time.perf_counter() - started
-
-
 def icare_bench(sizes: list[int], report: Callable[[str], None], rounds: int = ROUNDS) -> list[IcareBenchResult]:
     results = []
     for size in sorted(sizes):
@@ -223,15 +215,16 @@ def icare_bench(sizes: list[int], report: Callable[[str], None], rounds: int = R
         # The export and the bare writer in turns, so that a busy spell of the machine slows both.
         plain, bare_xlsxwriter = [], []
         for _ in range(rounds):
-            plain.append(timed(partial(export_once, agency, staff)))
-            bare_xlsxwriter.append(timed(partial(xlsxwriter_bare, rows_written)))
-        bare_openpyxl = timed(partial(openpyxl_bare, rows_written))
+            gc.collect()
+            plain.append(timed(partial(export_once, agency, staff))[1])
+            gc.collect()
+            bare_xlsxwriter.append(xlsxwriter_bare(rows_written))
+        gc.collect()
+        bare_openpyxl = openpyxl_bare(rows_written)
         del rows_written
         gc.collect()
         tracemalloc.start()
-        started = time.perf_counter()
-        export_once(agency, staff)
-        traced = time.perf_counter() - started
+        _exported, traced = timed(partial(export_once, agency, staff))
         _current, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
         results.append(
