@@ -1,6 +1,7 @@
 import datetime
 import json
 import re
+import uuid
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
@@ -203,11 +204,18 @@ class SharedChoices(BaseChoiceIterator):
         )
 
 
+# agency pk -> (the agency's lists_version, {(list, language, empty label): its options}).
+_agency_choices: dict[int, tuple[uuid.UUID, dict[tuple, SharedChoices]]] = {}
+
+
 def agency_choices(agency, list_name: str, empty_label) -> SharedChoices:
-    """An agency list's active options in the page's language: read once a request (the agency object is the
-    request's), shared by every drop-down of that list on the page."""
+    """An agency list's active options in the page's language, shared by every drop-down of that list: read once
+    a process, and again when the agency's lists_version (read with the request's user) says a value changed."""
     empty = None if empty_label is None else str(empty_label)
-    built = agency.__dict__.setdefault("_list_choices", {})
+    version, built = _agency_choices.get(agency.pk, (None, {}))
+    if version != agency.lists_version:
+        built = {}
+        _agency_choices[agency.pk] = (agency.lists_version, built)
     key = (list_name, get_language() or "en", empty)
     if key not in built:
         values = [(item.pk, str(item)) for item in agency_list_items(agency, list_name)]

@@ -374,7 +374,7 @@ AGENCY_LIST_START: dict[str, list[tuple[str, str, str]]] = {
 @transaction.atomic
 def agency_lists_seed(*, agency) -> None:
     """Give an agency the starting values of every agency-editable list (existing values are kept), in two queries."""
-    from agencies.models import IcareList, IcareValue, ListItem
+    from agencies.models import IcareList, IcareValue, ListItem, lists_changed
 
     icare_ids = {v.value: v for v in IcareValue.objects.of(IcareList.IDENTIFIER_TYPE)}
     existing = set(ListItem.objects.filter(agency=agency).values_list("list", "label"))
@@ -392,3 +392,4 @@ def agency_lists_seed(*, agency) -> None:
         for position, (label, label_fr, group) in enumerate(items)
         if (list_name, label) not in existing
     )
+    lists_changed(agency.pk)  # bulk_create sends no post_save

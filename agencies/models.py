@@ -4,6 +4,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.signals import post_delete, post_save, pre_save
+from django.dispatch import receiver
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -74,6 +76,9 @@ class Agency(models.Model):
         blank=True,
         help_text=_("Shown on French pages and the French receipt; the English one when empty."),
     )
+    # Renewed whenever the agency or one of its list values is saved or deleted (lists_changed, below): each
+    # process keeps the agency's drop-down options while this stays the same (agencies.forms.agency_choices).
+    lists_version = models.UUIDField(default=uuid.uuid4, editable=False)
 
     class Meta:
         ordering = ["name"]
@@ -393,6 +398,25 @@ class ListItem(models.Model):
 
     def __str__(self) -> str:
         return in_page_language(self.label, self.label_fr)
+
+
+def lists_changed(agency_id: int) -> None:
+    """An agency's list values changed: every process reads its drop-downs again on its next page."""
+    Agency.objects.filter(pk=agency_id).update(lists_version=uuid.uuid4())
+
+
+# Cache invalidation, not domain logic: like Django's own sites framework, which clears its Site cache on these
+# signals, so that no way of changing a value (the admin's forms, its bulk delete, a shell) leaves a stale copy.
+@receiver(post_save, sender=ListItem)
+@receiver(post_delete, sender=ListItem)
+def list_item_changed(sender, instance: ListItem, **kwargs) -> None:
+    lists_changed(instance.agency_id)
+
+
+@receiver(pre_save, sender=Agency)
+def agency_saved(sender, instance: Agency, **kwargs) -> None:
+    # A form that read the agency before a value changed must not put back the version the processes already hold.
+    instance.lists_version = uuid.uuid4()
 
 
 def agency_list_field(list_name: str, verbose_name, *, required: bool = False, **kwargs) -> models.ForeignKey:

@@ -73,7 +73,9 @@ class SectionForm(TextChecksMixin, forms.ModelForm):
             field.required = False
             if name in self.empty_labels:
                 field.empty_label = self.empty_labels[name]
-            if type(field) is forms.ModelChoiceField and field.queryset.model is IcareValue:
+            if type(field) in (forms.ModelChoiceField, forms.ModelMultipleChoiceField) and (
+                field.queryset.model is IcareValue
+            ):
                 field.widget.choices = icare_choices(field.list_name, field.empty_label)
             elif type(field.widget) is LazySelect:
                 field.widget.choices = country_choices(field)

@@ -1,10 +1,13 @@
-"""A wizard step's drop-downs read their options once a request, whatever the number of rows or forms showing them
-(each row still checks its own chosen value, once)."""
+"""A wizard step's drop-downs read their options once, whatever the number of rows or forms showing them, and then
+not again while the agency's lists stay the same (tests/agencies/test_list_choices.py); each row still checks its own
+chosen value, once."""
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+
+from agencies.forms import _agency_choices
 
 from tests.wizard import identifier_type, management, step_url, walk
 
@@ -35,6 +38,13 @@ def queries_of(client, url: str) -> list[str]:
     return [query["sql"] for query in queries]
 
 
+def queries_of_first(client, url: str) -> list[dict]:
+    """The queries of one request, as it is made (the log of the next request starts afresh)."""
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return queries.captured_queries
+
+
 def options_read(queries: list[str]) -> list[str]:
     """The queries that read the identifier types' options (not one chosen type), counted or through a cursor."""
     return [
@@ -46,10 +56,14 @@ def options_read(queries: list[str]) -> list[str]:
 
 @pytest.mark.parametrize("rows", [1, 3])
 def test_the_identification_step_reads_the_identifier_types_once_for_all_its_rows(caseworker_client, caseworker, rows):
-    queries = queries_of(caseworker_client, identification_with(caseworker_client, caseworker, rows))
+    url = identification_with(caseworker_client, caseworker, rows)
+    _agency_choices.clear()  # as in a process that has not shown them yet
+    first_read = options_read([query["sql"] for query in queries_of_first(caseworker_client, url)])
+    queries = queries_of(caseworker_client, url)
 
-    # One read for every row and the row [+] copies; no COUNT, no server-side cursor.
-    assert len(options_read(queries)) == 1, "\n".join(options_read(queries))
+    # One read for every row and the row [+] copies, then none; no COUNT, no server-side cursor.
+    assert len(first_read) == 1, "\n".join(first_read)
+    assert options_read(queries) == []
     assert not [sql for sql in queries if sql.startswith(("DECLARE", "SELECT COUNT(*)"))]
 
 
@@ -65,11 +79,22 @@ def test_each_row_reads_its_chosen_identifier_type_once(caseworker_client, casew
 def test_the_sensitive_step_reads_each_of_its_lists_once_without_a_server_side_cursor(caseworker_client, caseworker):
     # The caseworker holds the grant: the step shows the Sensitive Information form beside the Volunteer one.
     code, _response = walk(caseworker_client, caseworker, {}, until="sensitive")
-    queries = queries_of(caseworker_client, step_url(code, "sensitive"))
+    _agency_choices.clear()
+    queries = [query["sql"] for query in queries_of_first(caseworker_client, step_url(code, "sensitive"))]
 
     lists = [sql for sql in queries if 'FROM "agencies_listitem"' in sql]
     for name in ("health_insurance_status", "self_identity", "family_income"):
         assert len([sql for sql in lists if f"'{name}'" in sql]) == 1, name
+    assert not [sql for sql in queries if sql.startswith("DECLARE")]
+
+
+def test_the_consent_step_reads_no_list_again_and_no_server_side_cursor(caseworker_client, caseworker):
+    # Learned about Program is a list of checkboxes of an IRCC list: read once a process like the drop-downs.
+    code, _response = walk(caseworker_client, caseworker, {}, until="consent")
+
+    queries = queries_of(caseworker_client, step_url(code, "consent"))
+
+    assert not [sql for sql in queries if 'FROM "agencies_icarevalue"' in sql or 'FROM "agencies_listitem"' in sql]
     assert not [sql for sql in queries if sql.startswith("DECLARE")]
 
 
