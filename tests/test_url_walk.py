@@ -307,6 +307,7 @@ def test_another_agencys_coordinator_reaches_no_admin_page_of_agency_a(model_nam
 
     outsider_coordinator = client_for(StaffFactory(agency=other_agency, role=Role.COORDINATOR))
     obj = admin_object(model_name, manager)
+    obj.refresh_from_db()  # as stored (the fixture's copy of the agency predates its lists)
     before = {field.attname: getattr(obj, field.attname) for field in obj._meta.concrete_fields}
     for action in ("change", "delete", "history"):
         url = reverse(f"admin:agencies_{model_name}_{action}", args=[obj.pk])

@@ -1,9 +1,11 @@
 """The rows of a profile section: those added with [+] (identifiers, certificates, languages, children) and the
 Agency Program Table."""
 
+import uuid
 from typing import Any, Self
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -293,7 +295,7 @@ ChildFormSet = rows_formset(Child, ChildForm, ChildRowFormSet, extra=0, name="ch
 
 
 class ProgramRowForm(forms.Form):
-    program = forms.ModelChoiceField(queryset=Program.objects.none(), to_field_name="code", widget=forms.HiddenInput)
+    program = forms.CharField(widget=forms.HiddenInput)  # the code of one of the agency's programs (clean_program)
     status = forms.ChoiceField(
         label=_("Status"), choices=ProgramStatus.choices, initial=ProgramStatus.NEW, required=False
     )
@@ -301,10 +303,19 @@ class ProgramRowForm(forms.Form):
         label=_("Volunteer status"), choices=[("", "—"), *VolunteerStatus.choices], required=False
     )
 
-    def __init__(self, *args, agency, **kwargs) -> None:
+    def __init__(self, *args, programs: dict[uuid.UUID, Program], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["program"].queryset = Program.objects.for_agency(agency)
+        self.programs = programs
         style_widgets(self)
+
+    def clean_program(self) -> Program:
+        """The program posted, among the agency's programs the table read (one query for all its rows)."""
+        try:
+            return self.programs[uuid.UUID(self.cleaned_data["program"])]
+        except (ValueError, KeyError):
+            raise ValidationError(
+                forms.ModelChoiceField.default_error_messages["invalid_choice"], code="invalid_choice"
+            ) from None
 
 
 class ProgramTableFormSet(forms.BaseFormSet):
@@ -314,16 +325,17 @@ class ProgramTableFormSet(forms.BaseFormSet):
     helper = form_helper(template="registration/_program_table.html")
     default_error_messages = TOO_MANY_ROWS
 
-    def __init__(self, *args, agency, **kwargs) -> None:
-        self.agency = agency
+    def __init__(self, *args, programs: dict[uuid.UUID, Program], **kwargs) -> None:
+        self.programs = programs  # every program of the agency, by its code: the rows' posted codes are checked here
         super().__init__(*args, **kwargs)
 
     @classmethod
     def bind(cls, binding: Binding) -> Self:
-        return cls(binding.data, prefix="programs", agency=binding.agency, initial=program_rows(binding))
+        programs = {program.code: program for program in Program.objects.for_agency(binding.agency)}
+        return cls(binding.data, prefix="programs", programs=programs, initial=program_rows(binding, programs))
 
     def get_form_kwargs(self, index: int) -> dict:
-        return {"agency": self.agency}
+        return {"programs": self.programs}
 
     def row_title(self, index: int, form) -> str:
         """How the error summary names a row: by its program."""
@@ -340,11 +352,12 @@ class ProgramTableFormSet(forms.BaseFormSet):
                 )
 
 
-def program_rows(binding: Binding) -> list[dict]:
+def program_rows(binding: Binding, programs: dict[uuid.UUID, Program]) -> list[dict]:
+    """A row for each active program, in the programs' order."""
     client = binding.client
     existing = {row.program_id: row for row in client.program_statuses.all()} if client.pk else {}
     rows = []
-    for program in Program.objects.for_agency(binding.agency).filter(is_active=True):
+    for program in (program for program in programs.values() if program.is_active):
         row = existing.get(program.pk)
         rows.append(
             {

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from agencies.forms import _agency_choices
 
+from tests.factories import ProgramFactory
 from tests.wizard import identifier_type, management, step_url, walk
 
 pytestmark = pytest.mark.django_db
@@ -115,3 +116,15 @@ def test_the_summary_step_reads_the_chosen_registration_site_once(caseworker_cli
 
     # The site picker shows the caseworker's default site by its name, in its language.
     assert len([sql for sql in queries if 'FROM "agencies_site"' in sql]) == 1, "\n".join(queries)
+
+
+@pytest.mark.parametrize("step", ["identification", "sensitive"])
+def test_the_agency_program_table_reads_the_programs_once_for_all_its_rows(caseworker_client, caseworker, step):
+    ProgramFactory.create_batch(3, agency=caseworker.agency)
+    code, _response = walk(caseworker_client, caseworker, {}, until=step)  # every row posted with a status
+
+    queries = queries_of(caseworker_client, step_url(code, step))
+
+    # The posted codes are checked against the programs the table read, not each read again.
+    programs = [sql for sql in queries if 'FROM "agencies_program"' in sql]
+    assert len(programs) == 1, "\n".join(programs)
