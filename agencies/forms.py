@@ -16,6 +16,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import ListItem, foreign_lang
+from agencies.rows import agency_items
 from agencies.templatetags.ocms_format import lang_attribute
 from agencies.validators import ControlCharactersValidator
 
@@ -209,8 +210,8 @@ _agency_choices: dict[int, tuple[uuid.UUID, dict[tuple, SharedChoices]]] = {}
 
 
 def agency_choices(agency, list_name: str, empty_label) -> SharedChoices:
-    """An agency list's active options in the page's language, shared by every drop-down of that list: read once
-    a process, and again when the agency's lists_version (read with the request's user) says a value changed."""
+    """An agency list's active options in the page's language, shared by every drop-down of that list: made once a
+    process from the agency's list values it keeps (agencies.rows), and again when one of them changed."""
     empty = None if empty_label is None else str(empty_label)
     version, built = _agency_choices.get(agency.pk, (None, {}))
     if version != agency.lists_version:
@@ -218,7 +219,9 @@ def agency_choices(agency, list_name: str, empty_label) -> SharedChoices:
         _agency_choices[agency.pk] = (agency.lists_version, built)
     key = (list_name, get_language() or "en", empty)
     if key not in built:
-        values = [(item.pk, str(item)) for item in agency_list_items(agency, list_name)]
+        values = [
+            (pk, str(item)) for pk, item in agency_items(agency).items() if item.list == list_name and item.is_active
+        ]
         built[key] = SharedChoices([("", empty), *values] if empty is not None else values)
     return built[key]
 

@@ -12,6 +12,7 @@ from clients.models.client import (
     VolunteerStream,
     VolunteerType,
     get_client_for,
+    get_dashboard_client_for,
     get_profile_client_for,
     search_keys,
 )
@@ -78,6 +79,7 @@ __all__ = [
     "VolunteerStream",
     "VolunteerType",
     "get_client_for",
+    "get_dashboard_client_for",
     "get_profile_client_for",
     "identifier_key",
     "search_keys",

@@ -5,7 +5,7 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import connection, models, transaction
+from django.db import models
 from django.db.models import F, Max, Prefetch, Q
 from django.db.models.functions import Upper
 from django.http import Http404, HttpRequest
@@ -29,6 +29,7 @@ from agencies.models import (
     agency_list_field,
     icare_list_field,
 )
+from agencies.rows import list_rows_attach
 from clients.rules import Rule, facts_from_client, icare_missing
 from clients.text import name_words
 from clients.validators import BirthDateValidator, NotInFutureValidator, PostalCodeValidator
@@ -95,44 +96,24 @@ class ClientQuerySet(AgencyQuerySet):
         return max(FIRST_CLIENT_NUMBER, (highest or 0) + 1)
 
     def for_profile(self) -> "ClientQuerySet":
-        """With everything the profile page shows, in a fixed number of queries."""
+        """With everything the profile page shows, in a fixed number of queries; but the list values its rows name,
+        which get_profile_client_for puts on them from the process's copies (agencies.rows)."""
         return self.select_related(
-            "gender",
-            "official_language",
-            "family",
-            "immigration_class",
-            "immigration_status",
-            "aboriginal_status",
-            "immigration_card_type",
-            "street_type",
-            "street_direction",
-            "province",
-            "employment_status",
-            "current_profession",
-            "desired_profession",
-            "education_level",
-            "housing_status",
-            "primary_worker__user",
-            "registration_site",
-            "created_by",
+            "family", "primary_worker__user", "registration_site", "created_by"
         ).prefetch_related(
-            "identifiers__identifier_type",
+            "identifiers",
             program_statuses_prefetch(),
             "certificates",
-            "languages__language",
-            "languages__listening",
-            "languages__speaking",
-            "languages__reading",
-            "languages__writing",
-            "consent_contacts__relationship",
-            "children__age_group",
+            "languages",
+            "consent_contacts",
+            "children",
             "referral_sources",
         )
 
     def for_dashboard(self) -> "ClientQuerySet":
-        """With what the dashboard shows."""
-        return self.select_related("family", "primary_worker__user", "gender", "official_language").prefetch_related(
-            program_statuses_prefetch(), "identifiers__identifier_type", "consent_contacts"
+        """With what the dashboard shows; but the list values, as for_profile."""
+        return self.select_related("family", "primary_worker__user").prefetch_related(
+            program_statuses_prefetch(), "identifiers", "consent_contacts"
         )
 
     def for_documents(self) -> "ClientQuerySet":
@@ -141,17 +122,29 @@ class ClientQuerySet(AgencyQuerySet):
 
 
 def get_profile_client_for(request: HttpRequest, code, *, tombstones: bool = False) -> "Client":
-    """get_client_for with everything the profile page shows (Client.objects.for_profile()).
+    """get_client_for with everything the profile page shows (Client.objects.for_profile()), the values of the lists
+    on the client and its rows taken from the process's copies rather than joined (the query joined some twenty
+    tables, which took PostgreSQL longer to plan than to run, and Django longer to write than both)."""
+    client = get_client_for(request, code, queryset=Client.objects.for_profile(), tombstones=tombstones)
+    list_rows_attach(
+        [
+            client,
+            *client.identifiers.all(),
+            *client.languages.all(),
+            *client.consent_contacts.all(),
+            *client.children.all(),
+        ],
+        request.agency,
+    )
+    return client
 
-    That query joins some twenty tables, which PostgreSQL would spend about 25 ms ordering on every page (its
-    default join_collapse_limit); the joins are written in the best order already (the client by its code, then
-    its lists by their keys), so the planner is told to keep it: the page's query is planned in about 2 ms.
-    """
-    if connection.vendor != "postgresql":
-        return get_client_for(request, code, queryset=Client.objects.for_profile(), tombstones=tombstones)
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL join_collapse_limit = 1")
-        return get_client_for(request, code, queryset=Client.objects.for_profile(), tombstones=tombstones)
+
+def get_dashboard_client_for(request: HttpRequest, code) -> "Client":
+    """get_client_for with what the dashboard shows (Client.objects.for_dashboard()), its list values as the
+    profile's."""
+    client = get_client_for(request, code, queryset=Client.objects.for_dashboard())
+    list_rows_attach([client, *client.identifiers.all()], request.agency)
+    return client
 
 
 def get_client_for(

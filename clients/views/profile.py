@@ -8,7 +8,7 @@ from django.views.decorators.cache import never_cache
 
 from clients import slots
 from clients.forms import FlagForm
-from clients.models import Client, ClientMerge, Session, get_client_for, get_profile_client_for
+from clients.models import Client, ClientMerge, Session, get_dashboard_client_for, get_profile_client_for
 from clients.sections import PROFILE_SECTIONS
 from clients.unlock import sensitive_section_context
 
@@ -68,7 +68,7 @@ def client_profile(request: HttpRequest, client: Client, *, status: int = 200, *
 @login_required
 def client_dashboard(request: HttpRequest, code) -> HttpResponse:
     """Staff of the client's agency: the client at a glance, with the usual next actions."""
-    client = get_client_for(request, code, queryset=Client.objects.for_dashboard())
+    client = get_dashboard_client_for(request, code)
     family = client.relatives()
     sessions = Session.objects.of_client(client)[:5]
     return render(

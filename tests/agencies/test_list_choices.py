@@ -1,15 +1,17 @@
-"""Each process keeps an agency's drop-down options between pages (agencies.forms.agency_choices), and shows a value
-changed by the coordinator on the very next page, whichever way it was changed."""
+"""Each process keeps an agency's list values between pages (agencies/rows.py: the drop-downs' options, the values a
+profile shows), and shows a value changed by the coordinator on the very next page, whichever way it was changed."""
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from pytest_django.asserts import assertContains, assertNotContains
 
 from agencies.lists import agency_lists_seed
 from agencies.models import AgencyList, ListItem
 from tests.agencies.test_admin_scope import admin_url
 from tests.conftest import client_for
+from tests.factories import ClientFactory
 from tests.wizard import step_url, walk
 
 pytestmark = pytest.mark.django_db
@@ -25,8 +27,8 @@ def primary_url(caseworker_client, caseworker) -> str:
 
 
 def gender_options(client, url: str) -> tuple[list[str], list[str]]:
-    """The Gender drop-down's options on the page, and the queries that read the list's options for it (not the one
-    that checks the value chosen)."""
+    """The Gender drop-down's options on the page, and the queries that read the agency's list values for it (not
+    the one that checks the value chosen)."""
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
     assert response.status_code == 200
@@ -35,7 +37,7 @@ def gender_options(client, url: str) -> tuple[list[str], list[str]]:
     reads = [
         sql
         for sql in (query["sql"] for query in queries)
-        if "agencies_listitem" in sql and "'gender'" in sql and '"agencies_listitem"."id" =' not in sql  # not the chosen
+        if 'FROM "agencies_listitem"' in sql and '"agencies_listitem"."id" =' not in sql  # not the chosen value's
     ]
     return options, reads
 
@@ -62,7 +64,7 @@ def test_a_value_renamed_in_the_admin_shows_on_the_next_page(caseworker_client, 
     assert len(reads) == 1  # read again, once, for the page after the change
 
 
-def test_a_value_deactivated_in_the_admins_change_list_leaves_the_next_page(caseworker_client, primary_url, coordinator):
+def test_a_value_deactivated_in_the_admin_change_list_leaves_the_next_page(caseworker_client, primary_url, coordinator):
     item = ListItem.objects.get(agency=coordinator.agency, list=AgencyList.GENDER, label="Female")
     response = client_for(coordinator).post(
         admin_url(ListItem, "changelist") + f"?list={AgencyList.GENDER}",
@@ -135,3 +137,16 @@ def test_the_page_in_french_has_its_own_options(caseworker_client, primary_url):
     options, _reads = gender_options(caseworker_client, primary_url)
 
     assert "Femme" in options
+
+
+def test_a_value_renamed_shows_on_the_next_profile_of_a_client_holding_it(caseworker_client, caseworker):
+    item = ListItem.objects.get(agency=caseworker.agency, list=AgencyList.GENDER, label="Female")
+    client = ClientFactory(registered_by=caseworker, gender=item)
+    url = reverse("clients:client-detail", kwargs={"code": client.code})
+    assertContains(caseworker_client.get(url), "Female")
+
+    item.label = "Woman"
+    item.save()
+
+    assertContains(caseworker_client.get(url), "Woman")
+    assertNotContains(caseworker_client.get(url), "Female")

@@ -7,9 +7,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pytest_django.asserts import assertContains
 
-from agencies.models import IcareList, IcareValue
+from agencies.models import AgencyList, IcareList, IcareValue
 from clients.models import ClientLanguage, ClientProgram, ProgramStatus
-from tests.factories import ClientFactory, FamilyFactory, IdentifierFactory, SessionFactory
+from tests.factories import ClientFactory, FamilyFactory, IdentifierFactory, SessionFactory, icare_value, list_item
 
 pytestmark = pytest.mark.django_db
 
@@ -79,3 +79,25 @@ def test_the_page_reads_each_program_with_the_clients_status_in_it(manager_clien
     response = manager_client.get(reverse(page, kwargs={"code": client.code}))
     for program in manager.agency.programs.all()[:2]:
         assertContains(response, program.name)
+
+
+# A column of each list table, which a query reads only to show a value (the identifiers' order joins the types).
+LIST_COLUMNS = ('"agencies_icarevalue"."label_en"', '"agencies_listitem"."label"', '"agencies_occupation"."title_en"')
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_the_page_shows_the_list_values_without_joining_or_reading_the_lists(manager_client, manager, page):
+    client = client_with(manager, 3)
+    client.gender = list_item(manager.agency, AgencyList.GENDER, "Female")
+    client.official_language = icare_value(IcareList.OFFICIAL_LANGUAGE, "French")
+    client.current_profession_id = "31301"
+    client.save()
+    ClientLanguage.objects.filter(client=client).update(listening=icare_value(IcareList.CLB_LISTENING, "5"))
+
+    queries = queries_of(manager_client, page, client)
+
+    # The process keeps them (agencies/rows.py); only Learned about Program is read, through its own table.
+    lists = [sql for sql in queries if any(column in sql for column in LIST_COLUMNS)]
+    assert [sql for sql in lists if "clients_client_referral_sources" not in sql] == [], "\n".join(lists)
+    if page == "clients:client-detail":
+        assertContains(manager_client.get(reverse(page, kwargs={"code": client.code})), "Registered nurses")

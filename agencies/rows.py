@@ -1,0 +1,62 @@
+"""The values of the lists every page shows, kept by each process: IRCC's lists and the NOC occupations (which change
+only by migration, so are read once), and each agency's own lists (read again when the agency's lists_version says
+one of its values changed: agencies.models.lists_changed).
+
+A page puts them on the records it read (list_rows_attach) instead of joining their tables in its queries: the
+client profile's query joined some twenty tables, most of them these lists.
+"""
+
+import functools
+import uuid
+from collections.abc import Iterable
+
+from django.db.models import ForeignKey, Model
+
+from agencies.models import IcareValue, ListItem, Occupation
+
+
+@functools.cache
+def icare_values() -> dict[int, IcareValue]:
+    """Every value of IRCC's lists, by key."""
+    return IcareValue.objects.in_bulk()
+
+
+@functools.cache
+def occupations() -> dict[str, Occupation]:
+    """The NOC 2021 unit groups, by code."""
+    return Occupation.objects.in_bulk()
+
+
+# agency pk -> (its lists_version, its list values by key, in their lists' order).
+_agency_items: dict[int, tuple[uuid.UUID, dict[int, ListItem]]] = {}
+
+
+def agency_items(agency) -> dict[int, ListItem]:
+    """Every value of the agency's own lists, by key in the lists' order, inactive ones too (a client may still hold
+    one): read once a process, and again when the agency's lists_version (read with the request's user) changes."""
+    version, items = _agency_items.get(agency.pk, (None, None))
+    if items is None or version != agency.lists_version:
+        items = {item.pk: item for item in ListItem.objects.filter(agency=agency).order_by("list", "position", "label")}
+        _agency_items[agency.pk] = (agency.lists_version, items)
+    return items
+
+
+@functools.cache
+def list_fields(model: type[Model]) -> tuple[ForeignKey, ...]:
+    """The model's foreign keys to list values."""
+    return tuple(
+        field
+        for field in model._meta.concrete_fields
+        if field.is_relation and field.related_model in (IcareValue, ListItem, Occupation)
+    )
+
+
+def list_rows_attach(records: Iterable[Model], agency) -> None:
+    """Put on each record (of `agency`) the list values its foreign keys name, as select_related would, without a
+    join. A value the process does not hold (added since it read its lists) is left to be read when it is used."""
+    tables = {IcareValue: icare_values(), Occupation: occupations(), ListItem: agency_items(agency)}
+    for record in records:
+        for field in list_fields(type(record)):
+            key = getattr(record, field.attname)
+            if key is not None and (row := tables[field.related_model].get(key)) is not None:
+                field.set_cached_value(record, row)
