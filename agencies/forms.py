@@ -15,8 +15,8 @@ from django.utils.text import Truncator
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from agencies.models import ListItem, foreign_lang
-from agencies.rows import agency_items
+from agencies.models import ListItem, Occupation, foreign_lang
+from agencies.rows import agency_items, occupations
 from agencies.templatetags.ocms_format import lang_attribute
 from agencies.validators import ControlCharactersValidator
 
@@ -172,7 +172,32 @@ def list_fields_prepare(form_class: type[forms.BaseForm]) -> None:
             field.list_name = dict(field.limit_choices_to.children)["list"]
             field.queryset = field.queryset.filter(field.limit_choices_to)
             field.limit_choices_to = None
+            if type(field) is forms.ModelChoiceField:
+                field.__class__ = ListChoiceField  # as the widgets' (registration.forms.widgets.style_widgets)
     form_class.lists_prepared = True
+
+
+class ListChoiceField(forms.ModelChoiceField):
+    """A drop-down of one list's values: the value chosen is found among the copies of the list the process keeps
+    (agencies.rows), set in `kept` for each form, rather than read again. A key the copies do not hold is read as
+    Django reads it (and refused unless the field's queryset has it)."""
+
+    kept: dict | None = None
+
+    def to_python(self, value):
+        if self.kept is None or value in self.empty_values:
+            return super().to_python(value)
+        self.validate_no_null_characters(value)
+        try:
+            row = self.kept.get(int(value.pk if isinstance(value, self.queryset.model) else value))
+        except (TypeError, ValueError):
+            row = None
+        if row is None:
+            return super().to_python(value)
+        # The values of this list only; of an agency's, the active ones (as the field's queryset).
+        if row.list != self.list_name or not getattr(row, "is_active", True):
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value})
+        return row
 
 
 def agency_list_items(agency, list_name: str) -> QuerySet:
@@ -237,6 +262,18 @@ class ReadOnceChoiceIterator(ModelChoiceIterator):
             yield self.choice(obj)
 
 
+class OccupationField(forms.ModelChoiceField):
+    """A NOC 2021 code, found among the occupations the process keeps (agencies.rows) rather than read again; one it
+    does not hold is read as Django reads it."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        self.validate_no_null_characters(value)
+        occupation = value if isinstance(value, Occupation) else occupations().get(str(value))
+        return occupation if occupation is not None else super().to_python(value)
+
+
 class ModelChoiceField(forms.ModelChoiceField):
     """A drop-down of an agency's staff, sites or programs (ReadOnceChoiceIterator)."""
 
@@ -248,5 +285,7 @@ def scope_list_fields(form: forms.BaseForm, agency) -> None:
     for field in form.fields.values():
         if isinstance(field, forms.ModelChoiceField) and field.queryset.model is ListItem:
             field.queryset = agency_list_items(agency, field.list_name)
-            if type(field) in (forms.ModelChoiceField, forms.ModelMultipleChoiceField):
+            if type(field) in (ListChoiceField, forms.ModelMultipleChoiceField):
                 field.widget.choices = agency_choices(agency, field.list_name, field.empty_label)
+            if type(field) is ListChoiceField:
+                field.kept = agency_items(agency)

@@ -7,8 +7,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from agencies.models import Occupation
-from agencies.validators import ascii_digits
+from agencies.rows import occupations
 from clients.rules import Level
 
 register = template.Library()
@@ -72,9 +71,7 @@ def field_marks(bound: BoundField) -> dict:
 @register.filter
 def occupation_title(bound: BoundField) -> str:
     """The NOC code's title ("31301 Registered nurses and registered psychiatric nurses"), as typed or as saved."""
-    code = str(bound.value() or "").strip()
-    # Only what can be a code is looked up: anything typed may come back here (a NUL would fail the query).
-    occupation = Occupation.objects.filter(code=code).first() if ascii_digits(code) and len(code) <= 5 else None
+    occupation = occupations().get(str(bound.value() or "").strip())  # anything typed may come back here
     return str(occupation) if occupation else ""
 
 

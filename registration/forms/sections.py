@@ -18,8 +18,17 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django_countries.widgets import LazySelect
 
-from agencies.forms import DateField, ModelChoiceField, TextChecksMixin, list_fields_prepare, scope_list_fields
+from agencies.forms import (
+    DateField,
+    ListChoiceField,
+    ModelChoiceField,
+    OccupationField,
+    TextChecksMixin,
+    list_fields_prepare,
+    scope_list_fields,
+)
 from agencies.models import Agency, IcareValue, Site, StaffProfile
+from agencies.rows import icare_values
 from clients.forms import PostalCodeField
 from clients.layout import Col, Field, Include, Row, form_helper
 from clients.models import CONTACT_FIELDS, Client, ConsentContact, ContactKind, Family
@@ -73,10 +82,10 @@ class SectionForm(TextChecksMixin, forms.ModelForm):
             field.required = False
             if name in self.empty_labels:
                 field.empty_label = self.empty_labels[name]
-            if type(field) in (forms.ModelChoiceField, forms.ModelMultipleChoiceField) and (
-                field.queryset.model is IcareValue
-            ):
+            if type(field) in (ListChoiceField, forms.ModelMultipleChoiceField) and field.queryset.model is IcareValue:
                 field.widget.choices = icare_choices(field.list_name, field.empty_label)
+                if type(field) is ListChoiceField:
+                    field.kept = icare_values()
             elif type(field.widget) is LazySelect:
                 field.widget.choices = country_choices(field)
         scope_list_fields(self, agency)
@@ -347,6 +356,7 @@ class EmploymentForm(SectionForm):
             "desired_profession": OccupationWidget(),
             "professional_background": forms.Textarea(attrs={"rows": 3}),
         }
+        field_classes = {"current_profession": OccupationField, "desired_profession": OccupationField}
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

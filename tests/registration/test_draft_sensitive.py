@@ -293,9 +293,9 @@ def test_it_keeps_the_step_locked_when_what_else_it_holds_has_a_mistake(casework
 
 def test_it_says_that_the_locked_information_needs_correcting_without_showing_it(caseworker_client, caseworker, typed):
     # A value the agency has since taken off its list: the sealed step no longer validates.
-    ListItem.objects.filter(
-        pk=list_item(caseworker.agency, AgencyList.HEALTH_INSURANCE_STATUS, "Waiting period").pk
-    ).update(is_active=False)
+    taken_off = list_item(caseworker.agency, AgencyList.HEALTH_INSURANCE_STATUS, "Waiting period")
+    taken_off.is_active = False
+    taken_off.save()
 
     response = caseworker_client.get(step_url(typed.code, "sensitive"))
 
