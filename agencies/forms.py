@@ -173,7 +173,8 @@ def list_fields_prepare(form_class: type[forms.BaseForm]) -> None:
             field.queryset = field.queryset.filter(field.limit_choices_to)
             field.limit_choices_to = None
             if type(field) is forms.ModelChoiceField:
-                field.__class__ = ListChoiceField  # as the widgets' (registration.forms.widgets.style_widgets)
+                # Its class swapped, as style_widgets swaps the widgets' (registration/forms/widgets.py).
+                field.__class__ = ListChoiceField
     form_class.lists_prepared = True
 
 
