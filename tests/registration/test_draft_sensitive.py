@@ -8,7 +8,7 @@ from django.test import override_settings
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
-from agencies.models import AgencyList, ListItem
+from agencies.models import AgencyList
 from clients.models import SensitiveInfo, UnlockAttempt, UnlockOutcome, UnlockSubject
 from registration.models import Draft
 from registration.sealed import unseal
