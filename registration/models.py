@@ -2,7 +2,7 @@ import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection, models
+from django.db import connection, models, transaction
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
@@ -67,6 +67,13 @@ class Draft(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def keep(self, *fields: str) -> None:
+        """Save these fields. The draft may have become a client meanwhile (another press of Register at the same
+        moment): Draft.NotUpdated then, from a savepoint of its own, so that a transaction the request runs in is
+        still usable to say where the client is."""
+        with transaction.atomic():
+            self.save(update_fields=fields)
 
     @property
     def title(self) -> str:

@@ -1,3 +1,4 @@
+from contextlib import suppress
 from types import SimpleNamespace
 
 from django.contrib import messages
@@ -127,7 +128,8 @@ def draft_outcomes(request: HttpRequest, draft: Draft, steps=STEPS) -> tuple[dic
         outcomes[step.name] = outcome
         facts.update(facts_restored(outcome["facts"]))
     if computed:
-        draft.save(update_fields=["checks"])
+        with suppress(Draft.NotUpdated):  # the outcomes are kept to spare the next page; a client now (no draft)
+            draft.keep("checks")
     return outcomes, facts
 
 
@@ -300,14 +302,23 @@ class DraftStepView(LoginRequiredMixin, View):
             self.draft = get_draft_for(request, kwargs["code"])
         except Http404:
             # Back, reload or a second Register after the draft became a client: that client, not an error.
-            client = registered_from(agency=request.agency, code=kwargs["code"])
-            if client is None:
-                raise
-            return already_registered(request, client)
+            return self.draft_gone(kwargs["code"])
         self.step = step_named(kwargs.get("step") or self.default_step)
         if self.step is None:
             raise Http404
-        return super().dispatch(request, *args, **kwargs)
+        try:
+            return super().dispatch(request, *args, **kwargs)
+        except Draft.NotUpdated:
+            # The draft became a client (a second press of Register at the same moment) while this request was
+            # under way, so there was no draft row left to keep its input in.
+            return self.draft_gone(kwargs["code"])
+
+    def draft_gone(self, code) -> HttpResponse:
+        """The draft is no more: the client it became, or not found."""
+        client = registered_from(agency=self.request.agency, code=code)
+        if client is None:
+            raise Http404
+        return already_registered(self.request, client)
 
     def step_data(self, step_name: str, *, unsealed: bool = False) -> QueryDict | None:
         return draft_step_data(self.draft, step_name, unsealed=unsealed)
@@ -325,7 +336,7 @@ class DraftStepView(LoginRequiredMixin, View):
         self.checks_drop(self.step.name)
         if typed:
             self.draft.checks[self.step.name] = None
-        self.draft.save(update_fields=fields)
+        self.draft.keep(*fields)
 
     @property
     def only_typed(self) -> bool:
@@ -401,7 +412,7 @@ class DraftStepView(LoginRequiredMixin, View):
             return redirect("registration:draft-step", code=self.draft.code, step=go)
         section = self.current_section(self.step_data(self.step.name, unsealed=True))
         self.draft.checks[self.step.name] = section.outcome()
-        self.draft.save(update_fields=["checks"])
+        self.draft.keep("checks")
         if not section.is_valid():
             return self.render_step(section, status=200)
         if self.step.name == SectionName.PRIVACY and section.forms["privacy"].cleaned_data["privacy_confirmed"] == "no":

@@ -13,6 +13,7 @@ from django.views.defaults import server_error
 from pytest_django.asserts import assertContains, assertRedirects
 
 from clients.models import Client
+from registration import views as registration_views
 from tests.conftest import client_for
 from tests.wizard import (
     STEP_NAMES,
@@ -98,6 +99,33 @@ def test_two_presses_of_register_at_once_make_one_client(caseworker):
     client = Client.objects.get()
     assert sorted(response.status_code for response in responses) == [302, 302]
     assert {response.url for response in responses} == {next_steps_url(client)}
+
+
+@pytest.mark.parametrize("go", ["register", "next"])
+def test_a_press_whose_draft_became_a_client_while_it_was_under_way_leads_to_that_client(
+    caseworker_client, caseworker, monkeypatch, go
+):
+    # The same moment as above, made certain: the other press registers the client (and the draft is gone) after
+    # this press has read the draft and before it keeps what it posted.
+    code, _response = walk(caseworker_client, caseworker, register=False)
+    data = {**step_data(SUMMARY, staff=caseworker), "go": go}
+    draft_read = registration_views.get_draft_for
+    other_press = []
+
+    def read_then_the_other_press(request, draft_code):
+        draft = draft_read(request, draft_code)
+        if not other_press:  # this press: the other one comes in now (and reads the draft here too)
+            other_press.append(None)
+            other_press[0] = client_for(caseworker).post(step_url(code, SUMMARY), {**data, "go": "register"})
+        return draft
+
+    monkeypatch.setattr(registration_views, "get_draft_for", read_then_the_other_press)
+    response = caseworker_client.post(step_url(code, SUMMARY), data)
+
+    client = Client.objects.get()
+    assert other_press[0].url == next_steps_url(client)
+    assertRedirects(response, next_steps_url(client), fetch_redirect_response=False)
+    assertContains(page_after(caseworker_client, response), already(client), html=True)
 
 
 # The project's own error pages
