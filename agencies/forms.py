@@ -1,7 +1,6 @@
 import datetime
 import json
 import re
-import uuid
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
@@ -231,23 +230,22 @@ class SharedChoices(BaseChoiceIterator):
         )
 
 
-# agency pk -> (the agency's lists_version, {(list, language, empty label): its options}).
-_agency_choices: dict[int, tuple[uuid.UUID, dict[tuple, SharedChoices]]] = {}
+# agency pk -> (the agency's list values they were made from, {(list, language, empty label): its options}).
+_agency_choices: dict[int, tuple[dict, dict[tuple, SharedChoices]]] = {}
 
 
 def agency_choices(agency, list_name: str, empty_label) -> SharedChoices:
     """An agency list's active options in the page's language, shared by every drop-down of that list: made once a
-    process from the agency's list values it keeps (agencies.rows), and again when one of them changed."""
+    process from the agency's list values it keeps (agencies.rows), and again when those are read again."""
     empty = None if empty_label is None else str(empty_label)
-    version, built = _agency_choices.get(agency.pk, (None, {}))
-    if version != agency.lists_version:
+    items = agency_items(agency)
+    made_from, built = _agency_choices.get(agency.pk, (None, {}))
+    if made_from is not items:
         built = {}
-        _agency_choices[agency.pk] = (agency.lists_version, built)
+        _agency_choices[agency.pk] = (items, built)
     key = (list_name, get_language() or "en", empty)
     if key not in built:
-        values = [
-            (pk, str(item)) for pk, item in agency_items(agency).items() if item.list == list_name and item.is_active
-        ]
+        values = [(pk, str(item)) for pk, item in items.items() if item.list == list_name and item.is_active]
         built[key] = SharedChoices([("", empty), *values] if empty is not None else values)
     return built[key]
 

@@ -17,8 +17,8 @@ from agencies.models import IcareValue, ListItem, Occupation
 
 @functools.cache
 def icare_values() -> dict[int, IcareValue]:
-    """Every value of IRCC's lists, by key."""
-    return IcareValue.objects.in_bulk()
+    """Every value of IRCC's lists, by key in the lists' order."""
+    return {value.pk: value for value in IcareValue.objects.order_by("list", "position")}
 
 
 @functools.cache

@@ -11,7 +11,8 @@ from phonenumber_field.phonenumber import PhoneNumber, to_python
 from phonenumber_field.widgets import RegionalPhoneNumberWidget
 
 from agencies.forms import SharedChoices
-from agencies.models import IcareList, IcareValue
+from agencies.models import IcareList
+from agencies.rows import icare_values
 from agencies.templatetags.ocms_format import lang_attribute
 from clients.text import fold
 
@@ -107,12 +108,13 @@ _icare_choices: dict[tuple[str, str, str | None], SharedChoices] = {}
 
 
 def icare_choices(list_name: str, empty_label) -> SharedChoices:
-    """An IRCC list's options, read once per process and language: IRCC's lists change only by migration.
+    """An IRCC list's options, made once per process and language from the values it keeps (agencies.rows): IRCC's
+    lists change only by migration.
     The languages come in the alphabetical order of their names in the page's language, English and French first."""
     empty = None if empty_label is None else str(empty_label)
     key = (list_name, get_language() or "en", empty)
     if key not in _icare_choices:
-        values = [(value.pk, str(value)) for value in IcareValue.objects.of(list_name)]
+        values = [(pk, str(value)) for pk, value in icare_values().items() if value.list == list_name]
         if list_name == IcareList.LANGUAGE:
             values[2:] = sorted(values[2:], key=lambda choice: fold(choice[1]))
         _icare_choices[key] = SharedChoices([("", empty), *values] if empty is not None else values)
