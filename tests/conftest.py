@@ -9,6 +9,7 @@ from django.test import Client
 
 from agencies.lists import icare_values_load, occupations_load
 from agencies.models import IcareValue, Occupation, Role
+from agencies.rows import icare_values, occupations
 from registration.forms.widgets import _icare_choices as icare_choices_cache
 from tests.factories import PASSWORD, StaffFactory, agency_create, other_agency_create
 
@@ -53,10 +54,13 @@ def reference_lists_load() -> None:
     """The IRCC lists and the NOC list the migrations load, put back where a transactional test emptied them."""
     if not IcareValue.objects.exists():
         icare_values_load(IcareValue)
-        # The drop-downs keep IRCC's options per process; reloaded, the values have new keys.
+        # The process keeps IRCC's values and the drop-downs' options (agencies/rows.py); reloaded, the values have
+        # new keys.
+        icare_values.cache_clear()
         icare_choices_cache.clear()
     if not Occupation.objects.exists():
         occupations_load(Occupation)
+        occupations.cache_clear()
 
 
 @pytest.fixture(autouse=True)
