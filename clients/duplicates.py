@@ -12,7 +12,8 @@ from django.db.models import Q
 from django.db.models.functions import Upper
 from django.utils.translation import gettext as _
 
-from agencies.models import Agency
+from agencies.models import Agency, ListItem
+from agencies.rows import agency_items
 from clients.models import Client, DuplicatePair, Identifier, PairReason, PairStatus, identifier_key
 from clients.text import fold
 
@@ -110,21 +111,18 @@ def likely_duplicates(
 
     typed_ids = [(getattr(kind, "pk", kind), identifier_key(value)) for kind, value in identifiers if value]
     if typed_ids:
-        keys = {key for _kind, key in typed_ids}
-        rows = list(
-            Identifier.objects.for_agency(agency)
-            .filter(value_key__in=keys, client__in=clients)
-            .select_related("identifier_type")
-        )
-        holders = clients.in_bulk([row.client_id for row in rows])
-        for row in rows:
-            same_type = (row.identifier_type_id, row.value_key) in typed_ids
+        with connection.cursor() as cursor:
+            cursor.execute(IDENTIFIERS_HELD, [agency.pk, sorted({key for _kind, key in typed_ids})])
+            rows = [row for row in cursor.fetchall() if row[0] not in excluded]
+        holders = clients.in_bulk({client_id for client_id, *_rest in rows}) if rows else {}
+        types = agency_items(agency)
+        for client_id, type_id, value, key in rows:
+            kind = types.get(type_id) or ListItem.objects.get(pk=type_id)  # a type added since the process read them
             add(
-                holders[row.client_id],
-                _("same %(type)s: %(value)s") % {"type": row.identifier_type, "value": row.value}
-                if same_type
-                else _("same identifier value (%(type)s): %(value)s")
-                % {"type": row.identifier_type, "value": row.value},
+                holders[client_id],
+                _("same %(type)s: %(value)s") % {"type": kind, "value": value}
+                if (type_id, key) in typed_ids
+                else _("same identifier value (%(type)s): %(value)s") % {"type": kind, "value": value},
                 PairReason.IDENTIFIER,
             )
     if date_of_birth and (first_name or last_name):
@@ -150,6 +148,15 @@ def likely_duplicates(
             add(client, _("same email"), PairReason.EMAIL)
     return sorted(found.values(), key=lambda c: (-len(c.reasons), c.client.last_name, c.client.number))[:limit]
 
+
+# The identifiers of the agency's named clients with one of the typed values (compared as keys), as the check reads
+# them at every identifier typed on the step (a fixed statement, as BORN_THAT_DAY below).
+IDENTIFIERS_HELD = (
+    "SELECT i.client_id, i.identifier_type_id, i.value, i.value_key"
+    " FROM clients_identifier i JOIN clients_client c ON c.id = i.client_id"
+    " WHERE c.agency_id = %s AND i.value_key = ANY(%s) AND NOT c.is_anonymous AND c.merged_into_id IS NULL"
+    " ORDER BY i.client_id, i.id"
+)
 
 # The names of the agency's named clients born on a day, as the check compares them: a fixed statement, as it runs
 # at every change of a name or the date of birth being typed (through the ORM it cost more to put together than to
