@@ -9,7 +9,6 @@ from difflib import SequenceMatcher
 
 from django.db import connection
 from django.db.models import Q
-from django.db.models.functions import Upper
 from django.utils.translation import gettext as _
 
 from agencies.models import Agency, ListItem
@@ -28,7 +27,7 @@ COMPARED = ("first_name", "last_name", "preferred_name", "date_of_birth", "phone
 
 @dataclass
 class Candidate:
-    client: Client
+    client: Client | None  # None only while likely_duplicates gathers the reasons
     reasons: list[str] = field(default_factory=list)  # as the caseworker reads them
     kinds: list[str] = field(default_factory=list)  # the same, as PairReason values (scored as the scan scores them)
     likeness: float = 0.0  # of the names, when they are alike on one date of birth
@@ -93,33 +92,29 @@ def likely_duplicates(
     family shares its telephone and email, copied from one member to the next: those alone never make a relative a
     possible duplicate. A relative of the same date of birth and a similar name (a twin registered twice) still is.
     """
-    found: dict[int, Candidate] = {}
-    clients = Client.objects.for_agency(agency).named().only(*SHOWN)
+    found: dict[int, Candidate] = {}  # by the candidate's key; the client itself is read once all are known
     excluded: set[int] = set()
     if exclude is not None and exclude.pk:
         # The client itself, and those a reviewer decided are different people (neither changed since).
         excluded = {exclude.pk, *decided_different(agency, exclude)}
-        clients = clients.exclude(pk__in=excluded)
 
-    def add(client: Client, reason: str, kind: str) -> Candidate:
-        candidate = found.setdefault(client.pk, Candidate(client))
+    def add(pk: int, reason: str, kind: str) -> Candidate:
+        candidate = found.setdefault(pk, Candidate(None))
         if reason not in candidate.reasons:
             candidate.reasons.append(reason)
         if kind not in candidate.kinds:
             candidate.kinds.append(kind)
         return candidate
 
+    # Each reason is looked up by a statement of its own (below).
     typed_ids = [(getattr(kind, "pk", kind), identifier_key(value)) for kind, value in identifiers if value]
     if typed_ids:
-        with connection.cursor() as cursor:
-            cursor.execute(IDENTIFIERS_HELD, [agency.pk, sorted({key for _kind, key in typed_ids})])
-            rows = [row for row in cursor.fetchall() if row[0] not in excluded]
-        holders = clients.in_bulk({client_id for client_id, *_rest in rows}) if rows else {}
         types = agency_items(agency)
-        for client_id, type_id, value, key in rows:
+        keys = sorted({key for _type, key in typed_ids})
+        for client_id, type_id, value, key in rows_of(IDENTIFIERS_HELD, agency.pk, *keys, values=len(keys)):
             kind = types.get(type_id) or ListItem.objects.get(pk=type_id)  # a type added since the process read them
             add(
-                holders[client_id],
+                client_id,
                 _("same %(type)s: %(value)s") % {"type": kind, "value": value}
                 if (type_id, key) in typed_ids
                 else _("same identifier value (%(type)s): %(value)s") % {"type": kind, "value": value},
@@ -127,46 +122,71 @@ def likely_duplicates(
             )
     if date_of_birth and (first_name or last_name):
         # The names of everyone born that day are compared here; only the alike are read whole.
-        with connection.cursor() as cursor:
-            cursor.execute(BORN_THAT_DAY, [agency.pk, date_of_birth, BORN_THAT_DAY_READ + len(excluded)])
-            born_that_day = [row for row in cursor.fetchall() if row[0] not in excluded]
         typed = name_forms(first_name, last_name)
-        likeness = {pk: forms_likeness(typed, known_forms(*names)) for pk, *names in born_that_day}
-        alike = [pk for pk, value in likeness.items() if value >= NAME_LIKENESS]
-        for client in clients.filter(pk__in=alike) if alike else ():
-            candidate = add(client, _("same date of birth and a similar name"), PairReason.BIRTH_NAME)
-            candidate.likeness = likeness[client.pk]
-    phones = [p for p in phones if p]
-    if phones:
-        same_phone = clients.filter(Q(phone__in=phones) | Q(phone_alt1__in=phones) | Q(phone_alt2__in=phones))
-        for client in same_phone.exclude(pk__in=list(relatives))[:limit]:
-            add(client, _("same telephone number"), PairReason.PHONE)
-    emails = [e.upper() for e in emails if e]
-    if emails:
-        same_email = clients.annotate(email_upper=Upper("email")).filter(email_upper__in=emails)
-        for client in same_email.exclude(pk__in=list(relatives))[:limit]:
-            add(client, _("same email"), PairReason.EMAIL)
-    return sorted(found.values(), key=lambda c: (-len(c.reasons), c.client.last_name, c.client.number))[:limit]
+        for pk, *names in rows_of(BORN_THAT_DAY, agency.pk, date_of_birth, BORN_THAT_DAY_READ + len(excluded)):
+            likeness = forms_likeness(typed, known_forms(*names))
+            if likeness >= NAME_LIKENESS:
+                add(pk, _("same date of birth and a similar name"), PairReason.BIRTH_NAME).likeness = likeness
+    not_by_contact = {*relatives, *excluded}
+    stored = Client._meta.get_field("phone").get_prep_value  # a number typed any way, as phones are stored
+    if phones := sorted({stored(p) for p in phones if p} - {None, ""}):
+        same_phone = rows_of(
+            SAME_PHONE, agency.pk, *phones, *phones, *phones, limit + len(not_by_contact), values=len(phones)
+        )
+        for pk in [pk for (pk,) in same_phone if pk not in not_by_contact][:limit]:
+            add(pk, _("same telephone number"), PairReason.PHONE)
+    if emails := sorted({e.upper() for e in emails if e}):
+        same_email = rows_of(SAME_EMAIL, agency.pk, *emails, limit + len(not_by_contact), values=len(emails))
+        for pk in [pk for (pk,) in same_email if pk not in not_by_contact][:limit]:
+            add(pk, _("same email"), PairReason.EMAIL)
+    for pk in excluded:
+        found.pop(pk, None)
+    if not found:
+        return []
+    shown = Client.objects.for_agency(agency).named().only(*SHOWN).in_bulk(found)
+    candidates = []
+    for pk, candidate in found.items():
+        if pk in shown:  # not merged or made anonymous since the lookups above
+            candidate.client = shown[pk]
+            candidates.append(candidate)
+    return sorted(candidates, key=lambda c: (-len(c.reasons), c.client.last_name, c.client.number))[:limit]
 
 
-# The identifiers of the agency's named clients with one of the typed values (compared as keys), as the check reads
-# them at every identifier typed on the step (a fixed statement, as BORN_THAT_DAY below).
+# The lookups of the check, each a fixed statement but for the number of values it compares (`{values}`, one
+# placeholder each): the check runs at every name, date, identifier, telephone or email typed, and through the ORM its
+# queries cost more to put together than to run (`make bench`, the duplicate check). Each reads the agency's named
+# clients, in the order the check lists them; relatives and excluded clients are left out of what they return.
+NAMED = "c.agency_id = %s AND NOT c.is_anonymous AND c.merged_into_id IS NULL"
+# The identifiers with one of the typed values, compared as keys.
 IDENTIFIERS_HELD = (
     "SELECT i.client_id, i.identifier_type_id, i.value, i.value_key"
-    " FROM clients_identifier i JOIN clients_client c ON c.id = i.client_id"
-    " WHERE c.agency_id = %s AND i.value_key = ANY(%s) AND NOT c.is_anonymous AND c.merged_into_id IS NULL"
-    " ORDER BY i.client_id, i.id"
+    f" FROM clients_identifier i JOIN clients_client c ON c.id = i.client_id WHERE {NAMED}"
+    " AND i.value_key IN ({values}) ORDER BY i.client_id, i.id"
 )
-
-# The names of the agency's named clients born on a day, as the check compares them: a fixed statement, as it runs
-# at every change of a name or the date of birth being typed (through the ORM it cost more to put together than to
-# run; `make bench`, the duplicate check).
+# The names of everyone born on a day, as the check compares them.
 BORN_THAT_DAY = (
-    "SELECT id, first_name, last_name, preferred_name FROM clients_client"
-    " WHERE agency_id = %s AND date_of_birth = %s AND NOT is_anonymous AND merged_into_id IS NULL"
-    " ORDER BY last_name, first_name, number LIMIT %s"
+    f"SELECT c.id, c.first_name, c.last_name, c.preferred_name FROM clients_client c WHERE {NAMED}"
+    " AND c.date_of_birth = %s ORDER BY c.last_name, c.first_name, c.number LIMIT %s"
 )
 BORN_THAT_DAY_READ = 200
+# One of the telephone numbers (E.164, as they are stored), in any of the three telephone fields.
+SAME_PHONE = (
+    f"SELECT c.id FROM clients_client c WHERE {NAMED}"
+    " AND (c.phone IN ({values}) OR c.phone_alt1 IN ({values}) OR c.phone_alt2 IN ({values}))"
+    " ORDER BY c.last_name, c.first_name, c.number LIMIT %s"
+)
+# One of the emails, in upper case.
+SAME_EMAIL = (
+    f"SELECT c.id FROM clients_client c WHERE {NAMED} AND upper(c.email) IN ({{values}})"
+    " ORDER BY c.last_name, c.first_name, c.number LIMIT %s"
+)
+
+
+def rows_of(statement: str, *params, values: int = 0) -> list[tuple]:
+    """The rows of one of the statements above, its `{values}` made `values` placeholders."""
+    with connection.cursor() as cursor:
+        cursor.execute(statement.format(values=", ".join(["%s"] * values)) if values else statement, params)
+        return cursor.fetchall()
 
 
 def saved_client_duplicates(client: Client) -> list[Candidate]:
