@@ -143,7 +143,9 @@ def likely_duplicates(
         found.pop(pk, None)
     if not found:
         return []
-    shown = Client.objects.for_agency(agency).named().only(*SHOWN).in_bulk(found)
+    shown = {
+        client.pk: client for client in Client.objects.raw(with_values(CANDIDATES, len(found)), [agency.pk, *found])
+    }
     candidates = []
     for pk, candidate in found.items():
         if pk in shown:  # not merged or made anonymous since the lookups above
@@ -175,6 +177,11 @@ SAME_PHONE = (
     " AND (c.phone IN ({values}) OR c.phone_alt1 IN ({values}) OR c.phone_alt2 IN ({values}))"
     " ORDER BY c.last_name, c.first_name, c.number LIMIT %s"
 )
+# The candidates, with what the check shows of them (the rest of a client deferred, as only() would).
+CANDIDATES = (
+    f"SELECT c.id, {', '.join(f'c.{name}' for name in SHOWN)} FROM clients_client c"
+    f" WHERE {NAMED} AND c.id IN ({{values}})"
+)
 # One of the emails, in upper case.
 SAME_EMAIL = (
     f"SELECT c.id FROM clients_client c WHERE {NAMED} AND upper(c.email) IN ({{values}})"
@@ -185,8 +192,13 @@ SAME_EMAIL = (
 def rows_of(statement: str, *params, values: int = 0) -> list[tuple]:
     """The rows of one of the statements above, its `{values}` made `values` placeholders."""
     with connection.cursor() as cursor:
-        cursor.execute(statement.format(values=", ".join(["%s"] * values)) if values else statement, params)
+        cursor.execute(with_values(statement, values) if values else statement, params)
         return cursor.fetchall()
+
+
+def with_values(statement: str, count: int) -> str:
+    """The statement with `count` placeholders in place of `{values}`."""
+    return statement.format(values=", ".join(["%s"] * count))
 
 
 def saved_client_duplicates(client: Client) -> list[Candidate]:
