@@ -4,8 +4,9 @@ Django renders every widget through templates: a select includes a template for 
 input and option one more for its attributes. On a wizard step of a few selects that is hundreds of template
 renders, the larger part of the step's time outside the database. Here text-like inputs, checkboxes, selects and
 their options are written by the functions below, byte for byte as Django's templates write them
-(tests/agencies/test_renderers.py compares the two); any other widget, or an option of another template, goes
-through Django's templates as before.
+(tests/agencies/test_renderers.py compares the two), as are a form of hidden fields only (a formset's management
+form) and an empty list of errors; any other widget, form or list, or an option of another template, goes through
+Django's templates as before.
 """
 
 from typing import Any
@@ -24,6 +25,9 @@ SELECTS = {f"{WIDGETS}/select.html"}
 # A radio button or checkbox of a list, as a field template writes each choice ({{ choice.tag }}).
 INPUT_OPTIONS = {f"{WIDGETS}/radio_option.html", f"{WIDGETS}/checkbox_option.html"}
 OPTION = f"{WIDGETS}/select_option.html"
+# A form as a <div> (a formset's management form: hidden fields only), and a list of errors (mostly empty).
+FORM_DIV = "django/forms/div.html"
+ERROR_LISTS = {"django/forms/errors/list/default.html", "django/forms/errors/list/ul.html"}
 
 
 def text(value: Any) -> str:
@@ -89,4 +93,8 @@ class FormRenderer(DjangoTemplates):
             return input_option_html(context["widget"])
         if template_name in SELECTS and (html := select_html(context["widget"])) is not None:
             return html
+        if template_name in ERROR_LISTS and not context["errors"]:
+            return ""
+        if template_name == FORM_DIV and not context["fields"] and not context["errors"]:
+            return "".join(str(field) for field in context["hidden_fields"])
         return super().render(template_name, context, request)

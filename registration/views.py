@@ -111,12 +111,13 @@ def draft_outcomes(request: HttpRequest, draft: Draft, steps=STEPS) -> tuple[dic
     outcomes: dict[str, dict] = {}
     facts: dict = {}
     computed = False
-    client = Client(agency=request.agency, created_by=request.user)
+    client = None  # made when a step must be checked again: most pages find every outcome kept
     for step in steps:
         if step.name not in draft.data:
             continue
         outcome = draft.checks.get(step.name)
         if outcome is None:
+            client = client or Client(agency=request.agency, created_by=request.user)
             data = draft_step_data(draft, step.name, unsealed=True)
             section = bind_step(
                 step.name, data, agency=request.agency, staff=request.staff, client=client, facts=dict(facts)

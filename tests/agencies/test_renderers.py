@@ -77,6 +77,28 @@ def test_every_widget_is_written_as_djangos_templates_write_it(kwargs, settings)
     assert rendered(FormRenderer(), **kwargs) == rendered(DjangoTemplates(), **kwargs)
 
 
+class RowForm(forms.Form):
+    name = forms.CharField()
+
+
+@pytest.mark.parametrize(
+    "data", [None, {"form-TOTAL_FORMS": "1", "form-INITIAL_FORMS": "0"}, {"form-TOTAL_FORMS": "x"}]
+)
+def test_management_forms_and_error_lists_are_written_as_djangos_templates_write_them(data):
+    def written(renderer) -> list[str]:
+        formset = forms.formset_factory(RowForm, renderer=renderer)(data)
+        formset.is_valid()
+        row = formset.forms[0] if formset.forms else RowForm(renderer=renderer)
+        return [str(formset.management_form), str(formset.non_form_errors()), str(row.non_field_errors())]
+
+    ours, djangos = written(FormRenderer()), written(DjangoTemplates())
+
+    assert ours == djangos
+    assert 'type="hidden" name="form-TOTAL_FORMS"' in ours[0]
+    if data and data["form-TOTAL_FORMS"] == "x":  # a broken management form: Django's own templates write it
+        assert "ManagementForm data is missing or has been tampered with" in ours[1]
+
+
 def without_tokens(html: str) -> str:
     """The page less what differs on every request: CSRF tokens (masked anew) and the seconds the login has left."""
     return re.sub(r'\b[A-Za-z0-9]{64}\b|data-session-remaining="\d+"', "", html)
