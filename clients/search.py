@@ -53,6 +53,11 @@ class ParsedQuery:
     numbers: list[str] = field(default_factory=list)  # digits: client number, identifier or phone
 
     @property
+    def only_words(self) -> bool:
+        """Names, and nothing else."""
+        return not (self.birth_dates or self.emails or self.postal_codes or self.family_codes or self.numbers)
+
+    @property
     def is_empty(self) -> bool:
         return not (
             self.words or self.birth_dates or self.emails or self.postal_codes or self.family_codes or self.numbers
@@ -273,9 +278,17 @@ def client_search(
             # A very common name can match tens of thousands of clients; ranking them all would be slow.
             # Rank at most RANKED clients with exactly the typed words and as many with their variants.
             # Both lists are read on their own (index scans); as subqueries of one OR they made a table scan.
-            exact = with_name_words(clients, [[word] for word in parsed.words]).order_by().values_list("pk", flat=True)
-            similar = with_name_words(clients, groups).order_by().values_list("pk", flat=True)
-            clients = clients.filter(pk_among(sorted({*exact[:RANKED], *similar[:RANKED]})))
+            typed = [[word] for word in parsed.words]
+            if connection.vendor == "postgresql" and parsed.only_words:
+                # The commonest search, names alone: both lists by a fixed statement (as the numbers, below).
+                statement = named_like(len(groups), include_anonymous)
+                ranked = ids_where(statement, agency.pk, *typed) | ids_where(statement, agency.pk, *groups)
+            else:
+                ranked = {
+                    *with_name_words(clients, typed).order_by().values_list("pk", flat=True)[:RANKED],
+                    *with_name_words(clients, groups).order_by().values_list("pk", flat=True)[:RANKED],
+                }
+            clients = clients.filter(pk_among(sorted(ranked)))
         return order_by_name_likeness(clients, parsed.words)
     return clients.order_by("last_name", "first_name", "number")
 
@@ -320,6 +333,17 @@ NUMBER_HOLDER = "SELECT id FROM clients_client WHERE agency_id = %s AND number =
 PHONE_HOLDERS = (
     "SELECT id FROM clients_client WHERE agency_id = %s AND (phone = %s OR phone_alt1 = %s OR phone_alt2 = %s)"
 )
+
+
+def named_like(words: int, include_anonymous: bool) -> str:
+    """with_name_words over the agency's live clients (anonymous ones too, or not), for `words` typed words, each
+    an array of the spellings it may stand for: at most RANKED of them, in no order."""
+    return (
+        "SELECT id FROM clients_client WHERE agency_id = %s AND merged_into_id IS NULL"
+        + ("" if include_anonymous else " AND NOT is_anonymous")
+        + " AND string_to_array(btrim(name_words), ' ') && %s::text[]" * words
+        + f" LIMIT {RANKED}"
+    )
 
 
 def ids_where(statement: str, *params) -> set[int]:
