@@ -61,6 +61,29 @@ document.addEventListener("keydown", (event) => {
   event.target.closest("[data-lookup]").querySelector("[data-lookup-find]").click();
 });
 
+// The live identifier check of the Client Identification step: told when an identifier value is typed or a type
+// chosen. htmx's own event filters would say the same, but they are run as script, which the page's
+// Content-Security-Policy refuses.
+function identifierCheck(event, name) {
+  const field = event.target;
+  if (!field.name || !field.name.startsWith("identifiers-") || !field.name.endsWith(name) || !window.htmx) return;
+  const check = field.form && field.form.querySelector("[data-identifier-check]");
+  if (check) window.htmx.trigger(check, name === "-value" ? "identifier-typed" : "identifier-chosen");
+}
+document.addEventListener("input", (event) => identifierCheck(event, "-value"));
+document.addEventListener("change", (event) => identifierCheck(event, "-identifier_type"));
+
+// Enter in a drop-down presses its form's default button, as it does in a text field (browsers submit a form
+// implicitly from text fields only): Next on a wizard step whose only field is a drop-down (Privacy).
+document.addEventListener("keydown", (event) => {
+  const field = event.target;
+  if (event.key !== "Enter" || event.isComposing || !field.matches("select:not([multiple])") || !field.form) return;
+  const submitter = field.form.querySelector("button[type=submit], input[type=submit]");
+  if (!submitter) return;
+  event.preventDefault();
+  field.form.requestSubmit(submitter);
+});
+
 // A search is asked once: the NOC box's own search (a moment after the last key) is not sent again for what Enter or
 // Find has already asked. Its answer would replace the results being read, or bring back those a selection closed.
 document.addEventListener("htmx:configRequest", (event) => {

@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from clients.models import Client
+from registration.models import Draft
 from tests.browser.pages import assert_accessible, press_next
 from tests.browser.test_register import confirm_privacy, fill_green_primary, start_named_client
 from tests.conftest import browser_login
@@ -250,6 +251,18 @@ def type_date(page: Page, iso: str) -> None:
         page.keyboard.type(month + day + year)
     else:
         page.keyboard.type(iso)
+
+
+def test_enter_on_the_privacy_drop_down_goes_to_the_next_step(live_server, page: Page, caseworker):
+    """The Privacy step has a drop-down only: Enter there is Next, as Enter in a text field is on the other steps."""
+    start_named_client(page, live_server)
+    answer = page.get_by_label(re.compile(r"read and understood your agency's Privacy"))
+    tab_to(page, answer)
+    page.keyboard.type("Yes")
+    page.keyboard.press("Enter")
+
+    expect_step(page, "About Your Client (Primary Information)")
+    assert Draft.objects.get().data["privacy"]["privacy_confirmed"] == ["yes"]
 
 
 def test_a_named_client_is_registered_with_the_keyboard_alone(live_server, page: Page, caseworker):

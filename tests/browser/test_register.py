@@ -412,6 +412,8 @@ def test_enter_in_a_field_means_next_and_register_on_the_last_step(live_server, 
 def test_an_identifier_another_client_holds_is_shown_as_it_is_typed(live_server, page: Page, caseworker):
     holder = ClientFactory(registered_by=caseworker, first_name="Samir", last_name="Haddad")
     IdentifierFactory(client=holder, value="1111-2222")
+    refused = []  # what the page's Content-Security-Policy refused (htmx's event filters are script), or any error
+    page.on("console", lambda message: refused.append(message.text) if message.type == "error" else None)
     start_named_client(page, live_server)
     confirm_privacy(page)
     press_next(page, "About Your Client (Primary Information)")
@@ -428,3 +430,4 @@ def test_an_identifier_another_client_holds_is_shown_as_it_is_typed(live_server,
     expect(check).to_contain_text(str(holder.number))
     expect(check.get_by_role("link", name=re.compile("Open profile"))).to_be_visible()
     assert_accessible(page, "identifier-held-live")
+    assert refused == []
