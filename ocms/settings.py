@@ -139,6 +139,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # here (the iCARE file's 100,000 clients: 1.75 s with the compiling, 1.03 s without). It pays off for long
     # analytical queries, which OCMS does not run.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The demo's SQLite file is written by the web server and the background worker at once. A transaction takes
+    # the write lock when it begins (IMMEDIATE), waiting up to 20 s for the other's: one begun as a reader and
+    # writing later found the lock taken and failed at once ("database is locked"). WAL lets them read meanwhile.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [

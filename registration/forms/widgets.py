@@ -1,6 +1,7 @@
 """The widgets of the profile forms: Yes/No drop-downs, fast long drop-downs, phones as typed, NOC codes."""
 
 from django import forms
+from django.db.models.fields import BLANK_CHOICE_LABEL
 from django.forms.utils import flatatt
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -125,8 +126,11 @@ _country_choices: dict[str, SharedChoices] = {}
 
 
 def country_choices(field: forms.Field) -> SharedChoices:
-    """The countries (a blank choice first, then by name in the page's language): made once per language."""
+    """The countries (a blank choice first, then by name in the page's language): made once per language. The blank
+    choice says what every other drop-down's says (Django's BLANK_CHOICE_LABEL), not django-countries' dashes."""
     language = get_language() or "en"
     if language not in _country_choices:
-        _country_choices[language] = SharedChoices((code, str(name)) for code, name in field.choices)
+        _country_choices[language] = SharedChoices(
+            (code, str(BLANK_CHOICE_LABEL) if code == "" else str(name)) for code, name in field.choices
+        )
     return _country_choices[language]

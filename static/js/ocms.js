@@ -186,6 +186,21 @@ document.addEventListener("htmx:beforeSwap", (event) => {
   }
 });
 
+// A request made within the page that fails (a server error, no connection) says so at the top of the page, instead
+// of leaving the page as it was with no word; the next request that succeeds takes the message away.
+function requestError(kind) {
+  const region = document.querySelector("[data-request-error]");
+  if (!region) return;
+  region.hidden = false;
+  announce(region, region.dataset[kind]);
+}
+document.addEventListener("htmx:responseError", () => requestError("server"));
+document.addEventListener("htmx:sendError", () => requestError("network"));
+document.addEventListener("htmx:afterRequest", (event) => {
+  const region = document.querySelector("[data-request-error]");
+  if (region && event.detail.successful) region.hidden = true;
+});
+
 // Unlocked Sensitive Information never outlives the page: it is emptied when the page is left, and a page
 // the browser brings back from its back/forward cache is loaded again, locked.
 window.addEventListener("pagehide", () => {

@@ -26,7 +26,7 @@ def test_a_coordinator_reviews_merges_finds_the_tombstone_and_undoes(live_server
     page.get_by_role("link", name="Possible Duplicates").click()
     expect(page.get_by_role("heading", name="Possible Duplicates", level=1)).to_be_visible()
     page.get_by_role("button", name="Scan for duplicates now").click()
-    expect(page.get_by_text("1 possible pairs, 1 new")).to_be_visible(timeout=15_000)
+    expect(page.get_by_text("1 possible pair, 1 new")).to_be_visible(timeout=15_000)
     assert_accessible(page, "duplicate-queue")
 
     page.get_by_role("link", name=f"Compare {kept.number} {other.number}").click()

@@ -1,8 +1,10 @@
-"""The frame every page shares, in a real browser: sidebar, who is logged in, accessibility."""
+"""The frame every page shares, in a real browser: sidebar, who is logged in, accessibility, a request that fails."""
 
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.browser.pages import press_next
+from tests.browser.test_register import confirm_privacy, start_named_client
 from tests.conftest import axe_violations, browser_login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -25,3 +27,26 @@ def test_it_has_an_accessible_login_page(live_server, page: Page):
 
     expect(page.get_by_label("Username or e-mail")).to_be_visible()
     assert axe_violations(page) == []
+
+
+def test_a_request_within_the_page_that_fails_says_so_until_one_succeeds(live_server, page: Page, caseworker):
+    start_named_client(page, live_server)
+    confirm_privacy(page)
+    press_next(page, "About Your Client (Primary Information)")
+
+    def server_error(route):
+        if route.request.headers.get("hx-request"):
+            route.fulfill(status=500, body="Server Error")
+        else:
+            route.continue_()
+
+    page.route("**/*", server_error)
+    page.get_by_role("button", name="Find", exact=True).click()
+    alert = page.get_by_role("alert").filter(has_text="OCMS could not do that just now")
+    expect(alert).to_be_visible()
+    expect(page.get_by_label("First Name", exact=False)).to_be_editable()  # the page stays as it was
+
+    page.unroute("**/*")
+    page.get_by_role("button", name="Find", exact=True).click()
+    expect(page.get_by_label("Find the client's relative")).to_be_visible()
+    expect(alert).to_be_hidden()

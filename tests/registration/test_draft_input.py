@@ -2,10 +2,20 @@
 stored in one form (a postal code without its space, telephone numbers in E.164)."""
 
 import pytest
+from pytest_django.asserts import assertContains, assertNotContains
 
 from clients.models import Client
 from clients.validators import BirthDateValidator, NotInFutureValidator, PostalCodeValidator
-from tests.wizard import DATE_OF_BIRTH, field_errors, form_errors, input_value, registered_client, step_url, walk
+from tests.wizard import (
+    DATE_OF_BIRTH,
+    draft_start,
+    field_errors,
+    form_errors,
+    input_value,
+    registered_client,
+    step_url,
+    walk,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -96,3 +106,20 @@ def test_it_stores_the_postal_code_normalised_and_the_phone_in_e164(caseworker_c
     assert client.phone.as_e164 == "+14165550199"
     assert client.phone_alt1.as_e164 == "+16475550100"
     assert Client.objects.filter(pk=client.pk, phone="+14165550199").exists()
+
+
+@pytest.mark.parametrize(("language", "blank"), [("en", "- Select an option -"), ("fr", "- Choisir une option -")])
+def test_the_country_drop_downs_say_what_every_other_drop_down_says_before_a_choice(
+    language, blank, caseworker_client, settings
+):
+    code = draft_start(caseworker_client)
+    caseworker_client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+
+    response = caseworker_client.get(step_url(code, "immigration"))
+
+    for name in ("country_of_origin", "last_residence"):
+        assertContains(
+            response,
+            f'<select name="{name}" class="form-select" id="id_{name}"><option value="" selected>{blank}</option>',
+        )
+    assertNotContains(response, "---------")

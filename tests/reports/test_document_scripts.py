@@ -126,6 +126,40 @@ def test_a_long_unbroken_name_leaves_the_client_number_whole_on_the_page(documen
     assert all(0 < x < width - 40 for x in placed), (placed, width)
 
 
+@pytest.mark.parametrize(
+    ("first", "last"),
+    [
+        ("María Guadalupe", "Fernández-Castellanos de la Torre"),
+        ("Amara", LONG_NAME[:99]),
+        (LONG_NAME[:100], LONG_NAME[:100]),  # the longest name there can be
+    ],
+)
+def test_the_client_card_prints_a_long_name_whole_on_more_lines(first, last, caseworker, caseworker_client):
+    client = ClientFactory(registered_by=caseworker, first_name=first, last_name=last)
+
+    reader = PdfReader(io.BytesIO(pdf_of(caseworker_client.get(document_url(client, "card")))))
+    lines = {}  # the name's lines, by height on the card
+    heights = {}  # of the last line of the card's text and of its bottom band
+
+    def visit(text, cm, tm, font, size):
+        height = round(tm[5] * cm[3] + cm[5])
+        if text.strip() and text.strip() in client.display_name:
+            lines[height] = text.strip()
+        for said in ("Questions?", str(client.registration_date.year)):
+            if said in text:
+                heights[said] = height
+
+    reader.pages[0].extract_text(visitor_text=visit)
+    assert len(reader.pages) == 1
+    # Wider than the card, the name goes on over more lines, whole (one line was cut short by an ellipsis)...
+    assert len(lines) >= 2, lines
+    assert "".join(lines[height] for height in sorted(lines, reverse=True)).replace(" ", "") == (
+        client.display_name.replace(" ", "")
+    )
+    # ...and what comes after it stays above the card's bottom band.
+    assert heights[str(client.registration_date.year)] > heights["Questions?"] + 8, heights
+
+
 def test_a_latin_receipt_prints_in_dejavu_only_its_digits_included(caseworker, caseworker_client):
     client = ClientFactory(registered_by=caseworker, first_name="Amara", last_name="Okafor")
 
