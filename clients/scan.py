@@ -257,9 +257,10 @@ def duplicates_scan(agency: Agency, *, beat: Callable[[int, int], None] | None =
 
 
 def pairs_registered_anyway(client: Client) -> int:
-    """A client registered despite the possible duplicates the check offered (with the caseworker's reason): each
-    of them queued with this client for a coordinator to review. How many."""
-    if client.is_anonymous or not client.duplicate_reason:
+    """A client registered despite the possible duplicates the check offered (with the caseworker's reason, or
+    without one: the reason is optional): each of them queued with this client for a coordinator to review. How
+    many."""
+    if client.is_anonymous:
         return 0
     candidates = saved_client_duplicates(client)
     for candidate in candidates:
@@ -268,7 +269,7 @@ def pairs_registered_anyway(client: Client) -> int:
             a=client,
             b=candidate.client,
             reason=PairReason.REGISTERED_ANYWAY,
-            details=[*candidate.reasons, client.duplicate_reason],
+            details=[*candidate.reasons, *([client.duplicate_reason] if client.duplicate_reason else [])],
             matched=candidate.kinds,
             likeness=candidate.likeness or 1.0,
         )

@@ -154,6 +154,20 @@ def test_a_registration_despite_the_check_queues_the_pairs_it_offered(coordinato
     assert pair.score == pair_score([PairReason.BIRTH_NAME, PairReason.REGISTERED_ANYWAY]) > flagged.score
 
 
+def test_a_registration_despite_the_check_without_a_reason_queues_the_pairs_too(coordinator):
+    existing = ClientFactory(registered_by=coordinator, first_name="Amara", date_of_birth=BORN)
+    registered = ClientFactory(registered_by=coordinator, first_name="Amara", date_of_birth=BORN)
+    alone = ClientFactory(registered_by=coordinator, first_name="Zofia", date_of_birth=date(1961, 7, 30))
+
+    assert pairs_registered_anyway(registered) == 1
+    assert pairs_registered_anyway(alone) == 0
+
+    pair = DuplicatePair.objects.get(first=existing, second=registered)
+    assert PairReason.REGISTERED_ANYWAY in pair.reasons and PairReason.BIRTH_NAME in pair.reasons
+    assert pair.details == ["same date of birth and a similar name"]
+    assert DuplicatePair.objects.count() == 1
+
+
 def test_a_coordinator_starts_a_scan_that_the_worker_runs_and_the_queue_filters_by_reason(
     coordinator, coordinator_client
 ):
