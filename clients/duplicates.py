@@ -12,8 +12,10 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from agencies.models import Agency, ListItem
-from agencies.rows import agency_items
+from agencies.rows import agency_items, icare_values
 from clients.models import Client, DuplicatePair, Identifier, PairReason, PairStatus, identifier_key
+from clients.rules import Level, Rule
+from clients.sections import SectionName
 from clients.text import fold
 
 # Names at least this alike (0..1) on the same date of birth make a likely duplicate.
@@ -177,6 +179,11 @@ SAME_PHONE = (
     " AND (c.phone IN ({values}) OR c.phone_alt1 IN ({values}) OR c.phone_alt2 IN ({values}))"
     " ORDER BY c.last_name, c.first_name, c.number LIMIT %s"
 )
+# The other live clients of the agency holding an identifier value (as a key), by number.
+OTHER_HOLDERS = (
+    "SELECT DISTINCT c.id, c.number FROM clients_identifier i JOIN clients_client c ON c.id = i.client_id"
+    " WHERE c.agency_id = %s AND i.value_key = %s AND c.id <> %s AND c.merged_into_id IS NULL ORDER BY c.number"
+)
 # The candidates, with what the check shows of them (the rest of a client deferred, as only() would).
 CANDIDATES = (
     f"SELECT c.id, {', '.join(f'c.{name}' for name in SHOWN)} FROM clients_client c"
@@ -224,6 +231,86 @@ def identifier_held_elsewhere(client: Client) -> bool:
     keys = client.identifiers.values_list("value_key", flat=True)
     others = Identifier.objects.for_agency(client.agency).filter(value_key__in=keys, client__merged_into=None)
     return others.exclude(client=client).exists()
+
+
+# One iCARE identifier, one client: the iCARE check (reports.icare.check) and the client's "iCARE ready" badge say it
+# alike.
+
+
+def icare_identifier(client: Client) -> Identifier | None:
+    """The identifier iCARE matches the client on: the first of IRCC's types, in IRCC's order, with a value."""
+    values = icare_values()
+
+    def place(identifier: Identifier) -> tuple[int, int]:
+        value = values.get(identifier.identifier_type.icare_value_id)
+        return (value.position if value else 0, identifier.pk)
+
+    usable = [i for i in client.identifiers.all() if i.value and i.identifier_type.icare_value_id]
+    return min(usable, key=place, default=None)
+
+
+def shared_identifier_label(kind, number: int) -> str:
+    return _("same %(type)s as client %(number)s") % {"type": kind, "number": number}
+
+
+def second_holder_label(kind, number: int) -> str:
+    return _("same %(type)s as client %(number)s, whom the file holds: iCARE takes one client per identifier") % {
+        "type": kind,
+        "number": number,
+    }
+
+
+def identifier_shared_rule(client: Client) -> Rule | None:
+    """What keeps a client whose own fields are ready from iCARE, as the iCARE check of all the agency's clients
+    says it (reports.icare.check.checked_clients): another live client of the agency holds its iCARE identifier
+    (compared as keys; the first of them by number is named) and neither the client's duplicate reason nor a
+    reviewer's "Different people" says they are two people; or, that said, a client before it by number holds the
+    identifier and is ready itself, so the file takes that one (iCARE takes one client per identifier). One query;
+    more only when the identifier is shared."""
+    identifier = None if client.is_anonymous else icare_identifier(client)
+    if identifier is None:
+        return None
+    holders = rows_of(OTHER_HOLDERS, client.agency_id, identifier.value_key, client.pk)
+    if not holders:
+        return None
+    different = different_people([client.pk, *(pk for pk, _number in holders)])
+    kind = identifier.identifier_type
+
+    def blocker(pk: int, reason: str, sharing: list[tuple[int, int]]) -> int | None:
+        """The number of the client holding the identifier whom nothing says is another person than `pk`."""
+        if reason:
+            return None
+        return next((number for other, number in sharing if other != pk and {pk, other} not in different), None)
+
+    everyone = sorted([*holders, (client.pk, client.number)], key=lambda holder: holder[1])
+    blocking = blocker(client.pk, client.duplicate_reason, everyone)
+    if blocking is not None:
+        return identifier_rule(shared_identifier_label(kind, blocking))
+    if client.icare_missing:
+        return None
+    earlier = [pk for pk, number in holders if number < client.number]
+    read = Client.objects.filter(pk__in=earlier).prefetch_related("identifiers__identifier_type", "consent_contacts")
+    for holder in read.order_by("number"):
+        mine = icare_identifier(holder)
+        held = mine is not None and mine.value_key == identifier.value_key
+        if held and not holder.icare_missing and blocker(holder.pk, holder.duplicate_reason, everyone) is None:
+            return identifier_rule(second_holder_label(kind, holder.number))
+    return None
+
+
+def identifier_rule(label: str) -> Rule:
+    """One iCARE identifier, one client, as a rule the badge lists among what is missing."""
+    return Rule(key="identifiers", level=Level.ICARE, label=label, step=SectionName.IDENTIFICATION)
+
+
+def different_people(pks: Collection[int]) -> set[frozenset[int]]:
+    """The pairs among these clients that a reviewer decided are different people, neither changed since."""
+    pairs = DuplicatePair.objects.filter(status=PairStatus.DIFFERENT, first__in=pks, second__in=pks)
+    return {
+        frozenset((pair.first_id, pair.second_id))
+        for pair in pairs
+        if pair.compared == compared_of(pair.first_id, pair.second_id)
+    }
 
 
 def compared_of(*pks: int) -> str:

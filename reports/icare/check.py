@@ -15,6 +15,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, AgencyList, ListItem, Program
+from clients.duplicates import different_people, second_holder_label, shared_identifier_label
 from clients.models import Client, ClientMerge, ConsentContact, Identifier
 from clients.rules import FACT_FIELDS, FACT_LIST_FIELDS, Rule, facts_of, icare_missing
 from clients.sections import EDITABLE_SECTIONS, SectionName, section_named
@@ -225,15 +226,19 @@ def identifier_holders(agency_id: int) -> dict[str, list[tuple[int, int]]]:
     return holders
 
 
-def shared_identifiers(holders: dict[str, list[tuple[int, int]]], clients: Iterable[IcareClient]) -> dict[int, int]:
+def shared_identifiers(
+    holders: dict[str, list[tuple[int, int]]], clients: Iterable[IcareClient], different: set[frozenset[int]]
+) -> dict[int, int]:
     """For each of `clients` whose iCARE identifier another client also holds (`holders`: identifier_holders), the
-    number of that other client (the first by number)."""
+    number of that other client (the first by number), but one a reviewer decided is a different person (`different`:
+    clients.duplicates.different_people)."""
     shared = {}
     for client in clients:
         identifier = client.icare_identifier
         if identifier is None or identifier.value_key not in holders:
             continue
-        other = next((number for pk, number in holders[identifier.value_key] if pk != client.pk), None)
+        others = holders[identifier.value_key]
+        other = next((n for pk, n in others if pk != client.pk and {pk, client.pk} not in different), None)
         if other is not None:
             shared[client.pk] = other
     return shared
@@ -247,8 +252,7 @@ def shared_identifier_missing(client: IcareClient, other: int) -> "Missing":
     """What keeps a client from iCARE while another client holds its identifier: fixed on Identification (the
     values differ then) or on the Registration Summary (the reason the two are different people)."""
     return Missing(
-        label=_("same %(type)s as client %(number)s")
-        % {"type": client.icare_identifier.identifier_type, "number": other},
+        label=shared_identifier_label(client.icare_identifier.identifier_type, other),
         section=section_named(SectionName.IDENTIFICATION).title,
         url=edit_url(client, SectionName.IDENTIFICATION),
         reason_url=edit_url(client, SectionName.SUMMARY) + "#id_duplicate_reason",
@@ -260,8 +264,7 @@ def second_holder_missing(client: IcareClient, first: int) -> "Missing":
     identifier, both with a reason recorded: iCARE takes one client per identifier value, so only a corrected value
     helps."""
     return Missing(
-        label=_("same %(type)s as client %(number)s, whom the file holds: iCARE takes one client per identifier")
-        % {"type": client.icare_identifier.identifier_type, "number": first},
+        label=second_holder_label(client.icare_identifier.identifier_type, first),
         section=section_named(SectionName.IDENTIFICATION).title,
         url=edit_url(client, SectionName.IDENTIFICATION),
     )
@@ -343,7 +346,8 @@ def checked_clients(clients: QuerySet[Client], *, uploads: bool = True) -> Itera
     for batch in icare_clients(clients, uploads=uploads):
         if holders is None:
             holders = identifier_holders(batch[0].agency_id)
-        shared = shared_identifiers(holders, batch)
+            different = different_people({pk for sharing in holders.values() for pk, _number in sharing})
+        shared = shared_identifiers(holders, batch, different)
         for client in batch:
             missing = missing_of(client, client.icare_missing)
             other = held_by_another(client, shared)

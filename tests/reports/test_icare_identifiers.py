@@ -2,12 +2,16 @@
 (compared without spaces, hyphens or case) is Not ready, naming that client, until a reason is recorded or the
 values differ; no file holds one identifier value on two rows."""
 
+import re
 from datetime import date
 
 import pytest
+from django.urls import reverse
 from django.utils.html import escape
 from pytest_django.asserts import assertInHTML
 
+from clients.models import PairReason
+from clients.scan import pair_decide_different, pair_raise
 from clients.sections import SectionName
 from tests.registration.edit_pages import Editor
 from tests.reports.test_icare import (
@@ -126,3 +130,58 @@ def test_a_second_holder_the_file_leaves_out_is_not_shown_ready(manager_client, 
     assert dashboard_url(second) not in section(page, "ready-heading")
     assertInHTML(second_holder_item(second, first), table_row(section(page, "not-ready-heading"), second))
     assert [row[ID_COLUMN] for row in data_rows(download(manager_client))] == ["1111-2222"]
+
+
+def badge(http, client) -> str:
+    """The client's iCARE status, as the profile shows it: the dashboard's and Next Steps' are the same badge."""
+    page = http.get(reverse("clients:client-detail", kwargs={"code": client.code}))
+    assert page.status_code == 200
+    found = re.search(r'<(span|div) class="badge badge-icare-[^"]*"[^>]*>(.*?)</\1>', page.content.decode())
+    assert found, "no iCARE badge on the profile"
+    return re.sub(r"<[^>]+>", "", found.group(2))
+
+
+def test_the_profile_badge_says_of_a_shared_identifier_what_the_check_says(manager_client, manager):
+    first = ready_client(manager, "1111-2222", first_name="Amina")
+    second = ready_client(manager, "1111 2222", first_name="Omar")
+
+    assert (
+        badge(manager_client, first)
+        == f"Not ready for iCARE — missing: same FOSS/GCMS Client ID as client {second.number}"
+    )
+    assert (
+        badge(manager_client, second)
+        == f"Not ready for iCARE — missing: same FOSS/GCMS Client ID as client {first.number}"
+    )
+
+    Editor(manager_client, second, SectionName.SUMMARY).type(duplicate_reason="IRCC gave the ID to Amina").save()
+
+    assertInHTML(client_link(second), section(check_page(manager_client), "ready-heading"))
+    assert badge(manager_client, second) == "iCARE ready"
+    assert (
+        badge(manager_client, first)
+        == f"Not ready for iCARE — missing: same FOSS/GCMS Client ID as client {second.number}"
+    )
+
+
+def test_different_people_decided_in_the_queue_is_the_reason_and_the_file_takes_the_first(manager_client, manager):
+    first = ready_client(manager, "1111-2222", first_name="Amina")
+    second = ready_client(manager, "1111 2222", first_name="Omar")
+    pair = pair_raise(agency=first.agency, a=first, b=second, reason=PairReason.IDENTIFIER)
+    pair_decide_different(pair=pair, by=manager.user, note="Two people: IRCC confirmed Amina's ID")
+
+    page = check_page(manager_client)
+
+    assertInHTML(client_link(first), section(page, "ready-heading"))
+    assertInHTML(second_holder_item(second, first), table_row(section(page, "not-ready-heading"), second))
+    assert badge(manager_client, first) == "iCARE ready"
+    assert badge(manager_client, second) == (
+        f"Not ready for iCARE — missing: same FOSS/GCMS Client ID as client {first.number}, "
+        "whom the file holds: iCARE takes one client per identifier"
+    )
+    # A compared field changed since the decision: the decision no longer holds, as in the queue.
+    Editor(manager_client, second, SectionName.PRIMARY).type(first_name="Omer").save()
+    assert (
+        badge(manager_client, second)
+        == f"Not ready for iCARE — missing: same FOSS/GCMS Client ID as client {first.number}"
+    )
