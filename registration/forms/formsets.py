@@ -325,14 +325,21 @@ class ProgramTableFormSet(forms.BaseFormSet):
     helper = form_helper(template="registration/_program_table.html")
     default_error_messages = TOO_MANY_ROWS
 
-    def __init__(self, *args, programs: dict[uuid.UUID, Program], **kwargs) -> None:
+    def __init__(self, *args, programs: dict[uuid.UUID, Program], registering: bool = False, **kwargs) -> None:
         self.programs = programs  # every program of the agency, by its code: the rows' posted codes are checked here
+        self.registering = registering  # a client being registered: every row is recorded, as shown
         super().__init__(*args, **kwargs)
 
     @classmethod
     def bind(cls, binding: Binding) -> Self:
         programs = {program.code: program for program in Program.objects.for_agency(binding.agency)}
-        return cls(binding.data, prefix="programs", programs=programs, initial=program_rows(binding, programs))
+        return cls(
+            binding.data,
+            prefix="programs",
+            programs=programs,
+            registering=binding.client.pk is None,
+            initial=program_rows(binding, programs),
+        )
 
     def get_form_kwargs(self, index: int) -> dict:
         return {"programs": self.programs}
@@ -342,11 +349,13 @@ class ProgramTableFormSet(forms.BaseFormSet):
         return form.initial.get("program_name", "")
 
     def save_rows(self, client: Client) -> None:
-        # A row saved before whose column was left as it was is not written again (nor recorded in the history).
+        # A row whose column was left as it was shown is not written (nor recorded in the history): on a profile's
+        # edit, a program the client had no row for stays without one. A client being registered gets every row.
         # Only this table's column counts: the other one is not on the page, so it is never posted.
         saved = set(client.program_statuses.values_list("program_id", flat=True))
         for form, row in zip(self.forms, self.cleaned_data, strict=True):
-            if row.get("program") and (self.column in form.changed_data or row["program"].pk not in saved):
+            new = self.registering and row.get("program") and row["program"].pk not in saved
+            if row.get("program") and (self.column in form.changed_data or new):
                 ClientProgram.objects.update_or_create(
                     client=client, program=row["program"], defaults={self.column: row[self.column]}
                 )

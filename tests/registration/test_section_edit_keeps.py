@@ -173,6 +173,22 @@ def test_a_section_saved_as_it_opens_changes_nothing_and_records_nothing(casewor
     assert len(client_changes(full_client)) == changes
 
 
+@pytest.mark.parametrize("section", [SectionName.IDENTIFICATION, SectionName.SENSITIVE])
+def test_a_program_table_saved_as_shown_adds_no_row_for_a_program_the_client_has_none_for(
+    caseworker_client, caseworker, section
+):
+    """A client registered before the agency added its programs (or loaded without rows): the table shows each
+    program as New Client, and saving the section as it opens records nothing."""
+    client = ClientFactory(registered_by=caseworker)
+    client.program_statuses.all().delete()
+    changes = len(client_changes(client))
+
+    assert Editor(caseworker_client, client, section).save().status_code == 302
+
+    assert not client.program_statuses.exists()
+    assert len(client_changes(client)) == changes
+
+
 # The duplicate reason, part of the record
 
 
