@@ -13,6 +13,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_countries.fields import Country, CountryField
+from simple_history.models import DeletedObject
 
 from agencies.models import user_display_name
 from clients.merge import from_json, merged_fields, relations
@@ -74,6 +75,9 @@ class Change:
 
 def shown(model: type[models.Model], name: str, value) -> str:
     """A field's value as the profile would show it."""
+    if isinstance(value, DeletedObject):
+        # django-simple-history's stand-in for a foreign key naming no row: none chosen, or one deleted since.
+        return EMPTY if value.pk is None else _("a value deleted since")
     if value is None or value == "" or value == []:
         return EMPTY
     model_field = model._meta.get_field(name)

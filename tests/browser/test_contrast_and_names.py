@@ -1,11 +1,13 @@
 """What a low-vision or screen-reader user meets on every form: a focus ring that stands out, and fields whose names
 say the label and the marker apart ("First Name, required", not "First NameRequired")."""
 
+import re
+
 import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.pages import press_next
-from tests.browser.test_register import confirm_privacy, start_named_client
+from tests.browser.test_register import confirm_privacy, fill_green_primary, start_named_client
 from tests.conftest import browser_login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -76,3 +78,13 @@ def test_the_focus_ring_stands_out_on_the_page_and_on_the_sidebar(live_server, p
     ring = focus_ring(page)
     assert ring["style"] != "none" and ring["width"] >= 2, ring
     assert ring["contrast"] >= 3, ring
+
+
+def test_a_field_of_another_step_is_named_with_its_marker_once(live_server, page: Page, caseworker):
+    start_named_client(page, live_server)
+    confirm_privacy(page)
+    press_next(page, "About Your Client (Primary Information)")
+    fill_green_primary(page)
+    page.get_by_role("button", name=re.compile("Contact")).click()
+
+    expect(page.get_by_label("Postal Code", exact=False)).to_have_accessible_name("Postal Code, required")

@@ -83,6 +83,23 @@ def test_it_shows_a_changed_list_value_by_its_label(manager_client, caseworker, 
     assert "Gender: Female → Male" in rows(manager_client.get(history_url(client)))[0]
 
 
+def test_it_shows_a_list_value_chosen_where_none_was_and_cleared_again(
+    manager_client, caseworker, caseworker_client, agency
+):
+    client = ClientFactory(registered_by=caseworker)
+    data = step_data("primary", staff=caseworker)
+    section_save(caseworker_client, client, "primary", {**data, "marital_status": "", "official_language": ""})
+    english = IcareValue.objects.get(list=IcareList.OFFICIAL_LANGUAGE, value="English")
+    section_save(caseworker_client, client, "primary", {**data, "official_language": str(english.pk)})
+    section_save(caseworker_client, client, "primary", {**data, "official_language": ""})
+
+    listed = rows(manager_client.get(history_url(client)))
+
+    # The two saves, a moment apart by one person, are listed as one change.
+    assert "Preferred Official Language: — → English Preferred Official Language: English → —" in listed[0]
+    assert not any("Deleted" in row or "pk=" in row for row in listed)
+
+
 def test_it_shows_the_parts_of_a_profile_added_and_removed(manager_client, caseworker, agency):
     client = ClientFactory(registered_by=caseworker)
     IdentifierFactory(client=client, value="1234-5678").delete()

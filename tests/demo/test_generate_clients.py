@@ -9,8 +9,11 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
+from clients.history import client_changes
 from clients.models import Client, Identifier, NameWord, identifier_key
 from clients.search import parse_query, with_name_words, word_expansions
+from tests.registration.edit_pages import edit_post
+from tests.wizard import step_data
 
 pytestmark = pytest.mark.django_db
 
@@ -208,3 +211,19 @@ def test_planted_duplicates_are_registered_again_with_realistic_slips(generated,
     assert 0 < same_phone < 45
     assert any(c.phone and c.phone != o.phone for o, c in pairs) and any(not c.phone for _o, c in pairs)
     assert any(o.email and o.email != c.email for o, c in pairs)
+
+
+def test_a_generated_clients_first_edit_shows_in_its_change_history(generated, caseworker, caseworker_client):
+    """Each generated client and identifier begins its history as a registered one does, so the first edit of a
+    demo client says what it changed."""
+    client = next(client for client in generated if client.identifiers.exists())
+    assert client.history.count() == 1 and client.identifiers.first().history.count() == 1
+
+    data = {**step_data("contact", staff=caseworker), "city": "Kingston"}
+    assert edit_post(caseworker_client, client, "contact", data).status_code == 302
+
+    changes = client_changes(client)
+    assert changes[0].action == "Changed"
+    assert [(change.old, change.new) for change in changes[0].fields if change.label == "City"] == [
+        (client.city or "—", "Kingston")
+    ]

@@ -29,5 +29,5 @@ class Command(BaseCommand):
         if staff is None:
             raise CommandError(f"{agency} has no staff: the clients need someone who created them.")
         started = time.perf_counter()
-        made = clients_generate(agency=target, count=count, created_by=staff.user, seed=seed)
+        made = clients_generate(agency=target, count=count, created_by=staff.user, seed=seed, history=True)
         self.stdout.write(f"Added {made} clients to {target} in {time.perf_counter() - started:.1f} s.")
