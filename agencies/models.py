@@ -173,7 +173,9 @@ class Role(models.TextChoices):
 class StaffProfile(models.Model):
     """Ties a login to one agency, a role, its programs and its grants."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_profile")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_profile", verbose_name=_("user")
+    )
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="staff")
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.CASEWORKER)
     programs = models.ManyToManyField(Program, verbose_name=_("programs"), related_name="staff")

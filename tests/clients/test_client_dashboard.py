@@ -130,6 +130,21 @@ def test_it_shows_new_or_returning_in_each_program(caseworker_client, caseworker
     assertContains(response, "<li>Language Training: Returning Client</li>", html=True)
 
 
+def test_in_french_a_program_and_its_status_are_set_apart_by_a_spaced_colon(
+    caseworker_client, caseworker, agency, settings
+):
+    client = ClientFactory(registered_by=caseworker)
+    settlement = agency.programs.get(name="Settlement")
+    settlement.name_fr = "Établissement"
+    settlement.save()
+    ClientProgram.objects.create(client=client, program=settlement, status=ProgramStatus.NEW)
+    caseworker_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+
+    response = caseworker_client.get(dashboard_url(client))
+
+    assertContains(response, "<li>Établissement : Nouveau client</li>", html=True)
+
+
 def test_it_shows_the_last_sessions_newest_first(caseworker_client, caseworker, agency):
     client = ClientFactory(registered_by=caseworker)
     today = timezone.localdate()
