@@ -116,6 +116,9 @@ class SessionForm(TextChecksMixin, forms.ModelForm):
         session_types = Session._meta.get_field("session_type").choices
         self.fields["session_type"].choices = [("", _("Choose a session type")), *session_types]
 
+    def clean_date(self):
+        return not_before_birth(self.cleaned_data["date"], self.instance.client)
+
     def clean_services(self) -> list[str]:
         chosen = set(self.cleaned_data["services"])
         # Stored in the order of the list, so every document lists them the same way.
@@ -159,6 +162,20 @@ class MentorMatchForm(TextChecksMixin, DateRangeMixin, forms.ModelForm):
         self.fields["program"].empty_label = _("Choose a program")
         self.fields["kind"].choices = [("", _("Choose mentor or tutor")), *MentorMatch._meta.get_field("kind").choices]
         self.fields["start_date"].validators.append(NotInFutureValidator())
+
+    def clean_start_date(self):
+        return not_before_birth(self.cleaned_data["start_date"], self.instance.client)
+
+
+def not_before_birth(day, client: Client):
+    """A date of the client's life (a session, a match), refused before their Date of Birth."""
+    if day and client.date_of_birth and day < client.date_of_birth:
+        raise forms.ValidationError(
+            _("This date is before the client's Date of Birth %(born)s: enter the date it happened."),
+            params={"born": client.date_of_birth.isoformat()},
+            code="before_birth",
+        )
+    return day
 
 
 # Sensitive Information: unlocking it, editing it, and the managers' review of the unlock log.

@@ -293,3 +293,14 @@ def test_the_profiles_family_table_links_to_each_members_profile_and_dashboard(c
     assert fragment(row) in section
     assert fragment(f"<td>{client.display_name}</td>") not in section
     assert "Create New Family Member" in [text for button in elements(section, "button") for text in button.children]
+
+
+@pytest.mark.parametrize("anonymous", [False, True])
+def test_the_profile_leads_to_the_dashboard(caseworker_client, caseworker, anonymous):
+    client = ClientFactory(registered_by=caseworker, anonymous=anonymous)
+
+    response = caseworker_client.get(detail_url(client))
+
+    assertContains(
+        response, f'<a class="btn btn-outline-secondary" href="{dashboard_url(client)}">Dashboard</a>', html=True
+    )

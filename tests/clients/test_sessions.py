@@ -163,6 +163,25 @@ def test_it_refuses_a_date_in_the_future(caseworker_client, registered, agency):
     assert not Session.objects.exists()
 
 
+def test_a_session_or_a_match_before_the_client_was_born_is_refused_beside_its_date(
+    caseworker_client, registered, agency
+):
+    born = registered.date_of_birth.isoformat()
+    message = f"This date is before the client's Date of Birth {born}: enter the date it happened."
+    match = {
+        "kind": "mentor",
+        "name": "Claire Tremblay",
+        "program": Program.objects.get(agency=agency, name="Settlement").pk,
+    }
+
+    session = caseworker_client.post(session_create_url(registered), session_data(agency, date="1900-01-01"))
+    matched = caseworker_client.post(mentor_match_create_url(registered), {**match, "start_date": "1900-01-01"})
+
+    assert form_errors(session) == {"date": [message]}
+    assert form_errors(matched) == {"start_date": [message]}
+    assert not Session.objects.exists() and not MentorMatch.objects.exists()
+
+
 def test_it_refuses_another_agencys_program(caseworker_client, registered, agency, other_agency):
     foreign = other_agency.programs.get()
 
