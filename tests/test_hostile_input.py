@@ -325,6 +325,10 @@ GETS = {
 }
 
 
+# The export answers filters that mean nothing with the log that says what to correct.
+GET_ANSWERS = {"clients:unlock-log-csv": (200, 302)}
+
+
 @pytest.mark.parametrize("route", sorted(GETS))
 def test_no_search_lookup_or_filter_fails_on_any_input(route, http):
     url = reverse(route)
@@ -332,7 +336,7 @@ def test_no_search_lookup_or_filter_fails_on_any_input(route, http):
     @EXAMPLES
     @given(values=values_for(GETS[route]))
     def get(values):
-        assert_answered(http.get(url, values), 200)
+        assert_answered(http.get(url, values), *GET_ANSWERS.get(route, (200,)))
 
     get()
 

@@ -289,6 +289,9 @@ def unlock_log_csv(request: HttpRequest) -> HttpResponse:
     """Managers: the filtered Sensitive Information Access log as a CSV file."""
     require_manager(request)
     form = UnlockLogFilterForm(request.GET or None, agency=request.agency)
+    if form.is_bound and not form.is_valid():
+        # Not an empty file for filters that mean nothing: the log, which says what to correct.
+        return redirect(f"{reverse('clients:unlock-log')}?{request.GET.urlencode()}")
     attempts = unlock_log_filtered(request, form)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response = HttpResponse(content_type="text/csv; charset=utf-8")

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
-from pytest_django.asserts import assertContains, assertNotContains
+from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
 from clients.models import UnlockAttempt, UnlockOutcome, UnlockSubject
 from tests.clients.pages import attribute, elements, one, parsed, table_rows, text_of
@@ -240,6 +240,13 @@ def test_it_exports_the_filtered_log_as_csv(manager_client, attempts, amara, cas
         [caseworker.display_name, "casey", str(amara.number), "Amara Okafor", "Granted", "192.0.2.10"],
         [caseworker.display_name, "casey", str(amara.number), "Amara Okafor", "Wrong password", "192.0.2.10"],
     ]
+
+
+def test_an_export_with_filters_that_mean_nothing_leads_to_the_log_saying_what_to_correct(manager_client, attempts):
+    response = manager_client.get(CSV_URL, {"date_from": "abc", "client": "Amara"})
+
+    assertRedirects(response, f"{LOG_URL}?date_from=abc&client=Amara", fetch_redirect_response=False)
+    assert manager_client.get(response.url).context["form"].errors["date_from"]
 
 
 def test_it_exports_every_attempt_without_filters(manager_client, attempts):
