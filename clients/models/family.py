@@ -1,7 +1,7 @@
 """A family: relatives grouped under a family code, and the one format of that code.
 
-A code reads F-4821-K: "F", digits, and a check letter computed from the digits, so that a mistyped or swapped
-digit is caught. It is written with as many digits as the agency needs (four, six or eight); "New" hands out
+A code reads F-4821-B: "F", digits, and a check letter computed from the digits, so that a mistyped or swapped
+digit is caught. It is written with as many digits as the agency needs (four, six or eight: F-482156-H); "New" hands out
 fresh ones, each reserved as it is handed out (families.services).
 """
 
@@ -15,8 +15,6 @@ from agencies.models import Agency, AgencyQuerySet
 
 # Letters that cannot be misread aloud or on paper (no I, O, Q, U, and so on).
 CHECK_LETTERS = "ABCDEFGHJKLMNPRSTVWXYZ"
-# How a code is written, for help texts and messages.
-FAMILY_CODE_EXAMPLE = "F-4821-K"
 # F, four, six or eight ASCII digits, a check letter.
 FAMILY_CODE_SHAPE = re.compile(r"^F-[0-9]{4}(?:[0-9]{2}){0,2}-[A-Z]$")
 
@@ -30,6 +28,11 @@ def family_check_letter(digits: str) -> str:
 def family_code_of(digits: str) -> str:
     """The family code of these digits, with its check letter."""
     return f"F-{digits}-{family_check_letter(digits)}"
+
+
+# How a code is written, for help texts and messages: valid codes, of a small agency and of a larger one.
+FAMILY_CODE_EXAMPLE = family_code_of("4821")
+FAMILY_CODE_LONGER_EXAMPLE = family_code_of("482156")
 
 
 def normalise_family_code(code: str) -> str:

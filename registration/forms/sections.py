@@ -32,7 +32,12 @@ from agencies.rows import icare_values
 from clients.forms import PostalCodeField
 from clients.layout import Col, Field, Include, Row, form_helper
 from clients.models import CONTACT_FIELDS, Client, ConsentContact, ContactKind, Family
-from clients.models.family import FAMILY_CODE_EXAMPLE, family_code_is_valid, normalise_family_code
+from clients.models.family import (
+    FAMILY_CODE_EXAMPLE,
+    FAMILY_CODE_LONGER_EXAMPLE,
+    family_code_is_valid,
+    normalise_family_code,
+)
 from clients.rules import Facts, Level, across_sections, field_levels, unmet
 from clients.sections import SectionName
 from registration.forms.widgets import (
@@ -179,8 +184,12 @@ class PrimaryForm(SectionForm):
         required=False,
         max_length=12,
         help_text=format_lazy(
-            _("Click New to generate a code, or type the code of the client's family (codes look like {example})."),
+            _(
+                "Click New to generate a code, or type the code of the client's family (codes look like {example}, "
+                "or {longer} in a larger agency)."
+            ),
             example=FAMILY_CODE_EXAMPLE,
+            longer=FAMILY_CODE_LONGER_EXAMPLE,
         ),
     )
     helper = form_helper(
@@ -225,8 +234,11 @@ class PrimaryForm(SectionForm):
         exists = Family.objects.for_agency(self.agency).filter(code=code).exists()
         if not exists and not family_code_is_valid(code):
             raise forms.ValidationError(
-                _("This is not a family code of your agency. Codes look like %(example)s: check it, or click New.")
-                % {"example": FAMILY_CODE_EXAMPLE},
+                _(
+                    "This is not a family code of your agency. Codes look like %(example)s, or %(longer)s in a "
+                    "larger agency: check it, or click New."
+                )
+                % {"example": FAMILY_CODE_EXAMPLE, "longer": FAMILY_CODE_LONGER_EXAMPLE},
                 code="invalid_family_code",
             )
         return code

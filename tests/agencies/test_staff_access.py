@@ -319,6 +319,18 @@ def test_it_shows_a_manager_when_no_role_or_grant_has_changed(manager):
     assertContains(client_for(manager).get(CHANGES_URL), "No role or grant has been changed yet.")
 
 
+def test_it_leads_a_manager_to_where_roles_and_grants_are_changed(manager):
+    response = client_for(manager).get(CHANGES_URL)
+    where = reverse("admin:agencies_staffprofile_changelist")
+
+    assertContains(
+        response,
+        f'<a href="{where}">Change a staff member\'s role or grants (Administration, Staff profiles)</a>',
+        html=True,
+    )
+    assert client_for(manager).get(where).status_code == 200
+
+
 @pytest.mark.parametrize("persona", ["coordinator", "caseworker", "outsider"])
 def test_it_refuses_the_changes_of_roles_and_grants_to_anyone_but_a_manager(request, persona, manager, caseworker2):
     caseworker2.may_upload_icare = True

@@ -13,7 +13,13 @@ from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
 from clients.models import Family
-from clients.models.family import family_check_letter, family_code_is_valid, normalise_family_code
+from clients.models.family import (
+    FAMILY_CODE_EXAMPLE,
+    FAMILY_CODE_LONGER_EXAMPLE,
+    family_check_letter,
+    family_code_is_valid,
+    normalise_family_code,
+)
 from families import services as family_services
 from families.services import family_reserve
 from tests.clients.pages import attribute, descendants, elements, input_value, one, parsed, text_of
@@ -25,7 +31,10 @@ from tests.wizard import draft_start, registered_client, step_data, step_url, wa
 
 pytestmark = pytest.mark.django_db
 
-WRONG_CODE_MESSAGE = "This is not a family code of your agency. Codes look like F-4821-K: check it, or click New."
+WRONG_CODE_MESSAGE = (
+    "This is not a family code of your agency. Codes look like F-4821-B, or F-482156-H in a larger agency: "
+    "check it, or click New."
+)
 
 
 def code_of(digits: str) -> str:
@@ -343,6 +352,10 @@ def test_removing_the_code_on_the_profile_makes_the_client_leave_the_family(case
     )
 
 
+def test_the_examples_of_a_family_code_are_valid_codes():
+    assert family_code_is_valid(FAMILY_CODE_EXAMPLE) and family_code_is_valid(FAMILY_CODE_LONGER_EXAMPLE)
+
+
 def test_the_family_code_hint_shows_the_codes_real_format(caseworker_client):
     code = draft_start(caseworker_client)
 
@@ -351,6 +364,6 @@ def test_the_family_code_hint_shows_the_codes_real_format(caseworker_client):
     assertContains(
         response,
         '<div class="form-text" id="id_family_code_helptext">Click New to generate a code, or type the code of the '
-        "client's family (codes look like F-4821-K).</div>",
+        "client's family (codes look like F-4821-B, or F-482156-H in a larger agency).</div>",
         html=True,
     )

@@ -29,7 +29,10 @@ def test_it_refuses_a_family_code_with_a_wrong_check_letter_and_keeps_it(casewor
 
     assert response.status_code == 200
     assert response.request["PATH_INFO"] == step_url(code, "primary")
-    message = "This is not a family code of your agency. Codes look like F-4821-K: check it, or click New."
+    message = (
+        "This is not a family code of your agency. Codes look like F-4821-B, or F-482156-H in a larger agency: "
+        "check it, or click New."
+    )
     assert form_errors(response, "primary") == {"family_code": [message]}
     assert field_errors(response, "id_family_code") == [message]
     # Shown in the Family Code field, beside its New and Find buttons.

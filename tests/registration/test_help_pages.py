@@ -46,7 +46,7 @@ def test_the_identifier_descriptions_say_which_three_icare_accepts(caseworker_cl
 def test_the_family_code_help_explains_new_and_find_with_the_real_format(caseworker_client):
     page = caseworker_client.get(FAMILY_CODE)
 
-    assertContains(page, "F-4821-K")
+    assertContains(page, "F-4821-B")
     assertContains(page, '<h2 class="h5">New</h2>', html=True)
     assertContains(page, '<h2 class="h5">Find</h2>', html=True)
 
