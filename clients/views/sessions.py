@@ -50,5 +50,5 @@ def mentor_match_create(request: HttpRequest, code) -> HttpResponse:
             _("%(kind)s %(name)s is matched with %(client)s.")
             % {"kind": match.get_kind_display(), "name": match.name, "client": client.display_name},
         )
-        return redirect(reverse("clients:client-detail", kwargs={"code": client.code}) + "#section-sessions")
+        return redirect(reverse("clients:client-detail", kwargs={"code": client.code}) + "#section-mentor-matches")
     return render(request, "clients/mentor_match_create.html", {"client": client, "form": form})

@@ -278,7 +278,7 @@ def test_add_mentor_match_saves_it_on_the_client(caseworker_client, registered, 
 
     response = caseworker_client.post(mentor_match_create_url(registered), data)
 
-    assertRedirects(response, f"{profile_url(registered)}#section-sessions")
+    assertRedirects(response, f"{profile_url(registered)}#section-mentor-matches")
     match = MentorMatch.objects.get()
     assert (match.agency, match.client, match.kind, match.name) == (agency, registered, "tutor", "Jean-François Côté")
     assert match.program == program
