@@ -2,10 +2,11 @@
 similar name, or the same phone or e-mail, each candidate with the reasons it matched."""
 
 import hashlib
-from collections.abc import Collection
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from difflib import SequenceMatcher
+from typing import Any
 
 from django.db import connection
 from django.db.models import Q
@@ -227,7 +228,7 @@ def saved_client_duplicates(client: Client) -> list[Candidate]:
 
 def identifier_held_elsewhere(client: Client) -> bool:
     """Another client of the agency holds one of the client's identifier values (compared without spaces, hyphens
-    or case), a pair decided "Different people" included: the iCARE check asks for a reason then too."""
+    or case), a pair decided "Different people" included: the Registration Summary offers the reason then too."""
     keys = client.identifiers.values_list("value_key", flat=True)
     others = Identifier.objects.for_agency(client.agency).filter(value_key__in=keys, client__merged_into=None)
     return others.exclude(client=client).exists()
@@ -237,16 +238,22 @@ def identifier_held_elsewhere(client: Client) -> bool:
 # alike.
 
 
+def icare_match(identifiers: Iterable, position: Callable) -> Any:
+    """Of a client's identifiers, the one iCARE matches the client on: the first of IRCC's types (`position`: an
+    identifier's type's place in IRCC's order) with a value. For saved identifiers and the iCARE check's alike."""
+    usable = [identifier for identifier in identifiers if identifier.is_icare and identifier.value]
+    return min(usable, key=lambda identifier: (position(identifier), identifier.pk), default=None)
+
+
 def icare_identifier(client: Client) -> Identifier | None:
-    """The identifier iCARE matches the client on: the first of IRCC's types, in IRCC's order, with a value."""
+    """The identifier iCARE matches a saved client on (icare_match), its types' places from the process's copies."""
     values = icare_values()
 
-    def place(identifier: Identifier) -> tuple[int, int]:
+    def position(identifier: Identifier) -> int:
         value = values.get(identifier.identifier_type.icare_value_id)
-        return (value.position if value else 0, identifier.pk)
+        return value.position if value else 0
 
-    usable = [i for i in client.identifiers.all() if i.value and i.identifier_type.icare_value_id]
-    return min(usable, key=place, default=None)
+    return icare_match(client.identifiers.all(), position)
 
 
 def shared_identifier_label(kind, number: int) -> str:
@@ -306,11 +313,7 @@ def identifier_rule(label: str) -> Rule:
 def different_people(pks: Collection[int]) -> set[frozenset[int]]:
     """The pairs among these clients that a reviewer decided are different people, neither changed since."""
     pairs = DuplicatePair.objects.filter(status=PairStatus.DIFFERENT, first__in=pks, second__in=pks)
-    return {
-        frozenset((pair.first_id, pair.second_id))
-        for pair in pairs
-        if pair.compared == compared_of(pair.first_id, pair.second_id)
-    }
+    return {frozenset((pair.first_id, pair.second_id)) for pair in standing(pairs)}
 
 
 def compared_of(*pks: int) -> str:
@@ -327,8 +330,9 @@ def decided_different(agency: Agency, client: Client) -> set[int]:
     pairs = DuplicatePair.objects.for_agency(agency).filter(
         Q(first=client) | Q(second=client), status=PairStatus.DIFFERENT
     )
-    others = set()
-    for pair in pairs:
-        if pair.compared == compared_of(pair.first_id, pair.second_id):
-            others.add(pair.second_id if pair.first_id == client.pk else pair.first_id)
-    return others
+    return {pair.second_id if pair.first_id == client.pk else pair.first_id for pair in standing(pairs)}
+
+
+def standing(pairs) -> list[DuplicatePair]:
+    """The pairs decided "Different people" whose decision still holds: neither client changed a compared field."""
+    return [pair for pair in pairs if pair.compared == compared_of(pair.first_id, pair.second_id)]

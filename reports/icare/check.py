@@ -5,6 +5,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from itertools import batched
+from operator import attrgetter
 from typing import Any
 
 from django.db import connection
@@ -15,7 +16,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, AgencyList, ListItem, Program
-from clients.duplicates import different_people, second_holder_label, shared_identifier_label
+from clients.duplicates import different_people, icare_match, second_holder_label, shared_identifier_label
 from clients.models import Client, ClientMerge, ConsentContact, Identifier
 from clients.rules import FACT_FIELDS, FACT_LIST_FIELDS, Rule, facts_of, icare_missing
 from clients.sections import EDITABLE_SECTIONS, SectionName, section_named
@@ -137,8 +138,7 @@ class IcareClient:
 
     def __post_init__(self) -> None:
         self.icare_missing = icare_missing(self.facts)
-        usable = [i for i in self.identifiers if i.is_icare and i.value]
-        self.icare_identifier = min(usable, key=lambda i: (i.position, i.pk), default=None)
+        self.icare_identifier = icare_match(self.identifiers, attrgetter("position"))
 
     def __getattr__(self, name: str) -> Any:
         try:
