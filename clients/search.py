@@ -58,6 +58,13 @@ class ParsedQuery:
         return not (self.birth_dates or self.emails or self.postal_codes or self.family_codes or self.numbers)
 
     @property
+    def only_numbers(self) -> bool:
+        """Client numbers, identifiers and telephone numbers, and nothing else."""
+        return bool(self.numbers) and not (
+            self.words or self.birth_dates or self.emails or self.postal_codes or self.family_codes
+        )
+
+    @property
     def is_empty(self) -> bool:
         return not (
             self.words or self.birth_dates or self.emails or self.postal_codes or self.family_codes or self.numbers
@@ -238,17 +245,64 @@ def client_search(
     birth_date: date | None = None,
 ) -> QuerySet:
     """The agency's clients matching a typed search, best match first."""
+    by_number = found_by_number(agency=agency, text=text, birth_date=birth_date)
+    if by_number is not None:
+        return by_number.clients(agency=agency, include_anonymous=include_anonymous)
+    return clients_matching(
+        agency=agency,
+        text=text,
+        include_anonymous=include_anonymous,
+        search_comments=search_comments,
+        birth_date=birth_date,
+    )
+
+
+@dataclass(frozen=True)
+class NumberFound:
+    """The clients a search by number alone found, by id; `live_only`: the tombstones of merges left out."""
+
+    ids: list[int]
+    live_only: bool
+
+    def clients(self, *, agency: Agency, include_anonymous: bool) -> QuerySet:
+        """These clients of the agency, by name."""
+        clients = Client.objects.for_agency(agency).filter(pk__in=self.ids)
+        if not include_anonymous:
+            clients = clients.filter(is_anonymous=False)
+        return (clients.live() if self.live_only else clients).order_by("last_name", "first_name", "number")
+
+
+def whole_identifier(text: str) -> str:
+    """The whole search as an identifier key, when it may be one (five characters or more, a digit among them)."""
+    whole = identifier_key(text)
+    return whole if len(whole) >= 5 and any(ch.isdigit() for ch in whole) else ""
+
+
+def found_by_number(*, agency: Agency, text: str, birth_date: date | None = None) -> NumberFound | None:
+    """The clients of a search by number alone: an identifier typed whole, with letters or not (a passport, a health
+    card: live clients only), or nothing but client numbers, identifiers and telephone numbers (the tombstone of a
+    merge is found by its old client number, and leads to the survivor). None for any other search."""
+    whole = whole_identifier(text)
+    if whole:
+        holders = ids_where(IDENTIFIER_HOLDERS, agency.pk, whole)
+        if holders:
+            return NumberFound(ids=sorted(holders), live_only=True)
+    parsed = parse_query(text)
+    if birth_date or not parsed.only_numbers:
+        return None
+    found = set.intersection(*(number_ids(agency, number, not_an_identifier=whole) for number in parsed.numbers))
+    return NumberFound(ids=sorted(found), live_only=False)
+
+
+def clients_matching(
+    *, agency: Agency, text: str, include_anonymous: bool, search_comments: bool, birth_date: date | None
+) -> QuerySet:
+    """client_search of a search that found_by_number does not answer: names, dates, emails, postal codes and family
+    codes, with numbers among them or not."""
     clients = Client.objects.for_agency(agency)
     if not include_anonymous:
         clients = clients.filter(is_anonymous=False)
-    whole = identifier_key(text)
-    looked_up = ""
-    if len(whole) >= 5 and any(ch.isdigit() for ch in whole):
-        # The whole search may be an identifier with letters (a passport, a health card), typed any way.
-        holders = ids_where(IDENTIFIER_HOLDERS, agency.pk, whole)
-        if holders:
-            return clients.live().filter(pk__in=sorted(holders)).order_by("last_name", "first_name", "number")
-        looked_up = whole
+    looked_up = whole_identifier(text)  # as an identifier, found_by_number found it nowhere
     parsed = parse_query(text)
     if not parsed.numbers:
         # The tombstone of a merge is found by its old client number only, and leads to the survivor.
@@ -303,6 +357,11 @@ def pk_among(ids: list[int]) -> Q | RawSQL:
 
 
 def number_matches(agency: Agency, typed: str, not_an_identifier: str = "") -> Q:
+    """Clients whose client number, identifier or telephone the typed run of digits may be (number_ids)."""
+    return Q(pk__in=sorted(number_ids(agency, typed, not_an_identifier)))
+
+
+def number_ids(agency: Agency, typed: str, not_an_identifier: str = "") -> set[int]:
     """A run of digits may be a client number, an identifier value or a phone number.
 
     Each meaning is looked up on its own index and the client ids joined here: one query with an OR
@@ -320,7 +379,7 @@ def number_matches(agency: Agency, typed: str, not_an_identifier: str = "") -> Q
     if phone:
         # Already in E.164, as phones are stored: compared as it is, not parsed again by each phone field.
         ids |= ids_where(PHONE_HOLDERS, agency.pk, phone, phone, phone)
-    return Q(pk__in=sorted(ids))
+    return ids
 
 
 # The lookups of a number, written once: a search by number runs two or three of them, and through the ORM each
