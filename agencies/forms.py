@@ -1,4 +1,5 @@
 import datetime
+import functools
 import json
 import re
 
@@ -81,29 +82,34 @@ class DateInput(forms.DateInput):
         box = super().render(name, value, attrs, renderer)
         if self.attrs.get("disabled") or (attrs or {}).get("disabled"):
             return box
-        # Shown by the script (hidden without it, where it would do nothing); its words in the page's language.
-        labels = {
-            "dialog": _("Choose date"),
-            "previousYear": _("Previous year"),
-            "previousMonth": _("Previous month"),
-            "nextMonth": _("Next month"),
-            "nextYear": _("Next year"),
-            "close": _("Close"),
-            "keys": _(
-                "Arrow keys move by day and by week, Page Up and Page Down by month, Shift with Page Up and "
-                "Page Down by year; Enter chooses the date, Escape closes."
-            ),
-        }
-        button = format_html(
-            '<button type="button" class="btn btn-outline-secondary ocms-date-button" data-date-picker '
-            'aria-label="{}" aria-haspopup="dialog" data-labels="{}" hidden>'
-            '<svg aria-hidden="true" focusable="false" width="16" height="16" viewBox="0 0 16 16">'
-            '<rect x="1.5" y="2.5" width="13" height="12" rx="1.5" fill="none" stroke="currentColor"/>'
-            '<path d="M1.5 6h13M5 1v3M11 1v3" stroke="currentColor"/></svg></button>',
-            labels["dialog"],
-            json.dumps({key: str(text) for key, text in labels.items()}),
-        )
-        return format_html('<div class="input-group ocms-date">{}{}</div>', box, button)
+        return format_html('<div class="input-group ocms-date">{}{}</div>', box, calendar_button(get_language()))
+
+
+@functools.cache
+def calendar_button(language: str | None) -> str:
+    """The calendar button beside every date box, in the active language: put together once for each language."""
+    # Shown by the script (hidden without it, where it would do nothing); its words in the page's language.
+    labels = {
+        "dialog": _("Choose date"),
+        "previousYear": _("Previous year"),
+        "previousMonth": _("Previous month"),
+        "nextMonth": _("Next month"),
+        "nextYear": _("Next year"),
+        "close": _("Close"),
+        "keys": _(
+            "Arrow keys move by day and by week, Page Up and Page Down by month, Shift with Page Up and "
+            "Page Down by year; Enter chooses the date, Escape closes."
+        ),
+    }
+    return format_html(
+        '<button type="button" class="btn btn-outline-secondary ocms-date-button" data-date-picker '
+        'aria-label="{}" aria-haspopup="dialog" data-labels="{}" hidden>'
+        '<svg aria-hidden="true" focusable="false" width="16" height="16" viewBox="0 0 16 16">'
+        '<rect x="1.5" y="2.5" width="13" height="12" rx="1.5" fill="none" stroke="currentColor"/>'
+        '<path d="M1.5 6h13M5 1v3M11 1v3" stroke="currentColor"/></svg></button>',
+        labels["dialog"],
+        json.dumps({key: str(text) for key, text in labels.items()}),
+    )
 
 
 ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
