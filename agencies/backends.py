@@ -1,3 +1,4 @@
+import contextvars
 import functools
 
 from django.contrib.auth import get_user_model
@@ -7,6 +8,10 @@ from django.db import connections, router
 from django.http import HttpRequest
 
 from agencies.models import Agency, Site, StaffProfile
+
+# The session store of the request whose user is being read (agencies.middleware.signed_in_user): the statement that
+# read the session read its user too (agencies.sessions.SessionStore.user_read).
+SESSION_READ: contextvars.ContextVar = contextvars.ContextVar("ocms_session_read", default=None)
 
 
 def user_by_login(login: str):
@@ -44,14 +49,16 @@ class UsernameOrEmailBackend(ModelBackend):
 
     def get_user(self, user_id):
         """The user of a session, with their staff profile, its agency and default site (every request reads them:
-        agencies.middleware.AgencyMiddleware)."""
-        user = staff_user(user_id)
+        agencies.middleware.AgencyMiddleware): as read with the session when it was, otherwise by a query of its own."""
+        read = getattr(SESSION_READ.get(), "user_read", None)
+        user = read if read is not None and str(read.pk) == str(user_id) else staff_user(user_id)
         return user if user is not None and self.user_can_authenticate(user) else None
 
 
 @functools.cache
-def _staff_user_statement(alias: str) -> tuple[str, tuple]:
-    """The SELECT of staff_user for one database, and each model's fields in the order of its columns."""
+def _staff_user_parts(alias: str) -> tuple[str, str, tuple]:
+    """For one database: the columns of a user with staff profile, agency and default site (tables u, s, a, d), the
+    joins from u that reach them, and each model's fields in the order of its columns with their converters."""
     connection = connections[alias]
     name = connection.ops.quote_name
     parts = tuple(
@@ -64,12 +71,10 @@ def _staff_user_statement(alias: str) -> tuple[str, tuple]:
     def join(meta, table: str, on: str) -> str:
         return f" LEFT JOIN {name(meta.db_table)} {table} ON {table}.{name(meta.pk.column)} = {on}"
 
-    sql = (
-        f"SELECT {columns} FROM {name(user.db_table)} u"
+    joins = (
         f" LEFT JOIN {name(staff.db_table)} s ON s.{name(staff.get_field('user').column)} = u.{name(user.pk.column)}"
         + join(Agency._meta, "a", f"s.{name(staff.get_field('agency').column)}")
         + join(Site._meta, "d", f"s.{name(staff.get_field('default_site').column)}")
-        + f" WHERE u.{name(user.pk.column)} = %s"
     )
     converted = tuple(
         (
@@ -82,7 +87,24 @@ def _staff_user_statement(alias: str) -> tuple[str, tuple]:
         )
         for model, table, fields in parts
     )
-    return sql, converted
+    return columns, joins, converted
+
+
+@functools.cache
+def staff_user_select(alias: str, session_table: str | None = None) -> str:
+    """The SELECT of a user with staff profile, agency and default site by the user's id; with `session_table`, by
+    a session key instead (what agencies.sessions.SessionStore reads), its session_data in the first column."""
+    columns, joins, _ = _staff_user_parts(alias)
+    connection = connections[alias]
+    name = connection.ops.quote_name
+    user = get_user_model()._meta
+    if session_table is None:
+        return f"SELECT {columns} FROM {name(user.db_table)} u{joins} WHERE u.{name(user.pk.column)} = %s"
+    return (
+        f"SELECT x.session_data, {columns} FROM {name(session_table)} x"
+        f" LEFT JOIN {name(user.db_table)} u ON u.{name(user.pk.column)} = x.user_id{joins}"
+        " WHERE x.session_key = %s AND x.expire_date > %s"
+    )
 
 
 def staff_user(user_id) -> "AbstractBaseUser | None":
@@ -92,16 +114,19 @@ def staff_user(user_id) -> "AbstractBaseUser | None":
     that query again on every request: the ORM spent three times the query's own time on it (`make bench`).
     """
     alias = router.db_for_read(get_user_model())
-    sql, parts = _staff_user_statement(alias)
-    connection = connections[alias]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [user_id])
+    with connections[alias].cursor() as cursor:
+        cursor.execute(staff_user_select(alias), [user_id])
         row = cursor.fetchone()
-    if row is None:
-        return None
+    return staff_user_of(row, alias) if row is not None else None
+
+
+def staff_user_of(row, alias: str) -> "AbstractBaseUser | None":
+    """The user (with staff profile, agency and default site) of a row of staff_user_select; None when the row
+    holds no user."""
+    connection = connections[alias]
     objects = []
     start = 0
-    for model, names, converters in parts:
+    for model, names, converters in _staff_user_parts(alias)[2]:
         values = list(row[start : start + len(names)])
         start += len(names)
         for index, field_converters in enumerate(converters):
@@ -109,6 +134,8 @@ def staff_user(user_id) -> "AbstractBaseUser | None":
                 values[index] = converter(values[index], None, connection)
         objects.append(model.from_db(alias, names, values) if values[0] is not None else None)
     user, profile, agency, site = objects
+    if user is None:
+        return None
     if profile is None:
         # Like select_related: a user without a staff profile raises DoesNotExist on reading it, with no query.
         user._meta.get_field("staff_profile").set_cached_value(user, None)

@@ -2,19 +2,44 @@ import time
 from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib import auth
 from django.contrib.auth import logout
+from django.contrib.auth import middleware as auth_middleware
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
+from django.utils.functional import SimpleLazyObject
 
 from agencies.access import may_use_admin
+from agencies.backends import SESSION_READ
 from agencies.models import StaffProfile
 
 # Paths a signed-in user without a staff profile may still reach (to sign out, or as a superuser).
 OPEN_PREFIXES = ("/accounts/", "/admin/", "/static/", "/i18n/", "/health/")
 ADMIN_PREFIX = "/admin/"
+
+
+class AuthenticationMiddleware(auth_middleware.AuthenticationMiddleware):
+    """Django's, with the user taken from the statement that read the session (agencies/sessions.py) rather than
+    read again: one trip to the database less on every signed-in request."""
+
+    def process_request(self, request: HttpRequest) -> None:
+        super().process_request(request)
+        request.user = SimpleLazyObject(lambda: signed_in_user(request))
+
+
+def signed_in_user(request: HttpRequest):
+    """Django's request.user (django.contrib.auth.get_user, with its checks), the session's store lent to the
+    authentication backend while it runs."""
+    if not hasattr(request, "_cached_user"):
+        lent = SESSION_READ.set(request.session)
+        try:
+            request._cached_user = auth.get_user(request)
+        finally:
+            SESSION_READ.reset(lent)
+    return request._cached_user
 
 
 class AgencyMiddleware:

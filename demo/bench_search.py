@@ -27,7 +27,7 @@ from registration.models import Draft
 
 AGENCY = "Bench Agency"
 # Queries of the request that are not the search itself: the session, the user, the staff profile.
-NOT_SEARCH = ("django_session", "auth_user", "agencies_staffprofile", "registration_draft")
+NOT_SEARCH = ("agencies_loginsession", "auth_user", "agencies_staffprofile", "registration_draft")
 
 
 @dataclass(frozen=True)

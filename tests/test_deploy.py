@@ -14,12 +14,12 @@ from pathlib import Path
 import pytest
 from cryptography.fernet import Fernet
 from django.conf import settings
-from django.contrib.sessions.models import Session as HttpSession
 from django.test import Client as HttpClient
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertRedirects
 
+from agencies.models import LoginSession as HttpSession
 from registration.models import Draft
 from tests.clients.sensitive_helpers import client_with_secrets, unlock_url
 from tests.factories import PASSWORD

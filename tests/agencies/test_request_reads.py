@@ -1,17 +1,18 @@
-"""What every signed-in request reads before its view: the session, and the user with their staff profile, agency
-and default site, each in one fixed statement (agencies/sessions.py, agencies/backends.py)."""
+"""What every signed-in request reads before its view: the session with its user, their staff profile, agency and
+default site, in one fixed statement (agencies/sessions.py, agencies/backends.py); Django's checks of the session
+still hold."""
 
 from datetime import timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.sessions.models import Session
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertRedirects
 
 from agencies.backends import UsernameOrEmailBackend
+from agencies.models import LoginSession as Session
 from agencies.models import StaffProfile
 from agencies.sessions import SessionStore
 from tests.factories import UserFactory
@@ -99,14 +100,41 @@ def test_a_saved_session_reads_back_and_an_expired_one_is_forgotten():
     assert expired.session_key is None
 
 
-def test_a_signed_in_page_reads_session_and_user_once_each(caseworker_client):
+def test_a_signed_in_page_reads_session_and_user_in_one_statement(caseworker, caseworker_client):
     caseworker_client.get("/health/")  # the first request of a login notes its time in the session (one write)
 
     with CaptureQueriesContext(connection) as queries:
-        response = caseworker_client.get("/health/")
+        response = caseworker_client.get("/")
 
-    assertContains(response, "ok")
-    assert [q["sql"].split(" FROM ")[1].split()[0] for q in queries] == ['"django_session"', '"auth_user"']
+    assertContains(response, caseworker.agency.name)  # the menu names the user's agency: the user was read
+    assert len(queries) == 1
+    assert queries[0]["sql"].split(" FROM ")[1].split()[0] == '"agencies_loginsession"'
+    assert '"auth_user"' in queries[0]["sql"]
+
+
+def test_the_session_row_names_its_user_and_goes_with_them(caseworker, caseworker_client):
+    caseworker_client.get("/")
+    session = Session.objects.get(session_key=caseworker_client.session.session_key)
+
+    assert session.user_id == caseworker.user_id
+
+    get_user_model().objects.filter(pk=caseworker.user_id).delete()
+    assert not Session.objects.filter(pk=session.pk).exists()
+
+
+def test_a_session_whose_password_changed_signs_out_though_its_user_came_with_it(caseworker, caseworker_client):
+    # The user read with the session still goes through Django's check of the session's password hash.
+    user = caseworker.user
+    user.set_password("a-new-secret-2026")
+    user.save()
+
+    assertRedirects(caseworker_client.get("/"), "/accounts/login/?next=/", fetch_redirect_response=False)
+
+
+def test_a_deactivated_user_read_with_the_session_is_signed_out(caseworker, caseworker_client):
+    get_user_model().objects.filter(pk=caseworker.user_id).update(is_active=False)
+
+    assertRedirects(caseworker_client.get("/"), "/accounts/login/?next=/", fetch_redirect_response=False)
 
 
 def test_an_expired_session_signs_the_caseworker_out(caseworker_client):

@@ -4,7 +4,6 @@ import time
 
 import pytest
 from django.conf import settings
-from django.contrib.sessions.models import Session
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -13,6 +12,7 @@ from django.utils import timezone
 from pytest_django.asserts import assertContains, assertRedirects
 
 from agencies.middleware import LAST_SEEN, REMAINING_HEADER, SEEN_EVERY, SIGNED_IN_AT
+from agencies.models import LoginSession as Session
 from registration.models import Draft
 from tests.agencies.login_helpers import log_in, logged_in_user_id
 from tests.wizard import FIRST_NAME, draft_start, step_data, step_post, step_url
@@ -141,7 +141,7 @@ def test_a_page_reads_the_user_with_their_staff_profile_and_agency_in_one_query(
     assert len(profile_reads) == 1, profile_reads
     assert '"auth_user"' in profile_reads[0] and '"agencies_agency"' in profile_reads[0]
     # The session was read, not written.
-    assert not [query for query in queries if query["sql"].startswith('UPDATE "django_session"')]
+    assert not [query for query in queries if query["sql"].startswith('UPDATE "agencies_loginsession"')]
 
 
 # The idle warning: the page knows how long the login has left, asking does not keep it, "Stay signed in" does.

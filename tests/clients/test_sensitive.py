@@ -6,7 +6,6 @@ from datetime import timedelta
 
 import pytest
 from django.apps import apps
-from django.contrib.sessions.models import Session as HttpSession
 from django.db import connection, models
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -14,6 +13,7 @@ from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
 from agencies.models import AgencyList, Role
+from agencies.models import LoginSession as HttpSession
 from clients.models import SensitiveInfo, UnlockAttempt, UnlockOutcome, UnlockSubject
 from clients.unlock import LOCKOUT_FAILURES, unlock_locked_until
 from tests.clients.pages import attribute, elements, fragment, one, parsed, text_of
