@@ -8,7 +8,7 @@ green (OCMS) and yellow (iCARE) markers of the rules (clients/rules.py).
 from crispy_forms import layout
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Layout, LayoutObject
-from django.template.loader import get_template, render_to_string
+from django.template.loader import get_template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
@@ -81,4 +81,6 @@ class Include(LayoutObject):
         self.extra = extra
 
     def render(self, form, context, template_pack=None, **kwargs) -> str:
-        return render_to_string(self.template, {**context.flatten(), "form": form, **self.extra})
+        # Rendered in the page's own context, `form` and the extras pushed on it: not a flattened copy of it.
+        with context.push(form=form, **self.extra):
+            return get_template(self.template).template.render(context)

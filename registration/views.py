@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -21,6 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from agencies.forms import agency_list_items
 from agencies.models import AgencyList, Site, SiteGroup
+from agencies.renderers import escaped
 from agencies.validators import field_id_or, field_name_or, has_control_characters, storable
 from clients import versions
 from clients.duplicates import identifier_held_elsewhere, likely_duplicates, saved_client_duplicates
@@ -137,6 +139,26 @@ def draft_outcomes(request: HttpRequest, draft: Draft, steps=STEPS) -> tuple[dic
 def steps_done(outcomes: dict[str, dict]) -> set[str]:
     """The steps shown done, on the step pills and to Resume: given input, and valid."""
     return {name for name, outcome in outcomes.items() if outcome["valid"]}
+
+
+def step_pills(current: str, done: set[str]) -> SafeString:
+    """The wizard's step pills: the current step named, each other a button to it (Next's form, keeping what was
+    typed), the steps done said so. Put together here rather than by the template, whose loop over the ten steps cost a
+    tenth of a step's page (`make bench`)."""
+    pills = []
+    for number, step in enumerate(STEPS, start=1):
+        label = f"{number}. {escaped(step.title)}"
+        if step.name == current:
+            pills.append(f'<li aria-current="step">{label}</li>')
+            continue
+        is_done = step.name in done
+        said = f'<span class="visually-hidden">, {escaped(_("done"))}</span>' if is_done else ""
+        pills.append(
+            ('<li class="done">' if is_done else "<li>")
+            + f'<button type="submit" form="step-form" name="go" value="{step.name}"'
+            f' class="btn btn-link btn-sm p-0 text-reset text-decoration-none">{label}{said}</button></li>'
+        )
+    return mark_safe("\n    ".join(pills))
 
 
 def resume_step(request: HttpRequest, draft: Draft):
@@ -494,7 +516,7 @@ class DraftStepView(LoginRequiredMixin, View):
             "step_index": STEP_NAMES.index(self.step.name),
             "section": section,
             "is_last": self.step.name == STEP_NAMES[-1],
-            "done_steps": steps_done(self.outcomes(STEPS)[0]),
+            "step_pills": step_pills(self.step.name, steps_done(self.outcomes(STEPS)[0])),
             "summary": section,
         }
         locked = section.forms.get("sensitive_info") if extra.get("sensitive_locked") else None
