@@ -2,8 +2,8 @@
 
 For each size, the agency is filled with invented clients (demo/generate.py), then each search is
 timed as a whole request through django.test.Client and, beside it, as the bare SQL that request runs
-to answer the search (the same statements, re-run on a cursor), so the ratio shows the application's
-overhead.
+to answer the search (the same statements with the same parameters, re-run on a cursor: prepared by the connection
+as the request's are), so the ratio shows the application's overhead.
 """
 
 import random
@@ -11,12 +11,12 @@ import statistics
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test import Client as TestClient
-from django.test.utils import CaptureQueriesContext
 
 from agencies.lists import agency_lists_seed
 from agencies.models import Agency, Program, Role, Site, SiteGroup, StaffProfile
@@ -75,28 +75,29 @@ def samples(agency: Agency, count: int, rng: random.Random) -> list[Client]:
     return list(Client.objects.filter(agency=agency, number__in=numbers))
 
 
-def timed_request(client: TestClient, path: str) -> tuple[float, list[str]]:
-    # The connection keeps at most 9,000 logged queries; past that a capture would come back empty.
-    connection.queries_log.clear()
-    with CaptureQueriesContext(connection) as queries:
+def timed_request(client: TestClient, path: str) -> tuple[float, list[tuple[str, Any]]]:
+    """The request's time, and the statements it ran for the search, each with its parameters."""
+    statements = []
+
+    def keep(execute, sql, params, many, context):
+        if sql.lstrip().upper().startswith("SELECT") and not any(table in sql for table in NOT_SEARCH):
+            statements.append((sql, params))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(keep):
         started = time.perf_counter_ns()
         response = client.get(path)
         elapsed = (time.perf_counter_ns() - started) / 1e6
     if response.status_code != 200:
         raise BenchmarkError(f"GET {path} answered {response.status_code}.")
-    statements = [
-        q["sql"]
-        for q in queries.captured_queries
-        if q["sql"].lstrip().upper().startswith("SELECT") and not any(t in q["sql"] for t in NOT_SEARCH)
-    ]
     return elapsed, statements
 
 
-def timed_sql(statements: list[str]) -> float:
+def timed_sql(statements: list[tuple[str, Any]]) -> float:
     started = time.perf_counter_ns()
     with connection.cursor() as cursor:
-        for sql in statements:
-            cursor.execute(sql)
+        for sql, params in statements:
+            cursor.execute(sql, params)
             cursor.fetchall()
     return (time.perf_counter_ns() - started) / 1e6
 

@@ -141,3 +141,14 @@ def test_an_expired_session_signs_the_caseworker_out(caseworker_client):
     Session.objects.update(expire_date=timezone.now() - timedelta(seconds=1))
 
     assertRedirects(caseworker_client.get("/"), "/accounts/login/?next=/", fetch_redirect_response=False)
+
+
+def test_the_statement_every_request_runs_is_prepared_once_not_planned_each_time(caseworker_client):
+    for _ in range(4):
+        caseworker_client.get("/")
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+
+    assert [statement for statement in prepared if '"agencies_loginsession"' in statement]
