@@ -1,9 +1,12 @@
 """How a field of OCMS is shown: what it needs to know beyond Django's bound field (its rule's marker, its layout), and
 its HTML (field_html)."""
 
+import functools
+
 from django import forms, template
 from django.forms import BoundField
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from agencies.renderers import escaped
@@ -20,6 +23,12 @@ def marker(level: str, with_consent: bool = False) -> SafeString:
     ("First Name, required") from a visually hidden copy, rather than the label and the badge run together ("First
     NameRequired"). A field that Consent Required = Yes makes required carries its marker hidden until then
     (static/js/ocms.js shows it)."""
+    return marker_in(get_language(), str(level), with_consent)
+
+
+@functools.cache
+def marker_in(language: str | None, level: str, with_consent: bool) -> SafeString:
+    """marker() in the active language, `language`: the same few for every field of every page, made once each."""
     hidden = mark_safe("")
     if with_consent:
         hidden = mark_safe(" data-consent-marker") if level == OCMS else mark_safe(" data-consent-marker hidden")
