@@ -282,15 +282,8 @@ def identifier_shared_rule(client: Client) -> Rule | None:
         return None
     different = different_people([client.pk, *(pk for pk, _number in holders)])
     kind = identifier.identifier_type
-
-    def blocker(pk: int, reason: str, sharing: list[tuple[int, int]]) -> int | None:
-        """The number of the client holding the identifier whom nothing says is another person than `pk`."""
-        if reason:
-            return None
-        return next((number for other, number in sharing if other != pk and {pk, other} not in different), None)
-
     everyone = sorted([*holders, (client.pk, client.number)], key=lambda holder: holder[1])
-    blocking = blocker(client.pk, client.duplicate_reason, everyone)
+    blocking = blocking_holder(client.pk, client.duplicate_reason, everyone, different)
     if blocking is not None:
         return identifier_rule(shared_identifier_label(kind, blocking))
     if client.icare_missing:
@@ -300,9 +293,22 @@ def identifier_shared_rule(client: Client) -> Rule | None:
     for holder in read.order_by("number"):
         mine = icare_identifier(holder)
         held = mine is not None and mine.value_key == identifier.value_key
-        if held and not holder.icare_missing and blocker(holder.pk, holder.duplicate_reason, everyone) is None:
+        blocked = blocking_holder(holder.pk, holder.duplicate_reason, everyone, different) is not None
+        if held and not holder.icare_missing and not blocked:
             return identifier_rule(second_holder_label(kind, holder.number))
     return None
+
+
+def blocking_holder(
+    pk: int, reason: str, holders: Iterable[tuple[int, int]], different: set[frozenset[int]]
+) -> int | None:
+    """Of the holders of client `pk`'s iCARE identifier (client id and number, by number; `pk` among them), the number
+    of the first other one, which keeps the client from iCARE: none when the client's duplicate reason says they are
+    two people, nor one a reviewer decided is a different person (`different`: different_people). The iCARE check
+    (reports.icare.check) and the client's badge (identifier_shared_rule) judge by it alike."""
+    if reason:
+        return None
+    return next((number for other, number in holders if other != pk and {pk, other} not in different), None)
 
 
 def identifier_rule(label: str) -> Rule:

@@ -13,6 +13,6 @@ def icare_badge(client: Client) -> dict:
     """Ready, or what keeps the client from iCARE, as the iCARE check says it: the rules of its yellow fields, and an
     iCARE identifier that another client holds (none for an anonymous client, who is never reported)."""
     missing = list(client.icare_missing)
-    if not client.is_anonymous and (shared := identifier_shared_rule(client)) is not None:
+    if (shared := identifier_shared_rule(client)) is not None:
         missing.append(shared)
     return {"client": client, "missing": missing}

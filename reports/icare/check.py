@@ -16,7 +16,13 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, AgencyList, ListItem, Program
-from clients.duplicates import different_people, icare_match, second_holder_label, shared_identifier_label
+from clients.duplicates import (
+    blocking_holder,
+    different_people,
+    icare_match,
+    second_holder_label,
+    shared_identifier_label,
+)
 from clients.models import Client, ClientMerge, ConsentContact, Identifier
 from clients.rules import FACT_FIELDS, FACT_LIST_FIELDS, Rule, facts_of, icare_missing
 from clients.sections import EDITABLE_SECTIONS, SectionName, section_named
@@ -230,15 +236,15 @@ def shared_identifiers(
     holders: dict[str, list[tuple[int, int]]], clients: Iterable[IcareClient], different: set[frozenset[int]]
 ) -> dict[int, int]:
     """For each of `clients` whose iCARE identifier another client also holds (`holders`: identifier_holders), the
-    number of that other client (the first by number), but one a reviewer decided is a different person (`different`:
-    clients.duplicates.different_people)."""
+    number of the other client that keeps it from iCARE (clients.duplicates.blocking_holder: none when a reason for
+    registering the client despite a possible duplicate is recorded, nor a client a reviewer decided is a different
+    person, `different`: clients.duplicates.different_people)."""
     shared = {}
     for client in clients:
         identifier = client.icare_identifier
         if identifier is None or identifier.value_key not in holders:
             continue
-        others = holders[identifier.value_key]
-        other = next((n for pk, n in others if pk != client.pk and {pk, client.pk} not in different), None)
+        other = blocking_holder(client.pk, client.duplicate_reason, holders[identifier.value_key], different)
         if other is not None:
             shared[client.pk] = other
     return shared
@@ -268,12 +274,6 @@ def second_holder_missing(client: IcareClient, first: int) -> "Missing":
         section=section_named(SectionName.IDENTIFICATION).title,
         url=edit_url(client, SectionName.IDENTIFICATION),
     )
-
-
-def held_by_another(client: IcareClient, shared: dict[int, int]) -> int | None:
-    """The number of the other client holding this client's iCARE identifier, unless a reason for registering the
-    client despite a possible duplicate is recorded."""
-    return None if client.duplicate_reason else shared.get(client.pk)
 
 
 # The readiness check
@@ -350,7 +350,7 @@ def checked_clients(clients: QuerySet[Client], *, uploads: bool = True) -> Itera
         shared = shared_identifiers(holders, batch, different)
         for client in batch:
             missing = missing_of(client, client.icare_missing)
-            other = held_by_another(client, shared)
+            other = shared.get(client.pk)
             if other is not None:
                 missing.append(shared_identifier_missing(client, other))
             if not missing:
