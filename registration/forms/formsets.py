@@ -352,7 +352,8 @@ class ProgramTableFormSet(forms.BaseFormSet):
         # A row whose column was left as it was shown is not written (nor recorded in the history): on a profile's
         # edit, a program the client had no row for stays without one. A client being registered gets every row.
         # Only this table's column counts: the other one is not on the page, so it is never posted.
-        saved = set(client.program_statuses.values_list("program_id", flat=True))
+        # The rows another column's table already wrote for the client being registered (read only then).
+        saved = set(client.program_statuses.values_list("program_id", flat=True)) if self.registering else set()
         for form, row in zip(self.forms, self.cleaned_data, strict=True):
             new = self.registering and row.get("program") and row["program"].pk not in saved
             if row.get("program") and (self.column in form.changed_data or new):
