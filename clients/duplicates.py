@@ -6,6 +6,7 @@ from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from difflib import SequenceMatcher
+from functools import cached_property
 from typing import Any
 
 from django.db import connection
@@ -48,6 +49,13 @@ class NameForms:
     def words(self) -> set[str]:
         return {word for form in (*self.typed, *self.known) for word in form.split()}
 
+    @cached_property
+    def bounds(self) -> tuple[tuple[str, SequenceMatcher], ...]:
+        """Each typed form, with a matcher that has analysed it once: every known form it is compared with is
+        measured against it for the upper bounds of their likeness, which are symmetric (SequenceMatcher's
+        real_quick_ratio and quick_ratio)."""
+        return tuple((form, SequenceMatcher(None, b=form)) for form in self.typed)
+
 
 def name_forms(first: str, last: str, preferred: str = "") -> NameForms:
     named = fold(f"{first} {last}")
@@ -57,15 +65,17 @@ def name_forms(first: str, last: str, preferred: str = "") -> NameForms:
 
 def forms_likeness(typed: NameForms, known: NameForms, least: float = NAME_LIKENESS) -> float:
     """How alike two clients' names are (0..1), whichever order first and last name were typed in and whichever
-    name (first or preferred) is known; 0 when they are surely less alike than `least`."""
+    name (first or preferred) is known; 0 when they are surely less alike than `least`.
+
+    Most pairs compared are not alike at all: their bounds, measured against a typed form analysed once, rule them
+    out; only a pair that may be alike is measured exactly (the typed form first, as SequenceMatcher's ratio is not
+    quite symmetric)."""
     best = 0.0
-    matcher = SequenceMatcher(None)
-    for theirs in known.known:
-        matcher.set_seq2(theirs)  # analysed once for every typed form compared with it
-        for mine in typed.typed:
-            matcher.set_seq1(mine)
-            if matcher.real_quick_ratio() >= least and matcher.quick_ratio() >= least:
-                best = max(best, matcher.ratio())
+    for mine, bound in typed.bounds:
+        for theirs in known.known:
+            bound.set_seq1(theirs)
+            if bound.real_quick_ratio() >= least and bound.quick_ratio() >= least:
+                best = max(best, SequenceMatcher(None, mine, theirs).ratio())
     return best
 
 
