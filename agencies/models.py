@@ -77,8 +77,9 @@ class Agency(models.Model):
         blank=True,
         help_text=_("Shown on French pages and the French receipt; the English one when empty."),
     )
-    # Renewed whenever the agency or one of its list values is saved or deleted (lists_changed, below): each
-    # process keeps the agency's drop-down options while this stays the same (agencies.forms.agency_choices).
+    # Renewed whenever the agency, one of its list values or one of its programs is saved or deleted (lists_changed,
+    # below): each process keeps the agency's drop-down options and programs while this stays the same
+    # (agencies.forms.agency_choices, agencies.rows).
     lists_version = models.UUIDField(default=uuid.uuid4, editable=False)
 
     class Meta:
@@ -418,7 +419,7 @@ class ListItem(models.Model):
 
 
 def lists_changed(agency_id: int) -> None:
-    """An agency's list values changed: every process reads its drop-downs again on its next page."""
+    """An agency's list values or programs changed: every process reads them again on its next page."""
     Agency.objects.filter(pk=agency_id).update(lists_version=uuid.uuid4())
 
 
@@ -426,7 +427,9 @@ def lists_changed(agency_id: int) -> None:
 # signals, so that no way of changing a value (the admin's forms, its bulk delete, a shell) leaves a stale copy.
 @receiver(post_save, sender=ListItem)
 @receiver(post_delete, sender=ListItem)
-def list_item_changed(sender, instance: ListItem, **kwargs) -> None:
+@receiver(post_save, sender=Program)
+@receiver(post_delete, sender=Program)
+def list_item_changed(sender, instance: ListItem | Program, **kwargs) -> None:
     lists_changed(instance.agency_id)
 
 

@@ -1,6 +1,6 @@
 """The values of the lists every page shows, kept by each process: IRCC's lists and the NOC occupations (which change
 only by migration, so are read once), and each agency's own lists (read again when the agency's lists_version says
-one of its values changed: agencies.models.lists_changed).
+one of its values or programs changed: agencies.models.lists_changed).
 
 A page puts them on the records it read (list_rows_attach) instead of joining their tables in its queries: the
 client profile's query joined some twenty tables, most of them these lists.
@@ -8,11 +8,11 @@ client profile's query joined some twenty tables, most of them these lists.
 
 import functools
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.db.models import ForeignKey, Model
 
-from agencies.models import IcareValue, ListItem, Occupation
+from agencies.models import IcareValue, ListItem, Occupation, Program
 
 
 @functools.cache
@@ -27,18 +27,37 @@ def occupations() -> dict[str, Occupation]:
     return Occupation.objects.in_bulk()
 
 
-# agency pk -> (its lists_version, its list values by key, in their lists' order).
+# agency pk -> (its lists_version, what the process read of the agency then).
 _agency_items: dict[int, tuple[uuid.UUID, dict[int, ListItem]]] = {}
+_agency_programs: dict[int, tuple[uuid.UUID, dict[uuid.UUID, Program]]] = {}
+
+
+def _kept(store: dict, agency, read: Callable) -> dict:
+    """`read(agency)`, kept in `store` until the agency's lists_version (read with the request's user) changes."""
+    version, rows = store.get(agency.pk, (None, None))
+    if rows is None or version != agency.lists_version:
+        rows = read(agency)
+        store[agency.pk] = (agency.lists_version, rows)
+    return rows
+
+
+def _items_read(agency) -> dict[int, ListItem]:
+    return {item.pk: item for item in ListItem.objects.filter(agency=agency).order_by("list", "position", "label")}
 
 
 def agency_items(agency) -> dict[int, ListItem]:
     """Every value of the agency's own lists, by key in the lists' order, inactive ones too (a client may still hold
-    one): read once a process, and again when the agency's lists_version (read with the request's user) changes."""
-    version, items = _agency_items.get(agency.pk, (None, None))
-    if items is None or version != agency.lists_version:
-        items = {item.pk: item for item in ListItem.objects.filter(agency=agency).order_by("list", "position", "label")}
-        _agency_items[agency.pk] = (agency.lists_version, items)
-    return items
+    one): read once a process, and again when the agency's lists_version changes."""
+    return _kept(_agency_items, agency, _items_read)
+
+
+def _programs_read(agency) -> dict[uuid.UUID, Program]:
+    return {program.code: program for program in Program.objects.for_agency(agency)}
+
+
+def agency_programs(agency) -> dict[uuid.UUID, Program]:
+    """Every program of the agency, by code in the programs' order, inactive ones too: read as agency_items are."""
+    return _kept(_agency_programs, agency, _programs_read)
 
 
 @functools.cache

@@ -13,6 +13,7 @@ from django.utils.translation import ngettext_lazy
 
 from agencies.forms import DateField
 from agencies.models import Program
+from agencies.rows import agency_programs
 from clients.layout import Col, Row, form_helper
 from clients.models import (
     Certificate,
@@ -332,7 +333,7 @@ class ProgramTableFormSet(forms.BaseFormSet):
 
     @classmethod
     def bind(cls, binding: Binding) -> Self:
-        programs = {program.code: program for program in Program.objects.for_agency(binding.agency)}
+        programs = agency_programs(binding.agency)
         return cls(
             binding.data,
             prefix="programs",

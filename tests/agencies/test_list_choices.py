@@ -8,7 +8,7 @@ from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
 from agencies.lists import agency_lists_seed
-from agencies.models import AgencyList, ListItem
+from agencies.models import AgencyList, ListItem, Program
 from tests.agencies.test_admin_scope import admin_url
 from tests.conftest import client_for
 from tests.factories import ClientFactory
@@ -150,3 +150,33 @@ def test_a_value_renamed_shows_on_the_next_profile_of_a_client_holding_it(casewo
 
     assertContains(caseworker_client.get(url), "Woman")
     assertNotContains(caseworker_client.get(url), "Female")
+
+
+def program_reads(client, url: str) -> tuple[str, list[str]]:
+    """The step's page, and the queries that read the agency's programs for its Agency Program Table."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return response.content.decode(), [q["sql"] for q in queries if 'FROM "agencies_program"' in q["sql"]]
+
+
+def test_the_program_table_is_read_once_and_again_after_a_program_is_added_or_renamed(
+    caseworker_client, caseworker, coordinator
+):
+    code, _response = walk(caseworker_client, caseworker, {}, until="identification")
+    url = step_url(code, "identification")
+    caseworker_client.get(url)
+
+    page, reads = program_reads(caseworker_client, url)
+    assert reads == []  # kept by the process, like the lists
+
+    program = Program.objects.create(agency=coordinator.agency, name="Employment Bridge")
+    page, reads = program_reads(caseworker_client, url)
+    assert "Employment Bridge" in page
+    assert len(reads) == 1
+
+    program.name = "Bridge to Work"
+    program.save()
+    page, reads = program_reads(caseworker_client, url)
+    assert "Bridge to Work" in page
+    assert "Employment Bridge" not in page
