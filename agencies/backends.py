@@ -8,6 +8,7 @@ from django.db import connections, router
 from django.http import HttpRequest
 
 from agencies.models import Agency, Site, StaffProfile
+from agencies.statements import Columns, columns
 
 # The session store of the request whose user is being read (agencies.middleware.signed_in_user): the statement that
 # read the session read its user too (agencies.sessions.SessionStore.user_read).
@@ -56,16 +57,14 @@ class UsernameOrEmailBackend(ModelBackend):
 
 
 @functools.cache
-def _staff_user_parts(alias: str) -> tuple[str, str, tuple]:
+def _staff_user_parts(alias: str) -> tuple[str, str, tuple[Columns, ...]]:
     """For one database: the columns of a user with staff profile, agency and default site (tables u, s, a, d), the
-    joins from u that reach them, and each model's fields in the order of its columns with their converters."""
-    connection = connections[alias]
-    name = connection.ops.quote_name
+    joins from u that reach them, and each model's columns."""
+    name = connections[alias].ops.quote_name
     parts = tuple(
-        (model, table, model._meta.concrete_fields)
+        columns(model, alias, table)
         for model, table in ((get_user_model(), "u"), (StaffProfile, "s"), (Agency, "a"), (Site, "d"))
     )
-    columns = ", ".join(f"{table}.{name(field.column)}" for _, table, fields in parts for field in fields)
     user, staff = get_user_model()._meta, StaffProfile._meta
 
     def join(meta, table: str, on: str) -> str:
@@ -76,32 +75,21 @@ def _staff_user_parts(alias: str) -> tuple[str, str, tuple]:
         + join(Agency._meta, "a", f"s.{name(staff.get_field('agency').column)}")
         + join(Site._meta, "d", f"s.{name(staff.get_field('default_site').column)}")
     )
-    converted = tuple(
-        (
-            model,
-            [field.attname for field in fields],
-            [
-                connection.ops.get_db_converters(field.get_col(table)) + field.get_db_converters(connection)
-                for field in fields
-            ],
-        )
-        for model, table, fields in parts
-    )
-    return columns, joins, converted
+    return ", ".join(part.sql for part in parts), joins, parts
 
 
 @functools.cache
 def staff_user_select(alias: str, session_table: str | None = None) -> str:
     """The SELECT of a user with staff profile, agency and default site by the user's id; with `session_table`, by
     a session key instead (what agencies.sessions.SessionStore reads), its session_data in the first column."""
-    columns, joins, _ = _staff_user_parts(alias)
+    selected, joins, _ = _staff_user_parts(alias)
     connection = connections[alias]
     name = connection.ops.quote_name
     user = get_user_model()._meta
     if session_table is None:
-        return f"SELECT {columns} FROM {name(user.db_table)} u{joins} WHERE u.{name(user.pk.column)} = %s"
+        return f"SELECT {selected} FROM {name(user.db_table)} u{joins} WHERE u.{name(user.pk.column)} = %s"
     return (
-        f"SELECT x.session_data, {columns} FROM {name(session_table)} x"
+        f"SELECT x.session_data, {selected} FROM {name(session_table)} x"
         f" LEFT JOIN {name(user.db_table)} u ON u.{name(user.pk.column)} = x.user_id{joins}"
         " WHERE x.session_key = %s AND x.expire_date > %s"
     )
@@ -123,16 +111,12 @@ def staff_user(user_id) -> "AbstractBaseUser | None":
 def staff_user_of(row, alias: str) -> "AbstractBaseUser | None":
     """The user (with staff profile, agency and default site) of a row of staff_user_select; None when the row
     holds no user."""
-    connection = connections[alias]
     objects = []
     start = 0
-    for model, names, converters in _staff_user_parts(alias)[2]:
-        values = list(row[start : start + len(names)])
-        start += len(names)
-        for index, field_converters in enumerate(converters):
-            for converter in field_converters:
-                values[index] = converter(values[index], None, connection)
-        objects.append(model.from_db(alias, names, values) if values[0] is not None else None)
+    for part in _staff_user_parts(alias)[2]:
+        values = row[start : start + len(part.names)]
+        start += len(part.names)
+        objects.append(part.record(values) if values[0] is not None else None)
     user, profile, agency, site = objects
     if user is None:
         return None

@@ -7,6 +7,7 @@ from django.http import Http404, HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, AgencyQuerySet
+from agencies.statements import columns
 from clients.sections import SectionName
 
 
@@ -19,10 +20,13 @@ def get_draft_for(request: HttpRequest, code) -> "Draft":
     """The request's user's own draft in their agency, or 404: nobody else's draft is ever reached. Read by a fixed
     statement: every step of the wizard reads its draft first, and through the ORM the query cost more to put together
     than to run."""
-    drafts = list(Draft.objects.raw(f"SELECT * {OWN_DRAFT}", own_draft_params(request, code)))
-    if not drafts:
+    read = columns(Draft, connection.alias)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {read.sql} {OWN_DRAFT}", own_draft_params(request, code))
+        row = cursor.fetchone()
+    if row is None:
         raise Http404
-    return drafts[0]
+    return read.record(row)
 
 
 def draft_owned_or_404(request: HttpRequest, code: uuid.UUID) -> None:

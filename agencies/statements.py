@@ -1,0 +1,52 @@
+"""Records read by fixed statements: what the ORM puts together for every query (the SQL compiled again, the columns
+matched to fields), done once a process for a statement that runs on every page (the session with its user, a
+registration draft). The records come out as the ORM makes them: each value through its field's converters, the
+instance made by Model.from_db."""
+
+import functools
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.db import connections
+from django.db.models import Model
+
+
+@dataclass(frozen=True)
+class Columns:
+    """A model's concrete fields, in the order of its columns, as one database reads them."""
+
+    model: type[Model]
+    alias: str
+    sql: str  # the columns as a SELECT lists them, of the table named (or aliased) `table`
+    names: tuple[str, ...]  # the fields' attribute names
+    converters: tuple[tuple, ...]  # each field's converters
+
+    def record(self, values: Sequence) -> Model:
+        """The instance of one row's values (in the order of `sql`)."""
+        connection = connections[self.alias]
+        values = list(values)
+        for index, field_converters in enumerate(self.converters):
+            for converter in field_converters:
+                values[index] = converter(values[index], None, connection)
+        return self.model.from_db(self.alias, self.names, values)
+
+
+@functools.cache
+def columns(model: type[Model], alias: str, table: str = "") -> Columns:
+    """`model`'s columns for a statement of database `alias`, prefixed by `table` when given."""
+    connection = connections[alias]
+    fields = model._meta.concrete_fields
+    prefix = f"{table}." if table else ""
+    return Columns(
+        model=model,
+        alias=alias,
+        sql=", ".join(f"{prefix}{connection.ops.quote_name(field.column)}" for field in fields),
+        names=tuple(field.attname for field in fields),
+        converters=tuple(
+            tuple(
+                connection.ops.get_db_converters(field.get_col(table or model._meta.db_table))
+                + field.get_db_converters(connection)
+            )
+            for field in fields
+        ),
+    )
