@@ -189,6 +189,10 @@ def survivor_of(request: HttpRequest, code) -> "Client | None":
     return None
 
 
+# What a list of a client's family members shows of each (Client.relatives): the name, number and date of birth, each
+# a link to the member's profile.
+RELATIVE_SHOWN = ("code", "number", "is_anonymous", "first_name", "last_name", "date_of_birth", "family_id")
+
 # "About Your Client (Contact Information)": the fields of that section, in the article's order.
 CONTACT_FIELDS = (
     "email",
@@ -409,10 +413,12 @@ class Client(models.Model):
         return self.merged_into_id is not None
 
     def relatives(self) -> "ClientQuerySet | list[Client]":
-        """The other members of the client's family, by client number."""
+        """The other members of the client's family, by client number, with what the pages and documents listing
+        them show (RELATIVE_SHOWN)."""
         if not self.family_id:
             return []
-        return self.family.members.exclude(pk=self.pk).order_by("number")
+        members = Client.objects.filter(family_id=self.family_id).exclude(pk=self.pk)
+        return members.order_by("number").only(*RELATIVE_SHOWN)
 
     @property
     def display_name(self) -> str:
