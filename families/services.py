@@ -59,8 +59,10 @@ PREFILL_FIELDS: dict[SectionName, tuple[str, ...]] = {
 def relatives_of_new_member(*, agency: Agency, family_code: str = "", relative: Client | None = None) -> set[int]:
     """The clients a new client is registered as a relative of: the members of the family whose code was typed or
     chosen, the relative the registration was begun from, and that relative's family."""
-    families = Family.objects.for_agency(agency).filter(code=family_code) if family_code else Family.objects.none()
-    ids = set(Client.objects.filter(family__in=families).values_list("pk", flat=True))
+    ids = set()
+    if family_code:
+        families = Family.objects.for_agency(agency).filter(code=family_code)
+        ids = set(Client.objects.filter(family__in=families).values_list("pk", flat=True))
     if relative is not None and relative.agency_id == agency.pk:
         ids.add(relative.pk)
         if relative.family_id:

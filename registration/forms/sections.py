@@ -543,7 +543,11 @@ class SummaryForm(SectionForm):
             code = uuid.UUID(str(self["registration_site"].value()))
         except ValueError:
             return ""
-        site = Site.objects.for_agency(self.agency).filter(code=code).first()
+        # The site the form checked, or the caseworker's default site (read with the user): read again only if neither.
+        known = (getattr(self, "cleaned_data", {}).get("registration_site"), self.staff.default_site)
+        site = next((site for site in known if site is not None and site.code == code), None)
+        if site is None:
+            site = Site.objects.for_agency(self.agency).filter(code=code).first()
         return str(site) if site else ""
 
 

@@ -9,8 +9,8 @@ from django.urls import reverse
 from pytest_django.asserts import assertContains
 
 from agencies.models import lists_changed
-from tests.factories import ProgramFactory
-from tests.wizard import identifier_type, management, step_url, walk
+from tests.factories import ProgramFactory, SiteFactory
+from tests.wizard import identifier_type, management, step_data, step_url, walk
 
 pytestmark = pytest.mark.django_db
 
@@ -105,12 +105,29 @@ def test_the_summary_step_and_the_anonymous_form_read_staff_and_sites_without_a_
         assert not [sql for sql in queries if sql.startswith("DECLARE")], url
 
 
-def test_the_summary_step_reads_the_chosen_registration_site_once(caseworker_client, caseworker):
+def test_the_summary_step_names_the_default_registration_site_without_reading_it_again(caseworker_client, caseworker):
     code, _response = walk(caseworker_client, caseworker, {}, register=False)
 
     queries = queries_of(caseworker_client, step_url(code, "summary"))
 
-    # The site picker shows the caseworker's default site by its name, in its language.
+    # The site picker shows the caseworker's default site by its name: the site came with the user.
+    assert [sql for sql in queries if 'FROM "agencies_site"' in sql] == []
+
+
+def test_the_summary_step_reads_a_registration_site_picked_instead_of_the_default_once_to_check_and_name_it(
+    caseworker_client, caseworker
+):
+    agency = caseworker.agency
+    other = SiteFactory(agency=agency, group=agency.site_groups.first(), name="Harbour Street Office")
+    code, _response = walk(caseworker_client, caseworker, {}, register=False)
+    picked = step_data("summary", staff=caseworker, overrides={"summary": {"registration_site": str(other.code)}})
+    response = caseworker_client.post(step_url(code, "summary"), {**picked, "go": "consent"})  # kept, not registered
+    assert response.status_code == 302
+
+    response = caseworker_client.get(step_url(code, "summary"))
+    queries = queries_of(caseworker_client, step_url(code, "summary"))
+
+    assertContains(response, 'value="Harbour Street Office"')
     assert len([sql for sql in queries if 'FROM "agencies_site"' in sql]) == 1, "\n".join(queries)
 
 
