@@ -429,7 +429,7 @@ def lists_changed(agency_id: int) -> None:
 @receiver(post_delete, sender=ListItem)
 @receiver(post_save, sender=Program)
 @receiver(post_delete, sender=Program)
-def list_item_changed(sender, instance: ListItem | Program, **kwargs) -> None:
+def kept_rows_changed(sender, instance: ListItem | Program, **kwargs) -> None:
     lists_changed(instance.agency_id)
 
 
