@@ -26,6 +26,15 @@ def test_the_warm_up_prints_every_document_without_touching_the_database(django_
     assert all(document.startswith(b"%PDF-") for document in printed)
 
 
+def fresh_process(script: str) -> str:
+    """What `script` prints, run by a fresh interpreter of this project (as gunicorn starts one)."""
+    completed = subprocess.run(
+        [sys.executable, "-c", script], cwd=settings.BASE_DIR, env=os.environ, capture_output=True, text=True
+    )
+    assert completed.returncode == 0, completed.stderr[-2000:]
+    return completed.stdout
+
+
 def test_a_server_process_is_warm_once_its_application_is_loaded():
     # A fresh interpreter, as gunicorn starts one: nothing of WeasyPrint is loaded until the application is.
     script = (
@@ -34,13 +43,10 @@ def test_a_server_process_is_warm_once_its_application_is_loaded():
         "import gc; print(before, 'weasyprint' in sys.modules, hasattr(pdf._per_thread, 'font_config'), "
         "gc.get_freeze_count() > 0)"
     )
-    completed = subprocess.run(
-        [sys.executable, "-c", script], cwd=settings.BASE_DIR, env=os.environ, capture_output=True, text=True
-    )
+    printed = fresh_process(script)
 
-    assert completed.returncode == 0, completed.stderr[-2000:]
     # ...and what it has loaded is set apart from the garbage collector's full collections.
-    assert completed.stdout.split() == ["False", "True", "True", "True"]
+    assert printed.split() == ["False", "True", "True", "True"]
 
 
 def test_a_server_process_has_its_urls_indexed_for_reverse_in_every_language():
@@ -51,9 +57,6 @@ def test_a_server_process_has_its_urls_indexed_for_reverse_in_every_language():
         "root = get_resolver(); clients = root.namespace_dict['clients'][1]; "
         "print(sorted(root._reverse_dict), sorted(clients._reverse_dict))"
     )
-    completed = subprocess.run(
-        [sys.executable, "-c", script], cwd=settings.BASE_DIR, env=os.environ, capture_output=True, text=True
-    )
+    printed = fresh_process(script)
 
-    assert completed.returncode == 0, completed.stderr[-2000:]
-    assert completed.stdout.strip() == "['en', 'fr'] ['en', 'fr']"
+    assert printed.strip() == "['en', 'fr'] ['en', 'fr']"
