@@ -78,19 +78,19 @@ def test_it_sends_anonymous_users_to_the_login_page(client):
 
 
 def test_it_switches_the_page_to_french(caseworker_client):
-    # Only the language switch itself: the French catalogue (locale/fr) does not exist yet, so the
-    # translated headings cannot be checked here.
     response = caseworker_client.post(reverse("set_language"), {"language": "fr", "next": "/"}, follow=True)
 
     assertRedirects(response, "/")
     assertContains(response, '<html lang="fr">')
     assertContains(
         response,
-        '<button class="btn btn-light" name="language" value="fr" lang="fr" aria-pressed="true">Français</button>',
+        '<button class="btn btn-light" name="language" value="fr" lang="fr" aria-pressed="true"'
+        ' aria-describedby="language-switch-caption">Français</button>',
         html=True,
     )
     assertContains(
         response,
-        '<button class="btn btn-outline-light" name="language" value="en" lang="en">English</button>',
+        '<button class="btn btn-outline-light" name="language" value="en" lang="en"'
+        ' aria-describedby="language-switch-caption">English</button>',
         html=True,
     )

@@ -116,8 +116,8 @@ def test_a_caseworker_in_french_sees_no_english_from_registration_to_icare(
     walk.next_step("employment")
     page.get_by_label(fr("Employment Status")).select_option(label="Sans emploi")
     walk.next_step("language")
+    page.get_by_label(fr("Language")).select_option(label="Ukrainien")  # "Langue": the only control so named
     languages = page.locator("[data-formset=languages]")
-    languages.get_by_label(fr("Language")).select_option(label="Ukrainien")
     languages.get_by_label(fr("Listening")).select_option(label="Pré-NCLC")
     walk.read("language-filled")
     walk.next_step("sensitive")

@@ -147,8 +147,9 @@ def test_it_registers_a_named_client_with_every_section_filled(live_server, page
 
     # Client Language Related and Housing Status
     assert_accessible(page, "language")
-    language = page.locator("[data-formset=languages]")  # the sidebar has a Language switcher too
-    language.get_by_label("Language").select_option(label="Arabic")
+    # The sidebar's language switch is not a second control named "Language".
+    page.get_by_label("Language").select_option(label="Arabic")
+    language = page.locator("[data-formset=languages]")
     language.get_by_label("Comments").fill("Mother tongue")
     language.get_by_label("Listening").select_option(label="7")
     language.get_by_label("Speaking").select_option(label="6")
