@@ -147,7 +147,7 @@ def test_a_caseworker_in_french_sees_no_english_from_registration_to_icare(
         expect(main).to_contain_text(label)
     walk.read("profile")
 
-    page.get_by_role("link", name=fr("Begin Session with Client")).first.click()
+    page.get_by_role("link", name=fr("Begin Session with Client")).click()  # one link so named; "Add session" too
     walk.read("session")
     page.get_by_role("button", name=fr("Save Session")).click()
     expect(page.get_by_text(fr("Choose at least one service given in this session."))).to_be_visible()
