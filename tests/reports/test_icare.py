@@ -128,7 +128,8 @@ def missing_item(client: Client, rule: Rule) -> str:
     """The Not ready table's line for what the rule misses, with the link to the section that fixes it."""
     title = section_named(rule.step).title
     fix = f'<a href="{fix_url(client, rule.step)}">Fix in {escape(title)}'
-    fix += f'<span class="visually-hidden"> ({escape(client.display_name)})</span></a>'
+    # Each link named apart, by the field and the client: a client may miss several fields of one section.
+    fix += f'<span class="visually-hidden"> ({escape(rule.label)}, {escape(client.display_name)})</span></a>'
     return f'<li><span class="marker marker-icare">Missing</span> {escape(rule.label)} · {fix}</li>'
 
 

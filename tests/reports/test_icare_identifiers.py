@@ -33,13 +33,11 @@ ID_COLUMN = 2
 
 
 def shared_item(client, other) -> str:
-    hidden = f'<span class="visually-hidden"> ({escape(client.display_name)})</span>'
+    label = f"same FOSS/GCMS Client ID as client {other.number}"
+    hidden = f'<span class="visually-hidden"> ({label}, {escape(client.display_name)})</span>'
     fix = f'<a href="{fix_url(client, "identification")}">Fix in Identification{hidden}</a>'
     reason = f'<a href="{reason_url(client)}">or record the reason the two are different people{hidden}</a>'
-    return (
-        f'<li><span class="marker marker-icare">Missing</span> '
-        f"same FOSS/GCMS Client ID as client {other.number} · {fix} · {reason}</li>"
-    )
+    return f'<li><span class="marker marker-icare">Missing</span> {label} · {fix} · {reason}</li>'
 
 
 def reason_url(client) -> str:
@@ -47,12 +45,12 @@ def reason_url(client) -> str:
 
 
 def second_holder_item(client, first) -> str:
-    fix = f'<a href="{fix_url(client, "identification")}">Fix in Identification'
-    fix += f'<span class="visually-hidden"> ({escape(client.display_name)})</span></a>'
-    return (
-        f'<li><span class="marker marker-icare">Missing</span> same FOSS/GCMS Client ID as client {first.number}, '
-        f"whom the file holds: iCARE takes one client per identifier · {fix}</li>"
+    label = (
+        f"same FOSS/GCMS Client ID as client {first.number}, whom the file holds: iCARE takes one client per identifier"
     )
+    fix = f'<a href="{fix_url(client, "identification")}">Fix in Identification'
+    fix += f'<span class="visually-hidden"> ({label}, {escape(client.display_name)})</span></a>'
+    return f'<li><span class="marker marker-icare">Missing</span> {label} · {fix}</li>'
 
 
 def test_two_clients_with_one_identifier_are_not_ready_each_naming_the_other(manager_client, manager):
