@@ -92,4 +92,5 @@ class Draft(models.Model):
     def title(self) -> str:
         primary = self.data.get(SectionName.PRIMARY, {})
         name = " ".join(v[0] for v in (primary.get("first_name"), primary.get("last_name")) if v and v[0])
-        return name or str(_("Unnamed client"))
+        # Not "Unnamed client": Resume and Discard, named after it, would be found by a search for "Named Client".
+        return name or str(_("Client with no name yet"))

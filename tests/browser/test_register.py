@@ -370,6 +370,17 @@ def test_clear_asks_then_discards_the_draft(live_server, page: Page, caseworker)
     assert_accessible(page, "cleared")
 
 
+def test_named_client_starts_another_registration_beside_one_without_a_name(live_server, page: Page, caseworker):
+    start_named_client(page, live_server)
+    page.get_by_role("navigation", name="Main menu").get_by_role("link", name="Register New Client").click()
+    expect(page.get_by_role("heading", name="Resume registration")).to_be_visible()
+
+    # The draft's Resume and Discard are named after it: nothing there is found as "Named Client".
+    choose_named_client(page)
+
+    assert Draft.objects.count() == 2
+
+
 def test_it_groups_each_list_of_check_boxes_under_its_label(live_server, page: Page, caseworker):
     start_named_client(page, live_server)
     confirm_privacy(page)

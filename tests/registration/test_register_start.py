@@ -94,7 +94,7 @@ def test_it_lists_a_draft_without_a_name_as_unnamed(caseworker_client):
 
     response = caseworker_client.get(START)
 
-    assertContains(response, "<td>Unnamed client</td>", html=True)
+    assertContains(response, "<td>Client with no name yet</td>", html=True)
     assertContains(response, f'href="{step_url(code, "privacy")}"')
 
 
