@@ -496,15 +496,10 @@ class DraftStepView(LoginRequiredMixin, View):
             _("%(name)s is registered with client number %(number)s.")
             % {"name": client.display_name, "number": client.number},
         )
-        if missing:
-            if any(rule.key == "identifiers" for rule in missing):
-                messages.warning(self.request, IDENTIFIER_ALERT)
-            others = [str(rule.label) for rule in missing if rule.key != "identifiers"]
-            if others:
-                messages.warning(
-                    self.request,
-                    _("Not ready for iCARE. Still missing: %(fields)s.") % {"fields": ", ".join(others)},
-                )
+        # The alert the help article promises on Save; whatever else iCARE still needs, Next Steps' iCARE status
+        # lists (said again here, it was the same list twice on one page).
+        if any(rule.key == "identifiers" for rule in missing):
+            messages.warning(self.request, IDENTIFIER_ALERT)
         return redirect("registration:next-steps", code=client.code)
 
     def render_step(self, section, status: int = 200, **extra) -> HttpResponse:

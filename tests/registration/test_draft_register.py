@@ -58,7 +58,19 @@ def test_it_gives_the_next_registered_client_the_next_number(caseworker_client, 
     assert second.number == first.number + 1
 
 
-# What iCARE still needs, said once the client is registered
+# What iCARE still needs, said once the client is registered: Next Steps' iCARE status, and the help article's
+# alert on Save when the client has no iCARE identifier
+
+
+IDENTIFIER_RULE = "An iCARE client identifier with its value"
+
+
+def icare_status_html(labels: list[str]) -> str:
+    """The iCARE status of Next Steps for a client who misses these."""
+    return (
+        '<div class="badge badge-icare-missing text-wrap text-start fs-6 fw-normal" role="status">'
+        f"<strong>Not ready for iCARE</strong> — missing: {escape(', '.join(labels))}</div>"
+    )
 
 
 def test_it_warns_about_each_missing_yellow_field_and_still_registers(caseworker_client, caseworker):
@@ -70,10 +82,10 @@ def test_it_warns_about_each_missing_yellow_field_and_still_registers(caseworker
         page, message_html(f"{FIRST_NAME} {LAST_NAME} is registered with client number {client.number}."), html=True
     )
     assertContains(page, message_html(IDENTIFIER_ALERT, "warning"), html=True)
-    missing = (
-        "Not ready for iCARE. Still missing: Preferred Official Language, Consent for Future Research/Consultation."
-    )
-    assertContains(page, message_html(missing, "warning"), html=True)
+    missing = ["Preferred Official Language", "Consent for Future Research/Consultation", IDENTIFIER_RULE]
+    assertContains(page, icare_status_html(missing), html=True)
+    # Said once: the iCARE status lists it, no message says it again.
+    assertContains(page, "Not ready for iCARE", count=1)
 
 
 def test_it_warns_nothing_when_every_yellow_field_is_filled(caseworker_client, caseworker, agency):
@@ -104,11 +116,16 @@ def test_it_registers_a_client_who_consented_to_research_without_contact_but_war
 
     client = registered_client(response)
     assert client.research_consent is True
-    missing = (
-        "Not ready for iCARE. Still missing: Preferred Official Language, Email or Telephone Number, "
-        "Street Number, Street Name, City, Province."
-    )
-    assertContains(page_after(caseworker_client, response), message_html(missing, "warning"), html=True)
+    missing = [
+        "Preferred Official Language",
+        IDENTIFIER_RULE,
+        "Email or Telephone Number",
+        "Street Number",
+        "Street Name",
+        "City",
+        "Province",
+    ]
+    assertContains(page_after(caseworker_client, response), icare_status_html(missing), html=True)
 
 
 def test_it_asks_nothing_more_than_the_postal_code_when_the_client_declines_research(caseworker_client, caseworker):
@@ -116,8 +133,7 @@ def test_it_asks_nothing_more_than_the_postal_code_when_the_client_declines_rese
 
     registered_client(response)
     page = page_after(caseworker_client, response)
-    missing = "Not ready for iCARE. Still missing: Preferred Official Language."
-    assertContains(page, message_html(missing, "warning"), html=True)
+    assertContains(page, icare_status_html(["Preferred Official Language", IDENTIFIER_RULE]), html=True)
     assertNotContains(page, "Email or Telephone Number")
 
 
