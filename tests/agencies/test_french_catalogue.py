@@ -9,6 +9,7 @@ messages are extracted as `make messages` extracts them, in a copy of the projec
 import shutil
 from pathlib import Path
 
+import pytest
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 from django.conf import settings
@@ -26,32 +27,30 @@ def active(path: Path) -> dict:
     return {(message.context, forms(message.id)): message for message in catalog if message.id}
 
 
-def extracted(tmp_path: Path, monkeypatch) -> dict:
+@pytest.fixture(scope="module")
+def extracted(tmp_path_factory) -> dict:
     """The catalogue as `make messages` would leave it: the code's messages, merged with the committed ones. Done in
-    a copy of the project, as makemessages writes into the catalogue of the files it reads."""
-    copy = tmp_path / "project"
+    a copy of the project, as makemessages writes into the catalogue of the files it reads; once for the tests here."""
+    copy = tmp_path_factory.mktemp("messages") / "project"
     shutil.copytree(
         settings.BASE_DIR, copy, ignore=shutil.ignore_patterns(*IGNORED, ".git", "media", "*.sqlite3", "__pycache__")
     )
-    monkeypatch.chdir(copy)
-    monkeypatch.setattr(settings, "LOCALE_PATHS", [copy / "locale"])
-    call_command("makemessages", locale=["fr"], ignore_patterns=IGNORED, verbosity=0)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(copy)
+        patch.setattr(settings, "LOCALE_PATHS", [copy / "locale"])
+        call_command("makemessages", locale=["fr"], ignore_patterns=IGNORED, verbosity=0)
     return active(copy / "locale" / CATALOGUE)
 
 
-def test_the_catalogue_holds_exactly_the_messages_of_the_code(tmp_path, monkeypatch):
+def test_the_catalogue_holds_exactly_the_messages_of_the_code(extracted):
     committed = active(Path(settings.LOCALE_PATHS[0]) / CATALOGUE)
 
-    code = extracted(tmp_path, monkeypatch)
-
-    assert sorted(set(code) - set(committed), key=str) == [], "in the code, not in the catalogue: run make messages"
-    assert sorted(set(committed) - set(code), key=str) == [], "in the catalogue, but makemessages does not find it"
+    assert sorted(set(extracted) - set(committed), key=str) == [], "in the code, not in the catalogue: make messages"
+    assert sorted(set(committed) - set(extracted), key=str) == [], "in the catalogue, but makemessages does not find it"
 
 
-def test_every_message_of_the_code_is_translated(tmp_path, monkeypatch):
-    code = extracted(tmp_path, monkeypatch)
-
-    untranslated = [key for key, message in code.items() if message.fuzzy or not all(forms(message.string))]
+def test_every_message_of_the_code_is_translated(extracted):
+    untranslated = [key for key, message in extracted.items() if message.fuzzy or not all(forms(message.string))]
     assert untranslated == []
 
 
