@@ -30,12 +30,25 @@ class Columns:
                 values[index] = converter(values[index], None, connection)
         return self.model.from_db(self.alias, self.names, values)
 
+    def records(self, rows: Sequence[Sequence], extra: Sequence[str] = ()) -> list[Model]:
+        """The instances of rows that hold these columns, then one value for each name of `extra`: set on the
+        instance as an attribute of that name, as a raw query's annotations are."""
+        width = len(self.names)
+        instances = []
+        for row in rows:
+            instance = self.record(row[:width])
+            for name, value in zip(extra, row[width:], strict=True):
+                setattr(instance, name, value)
+            instances.append(instance)
+        return instances
+
 
 @functools.cache
-def columns(model: type[Model], alias: str, table: str = "") -> Columns:
-    """`model`'s columns for a statement of database `alias`, prefixed by `table` when given."""
+def columns(model: type[Model], alias: str, table: str = "", only: tuple[str, ...] = ()) -> Columns:
+    """`model`'s columns for a statement of database `alias`, prefixed by `table` when given; with `only` (field
+    names), those fields alone, the others deferred as only() defers them."""
     connection = connections[alias]
-    fields = model._meta.concrete_fields
+    fields = [field for field in model._meta.concrete_fields if not only or field.name in only]
     prefix = f"{table}." if table else ""
     return Columns(
         model=model,

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from agencies.models import Agency, ListItem
 from agencies.rows import agency_items, icare_values
+from agencies.statements import columns
 from clients.models import Client, DuplicatePair, Identifier, PairReason, PairStatus, identifier_key
 from clients.rules import Level, Rule
 from clients.sections import SectionName
@@ -156,9 +157,9 @@ def likely_duplicates(
         found.pop(pk, None)
     if not found:
         return []
-    shown = {
-        client.pk: client for client in Client.objects.raw(with_values(CANDIDATES, len(found)), [agency.pk, *found])
-    }
+    read = columns(Client, connection.alias, "c", ("id", *SHOWN))
+    statement = with_values(CANDIDATES, len(found), columns=read.sql)
+    shown = {client.pk: client for client in read.records(rows_of(statement, agency.pk, *found))}
     candidates = []
     for pk, candidate in found.items():
         if pk in shown:  # not merged or made anonymous since the lookups above
@@ -195,11 +196,9 @@ OTHER_HOLDERS = (
     "SELECT DISTINCT c.id, c.number FROM clients_identifier i JOIN clients_client c ON c.id = i.client_id"
     " WHERE c.agency_id = %s AND i.value_key = %s AND c.id <> %s AND c.merged_into_id IS NULL ORDER BY c.number"
 )
-# The candidates, with what the check shows of them (the rest of a client deferred, as only() would).
-CANDIDATES = (
-    f"SELECT c.id, {', '.join(f'c.{name}' for name in SHOWN)} FROM clients_client c"
-    f" WHERE {NAMED} AND c.id IN ({{values}})"
-)
+# The candidates, with what the check shows of them (the rest of a client deferred, as only() would): its
+# `{columns}` are agencies.statements.columns of SHOWN.
+CANDIDATES = f"SELECT {{columns}} FROM clients_client c WHERE {NAMED} AND c.id IN ({{values}})"
 # One of the emails, in upper case.
 SAME_EMAIL = (
     f"SELECT c.id FROM clients_client c WHERE {NAMED} AND upper(c.email) IN ({{values}})"
@@ -214,9 +213,9 @@ def rows_of(statement: str, *params, values: int = 0) -> list[tuple]:
         return cursor.fetchall()
 
 
-def with_values(statement: str, count: int) -> str:
-    """The statement with `count` placeholders in place of `{values}`."""
-    return statement.format(values=", ".join(["%s"] * count))
+def with_values(statement: str, count: int, **parts: str) -> str:
+    """The statement with `count` placeholders in place of `{values}` (and `parts` in place of theirs)."""
+    return statement.format(values=", ".join(["%s"] * count), **parts)
 
 
 def saved_client_duplicates(client: Client) -> list[Candidate]:
