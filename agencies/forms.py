@@ -16,7 +16,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import ListItem, Occupation, foreign_lang
-from agencies.rows import agency_items, occupations
+from agencies.rows import agency_items, agency_staff, occupations
 from agencies.templatetags.ocms_format import lang_attribute
 from agencies.validators import ControlCharactersValidator
 
@@ -254,6 +254,25 @@ def agency_choices(agency, list_name: str, empty_label) -> SharedChoices:
         values = [(pk, str(item)) for pk, item in items.items() if item.list == list_name and item.is_active]
         built[key] = SharedChoices([("", empty), *values] if empty is not None else values)
     return built[key]
+
+
+# agency pk -> (the agency's staff names they were made from, {empty label: the options}).
+_staff_choices: dict[int, tuple[dict, dict[str | None, SharedChoices]]] = {}
+
+
+def staff_choices(agency, empty_label) -> SharedChoices:
+    """A drop-down of the agency's staff (the Primary Worker), shared as agency_choices are: the staff read once a
+    process (agencies.rows.agency_staff) rather than with the page that shows them."""
+    empty = None if empty_label is None else str(empty_label)
+    names = agency_staff(agency)
+    made_from, built = _staff_choices.get(agency.pk, (None, {}))
+    if made_from is not names:
+        built = {}
+        _staff_choices[agency.pk] = (names, built)
+    if empty not in built:
+        values = list(names.items())
+        built[empty] = SharedChoices([("", empty), *values] if empty is not None else values)
+    return built[empty]
 
 
 class ReadOnceChoiceIterator(ModelChoiceIterator):

@@ -77,9 +77,9 @@ class Agency(models.Model):
         blank=True,
         help_text=_("Shown on French pages and the French receipt; the English one when empty."),
     )
-    # Renewed whenever the agency, one of its list values or one of its programs is saved or deleted (lists_changed,
-    # below): each process keeps the agency's drop-down options and programs while this stays the same
-    # (agencies.forms.agency_choices, agencies.rows).
+    # Renewed whenever the agency, one of its list values, programs or staff (or a staff member's login) is saved or
+    # deleted (lists_changed, below): each process keeps the agency's drop-down options, programs and staff names
+    # while this stays the same (agencies.forms.agency_choices, agencies.rows).
     lists_version = models.UUIDField(default=uuid.uuid4, editable=False)
 
     class Meta:
@@ -419,7 +419,7 @@ class ListItem(models.Model):
 
 
 def lists_changed(agency_id: int) -> None:
-    """An agency's list values or programs changed: every process reads them again on its next page."""
+    """An agency's list values, programs or staff changed: every process reads them again on its next page."""
     Agency.objects.filter(pk=agency_id).update(lists_version=uuid.uuid4())
 
 
@@ -429,8 +429,19 @@ def lists_changed(agency_id: int) -> None:
 @receiver(post_delete, sender=ListItem)
 @receiver(post_save, sender=Program)
 @receiver(post_delete, sender=Program)
-def kept_rows_changed(sender, instance: ListItem | Program, **kwargs) -> None:
+@receiver(post_save, sender=StaffProfile)
+@receiver(post_delete, sender=StaffProfile)
+def kept_rows_changed(sender, instance: ListItem | Program | StaffProfile, **kwargs) -> None:
     lists_changed(instance.agency_id)
+
+
+@receiver(post_save, sender=settings.AUTH_USER_MODEL)
+def staff_login_saved(sender, instance, update_fields=None, **kwargs) -> None:
+    """A staff member's name may have changed: the agency's kept staff names are read again. Not for the time of
+    the last login, which every login saves."""
+    if update_fields is not None and set(update_fields) <= {"last_login"}:
+        return
+    Agency.objects.filter(staff__user=instance).update(lists_version=uuid.uuid4())
 
 
 @receiver(pre_save, sender=Agency)

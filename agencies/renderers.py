@@ -2,8 +2,8 @@
 
 Django renders every widget through templates: a select includes a template for each of its options, and each
 input and option one more for its attributes. On a wizard step of a few selects that is hundreds of template
-renders, the larger part of the step's time outside the database. Here text-like inputs, checkboxes, selects and
-their options are written by the functions below, byte for byte as Django's templates write them
+renders, the larger part of the step's time outside the database. Here text-like inputs, text areas, checkboxes,
+selects and their options are written by the functions below, byte for byte as Django's templates write them
 (tests/agencies/test_renderers.py compares the two), as are a form of hidden fields only (a formset's management
 form) and an empty list of errors; any other widget, form or list, or an option of another template, goes through
 Django's templates as before.
@@ -22,6 +22,7 @@ INPUTS = {
     for name in ("checkbox", "date", "email", "hidden", "number", "password", "search", "tel", "text", "time", "url")
 }
 SELECTS = {f"{WIDGETS}/select.html"}
+TEXTAREA = f"{WIDGETS}/textarea.html"
 # A radio button or checkbox of a list, as a field template writes each choice ({{ choice.tag }}).
 INPUT_OPTIONS = {f"{WIDGETS}/radio_option.html", f"{WIDGETS}/checkbox_option.html"}
 OPTION = f"{WIDGETS}/select_option.html"
@@ -63,6 +64,12 @@ def input_html(widget: dict) -> str:
     return f'<input type="{text(widget["type"])}" name="{text(widget["name"])}"{value}{attrs_html(widget["attrs"])}>'
 
 
+def textarea_html(widget: dict) -> str:
+    """django/forms/widgets/textarea.html"""
+    value = text(widget["value"]) if widget["value"] else ""
+    return f'<textarea name="{text(widget["name"])}"{attrs_html(widget["attrs"])}>\n{value}</textarea>'
+
+
 def input_option_html(widget: dict) -> str:
     """django/forms/widgets/input_option.html"""
     if not widget["wrap_label"]:
@@ -99,6 +106,8 @@ class FormRenderer(DjangoTemplates):
             return input_html(context["widget"])
         if template_name in INPUT_OPTIONS:
             return input_option_html(context["widget"])
+        if template_name == TEXTAREA:
+            return textarea_html(context["widget"])
         if template_name in SELECTS and (html := select_html(context["widget"])) is not None:
             return html
         if template_name in ERROR_LISTS and not context["errors"]:

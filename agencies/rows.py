@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 
 from django.db.models import ForeignKey, Model
 
-from agencies.models import IcareValue, ListItem, Occupation, Program
+from agencies.models import IcareValue, ListItem, Occupation, Program, StaffProfile
 
 
 @functools.cache
@@ -30,6 +30,7 @@ def occupations() -> dict[str, Occupation]:
 # agency pk -> (its lists_version, what the process read of the agency then).
 _agency_items: dict[int, tuple[uuid.UUID, dict[int, ListItem]]] = {}
 _agency_programs: dict[int, tuple[uuid.UUID, dict[uuid.UUID, Program]]] = {}
+_agency_staff: dict[int, tuple[uuid.UUID, dict[int, str]]] = {}
 
 
 def _kept(store: dict, agency, read: Callable) -> dict:
@@ -58,6 +59,16 @@ def _programs_read(agency) -> dict[uuid.UUID, Program]:
 def agency_programs(agency) -> dict[uuid.UUID, Program]:
     """Every program of the agency, by code in the programs' order, inactive ones too: read as agency_items are."""
     return _kept(_agency_programs, agency, _programs_read)
+
+
+def _staff_read(agency) -> dict[int, str]:
+    return {staff.pk: staff.display_name for staff in StaffProfile.objects.for_agency(agency).select_related("user")}
+
+
+def agency_staff(agency) -> dict[int, str]:
+    """The agency's staff, by key in the order of their names, each with the name pages show: read as agency_items
+    are (a staff member added, changed or removed, or a login saved, renews the agency's lists_version)."""
+    return _kept(_agency_staff, agency, _staff_read)
 
 
 @functools.cache

@@ -14,6 +14,7 @@ from agencies.forms import (
     TextChecksMixin,
     list_fields_prepare,
     scope_list_fields,
+    staff_choices,
 )
 from agencies.models import Agency, Program, StaffProfile
 from agencies.validators import ascii_digits
@@ -263,8 +264,8 @@ class UnlockLogFilterForm(TextChecksMixin, DateRangeMixin, forms.Form):
     def __init__(self, *args, agency: Agency, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         staff = self.fields["staff"]
-        staff.queryset = StaffProfile.objects.for_agency(agency).select_related("user")
-        staff.label_from_instance = lambda profile: profile.display_name
+        staff.queryset = StaffProfile.objects.for_agency(agency)  # read only to check the one asked for
+        staff.widget.choices = staff_choices(agency, staff.empty_label)
 
 
 class FlagForm(TextChecksMixin, forms.Form):

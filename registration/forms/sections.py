@@ -26,6 +26,7 @@ from agencies.forms import (
     TextChecksMixin,
     list_fields_prepare,
     scope_list_fields,
+    staff_choices,
 )
 from agencies.models import Agency, IcareValue, Site, StaffProfile
 from agencies.rows import icare_values
@@ -505,8 +506,9 @@ class SummaryForm(SectionForm):
 
     def __init__(self, *args, may_change_date: bool = True, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["primary_worker"].queryset = StaffProfile.objects.for_agency(self.agency).select_related("user")
-        self.fields["primary_worker"].label_from_instance = lambda staff: staff.display_name
+        worker = self.fields["primary_worker"]
+        worker.queryset = StaffProfile.objects.for_agency(self.agency)  # read only to check the one posted
+        worker.widget.choices = staff_choices(self.agency, worker.empty_label)
         self.fields["registration_site"].queryset = Site.objects.for_agency(self.agency).filter(is_active=True)
         self.fields["registration_site"].required = False
         self.may_change_date = may_change_date

@@ -11,7 +11,7 @@ from agencies.lists import agency_lists_seed
 from agencies.models import AgencyList, ListItem, Program
 from tests.agencies.test_admin_scope import admin_url
 from tests.conftest import client_for
-from tests.factories import ClientFactory
+from tests.factories import ClientFactory, StaffFactory
 from tests.wizard import step_url, walk
 
 pytestmark = pytest.mark.django_db
@@ -180,3 +180,66 @@ def test_the_program_table_is_read_once_and_again_after_a_program_is_added_or_re
     page, reads = program_reads(caseworker_client, url)
     assert "Bridge to Work" in page
     assert "Employment Bridge" not in page
+
+
+@pytest.fixture
+def summary_url(caseworker_client, caseworker) -> str:
+    """The Registration Summary step of a draft (its Primary Worker is a drop-down of the agency's staff), shown
+    once."""
+    code = walk(caseworker_client, caseworker, register=False)[0]
+    url = step_url(code, "summary")
+    assert caseworker_client.get(url).status_code == 200
+    return url
+
+
+def worker_options(client, url: str) -> tuple[list[tuple[str, bool]], list[str]]:
+    """The Primary Worker drop-down's options (name, chosen), and the queries that read the agency's staff for it
+    (the session's statement reads the signed-in user's staff profile, joined to it: not counted)."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    select = response.content.decode().split('name="primary_worker"', 1)[1].split("</select>", 1)[0]
+    options = [
+        (part.split(">", 1)[1].split("<", 1)[0], " selected" in part.split(">", 1)[0])
+        for part in select.split("<option")[1:]
+    ]
+    reads = [query["sql"] for query in queries if 'FROM "agencies_staffprofile"' in query["sql"]]
+    return options, reads
+
+
+def test_the_staff_drop_down_is_not_read_again_for_each_page(coordinator, caseworker, caseworker_client, summary_url):
+    options, reads = worker_options(caseworker_client, summary_url)
+
+    assert (caseworker.display_name, True) in options  # the one registering, chosen
+    assert (coordinator.display_name, False) in options
+    assert reads == []
+
+
+def test_a_staff_member_renamed_added_or_removed_shows_on_the_next_page(
+    coordinator, caseworker_client, summary_url, agency
+):
+    coordinator.user.last_name = "Renamed"
+    coordinator.user.save()
+    options, reads = worker_options(caseworker_client, summary_url)
+    assert coordinator.display_name in [name for name, _chosen in options]
+    assert len(reads) == 1
+
+    newcomer = StaffFactory(agency=agency, user__first_name="Nadia", user__last_name="Newly")
+    assert "Nadia Newly" in [name for name, _chosen in worker_options(caseworker_client, summary_url)[0]]
+
+    newcomer.delete()
+    assert "Nadia Newly" not in [name for name, _chosen in worker_options(caseworker_client, summary_url)[0]]
+
+
+def test_a_login_leaves_the_staff_drop_down_as_the_processes_keep_it(coordinator, caseworker_client, summary_url):
+    client_for(coordinator)  # a login saves the time of the user's last login, and nothing else
+
+    assert worker_options(caseworker_client, summary_url)[1] == []
+
+
+def test_another_agencys_staff_are_never_offered(caseworker_client, summary_url, other_agency):
+    outsider = StaffFactory(agency=other_agency, user__first_name="Olga", user__last_name="Outside")
+
+    names = [name for name, _chosen in worker_options(caseworker_client, summary_url)[0]]
+
+    assert outsider.display_name not in names
