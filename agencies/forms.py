@@ -2,6 +2,7 @@ import datetime
 import functools
 import json
 import re
+from collections.abc import Callable
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
@@ -236,43 +237,48 @@ class SharedChoices(BaseChoiceIterator):
         )
 
 
-# agency pk -> (the agency's list values they were made from, {(list, language, empty label): its options}).
+# agency pk -> (what agencies.rows kept of the agency that the options were made from, {key: the options}): the
+# drop-downs of the agency's lists, and of its staff.
 _agency_choices: dict[int, tuple[dict, dict[tuple, SharedChoices]]] = {}
+_staff_choices: dict[int, tuple[dict, dict[tuple, SharedChoices]]] = {}
+
+
+def options_kept(
+    store: dict, agency, made_from: dict, key: tuple, empty_label, values: Callable[[], list]
+) -> SharedChoices:
+    """The agency's options `key` in `store`, with `empty_label` first unless it is None: made once from
+    `made_from` (kept by agencies.rows), and again once that is read again."""
+    kept_from, built = store.get(agency.pk, (None, {}))
+    if kept_from is not made_from:
+        built = {}
+        store[agency.pk] = (made_from, built)
+    if key not in built:
+        empty = None if empty_label is None else str(empty_label)
+        built[key] = SharedChoices([("", empty), *values()] if empty is not None else values())
+    return built[key]
 
 
 def agency_choices(agency, list_name: str, empty_label) -> SharedChoices:
     """An agency list's active options in the page's language, shared by every drop-down of that list: made once a
     process from the agency's list values it keeps (agencies.rows), and again when those are read again."""
-    empty = None if empty_label is None else str(empty_label)
     items = agency_items(agency)
-    made_from, built = _agency_choices.get(agency.pk, (None, {}))
-    if made_from is not items:
-        built = {}
-        _agency_choices[agency.pk] = (items, built)
-    key = (list_name, get_language() or "en", empty)
-    if key not in built:
-        values = [(pk, str(item)) for pk, item in items.items() if item.list == list_name and item.is_active]
-        built[key] = SharedChoices([("", empty), *values] if empty is not None else values)
-    return built[key]
-
-
-# agency pk -> (the agency's staff names they were made from, {empty label: the options}).
-_staff_choices: dict[int, tuple[dict, dict[str | None, SharedChoices]]] = {}
+    key = (list_name, get_language() or "en", None if empty_label is None else str(empty_label))
+    return options_kept(
+        _agency_choices,
+        agency,
+        items,
+        key,
+        empty_label,
+        lambda: [(pk, str(item)) for pk, item in items.items() if item.list == list_name and item.is_active],
+    )
 
 
 def staff_choices(agency, empty_label) -> SharedChoices:
     """A drop-down of the agency's staff (the Primary Worker), shared as agency_choices are: the staff read once a
     process (agencies.rows.agency_staff) rather than with the page that shows them."""
-    empty = None if empty_label is None else str(empty_label)
     names = agency_staff(agency)
-    made_from, built = _staff_choices.get(agency.pk, (None, {}))
-    if made_from is not names:
-        built = {}
-        _staff_choices[agency.pk] = (names, built)
-    if empty not in built:
-        values = list(names.items())
-        built[empty] = SharedChoices([("", empty), *values] if empty is not None else values)
-    return built[empty]
+    key = (get_language() or "en", None if empty_label is None else str(empty_label))
+    return options_kept(_staff_choices, agency, names, key, empty_label, lambda: list(names.items()))
 
 
 class ReadOnceChoiceIterator(ModelChoiceIterator):
