@@ -246,14 +246,15 @@ _staff_choices: dict[int, tuple[dict, dict[tuple, SharedChoices]]] = {}
 def options_kept(
     store: dict, agency, made_from: dict, key: tuple, empty_label, values: Callable[[], list]
 ) -> SharedChoices:
-    """The agency's options `key` in `store`, with `empty_label` first unless it is None: made once from
-    `made_from` (kept by agencies.rows), and again once that is read again."""
+    """The agency's options `key` (with `empty_label`) in `store`, `empty_label` first unless it is None: made once
+    from `made_from` (kept by agencies.rows), and again once that is read again."""
     kept_from, built = store.get(agency.pk, (None, {}))
     if kept_from is not made_from:
         built = {}
         store[agency.pk] = (made_from, built)
+    empty = None if empty_label is None else str(empty_label)
+    key = (*key, empty)
     if key not in built:
-        empty = None if empty_label is None else str(empty_label)
         built[key] = SharedChoices([("", empty), *values()] if empty is not None else values())
     return built[key]
 
@@ -262,12 +263,11 @@ def agency_choices(agency, list_name: str, empty_label) -> SharedChoices:
     """An agency list's active options in the page's language, shared by every drop-down of that list: made once a
     process from the agency's list values it keeps (agencies.rows), and again when those are read again."""
     items = agency_items(agency)
-    key = (list_name, get_language() or "en", None if empty_label is None else str(empty_label))
     return options_kept(
         _agency_choices,
         agency,
         items,
-        key,
+        (list_name, get_language() or "en"),
         empty_label,
         lambda: [(pk, str(item)) for pk, item in items.items() if item.list == list_name and item.is_active],
     )
@@ -275,10 +275,10 @@ def agency_choices(agency, list_name: str, empty_label) -> SharedChoices:
 
 def staff_choices(agency, empty_label) -> SharedChoices:
     """A drop-down of the agency's staff (the Primary Worker), shared as agency_choices are: the staff read once a
-    process (agencies.rows.agency_staff) rather than with the page that shows them."""
+    process (agencies.rows.agency_staff) rather than with the page that shows them. Their names are the same in
+    every language; only the empty label is not."""
     names = agency_staff(agency)
-    key = (get_language() or "en", None if empty_label is None else str(empty_label))
-    return options_kept(_staff_choices, agency, names, key, empty_label, lambda: list(names.items()))
+    return options_kept(_staff_choices, agency, names, (), empty_label, lambda: list(names.items()))
 
 
 class ReadOnceChoiceIterator(ModelChoiceIterator):
