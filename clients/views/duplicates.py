@@ -36,7 +36,7 @@ from clients.history import (
     shown,
     value_shown,
 )
-from clients.layout import form_helper
+from clients.layout import Col, form_helper
 from clients.merge import (
     OTHER,
     SURVIVOR,
@@ -102,7 +102,7 @@ class QueueFilterForm(forms.Form):
         choices=PairStatus.choices,
         widget=forms.Select(attrs={"class": "form-select"}),
     )
-    helper = form_helper("reason", "status")
+    helper = form_helper(Col("reason"), Col("status"))
 
 
 @login_required
