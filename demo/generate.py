@@ -13,7 +13,7 @@ from pathlib import Path
 from django.db import connection, transaction
 from django.utils import timezone
 
-from agencies.models import Agency, AgencyList, ListItem, Site
+from agencies.models import Agency, AgencyList, IcareList, IcareValue, ListItem, Site
 from clients.models import Client, Family, Identifier, NameWord, identifier_key, search_keys
 from clients.models.family import family_code_of
 from clients.text import fold
@@ -27,6 +27,13 @@ ORIGINS: dict[str, tuple[list[str], list[str], list[str]]] = {
 }
 ORIGIN_NAMES = list(ORIGINS)
 AREA_CODES = ["416", "647", "437", "905", "289", "613", "343", "519", "226", "705", "902", "204", "403", "604"]
+# The addresses of the clients completed for iCARE: Ontario towns (the demo agency is in Toronto), each with the first
+# letter of its postal codes, and invented streets of common names.
+TOWNS = [("Toronto", "M"), ("Mississauga", "L"), ("Brampton", "L"), ("Hamilton", "L"), ("Ottawa", "K"), ("London", "N")]
+STREETS = ["Queen", "King", "Maple", "Elm", "Church", "Victoria", "Main", "Park", "Lakeshore", "Birch"]
+STREET_TYPES = ["Street", "Avenue", "Road", "Drive", "Crescent", "Boulevard"]
+# The official language of preference, by weight.
+OFFICIAL_LANGUAGES = {"English": 80, "French": 12, "Unknown/No preference": 8}
 
 
 @functools.cache
@@ -77,10 +84,15 @@ def with_typo(word: str, rng: random.Random) -> str:
 class ClientGenerator:
     """Invented clients of one agency."""
 
-    def __init__(self, *, agency: Agency, created_by, seed: int = 2026) -> None:
+    def __init__(self, *, agency: Agency, created_by, seed: int = 2026, icare_share: float = 0.0) -> None:
         self.agency = agency
         self.created_by = created_by
         self.rng = random.Random(seed)
+        # What iCARE needs is drawn apart, so that the same seed invents the same people whatever the share.
+        self.icare_share = icare_share
+        self.icare_rng = random.Random(seed + 1)
+        # By IRCC's strings, their trailing spaces aside ("Crescent ").
+        self.icare_values = {(v.list, v.value.strip()): v.pk for v in IcareValue.objects.all()} if icare_share else {}
         genders = list(ListItem.objects.for_agency(agency).of(AgencyList.GENDER))
         self.female = next((g for g in genders if g.label == "Female"), None)
         self.male = next((g for g in genders if g.label == "Male"), None)
@@ -127,6 +139,9 @@ class ClientGenerator:
             home_phone = phone(rng)
             registered = self.today - timedelta(days=rng.randint(0, 3650))
             postal = postal_code(rng)
+            address = self.icare_address() if self.icare_rng.random() < self.icare_share else None
+            if address:
+                postal = address.pop("town_letter") + postal[1:]
             for member in range(size):
                 person = shared if member == 0 else self.person(origin) | {"last_name": shared["last_name"]}
                 self.distinct(person)
@@ -143,11 +158,31 @@ class ClientGenerator:
                         "registration_date": registered,
                         "search_name": search_name,
                         "name_words": words,
-                    },
+                    }
+                    | (self.icare_completion(address) if address else {}),
                     family_code,
-                    uci(rng) if rng.random() < 0.6 else None,
+                    (uci(rng) if rng.random() < 0.6 else None) or (uci(self.icare_rng) if address else None),
                 )
                 made += 1
+
+    def icare_address(self) -> dict:
+        """A family's address, complete as iCARE asks for it (with the first letter of its town's postal codes)."""
+        rng, values = self.icare_rng, self.icare_values
+        town, letter = rng.choice(TOWNS)
+        return {
+            "street_number": str(rng.randint(1, 2999)),
+            "street_name": rng.choice(STREETS),
+            "street_type_id": values[(IcareList.STREET_TYPE, rng.choice(STREET_TYPES))],
+            "city": town,
+            "province_id": values[(IcareList.PROVINCE, "Ontario")],
+            "town_letter": letter,
+        }
+
+    def icare_completion(self, address: dict) -> dict:
+        """A client's own part of what iCARE needs (its identifier aside): its family's address and its official
+        language of preference."""
+        language = self.icare_rng.choices(list(OFFICIAL_LANGUAGES), list(OFFICIAL_LANGUAGES.values()))[0]
+        return address | {"official_language_id": self.icare_values[(IcareList.OFFICIAL_LANGUAGE, language)]}
 
 
 def history_begin(rows: list, user) -> None:
@@ -160,13 +195,21 @@ def history_begin(rows: list, user) -> None:
 
 
 def clients_generate(
-    *, agency: Agency, count: int, created_by, seed: int = 2026, batch: int = 20_000, history: bool = False
+    *,
+    agency: Agency,
+    count: int,
+    created_by,
+    seed: int = 2026,
+    batch: int = 20_000,
+    history: bool = False,
+    icare_share: float = 0.0,
 ) -> int:
     """Add `count` invented clients to an agency; returns how many were made. `history`: each client and identifier
     with the first record of its change history, dated the day it was registered, as a client registered through
     the wizard has (without it, the Change History could not say what a first edit changed); the benchmarks' hundreds
-    of thousands go without."""
-    generator = ClientGenerator(agency=agency, created_by=created_by, seed=seed)
+    of thousands go without. `icare_share`: about this share of the families are complete for iCARE (an address, each
+    member's official language of preference and an identifier); the others lack what only iCARE asks for."""
+    generator = ClientGenerator(agency=agency, created_by=created_by, seed=seed, icare_share=icare_share)
     first = Client.objects.for_agency(agency).next_number()
     # Every other column as a client registered by the agency's first worker would have it.
     template = Client(

@@ -12,6 +12,7 @@ from django.db import connection
 from clients.history import client_changes
 from clients.models import Client, Identifier, NameWord, identifier_key
 from clients.search import parse_query, with_name_words, word_expansions
+from demo.generate import TOWNS
 from tests.registration.edit_pages import edit_post
 from tests.wizard import step_data
 
@@ -29,7 +30,7 @@ def generate(agency, count: int = 300, *flags: str) -> str:
 @pytest.fixture
 def generated(agency, caseworker) -> list[Client]:
     generate(agency)
-    return list(Client.objects.for_agency(agency).select_related("family"))
+    return list(Client.objects.for_agency(agency).select_related("family").prefetch_related("identifiers"))
 
 
 def test_it_adds_the_number_of_clients_asked_for_and_says_so(agency, caseworker):
@@ -112,6 +113,38 @@ def test_the_same_seed_invents_the_same_people(generated, other_agency, outsider
     assert sorted(theirs.values_list("number", "first_name", "last_name", "date_of_birth")) == sorted(
         (c.number, c.first_name, c.last_name, c.date_of_birth) for c in generated
     )
+
+
+def test_most_families_are_complete_for_icare_and_the_others_are_not(generated):
+    ready = [client for client in generated if client.is_icare_ready]
+    missing = {rule.key for client in generated for rule in client.icare_missing}
+
+    # The demo shows both: clients to export, and clients to complete first.
+    assert len(generated) / 2 < len(ready) < len(generated)
+    assert {"official_language", "street_number", "city"} <= missing
+    for client in ready:
+        if client.city:
+            # An Ontario address whose postal code is of its town.
+            assert str(client.province) == "Ontario"
+            assert client.postal_code[0] == dict(TOWNS)[client.city]
+
+
+def test_with_no_share_ready_for_icare_it_invents_the_same_people_none_of_them_ready(generated, other_agency, outsider):
+    generate(other_agency, 300, "--icare-ready", "0")
+
+    theirs = list(Client.objects.for_agency(other_agency))
+    assert not any(client.is_icare_ready for client in theirs)
+    assert not any(client.official_language_id or client.city for client in theirs)
+    assert sorted((c.number, c.first_name, c.last_name, c.date_of_birth) for c in theirs) == sorted(
+        (c.number, c.first_name, c.last_name, c.date_of_birth) for c in generated
+    )
+
+
+def test_it_refuses_a_share_outside_0_to_1(agency, caseworker):
+    with pytest.raises(CommandError, match="between 0 and 1"):
+        generate(agency, 10, "--icare-ready", "1.5")
+
+    assert not Client.objects.exists()
 
 
 def test_with_if_empty_it_adds_none_to_an_agency_with_clients(generated, agency):

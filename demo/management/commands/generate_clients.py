@@ -17,8 +17,18 @@ class Command(BaseCommand):
         parser.add_argument(
             "--if-empty", action="store_true", help="Add them only if the agency has no clients yet (for demos)."
         )
+        parser.add_argument(
+            "--icare-ready",
+            type=float,
+            default=0.7,
+            metavar="SHARE",
+            help="About this share of the families (0 to 1) complete for iCARE: address, official language of "
+            "preference and identifier; the others lack what only iCARE asks for (default 0.7).",
+        )
 
-    def handle(self, *args, count: int, agency: str, seed: int, if_empty: bool, **options) -> None:
+    def handle(self, *args, count: int, agency: str, seed: int, if_empty: bool, icare_ready: float, **options) -> None:
+        if not 0 <= icare_ready <= 1:
+            raise CommandError("--icare-ready is a share between 0 and 1, e.g. 0.7.")
         try:
             target = Agency.objects.get(name=agency)
         except Agency.DoesNotExist:
@@ -29,5 +39,7 @@ class Command(BaseCommand):
         if staff is None:
             raise CommandError(f"{agency} has no staff: the clients need someone who created them.")
         started = time.perf_counter()
-        made = clients_generate(agency=target, count=count, created_by=staff.user, seed=seed, history=True)
+        made = clients_generate(
+            agency=target, count=count, created_by=staff.user, seed=seed, history=True, icare_share=icare_ready
+        )
         self.stdout.write(f"Added {made} clients to {target} in {time.perf_counter() - started:.1f} s.")
