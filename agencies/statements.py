@@ -7,7 +7,7 @@ import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db import connections
+from django.db import connection, connections
 from django.db.models import Model
 
 
@@ -63,3 +63,15 @@ def columns(model: type[Model], alias: str, table: str = "", only: tuple[str, ..
             for field in fields
         ),
     )
+
+
+def rows_of(statement: str, *params, values: int = 0) -> list[tuple]:
+    """The rows of a fixed statement on the default database, its `{values}` made `values` placeholders."""
+    with connection.cursor() as cursor:
+        cursor.execute(with_values(statement, values) if values else statement, params)
+        return cursor.fetchall()
+
+
+def with_values(statement: str, count: int, **parts: str) -> str:
+    """The statement with `count` placeholders in place of `{values}` (and `parts` in place of theirs)."""
+    return statement.format(values=", ".join(["%s"] * count), **parts)

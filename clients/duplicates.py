@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from agencies.models import Agency, ListItem
 from agencies.rows import agency_items, icare_values
-from agencies.statements import columns
+from agencies.statements import columns, rows_of, with_values
 from clients.models import Client, DuplicatePair, Identifier, PairReason, PairStatus, identifier_key
 from clients.rules import Level, Rule
 from clients.sections import SectionName
@@ -204,18 +204,6 @@ SAME_EMAIL = (
     f"SELECT c.id FROM clients_client c WHERE {NAMED} AND upper(c.email) IN ({{values}})"
     " ORDER BY c.last_name, c.first_name, c.number LIMIT %s"
 )
-
-
-def rows_of(statement: str, *params, values: int = 0) -> list[tuple]:
-    """The rows of one of the statements above, its `{values}` made `values` placeholders."""
-    with connection.cursor() as cursor:
-        cursor.execute(with_values(statement, values) if values else statement, params)
-        return cursor.fetchall()
-
-
-def with_values(statement: str, count: int, **parts: str) -> str:
-    """The statement with `count` placeholders in place of `{values}` (and `parts` in place of theirs)."""
-    return statement.format(values=", ".join(["%s"] * count), **parts)
 
 
 def saved_client_duplicates(client: Client) -> list[Candidate]:

@@ -21,6 +21,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Upper
 
 from agencies.models import Agency
+from agencies.statements import rows_of
 from agencies.validators import ascii_digits
 from clients.models import Client, NameWord, identifier_key
 from clients.models.family import looks_like_family_code, normalise_family_code
@@ -407,9 +408,7 @@ def named_like(words: int, include_anonymous: bool) -> str:
 
 def ids_where(statement: str, *params) -> set[int]:
     """The ids one of the lookups above finds."""
-    with connection.cursor() as cursor:
-        cursor.execute(statement, params)
-        return {row[0] for row in cursor.fetchall()}
+    return {row[0] for row in rows_of(statement, *params)}
 
 
 def comments_or_names(agency: Agency, words: list[str]) -> Q:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from agencies.forms import DateField, TextChecksMixin
-from agencies.statements import columns
+from agencies.statements import columns, rows_of, with_values
 from agencies.templatetags.ocms_format import phone
 from agencies.validators import ascii_digits
 from clients.layout import Field, Include, Row, form_helper
@@ -164,15 +164,14 @@ def rows_by_id(found: NumberFound, *, agency, include_anonymous: bool, offset: i
     if not found.ids:
         return []
     read = columns(Client, connection.alias, "c", ("id", *ROW_COLUMNS))
-    statement = ROWS_BY_ID.format(
+    statement = with_values(
+        ROWS_BY_ID,
+        len(found.ids),
         columns=read.sql,
-        values=", ".join(["%s"] * len(found.ids)),
         conditions=("" if include_anonymous else " AND NOT c.is_anonymous")
         + (" AND c.merged_into_id IS NULL" if found.live_only else ""),
     )
-    with connection.cursor() as cursor:
-        cursor.execute(statement, [agency.pk, *found.ids, limit, offset])
-        return read.records(cursor.fetchall(), ROWS_BY_ID_EXTRA)
+    return read.records(rows_of(statement, agency.pk, *found.ids, limit, offset), ROWS_BY_ID_EXTRA)
 
 
 def page_number(text: str) -> int:
