@@ -8,6 +8,7 @@ urlpatterns = [
     path("find/", find.client_find, name="client-find"),
     path("<uuid:code>/", profile.client_detail, name="client-detail"),
     path("<uuid:code>/sensitive/unlock/", sensitive.sensitive_unlock, name="sensitive-unlock"),
+    path("<uuid:code>/sensitive/lock/", sensitive.sensitive_lock, name="sensitive-lock"),
     path("<uuid:code>/sensitive/edit/", sensitive.sensitive_edit, name="sensitive-edit"),
     path("<uuid:code>/sensitive/update/", sensitive.sensitive_update, name="sensitive-update"),
     path("<uuid:code>/history/", history.client_change_history, name="client-change-history"),

@@ -159,6 +159,7 @@ OBJECT_URLS: dict[str, Callable[[World], list[dict]]] = {
     "clients:client-detail": lambda w: [{"code": w.client.code}, {"code": w.anonymous_client.code}],
     "clients:client-dashboard": lambda w: [{"code": w.client.code}],
     "clients:sensitive-unlock": lambda w: [{"code": w.client.code}],
+    "clients:sensitive-lock": lambda w: [{"code": w.client.code}],
     "clients:sensitive-edit": lambda w: [{"code": w.client.code}],
     "clients:sensitive-update": lambda w: [{"code": w.client.code}],
     "clients:client-change-history": lambda w: [{"code": w.client.code}],

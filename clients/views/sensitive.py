@@ -134,6 +134,22 @@ def sensitive_unlock(request: HttpRequest, code) -> HttpResponse:
 
 
 @login_required
+@require_GET
+@never_cache
+def sensitive_lock(request: HttpRequest, code) -> HttpResponse:
+    """Lock: the section as it is before an unlock. htmx swaps it in for the unlocked one (the page's address did
+    not change when it was unlocked, so a link back to the profile would not reload it); without scripts, the
+    profile itself."""
+    client = named_client(request, code)
+    if not request.headers.get("HX-Request"):
+        return redirect(reverse("clients:client-detail", kwargs={"code": client.code}) + "#section-sensitive-info")
+    context = {"client": client, **sensitive_section_context(request, client), "relocked": True}
+    response = render(request, "clients/_profile_sensitive.html", context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@login_required
 @sensitive_post_parameters("password")
 @never_cache
 def sensitive_edit(request: HttpRequest, code) -> HttpResponse:

@@ -160,3 +160,23 @@ def test_the_four_tabs_open_with_the_arrow_keys_after_an_unlock(live_server, pag
         expect(section.get_by_role("tabpanel", name=name)).to_contain_text(shown)
     # Only the selected tab is a stop of the Tab key.
     expect(health).to_have_attribute("tabindex", "-1")
+
+
+def test_lock_locks_the_section_again_on_the_same_page(live_server, page: Page, caseworker):
+    client = client_with_secrets(caseworker, first_name="Amina", last_name="Haddad")
+    profile_url = f"{live_server.url}/clients/{client.code}/"
+    browser_login(page, live_server, "casey")
+    page.goto(profile_url)
+    unlock_with(page, PASSWORD)
+    section = page.locator("#sensitive-info")
+    expect(section.get_by_role("tab")).to_have_count(4)
+
+    # By keyboard, as any other button: the section locks where it is, ready for the next password.
+    section.get_by_role("link", name="Lock").focus()
+    page.keyboard.press("Enter")
+    expect_locked(page)
+    expect(section.get_by_label("Your password")).to_be_focused()
+    expect(section.get_by_role("status")).to_contain_text("Locked.")
+    assert page.url == profile_url
+    assert_accessible(page, "locked-again")
+    assert list(UnlockAttempt.objects.values_list("outcome", flat=True)) == [UnlockOutcome.GRANTED]

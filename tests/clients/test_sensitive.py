@@ -196,6 +196,47 @@ def test_it_shows_the_section_locked_again_on_the_next_request(caseworker_client
     assert dict(caseworker_client.session.items()) == session_before
 
 
+def lock_url(client) -> str:
+    return reverse("clients:sensitive-lock", kwargs={"code": client.code})
+
+
+def test_lock_swaps_the_locked_section_in_for_the_unlocked_one(caseworker_client, secret):
+    unlocked = unlock(caseworker_client, secret, htmx=True)
+    lock = one([link for link in elements(parsed(unlocked), "a") if text_of(link) == "Lock"])
+    assert (attribute(lock, "hx-get"), attribute(lock, "hx-target")) == (lock_url(secret), "#sensitive-info")
+
+    response = caseworker_client.get(lock_url(secret), headers={"HX-Request": "true"})
+
+    section = parsed(response)
+    assert (section.name, attribute(section, "id")) == ("div", "sensitive-info")
+    assertNotContains(response, "<html")
+    assert_no_secrets(response)
+    assert has_password_field(response)
+    # Said to a screen reader, and the password field ready for the next unlock.
+    assert text_of(one(elements(section, "p", role="status"))).startswith("Locked.")
+    assert "autofocus" in dict(one(elements(section, "input", type="password")).attributes)
+    assert is_not_cacheable(response)
+    assert "HX-Request" in response["Vary"]
+    # Locking is no attempt to unlock.
+    assert only_attempt().outcome == UnlockOutcome.GRANTED
+
+
+def test_lock_without_scripts_goes_back_to_the_profile(caseworker_client, secret):
+    response = caseworker_client.get(lock_url(secret))
+
+    assertRedirects(response, detail_url(secret) + "#section-sensitive-info", fetch_redirect_response=False)
+
+
+def test_lock_answers_404_to_the_outsider_and_for_an_anonymous_client(
+    outsider_client, caseworker_client, caseworker, secret
+):
+    anonymous = ClientFactory(registered_by=caseworker, anonymous=True)
+
+    assert outsider_client.get(lock_url(secret), headers={"HX-Request": "true"}).status_code == 404
+    assert caseworker_client.get(lock_url(anonymous), headers={"HX-Request": "true"}).status_code == 404
+    assert caseworker_client.post(lock_url(secret), headers={"HX-Request": "true"}).status_code == 405
+
+
 def test_it_answers_405_to_a_get_of_the_unlock(caseworker_client, secret):
     assert caseworker_client.get(unlock_url(secret)).status_code == 405
     assert not UnlockAttempt.objects.exists()
