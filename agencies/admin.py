@@ -26,7 +26,13 @@ from agencies.models import (
     SiteGroup,
     StaffProfile,
 )
-from agencies.services import may_change_access, staff_member_create, staff_profile_save
+from agencies.services import (
+    may_change_access,
+    may_change_login,
+    staff_login_update,
+    staff_member_create,
+    staff_profile_save,
+)
 from agencies.validators import has_control_characters
 
 
@@ -159,30 +165,27 @@ class SiteAdmin(AgencyScopedAdmin):
     search_fields = ["name", "name_fr"]
 
 
-class StaffCreationForm(forms.ModelForm):
-    """A new staff member: their login (username, name, e-mail, first password) and their profile."""
+class StaffLoginForm(forms.ModelForm):
+    """What the staff forms ask of a login: names, an e-mail address of its own, a password typed twice."""
 
-    username = forms.CharField(label=_("Username"), max_length=150)
     first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
     last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
     email = forms.EmailField(label=_("E-mail"), required=False)
     password1 = forms.CharField(label=_("Password"), strip=False, widget=forms.PasswordInput)
     password2 = forms.CharField(label=_("Password again"), strip=False, widget=forms.PasswordInput)
+    login = None  # the login being changed; None for a new one
 
     class Meta:
         model = StaffProfile
         fields = ["programs", "default_site"]
 
-    def clean_username(self) -> str:
-        username = self.cleaned_data["username"].strip()
-        if get_user_model().objects.filter(username__iexact=username).exists():
-            raise forms.ValidationError(_("This username is taken: choose another."), code="taken")
-        return username
-
     def clean_email(self) -> str:
         # People log in with their e-mail address too: two logins with one address would lock both out of it.
         email = self.cleaned_data["email"].strip()
-        if email and get_user_model().objects.filter(email__iexact=email).exists():
+        others = get_user_model().objects.filter(email__iexact=email)
+        if self.login is not None:
+            others = others.exclude(pk=self.login.pk)
+        if email and others.exists():
             raise forms.ValidationError(
                 _("This e-mail address belongs to another login: each login needs its own."), code="taken"
             )
@@ -193,13 +196,63 @@ class StaffCreationForm(forms.ModelForm):
         first, second = cleaned.get("password1"), cleaned.get("password2")
         if first and second and first != second:
             self.add_error("password2", _("The two passwords differ: type the same password twice."))
+        elif first and not second and "password2" not in self.errors:
+            self.add_error("password2", _("Type the same password again here."))
+        elif second and not first and "password1" not in self.errors:
+            self.add_error("password1", _("Type the new password here too."))
         elif first:
-            user = get_user_model()(username=cleaned.get("username", ""), email=cleaned.get("email", ""))
+            user = self.login or get_user_model()(username=cleaned.get("username", ""))
+            user.email = cleaned.get("email", "")
             try:
                 password_validation.validate_password(first, user)
             except forms.ValidationError as error:
                 self.add_error("password1", error)
         return cleaned
+
+
+class StaffCreationForm(StaffLoginForm):
+    """A new staff member: their login (username, name, e-mail, first password) and their profile."""
+
+    username = forms.CharField(label=_("Username"), max_length=150)
+
+    def clean_username(self) -> str:
+        username = self.cleaned_data["username"].strip()
+        if get_user_model().objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError(_("This username is taken: choose another."), code="taken")
+        return username
+
+
+class StaffChangeForm(StaffLoginForm):
+    """A staff member's profile, with their login: names, e-mail, whether it may log in, and a new password when
+    one is typed."""
+
+    is_active = forms.BooleanField(
+        label=_("May log in"),
+        required=False,
+        help_text=_(
+            "Untick it when the person leaves the agency: the login stops at its next page; what they recorded stays."
+        ),
+    )
+    password1 = forms.CharField(
+        label=_("New password"),
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("Leave both empty to keep the password. A new one signs the person out everywhere."),
+    )
+    password2 = forms.CharField(
+        label=_("New password again"),
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.login = self.instance.user
+        for name in ("first_name", "last_name", "email", "is_active"):
+            if name in self.fields:
+                self.initial.setdefault(name, getattr(self.login, name))
 
 
 @admin.register(StaffProfile)
@@ -209,7 +262,9 @@ class StaffProfileAdmin(AgencyScopedAdmin):
     filter_horizontal = ["programs"]
     search_fields = ["user__username", "user__first_name", "user__last_name"]
     add_form = StaffCreationForm
+    change_form = StaffChangeForm
     login_fields = ("username", "first_name", "last_name", "email", "password1", "password2")
+    login_change_fields = ("first_name", "last_name", "email", "is_active", "password1", "password2")
 
     def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         # Removing a profile leaves a login of no agency: only a superuser does that.
@@ -219,8 +274,16 @@ class StaffProfileAdmin(AgencyScopedAdmin):
         staff = obj or StaffProfile(agency=request.agency)
         return may_change_access(by=request.user, staff=staff)
 
+    @admin.display(description=_("Username"))
+    def username(self, obj: StaffProfile) -> str:
+        # As text: a link would lead to the logins' own admin, which is a superuser's only.
+        return obj.user.get_username()
+
+    def login_change_allowed(self, request: HttpRequest, obj: StaffProfile) -> bool:
+        return may_change_login(by=request.user, staff=obj)
+
     def get_readonly_fields(self, request: HttpRequest, obj: StaffProfile | None = None):
-        readonly = ["user"] if obj is not None else []
+        readonly = ["username"] if obj is not None else []
         if not self.access_fields_allowed(request, obj):
             readonly += ACCESS_FIELDS
         return readonly
@@ -231,15 +294,27 @@ class StaffProfileAdmin(AgencyScopedAdmin):
         if obj is None:
             allowed = self.access_fields_allowed(request, obj)
             return [*self.login_fields, *agency, *(access if allowed else ()), "programs", "default_site"]
-        return ["user", *agency, *access, "programs", "default_site"]
+        login = self.login_change_fields if self.login_change_allowed(request, obj) else ()
+        return ["username", *login, *agency, *access, "programs", "default_site"]
 
     def get_fieldsets(self, request: HttpRequest, obj: StaffProfile | None = None):
         fields = self.get_fields(request, obj)
+        main = {"fields": [name for name in fields if name not in ACCESS_FIELDS]}
+        if obj is not None and "is_active" not in fields:
+            main["description"] = _(
+                "Only a manager, or a coordinator who holds at least this person's role and grants, changes their "
+                "login (name, e-mail, password, whether it may log in); never their own here."
+            )
+        elif obj is None and not set(ACCESS_FIELDS) & set(fields):
+            main["description"] = _(
+                "A new staff member starts as a caseworker without grants; a manager then changes their role and "
+                "grants."
+            )
         if self.access_fields_allowed(request, obj) or not set(ACCESS_FIELDS) & set(fields):
-            return [(None, {"fields": fields})]
+            return [(None, main | {"fields": fields})]
         access = [name for name in fields if name in ACCESS_FIELDS]
         return [
-            (None, {"fields": [name for name in fields if name not in ACCESS_FIELDS]}),
+            (None, main),
             (
                 _("Role and grants"),
                 {"fields": access, "description": _("Only a manager changes roles and grants, and never their own.")},
@@ -249,6 +324,8 @@ class StaffProfileAdmin(AgencyScopedAdmin):
     def get_form(self, request: HttpRequest, obj: StaffProfile | None = None, change: bool = False, **kwargs):
         if obj is None:
             kwargs["form"] = self.add_form
+        elif self.login_change_allowed(request, obj):
+            kwargs["form"] = self.change_form
         return super().get_form(request, obj, change=change, **kwargs)
 
     def save_model(self, request: HttpRequest, obj: StaffProfile, form, change: bool) -> None:
@@ -256,6 +333,17 @@ class StaffProfileAdmin(AgencyScopedAdmin):
             obj.agency = request.agency
         if change:
             staff_profile_save(by=request.user, staff=obj)
+            if "is_active" in form.cleaned_data:  # the login's fields were on the form: its changer may change it
+                data = form.cleaned_data
+                staff_login_update(
+                    by=request.user,
+                    staff=obj,
+                    first_name=data["first_name"],
+                    last_name=data["last_name"],
+                    email=data["email"],
+                    is_active=data["is_active"],
+                    password=data["password1"],
+                )
             return
         data = form.cleaned_data
         staff_member_create(

@@ -172,6 +172,10 @@ class Role(models.TextChoices):
     MANAGER = "manager", _("Manager")
 
 
+# The roles from the least to the most trusted (design.md): each may do what the one before it may.
+ROLE_RANK = {Role.CASEWORKER: 0, Role.COORDINATOR: 1, Role.MANAGER: 2}
+
+
 class StaffProfile(models.Model):
     """Ties a login to one agency, a role, its programs and its grants."""
 
@@ -218,9 +222,25 @@ class StaffProfile(models.Model):
         """Roles and grants: only a manager changes them, for the agency's other staff, never their own."""
         return self.is_manager and other.agency_id == self.agency_id and other.pk != self.pk
 
+    def may_change_login_of(self, other: "StaffProfile") -> bool:
+        """Another staff member's login (name, e-mail, a new password, whether it may log in): a coordinator or
+        manager of the same agency, for staff who may do nothing they may not (role and grants): setting the
+        password of someone who holds more would be a way to act with more than one's own access."""
+        return (
+            self.is_coordinator
+            and other.agency_id == self.agency_id
+            and other.pk != self.pk
+            and ROLE_RANK[other.role] <= ROLE_RANK[self.role]
+            and all(getattr(self, grant) or not getattr(other, grant) for grant in GRANT_FIELDS)
+        )
+
 
 # What a change of staff access names: the role, and the two grants beside it.
 ACCESS_FIELDS = ("role", "may_unlock_sensitive", "may_upload_icare")
+GRANT_FIELDS = ("may_unlock_sensitive", "may_upload_icare")
+# What a change of a login recorded beside them names: whether it may log in, and a new password (never the password).
+LOGIN_CHANGES = {"is_active": _("may log in"), "password": _("password")}
+PASSWORD_SET = "set"
 
 
 class LoginSession(AbstractBaseSession):
@@ -238,7 +258,8 @@ class LoginSession(AbstractBaseSession):
 
 
 class StaffAccessChange(models.Model):
-    """One change of a staff member's role or grant: who changed it, whose, when, and from what to what."""
+    """One change of a staff member's role or grant, or of whether their login may log in, or a new password set for
+    it: who changed it, whose, when, and from what to what."""
 
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
     staff = models.ForeignKey(StaffProfile, on_delete=models.CASCADE, related_name="access_changes")
@@ -259,11 +280,15 @@ class StaffAccessChange(models.Model):
         return f"{self.staff}: {self.field} {self.old} → {self.new}"
 
     def field_label(self) -> str:
+        if self.field in LOGIN_CHANGES:
+            return str(LOGIN_CHANGES[self.field])
         return str(StaffProfile._meta.get_field(self.field).verbose_name)
 
     def value_label(self, value: str) -> str:
         if self.field == "role":
             return str(Role(value).label) if value in Role.values else value
+        if self.field == "password":
+            return str(_("a new password")) if value == PASSWORD_SET else "—"
         return str(_("Yes")) if value == "True" else str(_("No"))
 
     @property
@@ -352,8 +377,8 @@ class IcareValue(models.Model):
 
     class Meta:
         ordering = ["list", "position"]
-        verbose_name = _("iCARE list value")
-        verbose_name_plural = _("iCARE list values")
+        verbose_name = _("value of an iCARE list")
+        verbose_name_plural = _("values of the iCARE lists")
         constraints = [models.UniqueConstraint(fields=["list", "value"], name="agencies_icarevalue_unique")]
 
     def __str__(self) -> str:
@@ -400,7 +425,7 @@ class ListItem(models.Model):
         null=True,
         blank=True,
         limit_choices_to=Q(list=IcareList.IDENTIFIER_TYPE),
-        verbose_name=_("iCARE identifier type"),
+        verbose_name=_("identifier type in iCARE"),
         help_text=_("Only for client identifier types that iCARE accepts."),
     )
 

@@ -19,6 +19,21 @@ def test_it_refuses_the_admin_to_a_caseworker(caseworker_client, url):
     assertContains(response, "Not allowed", status_code=403)
 
 
+@pytest.mark.parametrize(
+    ("role", "url", "advice"),
+    [
+        ("caseworker", reverse("admin:index"), "Ask your agency coordinator or manager if your work needs it."),
+        ("coordinator", reverse("clients:unlock-log"), "Ask your agency's manager if your work needs it."),
+        ("manager", reverse("admin:auth_user_changelist"), "kept for the people who run OCMS for the agencies"),
+    ],
+)
+def test_it_tells_each_role_whom_to_ask_when_it_refuses(request, role, url, advice):
+    response = client_for(request.getfixturevalue(role)).get(url)
+
+    assertContains(response, "Not allowed", status_code=403)
+    assertContains(response, advice, status_code=403)
+
+
 def test_it_does_not_offer_a_caseworker_the_admin_login_form(caseworker_client):
     assert caseworker_client.get(reverse("admin:login")).status_code == 403
 

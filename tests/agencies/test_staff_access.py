@@ -28,8 +28,13 @@ def change_url(staff: StaffProfile) -> str:
 
 
 def profile_post(staff: StaffProfile, **changes) -> dict:
-    """The change form as shown for the staff member, with the changes typed in."""
+    """The change form as shown for the staff member (with their login's fields, which only some see), with the
+    changes typed in."""
+    user = staff.user
+    login = {"first_name": user.first_name, "last_name": user.last_name, "email": user.email}
     return {
+        **login,
+        **({"is_active": "on"} if user.is_active else {}),
         "programs": [program.pk for program in staff.programs.all()],
         "default_site": staff.default_site_id or "",
         **changes,
@@ -401,3 +406,142 @@ def test_it_gives_a_manager_the_role_and_grants_of_a_colleague_to_change(manager
 
     assertNotContains(response, "Only a manager changes roles and grants")
     assert "role" in response.context["adminform"].form.fields
+
+
+# A staff member's login: changed by a coordinator or manager who holds at least the person's role and grants
+
+
+NEW_PASSWORD = "Another long passphrase 2026"
+LOGIN_FIELDS = {"first_name", "last_name", "email", "is_active", "password1", "password2"}
+
+
+def login_of(staff: StaffProfile) -> tuple[str, str, str, bool]:
+    staff.user.refresh_from_db()
+    return staff.user.first_name, staff.user.last_name, staff.user.email, staff.user.is_active
+
+
+def test_it_lets_a_coordinator_rename_a_caseworker_and_set_a_new_password(agency, coordinator, caseworker2):
+    old_password_hash = caseworker2.user.password
+
+    response = client_for(coordinator).post(
+        change_url(caseworker2),
+        profile_post(
+            caseworker2,
+            first_name="Casey",
+            last_name="Newname",
+            email="casey.newname@example.org",
+            password1=NEW_PASSWORD,
+            password2=NEW_PASSWORD,
+        ),
+    )
+
+    assert response.status_code == 302
+    assert login_of(caseworker2) == ("Casey", "Newname", "casey.newname@example.org", True)
+    assert caseworker2.user.password != old_password_hash
+    assert caseworker2.user.check_password(NEW_PASSWORD)
+    assert not caseworker2.user.check_password(PASSWORD)
+    # The password itself is never recorded: only that a new one was set, by whom, for whom.
+    assert recorded() == {(agency.pk, coordinator.user.pk, caseworker2.pk, "password", "", "set")}
+
+
+def test_it_signs_a_caseworker_out_at_once_when_a_coordinator_stops_their_login(
+    agency, coordinator, caseworker2, manager
+):
+    signed_in = client_for(caseworker2)
+    assert signed_in.get(reverse("home")).status_code == 200
+
+    posted = profile_post(caseworker2)
+    del posted["is_active"]  # the box unticked
+    response = client_for(coordinator).post(change_url(caseworker2), posted)
+
+    assert response.status_code == 302
+    assert login_of(caseworker2)[3] is False
+    # The open session ends at its next page, and the password no longer logs in.
+    assertRedirects(signed_in.get(reverse("home")), f"{reverse('login')}?next=/", fetch_redirect_response=False)
+    assert signed_in.post(reverse("login"), {"username": "casey2", "password": PASSWORD}).status_code == 200
+    assertRedirects(signed_in.get(reverse("home")), f"{reverse('login')}?next=/", fetch_redirect_response=False)
+    assert recorded() == {(agency.pk, coordinator.user.pk, caseworker2.pk, "is_active", "True", "False")}
+    # Managers see it beside the changes of roles and grants.
+    assertContains(client_for(manager).get(CHANGES_URL), "<td>may log in</td><td>Yes</td><td>No</td>", html=True)
+
+
+def test_it_keeps_the_login_of_staff_who_hold_more_than_the_coordinator(coordinator, caseworker, manager):
+    # The caseworker may unlock sensitive information, which the coordinator may not; the manager outranks them.
+    http = client_for(coordinator)
+    for staff in (caseworker, manager):
+        before = login_of(staff), staff.user.password
+        form = http.get(change_url(staff)).context["adminform"].form
+        assert not LOGIN_FIELDS & set(form.fields)
+        assertContains(http.get(change_url(staff)), "changes their login")
+
+        posted = profile_post(
+            staff, first_name="X", email="x@example.org", password1=NEW_PASSWORD, password2=NEW_PASSWORD
+        )
+        del posted["is_active"]
+        assert http.post(change_url(staff), posted).status_code == 302
+
+        assert (login_of(staff), staff.user.password) == before
+    assert recorded() == set()
+
+
+def test_it_lets_a_manager_change_the_login_of_a_granted_caseworker(agency, manager, caseworker):
+    response = client_for(manager).post(
+        change_url(caseworker),
+        profile_post(
+            caseworker,
+            role=Role.CASEWORKER,
+            may_unlock_sensitive="on",
+            password1=NEW_PASSWORD,
+            password2=NEW_PASSWORD,
+        ),
+    )
+
+    assert response.status_code == 302
+    caseworker.user.refresh_from_db()
+    assert caseworker.user.check_password(NEW_PASSWORD)
+    assert access_of(caseworker) == (Role.CASEWORKER, True, False)
+    assert recorded() == {(agency.pk, manager.user.pk, caseworker.pk, "password", "", "set")}
+
+
+def test_it_never_lets_staff_stop_or_change_their_own_login_here(manager):
+    http = client_for(manager)
+    before = login_of(manager), manager.user.password
+
+    form = http.get(change_url(manager)).context["adminform"].form
+    posted = profile_post(manager, first_name="X", password1=NEW_PASSWORD, password2=NEW_PASSWORD)
+    del posted["is_active"]
+    response = http.post(change_url(manager), posted)
+
+    assert not LOGIN_FIELDS & set(form.fields)
+    assert response.status_code == 302
+    assert (login_of(manager), manager.user.password) == before
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"email": "cora@example.org"}, "email", "This e-mail address belongs to another login"),
+        ({"password1": NEW_PASSWORD, "password2": NEW_PASSWORD + "!"}, "password2", "The two passwords differ"),
+        ({"password1": NEW_PASSWORD}, "password2", "Type the same password again here."),
+        ({"password1": "password1234", "password2": "password1234"}, "password1", "too common"),
+    ],
+)
+def test_it_refuses_a_login_change_with_a_message_on_the_field(coordinator, caseworker2, changes, field, message):
+    coordinator.user.email = "cora@example.org"
+    coordinator.user.save()
+    before = login_of(caseworker2), caseworker2.user.password
+
+    response = client_for(coordinator).post(change_url(caseworker2), profile_post(caseworker2, **changes))
+
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert message in " ".join(errors[field])
+    assert (login_of(caseworker2), caseworker2.user.password) == before
+    assert recorded() == set()
+
+
+def test_it_shows_the_username_as_text_not_a_link_to_the_superusers_login_admin(coordinator, caseworker2):
+    response = client_for(coordinator).get(change_url(caseworker2))
+
+    assertContains(response, "casey2")
+    assertNotContains(response, reverse("admin:auth_user_change", args=[caseworker2.user.pk]))
