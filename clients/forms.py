@@ -67,7 +67,9 @@ class SessionForm(TextChecksMixin, forms.ModelForm):
         label=_("Duration (minutes)"),
         min_value=1,
         max_value=MAX_SESSION_MINUTES,
-        widget=forms.NumberInput(attrs={"class": "form-control", "inputmode": "numeric"}),
+        # A text box with the digit keyboard, not a number box: a browser's number box drops the letters of "1h30"
+        # without a word and sends "130"; typed here, they come back with the message below.
+        widget=forms.TextInput(attrs={"class": "form-control", "inputmode": "numeric", "autocomplete": "off"}),
         error_messages={
             "required": _("Enter how long the session took, in minutes."),
             "invalid": _("Enter the duration as a whole number of minutes, such as 45."),

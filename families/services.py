@@ -39,6 +39,10 @@ def family_reserve(*, agency: Agency) -> Family:
             continue
 
 
+# Whether an e-mail address or telephone number is safe to use is confirmed with each client (the help article): a
+# relative's answer is not the new member's, even for a number they share.
+CONFIRMED_WITH_EACH = ("email_safe", "phone_safe")
+
 # What a family member registered from a relative starts with (domain.md, the help article): the last
 # name, the immigration dates and origin, the official language and the contact information. Nothing
 # else: no other name, no identifier, nothing sensitive.
@@ -52,7 +56,7 @@ PREFILL_FIELDS: dict[SectionName, tuple[str, ...]] = {
         "last_residence",
         "immigration_class",
     ),
-    SectionName.CONTACT: CONTACT_FIELDS,
+    SectionName.CONTACT: tuple(name for name in CONTACT_FIELDS if name not in CONFIRMED_WITH_EACH),
 }
 
 

@@ -11,6 +11,7 @@ from typing import Any
 from django import forms, template
 from django.forms import BaseForm, BoundField
 from django.forms.formsets import BaseFormSet
+from django.utils.translation import gettext
 
 register = template.Library()
 
@@ -34,12 +35,17 @@ def field_target(bound: BoundField) -> str:
     return bound.id_for_label or bound.auto_id
 
 
+def labelled(label: str, text: str) -> str:
+    """'Label: text', spaced as the page's language writes it (French puts a space before the colon)."""
+    return gettext("{label}: {text}").format(label=label, text=text)
+
+
 def said_with_label(label: str, message: str) -> str:
     """The message as the summary says it: after its field's label, unless the message names the field already
     ("Last Name is required by OCMS: ...")."""
     if not label or str(label).casefold() in str(message).casefold():
         return str(message)
-    return f"{label}: {message}"
+    return labelled(label, message)
 
 
 def form_errors(form: BaseForm, group: str = "") -> Iterator[ErrorLink]:
@@ -48,7 +54,7 @@ def form_errors(form: BaseForm, group: str = "") -> Iterator[ErrorLink]:
     group = group or str(getattr(form, "error_group", ""))
 
     def grouped(text: str) -> str:
-        return f"{group}: {text}" if group and group.casefold() not in str(text).casefold() else str(text)
+        return labelled(group, text) if group and group.casefold() not in str(text).casefold() else str(text)
 
     visible = [bound for bound in form if not bound.is_hidden]
     first = field_target(visible[0]) if visible else ""

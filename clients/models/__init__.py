@@ -27,6 +27,7 @@ from clients.models.merge import (
     PairStatus,
 )
 from clients.models.parts import (
+    UCI_TYPE,
     Certificate,
     Child,
     ClientLanguage,
@@ -36,6 +37,7 @@ from clients.models.parts import (
     ContactKind,
     Identifier,
     identifier_key,
+    is_uci,
 )
 from clients.models.search import NameWord
 from clients.models.sensitive import SensitiveInfo, UnlockAttempt, UnlockOutcome, UnlockSubject
@@ -82,5 +84,7 @@ __all__ = [
     "get_dashboard_client_for",
     "get_profile_client_for",
     "identifier_key",
+    "is_uci",
+    "UCI_TYPE",
     "search_keys",
 ]

@@ -19,6 +19,16 @@ def identifier_key(value: str) -> str:
     return re.sub(r"[\s\-–]+", "", value or "").upper()
 
 
+# The identifier type iCARE knows as IRCC's Unique Client Identifier (UCI), as iCARE's list spells it.
+UCI_TYPE = "FOSS/GCMS Client ID"
+
+
+def is_uci(value: str) -> bool:
+    """A UCI as IRCC writes it: 8 digits (0000-0000) or 10 (00-0000-0000), however spaced or hyphenated."""
+    key = identifier_key(value)
+    return key.isascii() and key.isdigit() and len(key) in (8, 10)
+
+
 class ClientPartQuerySet(models.QuerySet):
     def for_agency(self, agency: Agency | None) -> "ClientPartQuerySet":
         if agency is None:

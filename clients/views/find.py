@@ -86,7 +86,8 @@ class FindClientForm(TextChecksMixin, forms.Form):
     def clean(self) -> dict:
         cleaned = super().clean()
         text = (cleaned.get("q") or "").strip()
-        if not cleaned.get("date_of_birth") and len(text) < 2:
+        # A date of birth typed wrong has its own message: the search box may be empty beside it.
+        if not cleaned.get("date_of_birth") and "date_of_birth" not in self.errors and len(text) < 2:
             self.add_error(
                 "q",
                 _(

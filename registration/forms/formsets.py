@@ -13,9 +13,10 @@ from django.utils.translation import gettext_lazy as _
 
 from agencies.forms import DateField
 from agencies.models import Program
-from agencies.rows import agency_programs
+from agencies.rows import agency_programs, icare_values
 from clients.layout import Col, Row, form_helper
 from clients.models import (
+    UCI_TYPE,
     Certificate,
     Child,
     Client,
@@ -25,6 +26,7 @@ from clients.models import (
     ProgramStatus,
     VolunteerStatus,
     identifier_key,
+    is_uci,
 )
 from clients.rules import Facts, child_problems, field_levels
 from clients.sections import SectionName
@@ -149,9 +151,23 @@ class IdentifierForm(RowForm):
         cleaned = super().clean()
         if cleaned.get("value") and not cleaned.get("identifier_type"):
             self.add_error("identifier_type", _("Choose which kind of identifier this is."))
-        if cleaned.get("identifier_type") and not (cleaned.get("value") or "").strip():
+        kind, value = cleaned.get("identifier_type"), (cleaned.get("value") or "").strip()
+        if kind and not value:
             self.add_error("value", _("Type the identifier's number, or remove the row."))
+        elif (
+            kind and kind.icare_value_id and icare_values()[kind.icare_value_id].value == UCI_TYPE and not is_uci(value)
+        ):
+            # iCARE matches the client on it: a value that cannot be a UCI fails that match, and every service after.
+            self.add_error(
+                "value",
+                _("A FOSS/GCMS Client ID is IRCC's UCI: 8 digits (0000-0000) or 10 digits (00-0000-0000)."),
+            )
         return cleaned
+
+
+def is_uci_type(kind) -> bool:
+    """Whether an identifier type of the agency is the one iCARE knows as the FOSS/GCMS Client ID."""
+    return kind.icare_value_id is not None and icare_values()[kind.icare_value_id].value == UCI_TYPE
 
 
 class IdentifierRowFormSet(RowFormSet):

@@ -84,6 +84,12 @@ def test_next_steps_prints_the_receipt_and_begins_a_session(live_server, page: P
     page.get_by_label("Delivery mode", exact=False).select_option(label="Online")
     page.get_by_label("Language assessment").check()
     page.get_by_label("Information and orientation").check()
+    # Letters in the duration come back with a message, as typed: not dropped into another number of minutes.
+    page.get_by_label("Duration (minutes)", exact=False).press_sequentially("1h30")
+    page.get_by_role("button", name="Save Session").click()
+    expect(page.get_by_text("Enter the duration as a whole number of minutes, such as 45.", exact=True)).to_be_visible()
+    expect(page.get_by_label("Duration (minutes)", exact=False)).to_have_value("1h30")
+    assert not Session.objects.exists()
     page.get_by_label("Duration (minutes)", exact=False).fill("40")
     page.get_by_label("Notes").fill("Booked the CLB assessment.")
     page.get_by_role("button", name="Save Session").click()

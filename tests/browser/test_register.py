@@ -58,6 +58,9 @@ def test_it_registers_a_named_client_with_every_section_filled(live_server, page
     family_code = page.get_by_label("Family Code")
     expect(family_code).to_have_value(re.compile(r"^F-\d{4,6}-[A-Z]$"))
     code = family_code.input_value()
+    # The new code has focus, and is said in the field's status region.
+    expect(family_code).to_be_focused()
+    expect(page.locator("#family-code-field").get_by_role("status")).to_have_text(f"New family code: {code}.")
     page.get_by_label("Preferred Official Language", exact=False).select_option(label="French")
     shot(page, "primary-filled")
     press_next(page, "Immigration Related")

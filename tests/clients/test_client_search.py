@@ -435,6 +435,15 @@ def test_the_page_finds_by_date_of_birth_alone(qasim, caseworker_client):
     assert str(qasim.code) in profile_codes(response)
 
 
+def test_a_wrong_date_of_birth_alone_gets_its_own_message_only(qasim, caseworker_client):
+    response = caseworker_client.get(FIND_URL, {"q": "", "date_of_birth": "1980-02-30"})
+
+    errors = form_errors(response)
+    assert list(errors) == ["date_of_birth"]
+    assert "not a valid date" in errors["date_of_birth"][0]
+    assert profile_codes(response) == []
+
+
 def test_the_page_includes_anonymous_clients_when_the_box_is_ticked(crowd, caseworker, caseworker_client):
     anonymous = ClientFactory(registered_by=caseworker, anonymous=True)
 

@@ -167,10 +167,11 @@ def test_it_refuses_a_coordinator_without_the_grant(coordinator_client, secret):
     assert only_attempt().outcome == UnlockOutcome.NOT_PERMITTED
 
 
-def test_it_tells_staff_without_the_grant_before_they_try(caseworker2_client, secret):
-    response = caseworker2_client.get(detail_url(secret))
-
-    assertContains(response, "Your account is not granted access to sensitive information")
+def test_it_tells_staff_without_the_grant_before_they_try(caseworker2_client, caseworker_client, secret):
+    # On the profile and on the edit page alike; staff with the grant are told nothing of the kind.
+    for url in (detail_url(secret), edit_url(secret)):
+        assertContains(caseworker2_client.get(url), "Your account is not granted access to sensitive information")
+        assertNotContains(caseworker_client.get(url), "not granted access")
 
 
 def test_it_lets_a_granted_manager_unlock(manager_client, manager, secret):

@@ -42,7 +42,7 @@ NAMED_CLIENT = reverse("registration:draft-create")
 BADGE = "Copied from the family member"
 FAMILY_CODE = f"F-4821-{family_check_letter('4821')}"
 
-# What the issue lists, by wizard step; the family code comes with them.
+# What the article and the domain notes list, by wizard step; the family code comes with them.
 COPIED = {
     "primary": {"last_name", "official_language", "family_code"},
     "immigration": {
@@ -55,9 +55,7 @@ COPIED = {
     },
     "contact": {
         "email",
-        "email_safe",
         "phone",
-        "phone_safe",
         "phone_alt1",
         "phone_alt2",
         "street_number",
@@ -71,8 +69,10 @@ COPIED = {
         "postal_code",
     },
 }
-# What a relative has that a new family member must never start with, by wizard step.
+# What a relative has that a new family member must never start with, by wizard step. Whether a shared e-mail or
+# telephone is safe to use is confirmed with each client: a relative's "safe" may be the new member's danger.
 NOT_COPIED = {
+    "contact": ["email_safe", "phone_safe"],
     "primary": ["first_name", "preferred_name", "date_of_birth", "gender", "marital_status"],
     "immigration": ["initial_destination", "immigration_status", "research_consent"],
     "identification": ["identifiers-0-identifier_type", "identifiers-0-value"],
@@ -82,7 +82,7 @@ NOT_COPIED = {
     "consent": ["emergency-name", "emergency-phone"],
 }
 # What those fields show for a new client, as a browser would post it: nothing, or the answer not yet given.
-NOT_COPIED_SHOWN = {"research_consent": "unknown"}
+NOT_COPIED_SHOWN = {"research_consent": "unknown", "email_safe": None, "phone_safe": None}
 
 
 def icare(list_name: str, starts: str) -> IcareValue:
@@ -266,6 +266,7 @@ def test_nothing_else_is_copied(caseworker_client, caseworker, agency):
     assert member.employment_status is None
     assert member.housing_status is None
     assert member.comments == ""
+    assert not member.email_safe and not member.phone_safe
     assert not member.identifiers.exists()
     assert not member.consent_contacts.exists()
     assert not SensitiveInfo.objects.filter(client=member).exclude(illnesses="").exists()
@@ -314,7 +315,6 @@ def test_an_empty_field_of_the_relative_is_not_marked_as_copied(caseworker_clien
         ("immigration", "country_of_origin", "SY"),
         ("immigration", "last_residence", "LB"),
         ("contact", "email", "samir.haddad@example.com"),
-        ("contact", "email_safe", "on"),
         ("contact", "phone", "(416) 555-0142"),
         ("contact", "phone_alt2", "(514) 555-0123"),
         ("contact", "street_name", "Bloor"),

@@ -18,6 +18,7 @@ from tests.wizard import (
     foss_id_type,
     identifier_rows,
     identifier_type,
+    input_value,
     message_html,
     page_after,
     registered_client,
@@ -34,14 +35,14 @@ pytestmark = pytest.mark.django_db
 
 def test_it_saves_identifiers_with_their_comparison_key(caseworker_client, caseworker, agency):
     passport = identifier_type(agency, "Passport Number")
-    overrides = {"identification": identifier_rows((foss_id_type(agency), "uci 1234-5678"), (passport, "p-998877"))}
+    overrides = {"identification": identifier_rows((foss_id_type(agency), "12-3456 7890"), (passport, "p-998877"))}
 
     _code, response = walk(caseworker_client, caseworker, overrides)
 
     client = registered_client(response)
     saved = {i.identifier_type.label: (i.value, i.value_key) for i in Identifier.objects.filter(client=client)}
     assert saved == {
-        "FOSS/GCMS Client ID": ("uci 1234-5678", "UCI12345678"),
+        "FOSS/GCMS Client ID": ("12-3456 7890", "1234567890"),
         "Passport Number": ("p-998877", "P998877"),
     }
     assertNotContains(page_after(caseworker_client, response), escape(IDENTIFIER_ALERT))
@@ -83,6 +84,37 @@ def test_it_refuses_the_same_identifier_twice_for_one_client(caseworker_client, 
     assert field_errors(response, "id_identifiers-1-value") == [message]
     assert Client.objects.count() == 0
     assert not Identifier.objects.exists()
+
+
+UCI_MESSAGE = "A FOSS/GCMS Client ID is IRCC's UCI: 8 digits (0000-0000) or 10 digits (00-0000-0000)."
+
+
+NOT_UCI = ["ABC", "1234-567", "123456789", "12-3456-78901", "UCI 1234-5678", "１２３４５６７８"]
+
+
+@pytest.mark.parametrize("typed", NOT_UCI)
+def test_it_refuses_a_foss_gcms_client_id_that_cannot_be_a_uci(caseworker_client, caseworker, agency, typed):
+    overrides = {"identification": identifier_rows((foss_id_type(agency), typed))}
+
+    code, response = walk(caseworker_client, caseworker, overrides)
+
+    assert response.status_code == 200
+    assert response.request["PATH_INFO"] == step_url(code, "identification")
+    assert row_errors(response, "identifiers", 0) == {"value": [UCI_MESSAGE]}
+    assert field_errors(response, "id_identifiers-0-value") == [UCI_MESSAGE]
+    assert input_value(response, "identifiers-0-value") == typed  # kept as typed, to be corrected
+    assert Client.objects.count() == 0
+
+
+@pytest.mark.parametrize("typed", ["1234-5678", "12345678", "12-3456-7890", " 12 3456 7890 "])
+def test_it_takes_a_uci_of_8_or_10_digits_however_grouped(caseworker_client, caseworker, agency, typed):
+    passport = identifier_type(agency, "Passport Number")
+    overrides = {"identification": identifier_rows((foss_id_type(agency), typed), (passport, "AB12"))}
+
+    _code, response = walk(caseworker_client, caseworker, overrides)
+
+    client = registered_client(response)
+    assert client.identifiers.count() == 2  # a passport number has no format of its own
 
 
 def test_it_asks_for_the_value_of_an_identifier_row(caseworker_client, caseworker, agency):

@@ -94,7 +94,7 @@ def test_it_warns_nothing_when_every_yellow_field_is_filled(caseworker_client, c
         "immigration": {"research_consent": "false"},
         "identification": {
             "identifiers-0-identifier_type": str(foss_id_type(agency).pk),
-            "identifiers-0-value": "UCI 1234-5678",
+            "identifiers-0-value": "1234-5678",
         },
     }
 

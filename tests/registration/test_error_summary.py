@@ -67,6 +67,17 @@ def test_it_names_the_consent_tab_of_a_contacts_message(caseworker_client, casew
     assert links[3][2].startswith("Emergency Contact: Name is required by OCMS")
 
 
+def test_it_spaces_the_colon_as_french_writes_it(caseworker_client, caseworker, agency):
+    foss = foss_id_type(agency)
+    overrides = {"identification": identifier_rows((foss, "1234-5678"), (foss, None))}
+    caseworker_client.cookies["django_language"] = "fr"
+
+    _code, response = walk(caseworker_client, caseworker, overrides)
+
+    [(_href, text, _message)] = summary_links(response)
+    assert text == "Identifiant 2 : Valeur de l'identifiant"
+
+
 def test_a_message_about_a_hidden_field_links_to_it_for_the_page_to_find_its_block(caseworker_client, caseworker):
     code, response = walk(caseworker_client, caseworker, {"summary": {"registration_site": ""}})
 

@@ -24,9 +24,11 @@ def test_it_returns_a_valid_family_code_reserved_for_the_agency(caseworker_clien
     assertContains(
         response,
         f'<input type="text" name="family_code" value="{code}" maxlength="12" class="form-control" '
-        'id="id_family_code" aria-describedby="id_family_code_helptext">',
+        'id="id_family_code" aria-describedby="id_family_code_helptext" autofocus>',
         html=True,
     )
+    # Said to a screen reader through the lookup's status region, as Find's results are.
+    assertContains(response, f'<span class="visually-hidden" data-announce>New family code: {code}.</span>', html=True)
     # Reserved as it is handed out: no one else pressing New can be given it.
     assert Family.objects.get(code=code).agency == caseworker.agency
     assert not Family.objects.get(code=code).members.exists()
@@ -56,6 +58,8 @@ def test_a_field_or_name_that_is_not_shaped_like_ours_becomes_the_family_code_fi
     assertContains(
         response,
         f'<input type="text" name="family_code" value="{code}" maxlength="12" class="form-control" '
-        'id="id_family_code" aria-describedby="id_family_code_helptext">',
+        'id="id_family_code" aria-describedby="id_family_code_helptext" autofocus>',
         html=True,
     )
+    # Said to a screen reader through the lookup's status region, as Find's results are.
+    assertContains(response, f'<span class="visually-hidden" data-announce>New family code: {code}.</span>', html=True)

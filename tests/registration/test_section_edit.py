@@ -20,6 +20,8 @@ from tests.wizard import (
     field_attributes,
     field_errors,
     form_errors,
+    foss_id_type,
+    identifier_rows,
     input_value,
     message_html,
     official_language,
@@ -168,6 +170,19 @@ def test_it_shows_icare_readiness_on_the_profile_after_an_edit(caseworker_client
     after = caseworker_client.get(detail_url(client))
     assertContains(after, ICARE_READY, count=1, html=True)
     assertNotContains(after, "Not ready for iCARE")
+
+
+def test_it_refuses_a_foss_gcms_id_that_cannot_be_a_uci_on_the_profile_too(caseworker_client, caseworker, agency):
+    client = ClientFactory(registered_by=caseworker, with_identifier=True, identifier__value="1234-5678")
+    data = identifier_rows((foss_id_type(agency), "ABC")) | {"identifiers-INITIAL_FORMS": "0"}
+
+    response = edit_post(caseworker_client, client, "identification", data)
+
+    assert response.status_code == 200
+    assert field_errors(response, "id_identifiers-0-value") == [
+        "A FOSS/GCMS Client ID is IRCC's UCI: 8 digits (0000-0000) or 10 digits (00-0000-0000)."
+    ]
+    assert list(client.identifiers.values_list("value", flat=True)) == ["1234-5678"]
 
 
 # Languages: a comment is written once
