@@ -79,6 +79,17 @@ def test_irccs_misspelled_languages_are_shown_properly_spelled_in_both_languages
         assert shown(value, "fr") == french
 
 
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_no_two_values_of_an_icare_list_look_alike_in_its_drop_down(language):
+    # IRCC lists Tshiluba twice, once misspelled "Zshiluba": properly spelled, the two would be one name twice.
+    seen: dict[tuple[str, str], str] = {}
+    for value in IcareValue.objects.all():
+        label = shown(value, language)
+        assert (value.list, label) not in seen, f"{value.value!r} and {seen[value.list, label]!r} both show {label!r}"
+        seen[value.list, label] = value.value
+    assert shown(icare_value(IcareList.LANGUAGE, "Zshiluba"), language) == "Tshiluba (Zshiluba)"
+
+
 def test_the_language_mapping_names_every_language_of_irccs_list_and_no_other():
     with (DATA_DIR / "icare" / "language_names.csv").open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(line for line in handle if not line.startswith("#")))
