@@ -13,9 +13,11 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_countries.fields import Country, CountryField
+from phonenumber_field.modelfields import PhoneNumberField
 from simple_history.models import DeletedObject
 
 from agencies.models import user_display_name
+from agencies.templatetags.ocms_format import phone
 from clients.merge import from_json, merged_fields, relations
 from clients.models import (
     Certificate,
@@ -31,6 +33,7 @@ from clients.models import (
     Service,
     Session,
 )
+from clients.models.client import postal_code_shown
 
 # The parts of a profile with a history, each under the heading the profile gives it.
 PARTS: tuple[tuple[type[models.Model], str | Promise], ...] = (
@@ -94,6 +97,10 @@ def shown(model: type[models.Model], name: str, value) -> str:
         return value.isoformat()
     if isinstance(value, Country):
         return str(value.name)
+    if isinstance(model_field, PhoneNumberField):
+        return phone(value) or str(value)
+    if name == "postal_code":
+        return postal_code_shown(str(value))
     if model is Session and name == "services":
         labels = dict(Service.choices)
         return "; ".join(str(labels.get(code, code)) for code in value)

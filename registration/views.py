@@ -246,6 +246,15 @@ def family_offer(draft: Draft, relative: Client, typed: QueryDict | None = None,
     return rows
 
 
+def register_blocked_by(section, *, seen: bool) -> str:
+    """Why a step keeps its draft from being registered (its message, naming the step as %(step)s), or ""."""
+    if not seen:
+        return _("Fill in this step, or confirm it is empty with Next, before registering the client: %(step)s.")
+    if not section.is_valid():
+        return _("This step needs correcting before the client can be registered: %(step)s.")
+    return ""
+
+
 def family_urls(draft: Draft) -> dict[str, str]:
     """Where a draft's Family Code finds and selects a relative, and offers what to copy from it."""
     return {
@@ -463,19 +472,18 @@ class DraftStepView(LoginRequiredMixin, View):
     def register(self) -> HttpResponse:
         client = self.new_client()
         sections, facts = self.sections_validated(client)
-        # The first step, in the wizard's order, that keeps the client from being registered: one never seen, or
-        # one with a mistake.
-        for section in sections:
-            step = section.step
-            if step.name not in self.draft.data:
-                message = _(
-                    "Fill in this step, or confirm it is empty with Next, before registering the client: %(step)s."
-                )
-            elif not section.is_valid():
-                message = _("This step needs correcting before the client can be registered: %(step)s.")
-            else:
-                continue
+        # The steps, in the wizard's order, that keep the client from being registered: one never seen, or one with
+        # a mistake. The caseworker goes to the first, told of the others too: not found one Register at a time.
+        blocking = [
+            (section.step, message)
+            for section in sections
+            if (message := register_blocked_by(section, seen=section.step.name in self.draft.data))
+        ]
+        if blocking:
+            step, message = blocking[0]
             messages.error(self.request, message % {"step": step.title})
+            if later := [str(other.title) for other, _message in blocking[1:]]:
+                messages.info(self.request, _("Still to do after it: %(steps)s.") % {"steps": "; ".join(later)})
             return redirect("registration:draft-step", code=self.draft.code, step=step.name)
         blocking = unmet(facts, Level.OCMS)
         if blocking:

@@ -213,6 +213,11 @@ CONTACT_FIELDS = (
 )
 
 
+def postal_code_shown(code: str) -> str:
+    """A postal code as Canada Post writes it ("M5V 2T6"); it is stored without the space."""
+    return f"{code[:3]} {code[3:]}" if len(code) == 6 else code
+
+
 def yes_no_field(verbose_name: str) -> models.BooleanField:
     return models.BooleanField(verbose_name, null=True, blank=True)
 
@@ -436,8 +441,7 @@ class Client(models.Model):
 
     @property
     def postal_code_display(self) -> str:
-        code = self.postal_code
-        return f"{code[:3]} {code[3:]}" if len(code) == 6 else code
+        return postal_code_shown(self.postal_code)
 
     @property
     def agency_status(self) -> str:

@@ -83,6 +83,18 @@ def test_it_shows_a_changed_list_value_by_its_label(manager_client, caseworker, 
     assert "Gender: Female → Male" in rows(manager_client.get(history_url(client)))[0]
 
 
+def test_it_shows_a_phone_number_and_a_postal_code_as_the_profile_writes_them(
+    manager_client, caseworker, caseworker_client
+):
+    client = ClientFactory(registered_by=caseworker, phone="+14165550100", postal_code="M5V2T6")
+    data = {**step_data("contact", staff=caseworker), "phone": "613-555-0199", "postal_code": "K1A 0B1"}
+    section_save(caseworker_client, client, "contact", data)
+
+    changed = rows(manager_client.get(history_url(client)))[0]
+    assert "Telephone Number: (416) 555-0100 → (613) 555-0199" in changed
+    assert "Postal Code: M5V 2T6 → K1A 0B1" in changed
+
+
 def test_it_shows_a_list_value_chosen_where_none_was_and_cleared_again(
     manager_client, caseworker, caseworker_client, agency
 ):

@@ -165,6 +165,19 @@ def test_it_sends_the_caseworker_back_to_a_step_not_yet_seen_before_registering(
     assert Draft.objects.filter(code=code).exists()
 
 
+def test_it_tells_the_caseworker_every_step_still_to_do_not_one_register_at_a_time(caseworker_client, caseworker):
+    code = draft_start(caseworker_client)
+    step_post(caseworker_client, code, "privacy", step_data("privacy", staff=caseworker), go="summary")
+
+    response = step_post(caseworker_client, code, "summary", step_data("summary", staff=caseworker), go="register")
+
+    later = (
+        "Still to do after it: Immigration; Identification; Contact; Employment; Language and Housing; "
+        "Sensitive and Volunteer; Consent and Referral."
+    )
+    assertContains(page_after(caseworker_client, response), message_html(later, "info"), html=True)
+
+
 def test_it_sends_the_caseworker_to_the_step_to_correct_before_registering(caseworker_client, caseworker):
     code, _response = walk(caseworker_client, caseworker, register=False)
     step_post(

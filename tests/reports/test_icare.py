@@ -364,7 +364,7 @@ def test_the_export_detail_lists_its_clients_and_their_status(manager_client, ma
 
     row = table_row(markup(page), client)
     assertInHTML(client_link(client), row)
-    assertInHTML('<td><span class="badge text-bg-secondary">Sent, no answer yet</span></td>', row)
+    assertInHTML('<td><span class="badge text-bg-secondary">No answer from iCARE yet</span></td>', row)
     assertContains(page, f'<code class="text-break">{export.sha256}</code>', html=True)
     assertContains(
         page, '<dd class="col-sm-9">1 · 0 accepted, 0 rejected, 1 without an answer from iCARE</dd>', html=True
