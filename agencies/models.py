@@ -386,6 +386,12 @@ class IcareValue(models.Model):
             return LocalText(self.label_fr, "fr")
         return LocalText(self.label_en or self.value.strip(), self.lang)
 
+    @property
+    def abbreviation(self) -> str:
+        """What an address writes of a street direction ("W" of "W - West", "NO" of "NO - Nord-Ouest"): the part
+        before the dash; the whole label for a value without one."""
+        return str(self).split(" - ", 1)[0]
+
 
 class AgencyList(models.TextChoices):
     """Lists iCARE does not define: each agency keeps and edits its own."""

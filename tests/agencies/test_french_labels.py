@@ -224,6 +224,29 @@ def test_the_profile_in_french_shows_french_labels_and_marks_english_only_names(
     assertNotContains(response, "Unemployed", status_code=200)
 
 
+@pytest.mark.parametrize(
+    ("language", "address"),
+    # The street type keeps its own language on a page of the other (the list holds English and French types).
+    [("en", "12 Dundas Street W<br>"), ("fr", '12 Dundas <span lang="en">Street</span> O<br>')],
+)
+def test_the_profile_writes_a_street_direction_as_an_address_does(caseworker_client, caseworker, language, address):
+    client = ClientFactory(
+        registered_by=caseworker,
+        street_number="12",
+        street_name="Dundas",
+        street_type=icare_value(IcareList.STREET_TYPE, "Street"),
+        street_direction=icare_value(IcareList.STREET_DIRECTION, "W - West"),
+    )
+    if language == "fr":
+        french_page(caseworker_client)
+
+    response = caseworker_client.get(reverse("clients:client-detail", args=[client.code]))
+
+    assertContains(response, address)
+    assertNotContains(response, "West")
+    assertNotContains(response, "Ouest")
+
+
 def test_the_privacy_step_shows_the_statement_of_the_page_language(caseworker_client, agency):
     agency.privacy_statement_fr = "Nous protégeons vos renseignements."
     agency.save()
