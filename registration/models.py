@@ -89,6 +89,12 @@ class Draft(models.Model):
             self.save(update_fields=fields)
 
     @property
+    def birth_date_typed(self) -> str:
+        """The date of birth as typed on Primary Information (for telling drafts of one name apart), or ""."""
+        typed = self.data.get(SectionName.PRIMARY, {}).get("date_of_birth")
+        return typed[0] if typed and typed[0] else ""
+
+    @property
     def title(self) -> str:
         primary = self.data.get(SectionName.PRIMARY, {})
         name = " ".join(v[0] for v in (primary.get("first_name"), primary.get("last_name")) if v and v[0])

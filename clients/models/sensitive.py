@@ -35,7 +35,7 @@ class SensitiveInfo(models.Model):
 class UnlockOutcome(models.TextChoices):
     GRANTED = "granted", _("Granted")
     WRONG_PASSWORD = "wrong_password", _("Wrong password")
-    NOT_PERMITTED = "not_permitted", _("Not permitted")
+    NOT_PERMITTED = "not_permitted", _("Refused: not granted access")
     LOCKED_OUT = "locked_out", _("Locked after repeated wrong passwords")
     OUTSIDE_AGENCY = "outside_agency", _("Refused: not a client of your agency")
 

@@ -123,6 +123,8 @@ def test_it_marks_refusals_of_staff_without_the_grant_in_words(manager_client, a
     marked = one(elements(parsed(response), "tr", class_="table-danger"))
     assert attribute(marked, "class") == "ocms-refused table-danger"
     assert [text_of(marked)] == refused
+    # The filter names the outcome as the table does (and the export, below).
+    assertContains(response, '<option value="not_permitted">Refused: not granted access</option>', html=True)
 
 
 # Filters
@@ -253,7 +255,7 @@ def test_it_exports_every_attempt_without_filters(manager_client, attempts):
     _header, *lines = csv_rows(manager_client.get(CSV_URL))
 
     assert len(lines) == 4
-    assert "Not permitted" in [line[5] for line in lines]
+    assert "Refused: not granted access" in [line[5] for line in lines]
 
 
 def test_it_keeps_a_name_from_running_as_a_spreadsheet_formula(manager_client, manager, caseworker):

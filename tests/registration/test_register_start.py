@@ -29,6 +29,9 @@ def test_it_lists_the_caseworkers_drafts_to_resume(caseworker_client, caseworker
 
     assertContains(response, "Resume registration")
     assertContains(response, f"<td>{FIRST_NAME} {LAST_NAME}</td>", html=True)
+    # Two drafts of one name are told apart by the date of birth typed.
+    typed = step_data("primary", staff=caseworker)["date_of_birth"]
+    assertContains(response, f'<td class="text-nowrap">{typed}</td>', html=True)
     # Privacy and Primary Information are done: it resumes at the first step not yet done, named by its title.
     assertContains(response, "<td>Immigration</td>", html=True)
     assertContains(response, f'href="{step_url(code, "immigration")}"')
@@ -95,6 +98,7 @@ def test_it_lists_a_draft_without_a_name_as_unnamed(caseworker_client):
     response = caseworker_client.get(START)
 
     assertContains(response, "<td>Client with no name yet</td>", html=True)
+    assertContains(response, '<td class="text-nowrap">—</td>', html=True)  # no date of birth typed yet
     assertContains(response, f'href="{step_url(code, "privacy")}"')
 
 
