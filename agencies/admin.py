@@ -331,30 +331,18 @@ class StaffProfileAdmin(AgencyScopedAdmin):
     def save_model(self, request: HttpRequest, obj: StaffProfile, form, change: bool) -> None:
         if not request.user.is_superuser:
             obj.agency = request.agency
-        if change:
-            staff_profile_save(by=request.user, staff=obj)
-            if "is_active" in form.cleaned_data:  # the login's fields were on the form: its changer may change it
-                data = form.cleaned_data
-                staff_login_update(
-                    by=request.user,
-                    staff=obj,
-                    first_name=data["first_name"],
-                    last_name=data["last_name"],
-                    email=data["email"],
-                    is_active=data["is_active"],
-                    password=data["password1"],
-                )
-            return
         data = form.cleaned_data
-        staff_member_create(
-            by=request.user,
-            staff=obj,
-            username=data["username"],
-            password=data["password1"],
-            first_name=data["first_name"],
-            last_name=data["last_name"],
-            email=data["email"],
-        )
+        names = {name: data[name] for name in ("first_name", "last_name", "email") if name in data}
+        if not change:
+            staff_member_create(
+                by=request.user, staff=obj, username=data["username"], password=data["password1"], **names
+            )
+            return
+        staff_profile_save(by=request.user, staff=obj)
+        if "is_active" in data:  # the login's fields were on the form: its changer may change it
+            staff_login_update(
+                by=request.user, staff=obj, is_active=data["is_active"], password=data["password1"], **names
+            )
 
 
 @admin.register(ListItem)
