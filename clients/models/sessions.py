@@ -48,6 +48,14 @@ class SessionQuerySet(AgencyQuerySet):
         """The client's sessions, newest first, with what a row of them shows (program, worker)."""
         return self.for_agency(client.agency).filter(client=client).select_related("program", "worker__user")
 
+    def of_family(self, client) -> "SessionQuerySet":
+        """The sessions of the client's family (the client's own among them), newest first, each with its client."""
+        return (
+            self.for_agency(client.agency)
+            .filter(client__family_id=client.family_id)
+            .select_related("client", "program", "worker__user")
+        )
+
 
 class Session(models.Model):
     """An interaction with a client: a service session."""

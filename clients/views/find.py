@@ -20,7 +20,7 @@ from agencies.templatetags.ocms_format import phone
 from agencies.validators import ascii_digits
 from clients.layout import Field, Include, Row, form_helper
 from clients.models import Client
-from clients.search import NumberFound, clients_matching, found_by_number
+from clients.search import NumberFound, clients_matching, found_by_number, parse_query, whole_identifier
 
 PAGE_SIZE = 20
 # What a row of the results shows: only these columns are read (a client has some sixty).
@@ -86,6 +86,17 @@ class FindClientForm(TextChecksMixin, forms.Form):
     def clean(self) -> dict:
         cleaned = super().clean()
         text = (cleaned.get("q") or "").strip()
+        searchable = parse_query(text)
+        if len(text) >= 2 and searchable.is_empty and not whole_identifier(text) and not cleaned.get("date_of_birth"):
+            # Nothing in it to search by (punctuation alone, or a name in a script other than Latin letters, which
+            # the names are searched in): said, rather than every client listed.
+            self.add_error(
+                "q",
+                _(
+                    "There is nothing to search by in this text. Type the name in Latin letters, as on the "
+                    "client's documents, or a date of birth, telephone number, client number or identifier."
+                ),
+            )
         # A date of birth typed wrong has its own message: the search box may be empty beside it.
         if not cleaned.get("date_of_birth") and "date_of_birth" not in self.errors and len(text) < 2:
             self.add_error(
@@ -200,6 +211,10 @@ def client_find(request: HttpRequest) -> HttpResponse:
             rows = rows_by_id(
                 by_number, agency=request.agency, include_anonymous=include_anonymous, offset=offset, limit=limit
             )
+            if not rows and not include_anonymous:
+                # The number of an anonymous client (printed on their card), left out: said, rather than "no client".
+                left_out = rows_by_id(by_number, agency=request.agency, include_anonymous=True, offset=0, limit=1)
+                context["anonymous_left_out"] = bool(left_out)
         else:
             results = (
                 clients_matching(

@@ -14,6 +14,8 @@ from clients.unlock import sensitive_section_context
 
 # The profile lists the latest sessions; the session list has them all.
 PROFILE_SESSIONS = 10
+# The dashboard lists the relatives' latest sessions, beside the client's own.
+DASHBOARD_FAMILY_SESSIONS = 5
 
 
 @login_required
@@ -71,8 +73,19 @@ def client_dashboard(request: HttpRequest, code) -> HttpResponse:
     client = get_dashboard_client_for(request, code)
     family = client.relatives()
     sessions = Session.objects.of_client(client)[:5]
+    # The family code is there so that staff see the whole family's services: the relatives' latest sessions too.
+    family_sessions = (
+        Session.objects.of_family(client).exclude(client=client)[:DASHBOARD_FAMILY_SESSIONS] if client.family_id else []
+    )
     return render(
         request,
         "clients/client_dashboard.html",
-        {"client": client, "family": family, "sessions": sessions, "dashboard_cards": slots.DASHBOARD_CARDS},
+        {
+            "client": client,
+            "family": family,
+            "sessions": sessions,
+            "family_sessions": family_sessions,
+            "mentor_matches": client.mentor_matches.select_related("program"),
+            "dashboard_cards": slots.DASHBOARD_CARDS,
+        },
     )

@@ -13,7 +13,7 @@ from clients.models import Client, ClientProgram, ProgramStatus
 from clients.search import name_words_remember
 from registration.models import Draft
 from tests.clients.pages import attribute, elements, fragment, login_url, one, parsed, text_of
-from tests.factories import ClientFactory, SessionFactory
+from tests.factories import ClientFactory, MentorMatchFactory, SessionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -165,6 +165,48 @@ def test_it_shows_the_last_sessions_newest_first(caseworker_client, caseworker, 
     assertContains(response, f"<tbody>{shown}</tbody>", html=True)
     assertNotContains(response, (today - timedelta(days=50)).isoformat())
     assertNotContains(response, (today - timedelta(days=1)).isoformat())
+
+
+def test_it_shows_the_familys_last_sessions_with_who_had_them(caseworker_client, caseworker, agency):
+    client = ClientFactory(registered_by=caseworker, first_name="Leila", with_family=True)
+    sister = ClientFactory(registered_by=caseworker, first_name="Nour", family=client.family)
+    stranger = ClientFactory(registered_by=caseworker, first_name="Olga")
+    today = timezone.localdate()
+    own = SessionFactory(client=client, date=today - timedelta(days=2))
+    hers = SessionFactory(client=sister, date=today - timedelta(days=3), program=agency.programs.get(name="Settlement"))
+    SessionFactory(client=stranger, date=today - timedelta(days=4))
+
+    response = caseworker_client.get(dashboard_url(client))
+
+    table = one(elements(parsed(response), "div", **{"aria-labelledby": "family-sessions-heading"}))
+    assert [text_of(row) for row in elements(table, "tr")][1:] == [
+        f"{hers.date.isoformat()} Nour {sister.last_name} Settlement {hers.get_session_type_display()} {hers.worker}"
+    ]
+    assert attribute(one(elements(table, "a")), "href") == dashboard_url(sister)
+    assert own.date.isoformat() not in text_of(table)  # the client's own are in the card above
+    assertNotContains(response, "Olga")
+
+
+def test_it_says_when_the_family_has_no_other_session(caseworker_client, caseworker):
+    client = ClientFactory(registered_by=caseworker, with_family=True)
+
+    response = caseworker_client.get(dashboard_url(client))
+
+    assertContains(response, "No session with another member of the family yet.")
+    # A client of no family has no such card at all.
+    assertNotContains(caseworker_client.get(dashboard_url(ClientFactory(registered_by=caseworker))), "The family")
+
+
+def test_it_shows_the_clients_mentor_and_tutor_matches(caseworker_client, caseworker):
+    client = ClientFactory(registered_by=caseworker)
+    match = MentorMatchFactory(client=client, kind="tutor", name="Claire Tremblay")
+
+    response = caseworker_client.get(dashboard_url(client))
+
+    table = one(elements(parsed(response), "div", **{"aria-labelledby": "dashboard-matches-heading"}))
+    assert text_of(elements(table, "tbody")[0]) == (
+        f"Tutor Claire Tremblay {match.program} {match.start_date.isoformat()} —"
+    )
 
 
 def test_it_says_when_there_is_no_session_yet(caseworker_client, caseworker):

@@ -451,8 +451,36 @@ def test_the_page_includes_anonymous_clients_when_the_box_is_ticked(crowd, casew
     with_box = caseworker_client.get(FIND_URL, {"q": str(anonymous.number), "include_anonymous": "on"})
 
     assert profile_codes(without) == []
+    # Not "no client matches" (which offers to register one again): the page says where the client is.
+    assertContains(without, "This number is an anonymous client's: tick “Include anonymous clients”")
+    assertNotContains(without, "No client of your agency matches this search.")
     assert profile_codes(with_box) == [str(anonymous.code)]
     assertContains(with_box, "<td>Anonymous Client</td>", html=True)
+
+
+def test_a_number_no_client_has_is_no_match_not_an_anonymous_client(crowd, caseworker_client):
+    response = caseworker_client.get(FIND_URL, {"q": "9999999"})
+
+    assertContains(response, "No client of your agency matches this search.")
+    assertNotContains(response, "anonymous client's")
+
+
+NOTHING_TO_SEARCH = (
+    "There is nothing to search by in this text. Type the name in Latin letters, as on the client's documents, or a "
+    "date of birth, telephone number, client number or identifier."
+)
+
+
+@pytest.mark.parametrize("typed", ["!!!", "欧阳明", "الهاشمي", "-- --"])
+def test_a_search_with_nothing_to_search_by_says_so_rather_than_listing_everyone(qasim, caseworker_client, typed):
+    response = caseworker_client.get(FIND_URL, {"q": typed})
+
+    assert form_errors(response) == {"q": [NOTHING_TO_SEARCH]}
+    assert profile_codes(response) == []
+    # With a date of birth, the text adds nothing and the date alone is searched.
+    by_date = caseworker_client.get(FIND_URL, {"q": typed, "date_of_birth": "1980-01-15"})
+    assert form_errors(by_date) == {}
+    assert str(qasim.code) in profile_codes(by_date)
 
 
 def test_the_page_searches_comments_when_the_box_is_ticked(qasim, caseworker_client):
