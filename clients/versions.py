@@ -23,6 +23,9 @@ OPENED = "opened_version"
 # The button that saves a conflict's resolution, and its three answers.
 RESOLVE = "resolve"
 CHOSEN, MINE, THEIRS = "chosen", "mine", "theirs"
+# A part only someone else changed: the saved value, whichever button is pressed ("Keep all mine" keeps what the
+# user changed, and never undoes a colleague's change to a part the user left alone).
+SAVED = "saved"
 # The radio buttons of each conflicting part: "take:<part>" = mine | theirs.
 TAKE = "take:"
 SALT = "ocms.registration.section-edit"
@@ -117,7 +120,8 @@ class Change:
     label: str
     theirs: str
     yours: str
-    # What the radio buttons start on: the other's value, unless the user changed this part too.
+    # Whether the user left this part as it was when the page was opened: the saved value is then kept, whatever the
+    # user chooses for the others.
     take_theirs: bool
 
 
@@ -155,8 +159,10 @@ def resolved(data: QueryDict, current: dict[str, Posted]) -> QueryDict:
         if not name.startswith(TAKE):
             continue
         key = name.removeprefix(TAKE)
-        choice = answer if answer in (MINE, THEIRS) else data.get(name)
-        if key not in current or choice != THEIRS:
+        choice = data.get(name)
+        if choice != SAVED and answer in (MINE, THEIRS):
+            choice = answer
+        if key not in current or choice not in (THEIRS, SAVED):
             continue
         posted = current[key]
         for typed_name in list(typed(data, key, posted)):

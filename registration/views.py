@@ -786,7 +786,10 @@ def section_edit(request: HttpRequest, code, section: str) -> HttpResponse:
         )
         if not changes and bound.is_valid():
             client_section_update(client=client, section=bound)
-            messages.success(request, _("The profile is updated."))
+            if versions.section_parts(bound_section(request, client, section, None)) == current:
+                messages.info(request, _("Nothing was changed: the section is as it was."))
+            else:
+                messages.success(request, _("The profile is updated."))
             if section == SectionName.IDENTIFICATION:
                 identifiers_held_elsewhere(request, bound, exclude=client)
             return redirect(reverse("clients:client-detail", kwargs={"code": client.code}) + f"#section-{section}")
@@ -808,6 +811,17 @@ def bound_section(request: HttpRequest, client: Client, section: str, data) -> B
     )
 
 
+def last_saved(client: Client, section: BoundStep):
+    """The latest change-history record of a section's data: the client's own fields, or one of its rows (an
+    identifier, a language) saved without the client's row changing."""
+    records = [client.history.select_related("history_user").first()]
+    for formset in section.formsets.values():
+        model = getattr(formset, "model", None)
+        if hasattr(model, "history"):
+            records.append(model.history.filter(client_id=client.pk).select_related("history_user").first())
+    return max((record for record in records if record), key=lambda record: record.history_date, default=None)
+
+
 def section_edit_page(
     request: HttpRequest,
     client: Client,
@@ -827,7 +841,7 @@ def section_edit_page(
         "opened_version": versions.version_token(current, client=client, section=section),
         "changes": changes,
         "unknown_version": unknown_version,
-        "changed_by": client.history.select_related("history_user").first() if changes else None,
+        "changed_by": last_saved(client, bound) if changes else None,
     }
     if section == SectionName.SUMMARY:
         # The reason for registering despite a possible duplicate can be given whenever there is one to give.

@@ -114,14 +114,23 @@ def test_take_all_saved_values_keeps_the_others_change(mine, client_in_ottawa):
     assert client_in_ottawa.city == "Toronto"
 
 
-def test_changes_to_different_fields_merge_field_by_field(mine, client_in_ottawa):
+def kept_saved(page, key: str) -> bool:
+    """Whether the page keeps the saved value of a part the user left alone, whatever button is pressed."""
+    return [dict(element.attributes)["value"] for element in elements(page, "input", name=f"take:{key}")] == ["saved"]
+
+
+@pytest.mark.parametrize("button", ["chosen", "mine", "theirs"])
+def test_changes_to_different_fields_merge_field_by_field(mine, client_in_ottawa, button):
     page = mine.type(email="amara.new@example.com").save()
 
-    # Only the other's change is shown; as this editor left the city alone, the saved value is chosen.
-    assert conflict_rows(page) == [("City", "Toronto", "Ottawa")]
-    assert checked_choice(page, "city") == "theirs"
-    assert mine.save("chosen").status_code == 302
+    # Only the other's change is shown, as this editor left the city alone: the saved value is kept, even by
+    # "Keep all mine" (which would otherwise put back the value the page was opened with, undoing the colleague's).
+    assert conflict_rows(page) == [("City", "Toronto", "You did not change it")]
+    assert kept_saved(page, "city")
+    assert not elements(page, "input", type="radio", name="take:city")
+    assert mine.save(button).status_code == 302
     client_in_ottawa.refresh_from_db()
+    # Each button is about the parts shown; the e-mail only this editor changed is saved whichever is pressed.
     assert (client_in_ottawa.city, client_in_ottawa.email) == ("Toronto", "amara.new@example.com")
 
 
@@ -139,7 +148,7 @@ def test_a_change_to_another_section_is_no_conflict(caseworker_client, colleague
 
 
 def test_rows_added_by_someone_else_are_shown_and_can_be_taken(
-    caseworker_client, colleague_client, client_in_ottawa, agency
+    caseworker_client, colleague_client, client_in_ottawa, agency, coordinator
 ):
     mine = Editor(caseworker_client, client_in_ottawa, "identification")
     theirs = Editor(colleague_client, client_in_ottawa, "identification")
@@ -149,9 +158,11 @@ def test_rows_added_by_someone_else_are_shown_and_can_be_taken(
 
     page = mine.save()
 
-    assert conflict_rows(page) == [("Client identifiers", "FOSS/GCMS Client ID, 1111-1111", "—")]
-    assert checked_choice(page, "identifiers") == "theirs"
-    assert mine.save("chosen").status_code == 302
+    assert conflict_rows(page) == [("Client identifiers", "FOSS/GCMS Client ID, 1111-1111", "You did not change it")]
+    # Named after the one who saved the rows, though the client's own fields were last saved by someone else.
+    assertContains(page, f"Last saved by {coordinator.display_name}")
+    assert kept_saved(page, "identifiers")
+    assert mine.save("mine").status_code == 302
     assert list(Identifier.objects.filter(client=client_in_ottawa).values_list("value", flat=True)) == ["1111-1111"]
 
 

@@ -12,7 +12,7 @@ from clients.models import ClientLanguage, ConsentContact
 from clients.validators import NotInFutureValidator
 from tests.conftest import client_for
 from tests.factories import ClientFactory
-from tests.registration.edit_pages import edit_post
+from tests.registration.edit_pages import Editor, edit_post
 from tests.wizard import (
     RULE_ERRORS,
     contact_person,
@@ -77,6 +77,18 @@ def test_it_saves_the_contact_section_and_returns_to_the_profile(caseworker_clie
     assert client.phone.as_e164 == "+14165550199"
     assert client.postal_code == "K1A0B1"
     assertContains(page_after(caseworker_client, response), message_html("The profile is updated."), html=True)
+
+
+@pytest.mark.parametrize("section", ["primary", "contact", "identification", "language"])
+def test_an_edit_saved_unchanged_says_nothing_was_changed(caseworker_client, caseworker, section):
+    client = ClientFactory(registered_by=caseworker, city="Toronto", with_identifier=True)
+
+    response = Editor(caseworker_client, client, section).save()
+
+    assertRedirects(response, detail_url(client) + f"#section-{section}", fetch_redirect_response=False)
+    page = page_after(caseworker_client, response)
+    assertContains(page, message_html("Nothing was changed: the section is as it was.", "info"), html=True)
+    assertNotContains(page, "The profile is updated.")
 
 
 def test_it_shows_the_saved_values_in_the_section_form(caseworker_client, caseworker):
