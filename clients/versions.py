@@ -26,7 +26,7 @@ CHOSEN, MINE, THEIRS = "chosen", "mine", "theirs"
 # A part only someone else changed: the saved value, whichever button is pressed ("Keep all mine" keeps what the
 # user changed, and never undoes a colleague's change to a part the user left alone).
 SAVED = "saved"
-# The radio buttons of each conflicting part: "take:<part>" = mine | theirs.
+# Each conflicting part's choice: "take:<part>" = mine | theirs (radio buttons), or saved (a part the user left alone).
 TAKE = "take:"
 SALT = "ocms.registration.section-edit"
 
