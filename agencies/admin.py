@@ -251,8 +251,7 @@ class StaffChangeForm(StaffLoginForm):
         super().__init__(*args, **kwargs)
         self.login = self.instance.user
         for name in ("first_name", "last_name", "email", "is_active"):
-            if name in self.fields:
-                self.initial.setdefault(name, getattr(self.login, name))
+            self.initial.setdefault(name, getattr(self.login, name))
 
 
 @admin.register(StaffProfile)

@@ -236,8 +236,8 @@ class StaffProfile(models.Model):
 
 
 # What a change of staff access names: the role, and the two grants beside it.
-ACCESS_FIELDS = ("role", "may_unlock_sensitive", "may_upload_icare")
 GRANT_FIELDS = ("may_unlock_sensitive", "may_upload_icare")
+ACCESS_FIELDS = ("role", *GRANT_FIELDS)
 # What a change of a login recorded beside them names: whether it may log in, and a new password (never the password).
 LOGIN_CHANGES = {"is_active": _("may log in"), "password": _("password")}
 PASSWORD_SET = "set"

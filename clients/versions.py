@@ -122,7 +122,7 @@ class Change:
     yours: str
     # Whether the user left this part as it was when the page was opened: the saved value is then kept, whatever the
     # user chooses for the others.
-    take_theirs: bool
+    left_alone: bool
 
 
 def changes_since(
@@ -145,7 +145,7 @@ def changes_since(
                 label=shown.label(key),
                 theirs=theirs_text,
                 yours=yours_text,
-                take_theirs=opened.get(key) == fingerprint(mine),
+                left_alone=opened.get(key) == fingerprint(mine),
             )
         )
     return changes

@@ -86,8 +86,12 @@ class FindClientForm(TextChecksMixin, forms.Form):
     def clean(self) -> dict:
         cleaned = super().clean()
         text = (cleaned.get("q") or "").strip()
-        searchable = parse_query(text)
-        if len(text) >= 2 and searchable.is_empty and not whole_identifier(text) and not cleaned.get("date_of_birth"):
+        if (
+            len(text) >= 2
+            and parse_query(text).is_empty
+            and not whole_identifier(text)
+            and not cleaned.get("date_of_birth")
+        ):
             # Nothing in it to search by (punctuation alone, or a name in a script other than Latin letters, which
             # the names are searched in): said, rather than every client listed.
             self.add_error(

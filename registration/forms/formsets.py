@@ -137,6 +137,11 @@ class RowForm(SectionForm):
         return forms.ModelForm.clean(self)
 
 
+def is_uci_type(kind) -> bool:
+    """Whether an identifier type of the agency is the one iCARE knows as the FOSS/GCMS Client ID."""
+    return kind.icare_value_id is not None and icare_values()[kind.icare_value_id].value == UCI_TYPE
+
+
 class IdentifierForm(RowForm):
     step = SectionName.IDENTIFICATION
 
@@ -154,20 +159,13 @@ class IdentifierForm(RowForm):
         kind, value = cleaned.get("identifier_type"), (cleaned.get("value") or "").strip()
         if kind and not value:
             self.add_error("value", _("Type the identifier's number, or remove the row."))
-        elif (
-            kind and kind.icare_value_id and icare_values()[kind.icare_value_id].value == UCI_TYPE and not is_uci(value)
-        ):
+        elif kind and is_uci_type(kind) and not is_uci(value):
             # iCARE matches the client on it: a value that cannot be a UCI fails that match, and every service after.
             self.add_error(
                 "value",
                 _("A FOSS/GCMS Client ID is IRCC's UCI: 8 digits (0000-0000) or 10 digits (00-0000-0000)."),
             )
         return cleaned
-
-
-def is_uci_type(kind) -> bool:
-    """Whether an identifier type of the agency is the one iCARE knows as the FOSS/GCMS Client ID."""
-    return kind.icare_value_id is not None and icare_values()[kind.icare_value_id].value == UCI_TYPE
 
 
 class IdentifierRowFormSet(RowFormSet):
