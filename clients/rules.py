@@ -286,6 +286,8 @@ def minor_without_consent(facts: Facts, edited: Collection[str]) -> list[tuple[s
     involved = {"date_of_birth", "consent_required", "registration_date"} & set(edited)
     if not born or required is not False or not involved:
         return []
+    if born > day:  # born after the day: dates_out_of_order says so, not a negative age
+        return []
     age = age_on(born, day)
     if age >= ADULT_AGE:
         return []

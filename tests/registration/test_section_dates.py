@@ -169,3 +169,18 @@ def test_an_adult_may_need_consent_or_not(caseworker_client, arrived):
     assert response.status_code == 302
     arrived.refresh_from_db()
     assert arrived.consent_required is False
+
+
+def test_a_birth_after_the_registration_date_is_told_as_such_not_as_a_negative_age(caseworker_client, caseworker):
+    client = ClientFactory(
+        registered_by=caseworker,
+        date_of_birth=date(1990, 4, 12),
+        registration_date=date(2021, 6, 1),
+        consent_required=False,
+    )
+
+    response = Editor(caseworker_client, client, SectionName.PRIMARY).type(date_of_birth="2022-01-01").save()
+
+    assert refused(response, "date_of_birth") == [
+        "The date of birth is after the Registration Date 2021-06-01 (Registration Summary)."
+    ]
