@@ -13,8 +13,8 @@ from pathlib import Path
 from django.db import connection, transaction
 from django.utils import timezone
 
-from agencies.models import Agency, AgencyList, IcareList, IcareValue, ListItem, Site
-from clients.models import Client, Family, Identifier, NameWord, identifier_key, search_keys
+from agencies.models import Agency, AgencyList, IcareList, IcareValue, ListItem, Program, Site
+from clients.models import Client, ClientProgram, Family, Identifier, NameWord, identifier_key, search_keys
 from clients.models.family import family_code_of
 from clients.text import fold
 
@@ -99,6 +99,7 @@ class ClientGenerator:
         self.id_type = ListItem.objects.for_agency(agency).of(AgencyList.IDENTIFIER_TYPE).order_by("position").first()
         self.site = Site.objects.for_agency(agency).first()
         self.worker = agency.staff.first()
+        self.program = Program.objects.for_agency(agency).order_by("name").first()
         self.today = timezone.localdate()
         self.family_digits = 6
         self.seen: set[tuple[str, date]] = set()
@@ -206,9 +207,11 @@ def clients_generate(
 ) -> int:
     """Add `count` invented clients to an agency; returns how many were made. `history`: each client and identifier
     with the first record of its change history, dated the day it was registered, as a client registered through
-    the wizard has (without it, the Change History could not say what a first edit changed); the benchmarks' hundreds
-    of thousands go without. `icare_share`: about this share of the families are complete for iCARE (an address, each
-    member's official language of preference and an identifier); the others lack what only iCARE asks for."""
+    the wizard has (without it, the Change History could not say what a first edit changed), and a row of the
+    Agency Program Table (a new client of the agency's first program), which the wizard asks for; the benchmarks'
+    hundreds of thousands go without. `icare_share`: about this share of the families are complete for iCARE (an
+    address, each member's official language of preference and an identifier); the others lack what only iCARE asks
+    for."""
     generator = ClientGenerator(agency=agency, created_by=created_by, seed=seed, icare_share=icare_share)
     first = Client.objects.for_agency(agency).next_number()
     # Every other column as a client registered by the agency's first worker would have it.
@@ -259,6 +262,14 @@ def clients_generate(
                 identifiers = Identifier.objects.filter(client_id__in=made_ids).select_related("client")
                 history_begin(list(Client.objects.filter(pk__in=made_ids)), created_by)
                 history_begin(list(identifiers), created_by)
+                if generator.program is not None:
+                    programs = ClientProgram.objects.bulk_create(
+                        [ClientProgram(client_id=pk, program=generator.program) for pk in made_ids]
+                    )
+                    history_begin(
+                        list(ClientProgram.objects.filter(pk__in=[p.pk for p in programs]).select_related("client")),
+                        created_by,
+                    )
         made += len(chunk)
     NameWord.objects.bulk_create([NameWord(agency=agency, word=w[:60]) for w in words], ignore_conflicts=True)
     return made

@@ -260,3 +260,13 @@ def test_a_generated_clients_first_edit_shows_in_its_change_history(generated, c
     assert [(change.old, change.new) for change in changes[0].fields if change.label == "City"] == [
         (client.city or "—", "Kingston")
     ]
+
+
+def test_every_generated_client_is_a_new_client_of_a_program_so_its_receipt_names_one(generated, agency):
+    program = agency.programs.order_by("name").first()
+    assert program is not None
+
+    rows = {client.pk: list(client.program_statuses.all()) for client in generated}
+
+    assert all([(row.program, row.status) for row in kept] == [(program, "new")] for kept in rows.values())
+    assert all(row.history.count() == 1 for row in generated[0].program_statuses.all())
