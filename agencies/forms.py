@@ -7,6 +7,7 @@ from collections.abc import Callable
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 from django.db.models import QuerySet
 from django.forms.models import ModelChoiceIterator
 from django.utils.choices import BaseChoiceIterator
@@ -31,6 +32,8 @@ class TextChecksMixin:
         for field in self.fields.values():
             text = isinstance(field, forms.CharField) and not isinstance(field.widget, forms.PasswordInput)
             if text and not any(isinstance(v, ControlCharactersValidator) for v in field.validators):
+                # Ours says it of NUL too: Django's own check would add a second message for the same character.
+                field.validators = [v for v in field.validators if not isinstance(v, ProhibitNullCharactersValidator)]
                 field.validators.append(ControlCharactersValidator())
 
 

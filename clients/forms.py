@@ -42,7 +42,11 @@ class PostalCodeField(CAPostalCodeField):
         return "".join(ch for ch in super().to_python(value) if ch != "-")
 
     def clean(self, value) -> str:
-        return postal_code_compact(super().clean(value) or "") or ""
+        typed = super().clean(value) or ""
+        compact = postal_code_compact(typed)
+        if typed and compact is None:  # a code localflavor's pattern lets through: digits of another script
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return compact or ""
 
     def prepare_value(self, value) -> str:
         """A stored code shown with its space; what was typed shown as typed."""

@@ -12,9 +12,13 @@ def postal_code_compact(value: str) -> str | None:
     """A Canadian postal code as OCMS stores it (six characters, upper case, no space), or None when it is not one.
 
     What a valid code is, django-localflavor's CAPostalCodeField says: A9A 9A9, never D, F, I, O, Q or U, never
-    W or Z first. Spaces and hyphens typed anywhere are forgiven.
+    W or Z first; its digits ASCII ones (the pattern's \\d takes any script's, a full-width ０ too). Spaces and
+    hyphens typed anywhere are forgiven.
     """
-    match = CAPostalCodeField.postcode_regex.match(re.sub(r"[\s\-]+", "", value or "").upper())
+    compact = re.sub(r"[\s\-]+", "", value or "").upper()
+    if not compact.isascii():
+        return None
+    match = CAPostalCodeField.postcode_regex.match(compact)
     return match.group(1) + match.group(2) if match else None
 
 

@@ -175,6 +175,37 @@ def test_a_nul_typed_in_a_step_is_refused_next_to_its_field_and_the_draft_keeps_
     assert "\x00" not in kept["first_name"][0]
 
 
+CONTROL_MESSAGE = (
+    "This field holds a control character or an unreadable one (often pasted with the text): delete it and type the "
+    "text again."
+)
+
+
+def test_a_nul_typed_in_a_section_edit_is_told_once_next_to_its_field(http, manager, profile):
+    """Django's own check of NUL would say it a second time, in other words, beside OCMS's."""
+    url = reverse("registration:section-edit", kwargs={"code": profile.code, "section": "primary"})
+    data = step_data("primary", staff=manager) | {"first_name": "Wa\x00lk"}
+
+    response = http.post(url, {**data, "opened_version": opened_version(http, profile, "primary")})
+
+    assert response.status_code == 200
+    assert response.context["section"].forms["primary"].errors["first_name"] == [CONTROL_MESSAGE]
+
+
+def test_a_nul_typed_in_the_anonymous_form_is_told_once_next_to_its_field(http, manager):
+    data = {
+        "postal_code": "M5V 2T6",
+        "registration_date": date.today().isoformat(),
+        "registration_site": str(manager.default_site.pk),
+        "comments": "Came \x00 with a friend",
+    }
+
+    response = http.post(reverse("registration:anonymous-register"), data)
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["comments"] == [CONTROL_MESSAGE]
+
+
 ROW_KINDS = [
     ("identification", "identifiers", 10),
     ("identification", "programs", 100),
