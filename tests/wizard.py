@@ -366,11 +366,15 @@ def field_attributes(response: HttpResponse, name: str) -> dict[str, str | None]
 
 
 def field_errors(response: HttpResponse, field_id: str) -> list[str]:
-    """The messages shown right under the field with this id."""
-    return [
-        element_text(div)
-        for div in elements(response, "div", id=f"{field_id}_error", class_="invalid-feedback d-block")
-    ]
+    """The messages shown right under the field with this id: the one element its input is described by, a line
+    (a <div>) of it each when there are several."""
+    boxes = elements(response, "div", id=f"{field_id}_error", class_="invalid-feedback d-block")
+    assert len(boxes) <= 1, f"{len(boxes)} elements have the id {field_id}_error"
+    messages = []
+    for box in boxes:
+        lines = [child for child in box.children if not isinstance(child, str) and child.name == "div"]
+        messages += [element_text(line) for line in lines] or [element_text(box)]
+    return messages
 
 
 def input_value(response: HttpResponse, name: str) -> str | None:

@@ -11,7 +11,10 @@ from typing import Any
 from django import forms, template
 from django.forms import BaseForm, BoundField
 from django.forms.formsets import BaseFormSet
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
+
+from agencies.renderers import escaped
 
 register = template.Library()
 
@@ -33,6 +36,17 @@ def field_target(bound: BoundField) -> str:
         subwidgets = bound.subwidgets
         return subwidgets[0].id_for_label if subwidgets else bound.auto_id
     return bound.id_for_label or bound.auto_id
+
+
+@register.simple_tag
+def field_errors(bound: BoundField) -> SafeString:
+    """A field's messages under it, in the one element its input is described by (Django's aria-describedby names
+    "<id>_error"): a second message of the same field is a line of that element, not an element of the same id."""
+    errors = bound.errors
+    if not errors:
+        return mark_safe("")
+    inner = escaped(errors[0]) if len(errors) == 1 else "".join(f"<div>{escaped(error)}</div>" for error in errors)
+    return mark_safe(f'<div class="invalid-feedback d-block" id="{escaped(bound.auto_id)}_error">{inner}</div>')
 
 
 def labelled(label: str, text: str) -> str:

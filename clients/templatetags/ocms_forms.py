@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from agencies.renderers import escaped
 from agencies.rows import occupations
+from agencies.templatetags.ocms_errors import field_errors
 from clients.rules import Level
 
 register = template.Library()
@@ -129,10 +130,7 @@ def field_html(bound: BoundField, wrapper_class: str | None = "") -> SafeString:
             f"  {escaped(bound)}\n"
         )
     html.append("\n")
-    html.extend(
-        f'<div class="invalid-feedback d-block" id="{escaped(bound.auto_id)}_error">{escaped(error)}</div>'
-        for error in errors
-    )
+    html.append(field_errors(bound))
     html.append("\n")
     if marks["copied"]:
         html.append(

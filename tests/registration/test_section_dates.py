@@ -184,3 +184,15 @@ def test_a_birth_after_the_registration_date_is_told_as_such_not_as_a_negative_a
     assert refused(response, "date_of_birth") == [
         "The date of birth is after the Registration Date 2021-06-01 (Registration Summary)."
     ]
+
+
+def test_two_messages_of_one_field_are_lines_of_the_one_element_its_input_is_described_by(caseworker_client, arrived):
+    """Django describes the input by "<id>_error": one element of that id, holding both messages."""
+    response = Editor(caseworker_client, arrived, SectionName.PRIMARY).type(date_of_birth="2020-01-01").save()
+
+    assert field_errors(response, "id_date_of_birth") == [
+        "The date of birth is after the Landing Date 2019-03-10 (Immigration Related).",
+        "The date of birth is after the Arrival Date 2019-03-10 (Immigration Related).",
+    ]
+    assert response.content.decode().count('id="id_date_of_birth_error"') == 1
+    assert 'aria-describedby="id_date_of_birth_error"' in response.content.decode()
