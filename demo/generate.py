@@ -5,6 +5,7 @@ import functools
 import itertools
 import json
 import random
+import re
 import uuid
 from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
@@ -147,7 +148,9 @@ class ClientGenerator:
                 person = shared if member == 0 else self.person(origin) | {"last_name": shared["last_name"]}
                 self.distinct(person)
                 search_name, words = search_keys(person["first_name"], person["last_name"], "")
-                email = f"{person['first_name'].split()[0].lower()}.{first_number + made}@example.org"
+                # An address as people have them: ASCII letters ("ngoc", not "ngọc", which no form would accept).
+                mailbox = re.sub(r"[^a-z]", "", fold(person["first_name"].split()[0])) or "client"
+                email = f"{mailbox}.{first_number + made}@example.org"
                 yield (
                     person
                     | {
@@ -156,7 +159,8 @@ class ClientGenerator:
                         "email": email if rng.random() < 0.4 else "",
                         "postal_code": postal,
                         "research_consent": rng.random() < 0.7,
-                        "registration_date": registered,
+                        # Never before the client was born (a child born after the family first came).
+                        "registration_date": max(registered, person["date_of_birth"]),
                         "search_name": search_name,
                         "name_words": words,
                     }
