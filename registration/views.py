@@ -26,14 +26,11 @@ from agencies.renderers import escaped
 from agencies.validators import field_id_or, field_name_or, has_control_characters, storable
 from clients import versions
 from clients.duplicates import identifier_held_elsewhere, likely_duplicates, saved_client_duplicates
-from clients.forms import UnlockForm
-from clients.models import Client, UnlockOutcome, get_client_for
+from clients.models import Client, get_client_for
 from clients.models.family import FAMILY_CODE_EXAMPLE, normalise_family_code
 from clients.rules import IDENTIFIER_ALERT, Level, facts_with_children, unmet
 from clients.sections import EDITABLE_SECTIONS, SectionName
-from clients.unlock import request_address, sensitive_unlock_attempt
-from clients.views.sensitive import STATUS as UNLOCK_STATUS
-from clients.views.sensitive import refusal_message
+from clients.views.sensitive import attempt_unlock, is_granted, refusal
 from families.services import (
     family_first_member,
     family_member_prefill,
@@ -576,22 +573,14 @@ class DraftSensitiveUnlockView(DraftStepView):
     @method_decorator(sensitive_post_parameters("password"))
     def post(self, request: HttpRequest, code) -> HttpResponse:
         self.store_posted()
-        form = UnlockForm(request.POST)
-        form.is_valid()  # a single optional field; one Django refuses (a NUL in it) is a wrong password
-        attempt = sensitive_unlock_attempt(
-            staff=request.staff,
-            password=form.cleaned_data.get("password", ""),
-            address=request_address(request),
-            draft_code=self.draft.code,
-        )
-        granted = attempt.outcome == UnlockOutcome.GRANTED
+        attempt = attempt_unlock(request, draft_code=self.draft.code)
+        granted = is_granted(attempt)
         section = self.current_section(self.step_data(self.step.name, unsealed=granted))
         section.is_valid()
         if granted:
             return self.render_step(section, sensitive_unlocked=True)
-        return self.render_step(
-            section, status=UNLOCK_STATUS[attempt.outcome], sensitive_locked=True, refusal=refusal_message(attempt)
-        )
+        message, status = refusal(attempt)
+        return self.render_step(section, status=status, sensitive_locked=True, refusal=message)
 
 
 class DraftFamilyCopyView(DraftStepView):

@@ -5,6 +5,7 @@ is remembered in the session, so the next request shows the section locked again
 """
 
 import csv
+import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -95,15 +96,37 @@ def refusal_message(attempt: UnlockAttempt) -> str:
     return _("That password is not correct: enter the password you log in with. This attempt is logged.")
 
 
-def attempt_unlock(request: HttpRequest, client: Client) -> UnlockAttempt:
+def refusal(attempt: UnlockAttempt | None) -> tuple[str, int]:
+    """What the page says of an attempt that did not open, and its status; of no attempt (no password typed), that
+    one is needed."""
+    if attempt is None:
+        return _("Enter the password you log in with to unlock: nothing was tried, so nothing is logged."), 200
+    return refusal_message(attempt), STATUS[attempt.outcome]
+
+
+def attempt_unlock(
+    request: HttpRequest, *, client: Client | None = None, draft_code: uuid.UUID | None = None
+) -> UnlockAttempt | None:
+    """The attempt the posted password makes, decided and logged (clients.unlock.sensitive_unlock_attempt).
+
+    None when staff who may unlock posted no password at all: Enter pressed in another field of the form sends it
+    with the box empty, and that is no guess at a password, so it is neither logged nor counted towards the lock.
+    """
+    if not request.POST.get("password") and request.staff.may_unlock_sensitive:
+        return None
     form = UnlockForm(request.POST)
     form.is_valid()  # a single optional field; one Django refuses (a NUL in it) is a wrong password
     return sensitive_unlock_attempt(
         staff=request.staff,
         client=client,
+        draft_code=draft_code,
         password=form.cleaned_data.get("password", ""),
         address=request_address(request),
     )
+
+
+def is_granted(attempt: UnlockAttempt | None) -> bool:
+    return attempt is not None and attempt.outcome == UnlockOutcome.GRANTED
 
 
 @login_required
@@ -117,12 +140,12 @@ def sensitive_unlock(request: HttpRequest, code) -> HttpResponse:
     profile comes back.
     """
     client = named_client(request, code)
-    attempt = attempt_unlock(request, client)
-    if attempt.outcome == UnlockOutcome.GRANTED:
-        extra = {"unlocked": True, "sensitive": sensitive_info_of(client)}
+    attempt = attempt_unlock(request, client=client)
+    if is_granted(attempt):
+        extra, status = {"unlocked": True, "sensitive": sensitive_info_of(client)}, 200
     else:
-        extra = {"refusal": refusal_message(attempt)}
-    status = STATUS[attempt.outcome]
+        message, status = refusal(attempt)
+        extra = {"refusal": message}
     if request.headers.get("HX-Request"):
         context = {"client": client, **sensitive_section_context(request, client), **extra}
         response = render(request, "clients/_profile_sensitive.html", context, status=status)
@@ -157,10 +180,11 @@ def sensitive_edit(request: HttpRequest, code) -> HttpResponse:
     client = named_client(request, code)
     if request.method != "POST":
         return render(request, "clients/sensitive_edit.html", {"client": client, "unlock_form": UnlockForm()})
-    attempt = attempt_unlock(request, client)
-    if attempt.outcome != UnlockOutcome.GRANTED:
-        context = {"client": client, "unlock_form": UnlockForm(), "refusal": refusal_message(attempt)}
-        return render(request, "clients/sensitive_edit.html", context, status=STATUS[attempt.outcome])
+    attempt = attempt_unlock(request, client=client)
+    if not is_granted(attempt):
+        message, status = refusal(attempt)
+        context = {"client": client, "unlock_form": UnlockForm(), "refusal": message}
+        return render(request, "clients/sensitive_edit.html", context, status=status)
     info = sensitive_info_of(client) or SensitiveInfo(client=client)
     form = SensitiveInfoForm(instance=info, agency=request.agency)
     return render(
@@ -188,23 +212,25 @@ def sensitive_update(request: HttpRequest, code) -> HttpResponse:
     """Granted staff of the client's agency: save the Sensitive Information; only with the right password, and only
     over the version the page was opened on."""
     client = named_client(request, code)
-    attempt = attempt_unlock(request, client)
-    if attempt.outcome == UnlockOutcome.NOT_PERMITTED:
+    attempt = attempt_unlock(request, client=client)
+    if attempt is not None and attempt.outcome == UnlockOutcome.NOT_PERMITTED:
         # Nothing of the form comes back to someone who may not see it.
-        context = {"client": client, "unlock_form": UnlockForm(), "refusal": refusal_message(attempt)}
-        return render(request, "clients/sensitive_edit.html", context, status=STATUS[attempt.outcome])
-    if attempt.outcome != UnlockOutcome.GRANTED:
-        # A wrong password, or a lock, keeps what was typed, and the version it was typed over: nothing is lost,
-        # nothing is saved, and nothing saved is shown.
+        message, status = refusal(attempt)
+        context = {"client": client, "unlock_form": UnlockForm(), "refusal": message}
+        return render(request, "clients/sensitive_edit.html", context, status=status)
+    if not is_granted(attempt):
+        # No password, a wrong one, or a lock keeps what was typed, and the version it was typed over: nothing is
+        # lost, nothing is saved, and nothing saved is shown.
+        message, status = refusal(attempt)
         info = SensitiveInfo.objects.filter(client=client).first() or SensitiveInfo(client=client)
         context = {
             "client": client,
             "form": SensitiveInfoForm(request.POST, instance=info, agency=request.agency),
             "unlock_form": UnlockForm(),
-            "refusal": refusal_message(attempt),
+            "refusal": message,
             "opened_version": request.POST.get(versions.OPENED, ""),
         }
-        return render(request, "clients/sensitive_edit.html", context, status=STATUS[attempt.outcome])
+        return render(request, "clients/sensitive_edit.html", context, status=status)
     # Read again, compared and saved while the client's row is locked: of two saves at once, the second sees the first.
     # Not FOR UPDATE: the other's unlock attempt, which points at the client, must not wait for this save.
     with transaction.atomic():

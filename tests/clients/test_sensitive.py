@@ -142,11 +142,38 @@ def test_it_refuses_a_wrong_password_and_logs_it(caseworker_client, caseworker, 
     assert (attempt.outcome, attempt.user, attempt.client) == (UnlockOutcome.WRONG_PASSWORD, caseworker.user, secret)
 
 
-def test_it_counts_an_empty_password_as_a_wrong_one(caseworker_client, secret):
-    response = caseworker_client.post(unlock_url(secret), {})
+NO_PASSWORD = "Enter the password you log in with to unlock: nothing was tried, so nothing is logged."
 
-    assert_no_secrets(response)
-    assert only_attempt().outcome == UnlockOutcome.WRONG_PASSWORD
+
+def test_an_empty_password_asks_for_one_and_is_no_attempt_logged_or_counted(caseworker_client, caseworker, secret):
+    """Enter pressed in another field of the form sends it with the password box empty: no guess at a password, so
+    nothing in the log and nothing towards the lock (five of them used to lock the caseworker out)."""
+    for _ in range(LOCKOUT_FAILURES):
+        response = caseworker_client.post(unlock_url(secret), {"password": ""})
+        assert_no_secrets(response)
+        assertContains(response, NO_PASSWORD)
+
+    assert not UnlockAttempt.objects.exists()
+    assert unlock_locked_until(user=caseworker.user, now=timezone.now()) is None
+    assertContains(unlock(caseworker_client, secret), ILLNESSES, html=True)
+
+
+def test_an_edit_saved_without_the_password_asks_for_it_and_keeps_what_was_typed(caseworker_client, agency, secret):
+    data = sensitive_post(agency, "", opened_version=opened_version(secret))
+
+    response = caseworker_client.post(update_url(secret), data)
+
+    assertContains(response, NO_PASSWORD)
+    assertContains(response, "Hypertension")  # typed in Illnesses, kept
+    assert not UnlockAttempt.objects.exists()
+    assert SensitiveInfo.objects.get(client=secret).illnesses == ILLNESSES
+
+
+def test_staff_without_the_grant_are_refused_and_logged_even_without_a_password(caseworker2_client, secret):
+    response = caseworker2_client.post(unlock_url(secret), {"password": ""})
+
+    assert response.status_code == 403
+    assert only_attempt().outcome == UnlockOutcome.NOT_PERMITTED
 
 
 def test_it_refuses_a_caseworker_without_the_grant_even_with_the_right_password(

@@ -176,6 +176,15 @@ def test_it_refuses_a_wrong_password_and_logs_it(caseworker_client, typed):
     assert UnlockAttempt.objects.get().outcome == UnlockOutcome.WRONG_PASSWORD
 
 
+def test_an_empty_password_asks_for_one_and_logs_nothing(caseworker_client, typed):
+    response = caseworker_client.post(unlock_url(typed.code), {"password": ""})
+
+    assert response.status_code == 200
+    assertContains(response, "Enter the password you log in with to unlock: nothing was tried, so nothing is logged.")
+    assertNotContains(response, "diabetes")
+    assert not UnlockAttempt.objects.exists()
+
+
 @pytest.fixture
 def client_for_other_caseworker(caseworker2):
     """Another caseworker of the agency, granted access to sensitive information."""
