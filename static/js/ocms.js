@@ -61,6 +61,17 @@ document.addEventListener("keydown", (event) => {
   event.target.closest("[data-lookup]").querySelector("[data-lookup-find]").click();
 });
 
+// A part of a form with a button of its own (the draft's Unlock, inside the step's form): Enter in one of its boxes
+// presses that button (data-enter-presses names it), not the form's first (Next), which would leave the step.
+document.addEventListener("keydown", (event) => {
+  if (event.key !== "Enter" || event.isComposing || !event.target.matches("input")) return;
+  const part = event.target.closest("[data-enter-presses]");
+  const button = part && part.querySelector(part.dataset.enterPresses);
+  if (!button || !event.target.form) return;
+  event.preventDefault();
+  event.target.form.requestSubmit(button);
+});
+
 // The live identifier check of the Client Identification step: told when an identifier value is typed or a type
 // chosen. htmx's own event filters would say the same, but they are run as script, which the page's
 // Content-Security-Policy refuses.

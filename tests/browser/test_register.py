@@ -412,6 +412,25 @@ def test_it_groups_each_list_of_check_boxes_under_its_label(live_server, page: P
     expect(page.get_by_label("Racialized person")).to_be_checked()
 
 
+def test_enter_in_the_password_box_of_the_locked_sensitive_step_unlocks_it(live_server, page: Page, caseworker):
+    """Not Next, the step form's first button, which left the step with the password dropped."""
+    start_named_client(page, live_server)
+    confirm_privacy(page)
+    press_next(page, "About Your Client (Primary Information)")
+    fill_green_primary(page)
+    page.get_by_role("button", name="8. Sensitive and Volunteer").click()
+    page.get_by_role("group", name="Self-Identity").get_by_label("Racialized person").check()
+    page.get_by_role("button", name="9. Consent and Referral").click()
+    page.get_by_role("button", name="Back").click()
+
+    page.get_by_label("Your password").fill(PASSWORD)
+    page.get_by_label("Your password").press("Enter")
+
+    expect(page.get_by_text("Unlocked.")).to_be_visible()
+    expect(page.get_by_role("heading", level=2, name="Sensitive Information")).to_be_visible()
+    expect(page.get_by_label("Racialized person")).to_be_checked()
+
+
 def test_enter_in_a_field_means_next_and_register_on_the_last_step(live_server, page: Page, caseworker):
     start_named_client(page, live_server)
     confirm_privacy(page)
