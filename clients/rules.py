@@ -212,6 +212,7 @@ DATE_ORDERS: tuple[tuple[str, str], ...] = (
     ("date_of_birth", "reentry_date"),
     ("arrival_date", "reentry_date"),
     ("date_of_birth", "registration_date"),
+    ("date_of_birth", "first_visit_date"),
 )
 DATE_SECTIONS: dict[str, S] = {
     "date_of_birth": S.PRIMARY,
@@ -219,6 +220,7 @@ DATE_SECTIONS: dict[str, S] = {
     "arrival_date": S.IMMIGRATION,
     "reentry_date": S.IMMIGRATION,
     "registration_date": S.SUMMARY,
+    "first_visit_date": S.IDENTIFICATION,
 }
 
 
@@ -468,6 +470,7 @@ FACT_FIELDS = (
     "city",
     "postal_code",
     "registration_date",
+    "first_visit_date",
 )
 FACT_LIST_FIELDS = ("gender", "official_language", "province", "primary_worker", "registration_site")
 

@@ -60,8 +60,20 @@ def refused(response, field: str) -> list[str]:
             "registration_date",
             "The registration date is before the Date of Birth 1990-04-12 (Primary Information).",
         ),
+        (
+            SectionName.IDENTIFICATION,
+            {"first_visit_date": "1980-01-01"},
+            "first_visit_date",
+            "The date of first agency visit in program is before the Date of Birth 1990-04-12 (Primary Information).",
+        ),
     ],
-    ids=["birth-after-landing", "arrival-before-birth", "reentry-before-arrival", "registered-before-birth"],
+    ids=[
+        "birth-after-landing",
+        "arrival-before-birth",
+        "reentry-before-arrival",
+        "registered-before-birth",
+        "first-visit-before-birth",
+    ],
 )
 def test_an_edit_that_puts_the_dates_out_of_order_is_refused_on_its_field(
     caseworker_client, arrived, section, typed, field, message
@@ -119,6 +131,17 @@ def test_a_minor_cannot_be_registered_with_consent_not_required(caseworker_clien
     assert response.request["PATH_INFO"] == step_url(code, "consent")
     [message] = field_errors(response, "id_consent_required")
     assert message.startswith("The client is 6 on ") and "(Date of Birth 2020-02-03, Primary Information)" in message
+
+
+def test_the_wizard_refuses_a_first_agency_visit_before_the_birth(caseworker_client, caseworker):
+    overrides = {"primary": {"date_of_birth": "1990-04-12"}, "identification": {"first_visit_date": "1980-01-01"}}
+
+    code, response = walk(caseworker_client, caseworker, overrides, until="identification")
+
+    assert response.request["PATH_INFO"] == step_url(code, "identification")
+    assert field_errors(response, "id_first_visit_date") == [
+        "The date of first agency visit in program is before the Date of Birth 1990-04-12 (Primary Information)."
+    ]
 
 
 @pytest.mark.parametrize(
