@@ -10,6 +10,7 @@ saved and the one typed, for the user to keep theirs, take the other, or choose 
 
 import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -154,7 +155,7 @@ def changes_since(
 def resolved(data: QueryDict, current: dict[str, Posted]) -> QueryDict:
     """The post with the parts the user chose to take from the saved version put in place of what they typed."""
     answer = data.get(RESOLVE, CHOSEN)
-    merged = data.copy()
+    taken = []
     for name in data:
         if not name.startswith(TAKE):
             continue
@@ -162,14 +163,27 @@ def resolved(data: QueryDict, current: dict[str, Posted]) -> QueryDict:
         choice = data.get(name)
         if choice != SAVED and answer in (MINE, THEIRS):
             choice = answer
-        if key not in current or choice not in (THEIRS, SAVED):
-            continue
+        if key in current and choice in (THEIRS, SAVED):
+            taken.append(key)
+    return with_saved(data, current, taken)
+
+
+def with_saved(data: QueryDict, current: dict[str, Posted], keys: Iterable[str]) -> QueryDict:
+    """The post with the parts `keys` as saved now in place of what was typed."""
+    merged = data.copy()
+    for key in keys:
         posted = current[key]
         for typed_name in list(typed(data, key, posted)):
             merged.pop(typed_name, None)
         for saved_name, values in posted.items():
             merged.setlist(saved_name, values)
     return merged
+
+
+def conflict_shown(data: QueryDict, current: dict[str, Posted], changes: list[Change]) -> QueryDict:
+    """What the form shows beside the changes: as typed, but a part the user left alone as saved now, the value the
+    save keeps (it showed the value the page was opened with, which no button would save)."""
+    return with_saved(data, current, [change.key for change in changes if change.left_alone])
 
 
 class PartDisplay:

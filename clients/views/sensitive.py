@@ -240,7 +240,11 @@ def sensitive_update(request: HttpRequest, code) -> HttpResponse:
         current = versions.section_parts(saved)
         opened = versions.opened_fingerprints(request.POST, client=client, section=SENSITIVE_SECTION)
         changes = versions.changes_since(opened or {}, current, request.POST, saved)
-        data = request.POST if changes else versions.resolved(request.POST, current)
+        data = (
+            versions.conflict_shown(request.POST, current, changes)
+            if changes
+            else versions.resolved(request.POST, current)
+        )
         form = SensitiveInfoForm(data, instance=info, agency=request.agency)
         if not changes and form.is_valid():
             form.save()

@@ -4,7 +4,7 @@ theirs, takes the other, or chooses part by part. Two people, and two tabs of on
 
 import pytest
 from django.test import Client as Browser
-from pytest_django.asserts import assertContains, assertRedirects
+from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
 from clients.models import Identifier
 from tests.concurrency import at_once, saves_read_together
@@ -91,6 +91,9 @@ def test_two_tabs_of_one_person_are_two_editors(caseworker_client, client_in_ott
     page = second_tab.type(city="Hamilton").save()
 
     assert conflict_rows(page) == [("City", "Toronto", "Hamilton")]
+    # Not "someone else": the caseworker's own save, in the other tab.
+    assertContains(page, "You saved this section in another tab or window since you opened it here")
+    assertNotContains(page, "someone else")
     client_in_ottawa.refresh_from_db()
     assert client_in_ottawa.city == "Toronto"
 
@@ -128,6 +131,9 @@ def test_changes_to_different_fields_merge_field_by_field(mine, client_in_ottawa
     assert conflict_rows(page) == [("City", "Toronto", "You did not change it")]
     assert kept_saved(page, "city")
     assert not elements(page, "input", type="radio", name="take:city")
+    # The form shows what the save keeps: the colleague's city, not the one the page was opened with; the e-mail
+    # as typed.
+    assert (input_value(page, "city"), input_value(page, "email")) == ("Toronto", "amara.new@example.com")
     assert mine.save(button).status_code == 302
     client_in_ottawa.refresh_from_db()
     # Each button is about the parts shown; the e-mail only this editor changed is saved whichever is pressed.
@@ -197,7 +203,11 @@ def test_two_saves_at_the_same_moment_never_both_apply(caseworker, coordinator, 
     saved, refused = (responses[0], responses[1]) if responses[0].status_code == 302 else (responses[1], responses[0])
     won, lost = ("Toronto", "Hamilton") if saved is responses[0] else ("Hamilton", "Toronto")
     assert client.city == won
-    assertContains(refused, "This section was changed by someone else since you opened it")
+    heading = {
+        "two people": "This section was changed by someone else since you opened it",
+        "two tabs of one person": "You saved this section in another tab or window since you opened it here",
+    }[editors]
+    assertContains(refused, heading)
     assert conflict_rows(refused) == [("City", won, lost)]
 
 
