@@ -160,8 +160,10 @@ function focusableFor(element) {
   return (block && block.querySelector("input:not([type=hidden]), select, textarea, button")) || element;
 }
 
+// An error message brought by a redirect (Register with a step still to do) is focused the same way, whichever
+// comes first.
 document.addEventListener("DOMContentLoaded", () => {
-  const summary = document.querySelector("[data-error-summary]");
+  const summary = document.querySelector("[data-error-summary], [data-message-error]");
   if (summary) summary.focus();
 });
 document.addEventListener("click", (event) => {

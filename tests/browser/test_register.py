@@ -445,6 +445,19 @@ def test_enter_in_a_field_means_next_and_register_on_the_last_step(live_server, 
     expect(page.get_by_role("heading", level=2, name="Identification Documents", exact=True)).to_be_visible()
 
 
+def test_register_with_steps_still_to_do_opens_the_first_on_its_message_with_focus(live_server, page: Page, caseworker):
+    start_named_client(page, live_server)
+    confirm_privacy(page)
+    press_next(page, "About Your Client (Primary Information)")
+    page.get_by_role("button", name="10. Registration Summary").click()
+
+    page.get_by_role("button", name="Register").click()
+
+    message = page.get_by_role("alert").filter(has_text="before the client can be registered")
+    expect(message).to_be_focused()
+    expect(page.get_by_role("heading", level=2, name="About Your Client (Primary Information)")).to_be_visible()
+
+
 def test_an_identifier_another_client_holds_is_shown_as_it_is_typed(live_server, page: Page, caseworker):
     holder = ClientFactory(registered_by=caseworker, first_name="Samir", last_name="Haddad")
     IdentifierFactory(client=holder, value="1111-2222")
