@@ -145,7 +145,7 @@ def step_pills(current: str, done: set[str]) -> SafeString:
     pills = []
     # Outside the f-string below: makemessages does not find a message inside one.
     done_word = escaped(_("done"))
-    said_done = f'<span class="visually-hidden">, {done_word}</span>'
+    said_done = f'<span class="visually-hidden-inline">, {done_word}</span>'
     for number, step in enumerate(STEPS, start=1):
         label = f"{number}. {escaped(step.title)}"
         if step.name == current:

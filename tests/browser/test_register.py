@@ -449,6 +449,8 @@ def test_register_with_steps_still_to_do_opens_the_first_on_its_message_with_foc
     start_named_client(page, live_server)
     confirm_privacy(page)
     press_next(page, "About Your Client (Primary Information)")
+    # The pill of a step done is named with it, no space before the comma (", done" is hidden text of its own).
+    expect(page.get_by_role("button", name="1. Privacy, done", exact=True)).to_be_visible()
     page.get_by_role("button", name="10. Registration Summary").click()
 
     page.get_by_role("button", name="Register").click()
