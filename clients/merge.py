@@ -11,7 +11,9 @@ version is kept on the ClientMerge, which is what an undo puts back. So no row i
 
 Everything a merge changed is recorded on its ClientMerge. An undo puts both clients back as they were; a field
 edited on the survivor after the merge keeps its later value (the undo says which), and whatever was added to the
-survivor afterwards stays with it.
+survivor afterwards stays with it. A row the merge moved goes back to the other as it is now: one edited on the
+survivor since goes back with its later values, one removed from it since is not put back, and the undo names both
+(MovedSince), as it names the fields it kept.
 
 Rows are changed with QuerySet.update() and the link tables directly: no timestamp moves and no change-history
 record is written for each row touched; the survivor's change history shows the merge as one entry, read from the
@@ -20,7 +22,7 @@ ClientMerge (clients.history).
 
 import copy
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from django.apps import apps
 from django.core import serializers
@@ -58,6 +60,23 @@ def merged_fields() -> list[models.Field]:
 
 def is_blank(value) -> bool:
     return value is None or value == "" or value == []
+
+
+def own_fields(model: type[models.Model], *leave_out: str) -> list[models.Field]:
+    """A row's own values: neither its id, nor what the system keeps (its timestamps), nor the fields named (the
+    client it belongs to, what makes it one of its kind); its many-to-many fields included."""
+    concrete = [f for f in model._meta.concrete_fields if f.editable and not f.primary_key and f.name not in leave_out]
+    return concrete + [f for f in model._meta.many_to_many if f.name not in leave_out]
+
+
+def holds_a_value(row: models.Model) -> bool:
+    """Whether a row records anything but whose it is: a Sensitive Information saved from a step left blank is a row
+    of blanks."""
+    return any(
+        not is_blank(value_of(row, model_field))
+        for model_field in own_fields(type(row))
+        if model_field.related_model is not Client
+    )
 
 
 def default_side(mine, theirs) -> str:
@@ -188,13 +207,12 @@ class Clash:
     def fields(self) -> list[models.Field]:
         """The row's own values a reviewer chooses between: neither the client, nor what makes the row one, nor
         what the system keeps (its id, its timestamps)."""
-        model = self.relation.model
-        own = [
-            f
-            for f in model._meta.concrete_fields
-            if f.editable and not f.primary_key and f is not self.relation.field and f.name not in self.key
-        ]
-        return own + list(model._meta.many_to_many)
+        return own_fields(self.relation.model, self.relation.field.name, *self.key)
+
+    def holds(self, row: models.Model) -> bool:
+        """Whether a side holds the part: what makes the row one (a language, a program) is held; a part held
+        once without it (Sensitive Information) is held only with a value recorded."""
+        return bool(self.key) or holds_a_value(row)
 
     def changes(self) -> dict[str, tuple]:
         """The kept row's values the merge changes: field name -> (before, after)."""
@@ -446,26 +464,34 @@ def merge_undo(*, merge: ClientMerge, by) -> ClientMerge:
     """Put both clients back as they were before the merge: the rows it moved go back (those still with the
     survivor), the other's rows it took out come back, the links it added go, the tombstone is a client again.
     A value the merge gave the survivor (or one of its rows) comes back only if it is still the one the merge gave:
-    a later edit is kept, and named in `merge.undo_kept_later`. What was added to the survivor afterwards stays."""
+    a later edit is kept, and named in `merge.undo_kept_later`, as is each moved row edited or removed since
+    (MovedSince). What was added to the survivor afterwards stays."""
     merge = ClientMerge.objects.select_for_update().get(pk=merge.pk)
     if merge.undone_at is not None:
         raise ValidationError(_("This merge is already undone."))
     clients = {c.pk: c for c in Client.objects.select_for_update().filter(pk__in=[merge.survivor_id, merge.merged_id])}
     survivor, other = clients[merge.survivor_id], clients[merge.merged_id]
-    if other.merged_into_id != survivor.pk:
-        raise ValidationError(_("This merge can no longer be undone: the clients changed since."))
+    # Asked first: merging the survivor into a third client moved the tombstone's pointer to that client too.
     if survivor.merged_into_id is not None:
         raise ValidationError(
             _("Client %(number)s was merged into another client since: undo that merge first.")
             % {"number": survivor.number}
         )
+    if other.merged_into_id != survivor.pk:
+        raise ValidationError(_("This merge can no longer be undone: the clients changed since."))
 
+    kept_later = []
     for label, attname, pks in merge.moved:
         model = apps.get_model(label)
-        model._base_manager.filter(pk__in=pks, **{attname: survivor.pk}).update(**{attname: other.pk})
+        rows = model._base_manager.filter(pk__in=pks, **{attname: survivor.pk})
+        back = list(rows.values_list("pk", flat=True))
+        kept_later += [str(MovedSince(label, pk, removed=True)) for pk in pks if pk not in back]
+        edited = changed_since(model, attname, back, merge.at)
+        kept_later += [str(MovedSince(label, pk, fields=tuple(names))) for pk, names in edited.items()]
+        rows.update(**{attname: other.pk})
     for name, ids in merge.links_added.items():
         links_set(Client._meta.get_field(name), survivor.pk, remove=ids)
-    kept_later = [name for name in values_restore(survivor, Client, merge.survivor_fields) if name not in NOT_MERGED]
+    kept_later += [name for name in values_restore(survivor, Client, merge.survivor_fields) if name not in NOT_MERGED]
     search_keys_refresh(survivor)
     for label, pk, changes in merge.parts_changed:
         model = apps.get_model(label)
@@ -499,6 +525,75 @@ def merge_undo(*, merge: ClientMerge, by) -> ClientMerge:
     merge.undone_by, merge.undone_at, merge.undo_kept_later = by, timezone.now(), kept_later
     merge.save(update_fields=["undone_by", "undone_at", "undo_kept_later"])
     return merge
+
+
+@dataclass(frozen=True)
+class MovedSince:
+    """A row the merge moved that was edited on the survivor after it (it goes back with its later values; `fields`:
+    the names of those edited, when known) or removed from it (nothing to put back). The undo records it in
+    `undo_kept_later` as "app_label.model#pk~field,field" or "app_label.model#pk-": a "#" never names a field."""
+
+    label: str
+    pk: int
+    removed: bool = False
+    fields: tuple[str, ...] = ()
+
+    def __str__(self) -> str:
+        return f"{self.label}#{self.pk}" + ("-" if self.removed else "~" + ",".join(self.fields))
+
+    @classmethod
+    def parse(cls, text: str) -> "MovedSince | None":
+        """The row `text` names, or None for a field's name."""
+        label, hash_sign, rest = text.partition("#")
+        if not hash_sign:
+            return None
+        if rest.endswith("-"):
+            return cls(label, int(rest[:-1]), removed=True)
+        pk, _tilde, names = rest.partition("~")
+        return cls(label, int(pk), fields=tuple(name for name in names.split(",") if name))
+
+    @property
+    def model(self) -> type[models.Model]:
+        return apps.get_model(self.label)
+
+
+def moved_since(merge: ClientMerge) -> list[MovedSince]:
+    """The rows the merge moved that its undo found edited or removed since."""
+    return [found for found in map(MovedSince.parse, merge.undo_kept_later) if found is not None]
+
+
+def changed_since(model: type[models.Model], attname: str, pks: list[int], since: datetime) -> dict[int, list[str]]:
+    """Which of these rows were edited after `since`, with the names of the fields edited (none when that is not
+    known): read from the row's change history where its model keeps one (a save that changed nothing is no
+    edit), else from the time of its last save where it keeps one."""
+    if not pks:
+        return {}
+    client_field = next(f.name for f in model._meta.concrete_fields if f.attname == attname)
+    if not hasattr(model, "history"):
+        stamps = [f.attname for f in model._meta.concrete_fields if getattr(f, "auto_now", False)]
+        if not stamps:  # nothing tells an edit (an unlock log entry is never edited)
+            return {}
+        later = models.Q()
+        for stamp in stamps:
+            later |= models.Q(**{f"{stamp}__gt": since})
+        return {pk: [] for pk in model._base_manager.filter(later, pk__in=pks).values_list("pk", flat=True)}
+    edited: dict[int, list[str]] = {}
+    by_row: dict[int, list] = {}
+    for record in model.history.filter(id__in=pks).order_by("history_date", "history_id"):
+        by_row.setdefault(record.id, []).append(record)
+    for pk, records in by_row.items():
+        before = [record for record in records if record.history_date <= since]
+        after = [record for record in records if record.history_date > since]
+        if not after:
+            continue
+        if not before:  # its history began after the merge: what it was is not known
+            edited[pk] = []
+            continue
+        delta = after[-1].diff_against(before[-1], excluded_fields=[client_field])
+        if delta.changed_fields:
+            order = [f.name for f in own_fields(model)]  # the profile's
+            edited[pk] = sorted(delta.changed_fields, key=lambda name: order.index(name) if name in order else -1)
+    return edited
 
 
 def fields_by_attname(model: type[models.Model]) -> dict[str, models.Field]:

@@ -59,10 +59,17 @@ def test_the_compiled_catalogue_is_the_catalogue():
     committed = active(Path(settings.LOCALE_PATHS[0]) / CATALOGUE)
     with (Path(settings.LOCALE_PATHS[0]) / CATALOGUE.with_suffix(".mo")).open("rb") as mo:
         compiled = {
-            (message.context, forms(message.id)): forms(message.string) for message in read_mo(mo) if message.id
+            (text(message.context), forms(message.id)): forms(message.string)
+            for message in read_mo(mo)
+            if message.id
         }
 
     assert compiled == {key: forms(message.string) for key, message in committed.items() if not message.fuzzy}
+
+
+def text(context: str | bytes | None) -> str | None:
+    """A message's context as text: Babel reads it from a .mo as bytes."""
+    return context.decode() if isinstance(context, bytes) else context
 
 
 def forms(value) -> tuple:

@@ -5,11 +5,14 @@ changes."""
 from datetime import date
 
 import pytest
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone, translation
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
+from agencies.jobs import JobStatus
 from clients.duplicates import likely_duplicates
-from clients.models import DuplicatePair, PairReason, PairStatus
+from clients.models import DuplicatePair, DuplicateScan, PairReason, PairStatus
 from clients.scan import duplicates_scan, pair_raise
 from clients.views import duplicates as views
 from tests.factories import ClientFactory
@@ -112,3 +115,25 @@ def test_the_queue_is_paged_highest_score_first_keeping_its_filter(coordinator, 
     assertContains(second, "showing 3–3")
     shown = [p for p in pairs if f"First{pairs.index(p)} Okafor" in second.content.decode()]
     assert len(shown) == 1 and shown[0] != pairs[1]
+
+
+def test_the_last_scan_gives_the_pairs_found_and_the_new_ones_each_their_own_plural(coordinator, monkeypatch):
+    """French says "12 paires possibles, dont 1 nouvelle": each number chooses the plural of its own words."""
+    asked = []
+
+    def plural_of(*args):
+        *_context, singular, plural, count = args
+        asked.append((singular, count))
+        return singular if count == 1 else plural
+
+    monkeypatch.setattr(translation, "ngettext", plural_of)
+    monkeypatch.setattr(translation, "npgettext", plural_of)
+    scan = DuplicateScan(
+        agency=coordinator.agency, status=JobStatus.DONE, finished_at=timezone.now(), pairs_found=12, pairs_new=1
+    )
+
+    shown = render_to_string("clients/_duplicate_scan.html", {"scan": scan})
+
+    assert "12 possible pairs, 1 new." in shown
+    assert sorted(count for _singular, count in asked) == [1, 12]
+    assert all(("%(new)s" in singular) == (count == 1) for singular, count in asked)

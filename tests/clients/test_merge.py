@@ -4,7 +4,7 @@ its old number, the change history shows one entry, and an undo puts back exactl
 edited since, which it keeps and names)."""
 
 import random
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -13,11 +13,12 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
-from agencies.models import AgencyList, IcareList
+from agencies.models import AgencyList, IcareList, IcareValue, user_display_name
 from clients.history import client_changes
 from clients.merge import clients_merge, merge_plan, merge_problems, merge_undo, merged_fields, relations
 from clients.models import (
     Client,
+    ClientLanguage,
     ClientMerge,
     ClientProgram,
     ConsentContact,
@@ -29,8 +30,11 @@ from clients.models import (
     Session,
 )
 from clients.scan import pair_raise
+from reports.models import IcareExport, IcareExportRow
 from tests.clients.merge_helpers import ROW_KINDS, an_export, client_rows, client_with_rows, items, snapshot
 from tests.factories import ClientFactory, FamilyFactory, IdentifierFactory, SessionFactory, icare_value, list_item
+from tests.registration.edit_pages import edit_post, edit_url, form_of
+from tests.wizard import registered_client, walk
 
 pytestmark = pytest.mark.django_db
 
@@ -244,6 +248,79 @@ def test_the_change_history_shows_the_merge_as_one_entry_and_the_undo_as_another
 
     merge_undo(merge=merge, by=coordinator.user)
     assert [c.action for c in client_changes(survivor)][:1] == ["Merge undone"]
+
+
+def test_an_undo_names_each_moved_row_removed_or_edited_on_the_kept_profile_since(coordinator, coordinator_client):
+    survivor = ClientFactory(registered_by=coordinator, first_name="Amara")
+    other = ClientFactory(registered_by=coordinator, first_name="Amarah")
+    passport = IdentifierFactory(
+        client=other,
+        identifier_type=list_item(coordinator.agency, AgencyList.IDENTIFIER_TYPE, "Passport Number"),
+        value="AB123456",
+    )
+    french = ClientLanguage.objects.create(client=other, language=icare_value(IcareList.LANGUAGE, "French"))
+    merge = clients_merge(survivor=survivor, other=other, by=coordinator.user)
+    # On the kept profile, through its section edits: the passport is removed, the language's level changed.
+    identification = form_of(coordinator_client.get(edit_url(survivor, "identification")))
+    row = next(key for key, value in identification.items() if key.endswith("-id") and value == [str(passport.pk)])
+    identification[row.removesuffix("-id") + "-DELETE"] = ["on"]
+    assert edit_post(coordinator_client, survivor, "identification", identification).status_code == 302
+    language = form_of(coordinator_client.get(edit_url(survivor, "language")))
+    speaking = IcareValue.objects.of(IcareList.CLB_SPEAKING).get(value="5")
+    language["languages-0-speaking"] = [str(speaking.pk)]
+    assert edit_post(coordinator_client, survivor, "language", language).status_code == 302
+    assert not Identifier.objects.filter(pk=passport.pk).exists()
+
+    response = coordinator_client.post(reverse("clients:merge-undo", kwargs={"code": merge.code}), follow=True)
+
+    assertContains(
+        response,
+        f"Removed from client {survivor.number} after the merge, so not put back on client {other.number}: "
+        "Identification Documents: Passport Number: AB123456.",
+    )
+    assertContains(
+        response,
+        f"Edited on client {survivor.number} after the merge, so back on client {other.number} with their later "
+        "values: Client Language Related: French (Speaking).",
+    )
+    french.refresh_from_db()
+    assert french.client == other and french.speaking == speaking  # back, with its later value
+    record = coordinator_client.get(reverse("clients:merge-detail", kwargs={"code": merge.code}))
+    assertContains(record, "so the undo could not put them back on client")
+    assertContains(record, "Identification Documents: Passport Number: AB123456")
+    assertContains(record, "Client Language Related: French (Speaking)")
+
+
+def test_an_undo_names_nothing_when_the_moved_rows_were_only_saved_unchanged(coordinator, coordinator_client):
+    survivor = ClientFactory(registered_by=coordinator)
+    other = ClientFactory(registered_by=coordinator)
+    french = ClientLanguage.objects.create(client=other, language=icare_value(IcareList.LANGUAGE, "French"))
+    merge = clients_merge(survivor=survivor, other=other, by=coordinator.user)
+    ClientLanguage.objects.get(pk=french.pk).save()  # a save that changes nothing
+
+    merge = merge_undo(merge=merge, by=coordinator.user)
+
+    assert merge.undo_kept_later == []
+    assert ClientLanguage.objects.get(pk=french.pk).client == other
+
+
+def test_an_undo_after_the_kept_profile_was_merged_into_a_third_says_to_undo_that_merge_first(
+    coordinator, coordinator_client
+):
+    a, c, d = (ClientFactory(registered_by=coordinator, first_name=name) for name in ("Amara", "Chioma", "Dayo"))
+    SessionFactory(client=c, worker=coordinator)
+    first = clients_merge(survivor=a, other=c, by=coordinator.user)  # C into A
+    second = clients_merge(survivor=d, other=a, by=coordinator.user)  # then A into D
+    url = reverse("clients:merge-undo", kwargs={"code": first.code})
+
+    response = coordinator_client.post(url, follow=True)
+
+    assertContains(response, f"Client {a.number} was merged into another client since: undo that merge first.")
+    assert ClientMerge.objects.get(pk=first.pk).undone_at is None
+    merge_undo(merge=second, by=coordinator.user)  # undone in turn, both go back
+    merge_undo(merge=first, by=coordinator.user)
+    assert Session.objects.get().client == c
+    assert not Client.objects.filter(merged_into__isnull=False).exists()
 
 
 def test_what_was_added_to_the_survivor_after_the_merge_stays_with_it_after_the_undo(coordinator):
@@ -553,3 +630,130 @@ def test_a_coordinator_compares_merges_and_undoes_through_the_pages(coordinator,
     first.refresh_from_db()
     assert first.city == "Toronto" and Identifier.objects.get().client == second
     assert DuplicatePair.objects.get().status == PairStatus.OPEN
+
+
+def sensitive_line(page) -> tuple[str, str]:
+    """What the pair page says of each side's Sensitive Information."""
+    line = next(line for block in page.context["blocks"] for line in block.lines if line.name == "sensitive")
+    return line.first, line.second
+
+
+def test_a_client_registered_with_the_sensitive_step_blank_has_no_sensitive_information(
+    caseworker, caseworker_client, coordinator, coordinator_client
+):
+    _code, response = walk(caseworker_client, caseworker)
+    blank = registered_client(response)
+    assert SensitiveInfo.objects.filter(client=blank).exists()  # a row of blanks
+    other = ClientFactory(registered_by=coordinator, first_name="Amarah")
+    pair = pair_of(blank, other)
+
+    compare = coordinator_client.get(reverse("clients:duplicate-pair", kwargs={"code": pair.code}))
+    merge_page = coordinator_client.get(reverse("clients:duplicate-merge", kwargs={"code": pair.code}))
+
+    assert sensitive_line(compare) == ("No", "No")
+    assertNotContains(compare, "Unlock it on the profile")
+    assertNotContains(merge_page, "<li>Sensitive Information</li>", html=True)
+    assertNotContains(merge_page, "Held by both profiles")
+
+    SensitiveInfo.objects.create(client=other, illnesses="Asthma-SECRET")  # recorded on the other only
+    compare = coordinator_client.get(reverse("clients:duplicate-pair", kwargs={"code": pair.code}))
+    merge_page = coordinator_client.get(reverse("clients:duplicate-merge", kwargs={"code": pair.code}))
+    assert sensitive_line(compare) == ("No", "Yes")
+    assertContains(compare, "Unlock it on the profile", count=1)
+    assertNotContains(merge_page, "Held by both profiles")
+    assertContains(merge_page, "<li>Sensitive Information: 1</li>", html=True)  # its values fill the blank row
+
+
+def test_an_icare_export_row_is_named_by_its_file_at_local_time_in_the_page_s_language(coordinator, coordinator_client):
+    export = an_export(coordinator)
+    IcareExport.objects.filter(pk=export.pk).update(created_at=datetime(2026, 12, 8, 3, 4, tzinfo=UTC))
+    survivor = client_with_rows(coordinator, ("icare_row",), 0, export, first_name="Amara")
+    other = client_with_rows(coordinator, ("icare_row",), 1, export, first_name="Amarah")
+    pair = pair_of(survivor, other)
+    merge_url = reverse("clients:duplicate-merge", kwargs={"code": pair.code})
+    named = "iCARE export rows: iCARE file made 2026-12-07 22:04"  # 03:04 UTC, in Toronto
+
+    page = coordinator_client.get(merge_url)
+
+    assertContains(page, f"<li>{named}</li>", html=True)
+    assertContains(page, f"{named}: Status")  # the choice of its values
+    assertNotContains(page, "Icare export row")
+    assertNotContains(page, "03:04")
+    status = next(c for c in merge_plan(survivor=survivor, other=other).clashes).choice_name(
+        IcareExportRow._meta.get_field("status")
+    )
+    merged = coordinator_client.post(merge_url, {"keep": survivor.number, "merge": "1", status: "other"})
+    record = coordinator_client.get(merged.url)
+    assertContains(record, f"<li>{named}</li>", html=True)  # held by both, kept once
+    assertContains(record, f'<th scope="row" class="fw-normal">{named}: Status</th>', html=True)
+    assertNotContains(record, "Icare export row")
+    coordinator_client.post(reverse("set_language"), {"language": "fr"})
+    french = coordinator_client.get(merged.url)
+    assertContains(french, "Lignes d&#x27;exportation iCARE: Fichier iCARE créé le 2026-12-07 22:04")
+
+
+def test_a_merged_pair_leads_to_its_merge_record(coordinator, coordinator_client):
+    survivor = ClientFactory(registered_by=coordinator, first_name="Amara")
+    other = ClientFactory(registered_by=coordinator, first_name="Amarah")
+    pair = pair_of(survivor, other)
+    merge = clients_merge(survivor=survivor, other=other, by=coordinator.user)
+
+    page = coordinator_client.get(reverse("clients:duplicate-pair", kwargs={"code": pair.code}))
+
+    assertContains(page, f"Client {other.number} was merged into client {survivor.number} by ")
+    record = reverse("clients:merge-detail", kwargs={"code": merge.code})
+    assertContains(page, f'<a href="{record}">Open the merge record, where it can be undone</a>', html=True)
+
+
+def test_a_pair_whose_client_was_merged_through_another_pair_says_so_with_a_link(coordinator, coordinator_client):
+    amara, amarah, third = (ClientFactory(registered_by=coordinator, first_name=n) for n in ("Amara", "Amarah", "Ama"))
+    pair = pair_of(amara, amarah)
+    merge = clients_merge(survivor=third, other=amarah, by=coordinator.user)  # through another pair, or none
+
+    page = coordinator_client.get(reverse("clients:duplicate-pair", kwargs={"code": pair.code}))
+
+    assert page.status_code == 200
+    assertContains(page, f"Status <strong>Client {amarah.number} merged into client {third.number}</strong>")
+    assertNotContains(page, "To review")
+    record = reverse("clients:merge-detail", kwargs={"code": merge.code})
+    link = f"Open the merge of client {amarah.number} into client {third.number}"
+    assertContains(page, f'<a href="{record}">{link}</a>', html=True)
+    assertNotContains(page, "Merge, keeping client")
+
+
+def test_a_flagged_pair_says_who_flagged_it(caseworker, caseworker_client, coordinator, coordinator_client):
+    client = ClientFactory(registered_by=caseworker)
+    other = ClientFactory(registered_by=caseworker)
+    caseworker_client.post(reverse("clients:duplicate-flag", kwargs={"code": client.code}), {"number": other.number})
+    pair = DuplicatePair.objects.get()
+
+    page = coordinator_client.get(reverse("clients:duplicate-pair", kwargs={"code": pair.code}))
+
+    assertContains(page, "Reasons: Flagged by staff")
+    assertContains(page, f"Flagged by {user_display_name(caseworker.user)}.")
+
+
+def test_a_flag_with_the_number_of_a_merged_client_names_the_profile_it_was_merged_into(
+    caseworker, caseworker_client, coordinator
+):
+    client = ClientFactory(registered_by=caseworker, first_name="Amara")
+    survivor = ClientFactory(registered_by=caseworker, first_name="Chioma")
+    merged = ClientFactory(registered_by=caseworker, first_name="Chiomah")
+    clients_merge(survivor=survivor, other=merged, by=coordinator.user)
+    url = reverse("clients:duplicate-flag", kwargs={"code": client.code})
+
+    response = caseworker_client.post(url, {"number": str(merged.number)})
+
+    assert response.status_code == 422
+    told = (
+        f"Client {merged.number} was merged into client {survivor.number}: type {survivor.number} to flag that profile."
+    )
+    assertContains(response, told, status_code=422)
+    assertContains(response, f'value="{merged.number}"', status_code=422)
+    assert not DuplicatePair.objects.exists()
+    own = caseworker_client.post(
+        reverse("clients:duplicate-flag", kwargs={"code": survivor.code}), {"number": str(merged.number)}
+    )
+    told = f"Client {merged.number} was merged into this profile already: there is nothing to flag."
+    assertContains(own, told, status_code=422)
+    assert not DuplicatePair.objects.exists()
