@@ -41,19 +41,21 @@ CONTENT_TYPES = "[Content_Types].xml"
 MAX_CONTENT_TYPES_BYTES = 1024 * 1024
 WORKSHEET = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
 
-# iCARE writes its verdict in words in Processing Details. A text that names a problem is a rejection,
-# one that names acceptance is an acceptance, and any other text counts as a rejection, so that staff read it.
-REJECTED_WORDS = ("error", "reject", "invalid", "fail", "not found", "not match", "missing", "required", "must")
-ACCEPTED_WORDS = ("accept", "success", "processed", "valid", "loaded", "created", "updated")
+# iCARE writes its verdict in words in Processing Details. A text that names a problem, or denies anything ("not
+# processed", "unsuccessful", "no record"), is a rejection; one that names acceptance is an acceptance; any other
+# text counts as a rejection, so that staff read it. Whole words: "Unsuccessful" holds "success", "invalid" "valid".
+REJECTED = re.compile(
+    r"error|reject|invalid|fail|missing|required|must|duplicate|denied|unable|cannot|can't|couldn't"
+    r"|\b(?:not|no|non|never|un\w*)\b",
+    re.IGNORECASE,
+)
+ACCEPTED = re.compile(r"\b(?:accept\w*|success\w*|processed|valid|loaded|created|updated)\b", re.IGNORECASE)
 
 
 def returned_status(details: str) -> str:
-    text = details.casefold()
-    if any(word in text for word in REJECTED_WORDS):
+    if REJECTED.search(details) or not ACCEPTED.search(details):
         return IcareStatus.REJECTED
-    if any(word in text for word in ACCEPTED_WORDS):
-        return IcareStatus.ACCEPTED
-    return IcareStatus.REJECTED
+    return IcareStatus.ACCEPTED
 
 
 class ReturnedFileError(Exception):

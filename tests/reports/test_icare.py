@@ -677,6 +677,13 @@ def test_it_matches_on_identifier_type_value_and_date_of_birth(manager_client, m
         ("Error: Invalid Postal Code", IcareStatus.REJECTED),
         ("Rejected - client not found", IcareStatus.REJECTED),
         ("Something iCARE says that we do not know", IcareStatus.REJECTED),
+        # Failure worded with an acceptance word inside it: never an acceptance.
+        ("Unsuccessful", IcareStatus.REJECTED),
+        ("Not processed", IcareStatus.REJECTED),
+        ("Client not valid", IcareStatus.REJECTED),
+        ("Not loaded: duplicate record", IcareStatus.REJECTED),
+        ("Record successfully processed", IcareStatus.ACCEPTED),
+        ("Client profile created", IcareStatus.ACCEPTED),
     ],
 )
 def test_processing_details_are_read_as_accepted_or_rejected(details, status):
