@@ -288,7 +288,8 @@ MESSAGE_STYLE = {
 def message_html(message, level: str = "success") -> str:
     """A message as the page shows it (templates/_messages.html), to find with assertContains(..., html=True)."""
     css, role = MESSAGE_STYLE[level]
-    return f'<div class="alert {css}" role="{role}">{html.escape(str(message))}</div>'
+    focused = ' tabindex="-1" data-message-error' if level == "error" else ""  # focused as the page opens
+    return f'<div class="alert {css}" role="{role}"{focused}>{html.escape(str(message))}</div>'
 
 
 def login_url(next_url: str) -> str:
