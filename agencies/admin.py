@@ -193,6 +193,11 @@ class StaffLoginForm(forms.ModelForm):
 
     def clean(self) -> dict:
         cleaned = super().clean()
+        # A superuser's form offers every agency's programs: the staff member's must be of their own agency, as
+        # their site must be (StaffProfile.clean).
+        agency = cleaned.get("agency") or getattr(self.instance, "agency", None)
+        if agency is not None and any(program.agency_id != agency.pk for program in cleaned.get("programs") or ()):
+            self.add_error("programs", _("Choose programs of the staff member's own agency."))
         first, second = cleaned.get("password1"), cleaned.get("password2")
         if first and second and first != second:
             self.add_error("password2", _("The two passwords differ: type the same password twice."))
@@ -213,7 +218,13 @@ class StaffLoginForm(forms.ModelForm):
 class StaffCreationForm(StaffLoginForm):
     """A new staff member: their login (username, name, e-mail, first password) and their profile."""
 
-    username = forms.CharField(label=_("Username"), max_length=150)
+    username = forms.CharField(
+        label=_("Username"),
+        max_length=150,
+        # The rule of Django's own user form: letters, digits and @ . + - _ only.
+        validators=[get_user_model().username_validator],
+        help_text=_("Letters, digits and @ . + - _ only."),
+    )
 
     def clean_username(self) -> str:
         username = self.cleaned_data["username"].strip()

@@ -76,3 +76,28 @@ def test_it_files_a_coordinators_new_program_under_their_agency(coordinator_admi
     assertNotContains(form, 'name="agency"')
     assertRedirects(response, PROGRAMS_URL)
     assert Program.objects.get(name="Youth Mentoring").agency == agency
+
+
+def test_it_refuses_a_superuser_a_staff_profile_with_another_agencys_program(
+    superuser_client, caseworker, harbour_program
+):
+    """The site of another agency was refused already (StaffProfile.clean); the programs were not."""
+    url = reverse("admin:agencies_staffprofile_change", args=[caseworker.pk])
+    form = superuser_client.get(url).context["adminform"].form
+    data = {
+        name: value for name, value in form.initial.items() if value is not None and not name.startswith("password")
+    }
+    data |= {
+        "user": caseworker.user_id,
+        "agency": caseworker.agency_id,
+        "programs": [*caseworker.programs.values_list("pk", flat=True), harbour_program.pk],
+        "is_active": "on",
+    }
+
+    response = superuser_client.post(url, data)
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["programs"] == [
+        "Choose programs of the staff member's own agency."
+    ]
+    assert harbour_program not in caseworker.programs.all()

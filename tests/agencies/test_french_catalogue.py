@@ -59,9 +59,7 @@ def test_the_compiled_catalogue_is_the_catalogue():
     committed = active(Path(settings.LOCALE_PATHS[0]) / CATALOGUE)
     with (Path(settings.LOCALE_PATHS[0]) / CATALOGUE.with_suffix(".mo")).open("rb") as mo:
         compiled = {
-            (text(message.context), forms(message.id)): forms(message.string)
-            for message in read_mo(mo)
-            if message.id
+            (text(message.context), forms(message.id)): forms(message.string) for message in read_mo(mo) if message.id
         }
 
     assert compiled == {key: forms(message.string) for key, message in committed.items() if not message.fuzzy}

@@ -195,6 +195,18 @@ def test_it_refuses_a_new_staff_member_whose_two_passwords_differ(agency, coordi
     assert not StaffProfile.objects.filter(user__username="nia").exists()
 
 
+def test_it_refuses_a_username_outside_djangos_rule_with_a_message(agency, coordinator):
+    data = new_staff_post(username="bad user name!! <b>", programs=[agency.programs.first().pk])
+
+    response = client_for(coordinator).post(ADD_URL, data)
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["username"] == [
+        "Enter a valid username. This value may contain only letters, numbers, and @/./+/-/_ characters."
+    ]
+    assert not StaffProfile.objects.filter(user__username__startswith="bad").exists()
+
+
 def test_it_refuses_a_new_login_with_another_logins_email_in_any_case(agency, coordinator, outsider):
     # The outsider is of another agency: the address names one login, whichever agency it is of.
     taken = outsider.user.email.upper()
