@@ -5,6 +5,7 @@ from django.contrib.sessions.base_session import AbstractBaseSession
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 from django.utils.translation import get_language
@@ -95,6 +96,28 @@ class Agency(models.Model):
         return in_page_language(self.privacy_statement, self.privacy_statement_fr)
 
 
+def names_unique_per_agency(table: str, *within: str, name: str = "name") -> list[models.UniqueConstraint]:
+    """A row's name, and its French name when it has one, once per agency (and per `within`), whatever their case:
+    "settlement" beside "Settlement" would be two choices of one drop-down that nobody could tell apart."""
+    return [
+        models.UniqueConstraint(
+            "agency",
+            *within,
+            Lower(field),
+            name=f"{table}_{field}_unique_per_agency",
+            condition=None if field == name else ~Q(**{field: ""}),
+            violation_error_message=message,
+        )
+        for field, message in (
+            (name, _("Your agency has this name already (in any capitals): choose another.")),
+            (
+                f"{name}_fr",
+                _("Your agency has this French name already (in any capitals): choose another."),
+            ),
+        )
+    ]
+
+
 class Program(models.Model):
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="programs")
@@ -110,9 +133,7 @@ class Program(models.Model):
         ordering = ["name"]
         verbose_name = _("program")
         verbose_name_plural = _("programs")
-        constraints = [
-            models.UniqueConstraint(fields=["agency", "name"], name="agencies_program_name_unique_per_agency")
-        ]
+        constraints = names_unique_per_agency("agencies_program")
 
     def __str__(self) -> str:
         return in_page_language(self.name, self.name_fr)
@@ -131,9 +152,7 @@ class SiteGroup(models.Model):
         ordering = ["name"]
         verbose_name = _("site group")
         verbose_name_plural = _("site groups")
-        constraints = [
-            models.UniqueConstraint(fields=["agency", "name"], name="agencies_sitegroup_name_unique_per_agency")
-        ]
+        constraints = names_unique_per_agency("agencies_sitegroup")
 
     def __str__(self) -> str:
         return in_page_language(self.name, self.name_fr)
@@ -156,7 +175,7 @@ class Site(models.Model):
         ordering = ["name"]
         verbose_name = _("registration site")
         verbose_name_plural = _("registration sites")
-        constraints = [models.UniqueConstraint(fields=["agency", "name"], name="agencies_site_name_unique_per_agency")]
+        constraints = names_unique_per_agency("agencies_site")
 
     def __str__(self) -> str:
         return in_page_language(self.name, self.name_fr)
@@ -441,9 +460,7 @@ class ListItem(models.Model):
         ordering = ["list", "position", "label"]
         verbose_name = _("list value")
         verbose_name_plural = _("list values")
-        constraints = [
-            models.UniqueConstraint(fields=["agency", "list", "label"], name="agencies_listitem_unique_per_agency")
-        ]
+        constraints = names_unique_per_agency("agencies_listitem", "list", name="label")
 
     def __str__(self) -> str:
         return in_page_language(self.label, self.label_fr)

@@ -401,6 +401,42 @@ def test_it_refuses_a_coordinator_a_second_row_of_the_same_name_in_their_agency(
     assert database_state() == before
 
 
+@pytest.mark.parametrize("model", list(DUPLICATES), ids=lambda m: m.__name__)
+def test_it_refuses_a_second_row_whose_name_differs_only_in_capitals(model, agency, coordinator):
+    """Two choices of one drop-down nobody could tell apart ("Settlement" and "settlement")."""
+    data = dict(DUPLICATES[model])
+    if model is Site:
+        data["group"] = agency.site_groups.get(name="Schools").pk
+    field = "label" if model is ListItem else "name"
+    taken = agency.list_items.filter(list=AgencyList.GENDER).first().label if model is ListItem else data[field]
+    data[field] = taken.swapcase()
+    http = client_for(coordinator)
+    before = database_state()
+
+    response = http.post(admin_url(model, "add"), data)
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.non_field_errors() == [
+        "Your agency has this name already (in any capitals): choose another."
+    ]
+    assert database_state() == before
+
+
+def test_it_refuses_a_program_whose_french_name_another_program_has(agency, coordinator):
+    agency.programs.filter(name="Settlement").update(name_fr="Établissement")
+    http = client_for(coordinator)
+
+    response = http.post(admin_url(Program, "add"), {"name": "Youth", "name_fr": "établissement", "is_active": "on"})
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.non_field_errors() == [
+        "Your agency has this French name already (in any capitals): choose another."
+    ]
+    assert not agency.programs.filter(name="Youth").exists()
+    # Programs without a French name are many, and fine.
+    assert http.post(admin_url(Program, "add"), {"name": "Youth", "is_active": "on"}).status_code == 302
+
+
 def test_it_refuses_a_coordinator_a_program_renamed_like_another_of_their_agency(agency, coordinator):
     employment = agency.programs.get(name="Employment")
     http = client_for(coordinator)
