@@ -4,6 +4,7 @@ sends back. Each task takes its job's primary key, says how far it is while it r
 import os
 from pathlib import Path
 
+from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.tasks import task
@@ -29,7 +30,8 @@ def failure_reason(error: BaseException) -> str:
 def icare_export_run(export_id: int) -> None:
     """Make the export's file: written beside its final place and moved there whole, then recorded."""
     export = IcareExport.objects.select_related("agency", "program").get(pk=export_id)
-    with translation.override(export.language):
+    # What it writes of itself (why it failed) in OCMS's own language: its page shows it in the reader's (told).
+    with translation.override(settings.LANGUAGE_CODE):
         icare_export_make(export)
 
 
@@ -69,7 +71,9 @@ def icare_export_make(export: IcareExport) -> None:
 def icare_returned_run(returned_id: int) -> None:
     """Read a file iCARE sent back: each exported client it names marked accepted or rejected."""
     returned = IcareReturn.objects.select_related("agency").get(pk=returned_id)
-    with translation.override(returned.language):
+    # Its messages (why a row was left out, why it failed) in OCMS's own language: the page shows them in the
+    # reader's (told), who may read another language than the uploader.
+    with translation.override(settings.LANGUAGE_CODE):
         icare_returned_make(returned)
 
 

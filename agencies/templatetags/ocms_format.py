@@ -2,10 +2,11 @@ from django import template
 from django.conf import settings
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext
 from phonenumber_field.phonenumber import PhoneNumber, to_python
 
 from agencies import middleware
-from agencies.models import foreign_lang, user_display_name
+from agencies.models import LocalText, foreign_lang, user_display_name
 from agencies.validators import north_american
 
 register = template.Library()
@@ -60,3 +61,15 @@ def lang_attribute(value) -> SafeString:
     """` lang="en"` for a block holding text in another language than the page's; nothing otherwise."""
     lang = foreign_lang(value)
     return format_html(' lang="{}"', lang) if lang else SafeString("")
+
+
+@register.filter
+def told(message: str) -> SafeString:
+    """A message a background job stored in OCMS's own language (English), for whoever opens its page later: in the
+    page's language where the catalogue has it; one it does not have (a number put in, an unforeseen error) in
+    English, marked so."""
+    text = str(message or "")
+    translated = gettext(text) if text else text
+    if translated == text:
+        return lang_marked(LocalText(text, settings.LANGUAGE_CODE))
+    return conditional_escape(translated)

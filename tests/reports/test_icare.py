@@ -667,6 +667,13 @@ def test_it_matches_on_identifier_type_value_and_date_of_birth(manager_client, m
         page, "<tr><td>4</td><td>no client of the agency has this identifier and date of birth</td></tr>", html=True
     )
     assert statuses(client) == [(IcareStatus.EXPORTED, "")]
+    # Read later in French, by whoever opens it: in French, though it was sent back in English.
+    manager_client.post(reverse("set_language"), {"language": "fr"})
+    assertContains(
+        manager_client.get(page.request["PATH_INFO"]),
+        "<tr><td>4</td><td>aucun client de l'organisme n'a cet identifiant et cette date de naissance</td></tr>",
+        html=True,
+    )
 
 
 @pytest.mark.parametrize(

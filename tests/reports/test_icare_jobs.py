@@ -211,7 +211,9 @@ def test_a_retry_of_a_file_already_made_makes_nothing_again(manager_client, queu
     assert queued.rows.count() == 3
 
 
-def test_the_worker_speaks_the_language_of_whoever_asked(manager_client, manager):
+def test_the_workers_message_is_shown_in_the_language_of_whoever_reads_it(manager_client, manager):
+    """Stored in OCMS's own language, shown in the reader's: a colleague reading in English after a French request
+    (or the other way round) reads it in their own."""
     ClientFactory(registered_by=manager, official_language=None, registration_date=date(2025, 3, 3))
     manager_client.post("/i18n/setlang/", {"language": "fr", "next": "/"})
     manager_client.post(reverse("reports:icare-export-create"), CHOICE)
@@ -219,9 +221,11 @@ def test_the_worker_speaks_the_language_of_whoever_asked(manager_client, manager
     run_worker()
 
     export = IcareExport.objects.get()
-    assert export.language == "fr"
-    assert export.status == JobStatus.FAILED
-    assert export.error.startswith("Aucun client")
+    assert (export.language, export.status) == ("fr", JobStatus.FAILED)
+    page = reverse("reports:icare-export-detail", kwargs={"code": export.code})
+    assertContains(manager_client.get(page), "Aucun client de ce choix")
+    manager_client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assertContains(manager_client.get(page), "No client of this choice is ready for iCARE")
 
 
 def test_two_retries_at_once_queue_the_file_once(manager_client, queued):
