@@ -12,12 +12,14 @@ from django.contrib.auth import get_user_model, password_validation
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
+from phonenumber_field.formfields import PhoneNumberField
 
 from agencies.access import may_use_admin
 from agencies.forms import TextChecksMixin
 from agencies.models import (
     ACCESS_FIELDS,
     Agency,
+    IcareList,
     IcareValue,
     ListItem,
     Occupation,
@@ -33,7 +35,7 @@ from agencies.services import (
     staff_member_create,
     staff_profile_save,
 )
-from agencies.validators import has_control_characters
+from agencies.validators import PostalCodeValidator, has_control_characters, postal_code_compact
 
 
 def agency_rows(request: HttpRequest, queryset: QuerySet) -> QuerySet:
@@ -132,10 +134,51 @@ class AgencyScopedAdmin(CoordinatorAdmin):
         super().save_model(request, obj, form, change)
 
 
+class AgencyForm(forms.ModelForm):
+    """An agency's details, which head every receipt and document: a Canadian postal code, a telephone number and a
+    province or territory that are real ones, and the privacy statement in English at least (the French one stands
+    in for it only on French pages)."""
+
+    phone = PhoneNumberField(
+        label=_("telephone"), region="CA", required=False, widget=forms.TextInput(attrs={"type": "tel"})
+    )
+    province = forms.ChoiceField(label=_("province"), required=False)
+
+    class Meta:
+        model = Agency
+        fields = [
+            "name",
+            "street_address",
+            "city",
+            "province",
+            "postal_code",
+            "phone",
+            "privacy_statement",
+            "privacy_statement_fr",
+        ]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        provinces = IcareValue.objects.filter(list=IcareList.PROVINCE)
+        self.fields["province"].choices = [("", "---------"), *((value.value, str(value)) for value in provinces)]
+        self.fields["privacy_statement"].required = True
+
+    def clean_postal_code(self) -> str:
+        typed = self.cleaned_data["postal_code"]
+        PostalCodeValidator()(typed)
+        compact = postal_code_compact(typed)
+        return f"{compact[:3]} {compact[3:]}" if compact else ""
+
+    def clean_phone(self) -> str:
+        number = self.cleaned_data["phone"]
+        return number.as_national if number else ""
+
+
 @admin.register(Agency)
 class AgencyAdmin(CoordinatorAdmin):
     """A coordinator keeps their own agency's details; only a superuser adds or removes agencies."""
 
+    form = AgencyForm
     list_display = ["name", "city", "phone"]
     search_fields = ["name"]
 

@@ -5,6 +5,7 @@ import re
 from django.core.exceptions import ValidationError
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
+from localflavor.ca.forms import CAPostalCodeField
 
 # C0 and C1 control characters (but tab, line feed and carriage return, which text areas hold), the replacement
 # character a broken encoding or a refused NUL leaves, and the two Unicode non-characters.
@@ -71,3 +72,30 @@ def field_id_or(text: str | None, default: str) -> str:
 def field_name_or(text: str | None, default: str) -> str:
     """The field name a request names, if it is shaped like one of ours; `default` otherwise."""
     return text if text and FIELD_NAME.match(text) else default
+
+
+def postal_code_compact(value: str) -> str | None:
+    """A Canadian postal code as OCMS stores it (six characters, upper case, no space), or None when it is not one.
+
+    What a valid code is, django-localflavor's CAPostalCodeField says: A9A 9A9, never D, F, I, O, Q or U, never
+    W or Z first; its digits ASCII ones (the pattern's \\d takes any script's, a full-width ０ too). Spaces and
+    hyphens typed anywhere are forgiven.
+    """
+    compact = re.sub(r"[\s\-]+", "", value or "").upper()
+    if not compact.isascii():
+        return None
+    match = CAPostalCodeField.postcode_regex.match(compact)
+    return match.group(1) + match.group(2) if match else None
+
+
+@deconstructible
+class PostalCodeValidator:
+    message = _("Postal code must look like A1A 1A1 (letters D, F, I, O, Q and U are never used).")
+    code = "invalid_postal_code"
+
+    def __call__(self, value: str) -> None:
+        if value and postal_code_compact(value) is None:
+            raise ValidationError(self.message, code=self.code)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, PostalCodeValidator)

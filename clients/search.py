@@ -22,11 +22,10 @@ from django.db.models.functions import Upper
 
 from agencies.models import Agency
 from agencies.statements import rows_of
-from agencies.validators import ascii_digits
+from agencies.validators import ascii_digits, postal_code_compact
 from clients.models import Client, NameWord, identifier_key
 from clients.models.family import looks_like_family_code, normalise_family_code
 from clients.text import fold
-from clients.validators import postal_code_compact
 
 DATE_IN_TEXT_RE = re.compile(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")
 EMAIL_IN_TEXT_RE = re.compile(r"[^@\s]+@[^@\s]+")

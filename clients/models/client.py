@@ -30,9 +30,10 @@ from agencies.models import (
     icare_list_field,
 )
 from agencies.rows import list_rows_attach
+from agencies.validators import PostalCodeValidator
 from clients.rules import Rule, facts_from_client, icare_missing
 from clients.text import name_words
-from clients.validators import BirthDateValidator, NotInFutureValidator, PostalCodeValidator
+from clients.validators import BirthDateValidator, NotInFutureValidator
 
 
 def search_keys(first_name: str, last_name: str, preferred_name: str) -> tuple[str, str]:

@@ -312,3 +312,40 @@ def test_a_coordinator_writes_the_privacy_statement_in_french(coordinator_admin,
     assert response.status_code == 302
     agency.refresh_from_db()
     assert agency.privacy_statement_fr == "Nous protégeons vos renseignements."
+
+
+def test_the_agency_details_that_head_every_document_are_checked(coordinator_admin, agency):
+    url = reverse("admin:agencies_agency_change", args=[agency.pk])
+    typed = {
+        "name": agency.name,
+        "postal_code": "ZZZ 999",
+        "phone": "call me maybe",
+        "province": "Narnia",
+        "privacy_statement": "",
+        "privacy_statement_fr": "Nous protégeons vos renseignements.",
+    }
+
+    response = coordinator_admin.post(url, typed)
+
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert set(errors) == {"postal_code", "phone", "province", "privacy_statement"}
+    assert errors["postal_code"] == ["Postal code must look like A1A 1A1 (letters D, F, I, O, Q and U are never used)."]
+    agency.refresh_from_db()
+    assert (agency.postal_code, agency.phone, agency.province) == ("M5V 2T6", "416-555-0100", "Ontario")
+
+
+def test_the_agency_details_are_kept_as_the_documents_write_them(coordinator_admin, agency):
+    url = reverse("admin:agencies_agency_change", args=[agency.pk])
+    typed = {
+        "name": agency.name,
+        "postal_code": "k1a0b1",
+        "phone": "613 555 0199",
+        "province": "Québec",
+        "privacy_statement": agency.privacy_statement,
+    }
+
+    assert coordinator_admin.post(url, typed).status_code == 302
+
+    agency.refresh_from_db()
+    assert (agency.postal_code, agency.phone, agency.province) == ("K1A 0B1", "(613) 555-0199", "Québec")

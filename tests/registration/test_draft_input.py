@@ -4,8 +4,9 @@ stored in one form (a postal code without its space, telephone numbers in E.164)
 import pytest
 from pytest_django.asserts import assertContains, assertNotContains
 
+from agencies.validators import PostalCodeValidator
 from clients.models import Client
-from clients.validators import BirthDateValidator, NotInFutureValidator, PostalCodeValidator
+from clients.validators import BirthDateValidator, NotInFutureValidator
 from tests.wizard import (
     DATE_OF_BIRTH,
     draft_start,
