@@ -17,11 +17,11 @@ from agencies.forms import (
     staff_choices,
 )
 from agencies.models import Agency, Program, StaffProfile
-from agencies.validators import ascii_digits
+from agencies.validators import PostalCodeValidator, ascii_digits, postal_code_compact
 from clients.layout import Col, Field, Include, Row, form_helper
 from clients.models import Client, MentorMatch, SensitiveInfo, Service, Session, UnlockOutcome
 from clients.rules import Level
-from clients.validators import NotInFutureValidator, PostalCodeValidator, postal_code_compact
+from clients.validators import NotInFutureValidator
 
 MAX_SESSION_MINUTES = 24 * 60
 
@@ -289,12 +289,23 @@ class FlagForm(TextChecksMixin, forms.Form):
         self.client = client
 
     def clean_number(self) -> Client:
+        """The other named client of the agency. The number of a client merged into another is told as such, with
+        the profile it leads to, rather than as nobody's; nothing is flagged then: which profile to flag stays the
+        caseworker's choice."""
         number = self.cleaned_data["number"].strip()
         if not ascii_digits(number):
             raise forms.ValidationError(_("Type the other client's number in digits, e.g. 1000123."))
-        other = (
-            Client.objects.for_agency(self.client.agency).named().filter(number=int(number)).exclude(pk=self.client.pk)
-        ).first()
-        if other is None:
+        numbered = Client.objects.for_agency(self.client.agency).filter(number=int(number))
+        other = numbered.named().exclude(pk=self.client.pk).first()
+        if other is not None:
+            return other
+        tombstone = numbered.exclude(merged_into=None).select_related("merged_into").first()
+        if tombstone is None:
             raise forms.ValidationError(_("No other named client of your agency has this number."))
-        return other
+        if tombstone.merged_into_id == self.client.pk:
+            message = _("Client %(number)s was merged into this profile already: there is nothing to flag.")
+        else:
+            message = _(
+                "Client %(number)s was merged into client %(survivor)s: type %(survivor)s to flag that profile."
+            )
+        raise forms.ValidationError(message % {"number": tombstone.number, "survivor": tombstone.merged_into.number})

@@ -1,5 +1,5 @@
 """A client's change history: who changed which field of the profile and its parts, old → new, when, read from
-django-simple-history's records."""
+django-simple-history's records; and how a profile's parts and rows are named, here and on the merge pages alike."""
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -18,7 +18,7 @@ from simple_history.models import DeletedObject
 
 from agencies.models import user_display_name
 from agencies.templatetags.ocms_format import phone
-from clients.merge import from_json, merged_fields, relations
+from clients.merge import MovedSince, from_json, holds_a_value, merged_fields, moved_since, relations
 from clients.models import (
     Certificate,
     Child,
@@ -47,6 +47,14 @@ PARTS: tuple[tuple[type[models.Model], str | Promise], ...] = (
     (Session, gettext_lazy("Sessions")),
     (MentorMatch, gettext_lazy("Mentor/Tutor Matches")),
 )
+# The rows that hang off a profile under no heading of it, as a merge names what it moves; by label, as the clients
+# app imports nothing of the apps that keep some of them.
+UNSHOWN_PARTS: dict[str, str | Promise] = {
+    "clients.client": gettext_lazy("Profiles merged into it earlier"),
+    "clients.unlockattempt": gettext_lazy("Sensitive Information unlock log entries"),
+    "reports.icareexportrow": gettext_lazy("iCARE export rows"),
+    "registration.draft": gettext_lazy("Registrations in progress pre-filled from it"),
+}
 # Which row a part belongs to is not a change of the part.
 NOT_SHOWN = {"id", "client", "agency"}
 # Sensitive Information is shown only to someone who unlocks it with a password: its history names the
@@ -233,18 +241,28 @@ def client_changes(client: Client) -> list[Change]:
     return changes
 
 
-def part_title(model: type[models.Model], row: models.Model | None, key: list[str]) -> str:
-    """How a part of the profile is named: its heading on the profile (another model's name, for a part another
-    app keeps), and what makes the row one of its kind ("Emergency Contact & Consent: Emergency Contact")."""
-    title = str(dict(PARTS).get(model) or capfirst(str(model._meta.verbose_name)))
-    if row is None or not key:
+def part_title(model: type[models.Model], row: models.Model | None = None) -> str:
+    """How a part of the profile is named, everywhere: by its heading on the profile (UNSHOWN_PARTS for a row it
+    shows under none, its model's name for a kind of row added since); a row of it also by what makes it one of its
+    kind ("Emergency Contact & Consent: Emergency Contact", "iCARE export rows: iCARE file made 2026-12-07 22:04"),
+    or else as the change history names it ("Sessions: ..."), so that it can be found again; Sensitive Information
+    by its heading alone."""
+    label = model._meta.label_lower
+    title = str(dict(PARTS).get(model) or UNSHOWN_PARTS.get(label) or capfirst(str(model._meta.verbose_name)))
+    if row is None or model in VALUES_HIDDEN:
         return title
+    if model is Identifier:  # its key is the value as compared; the value as typed reads better
+        return f"{title}: {row}"
+    if label == "reports.icareexportrow":  # its key is its file, named as the iCARE pages name it, at local time
+        when = shown(type(row.export), "created_at", row.export.created_at)
+        return f"{title}: " + _("iCARE file made %(when)s") % {"when": when}
+    key = part_key(model)
+    if not key:
+        return f"{title}: {subject_of(row)}"
     values = []
     for name in key:
         model_field = model._meta.get_field(name)
         values.append(str(getattr(row, name) if model_field.is_relation else shown(model, name, getattr(row, name))))
-    if model is Identifier:  # its key is the value as compared; the value as typed reads better
-        values = [str(row)]
     return f"{title}: {' '.join(values)}"
 
 
@@ -274,8 +292,7 @@ def merge_changes(merge: ClientMerge) -> list[tuple[str, str, str]]:
         changes.append((label_of(Client, field.name), *(value_shown(Client, field.name, v) for v in (before, after))))
     for label, pk, changed in merge.parts_changed:
         model = apps.get_model(label)
-        row = model._base_manager.filter(pk=pk).first()
-        title = part_title(model, row, part_key(model))
+        title = part_title(model, model._base_manager.filter(pk=pk).first())
         for name, (before, after) in changed.items():
             label_text = f"{title}: {label_of(model, name)}"
             if model in VALUES_HIDDEN:
@@ -295,24 +312,46 @@ def part_key(model: type[models.Model]) -> list[str]:
 
 
 def removed_titles(merge: ClientMerge) -> list[str]:
-    """The merged client's rows of the parts both held, which the merge took out and keeps for an undo."""
+    """The merged client's rows of the parts both held, which the merge took out and keeps for an undo: those that
+    record something (not a Sensitive Information of blanks)."""
     titles = []
     for data in merge.parts_removed:
         (row,) = serializers.deserialize("python", [data])  # read only, never saved here
         model = type(row.object)
-        titles.append(part_title(model, row.object, part_key(model)))
+        if part_key(model) or holds_a_value(row.object) or any((row.m2m_data or {}).values()):
+            titles.append(part_title(model, row.object))
     return titles
 
 
 def kept_later_labels(merge: ClientMerge) -> list[str]:
-    """The values an undo left as they were, edited after the merge, as the profile names them."""
+    """The values of the survivor and of its rows that an undo left as they were, edited after the merge, as the
+    profile names them."""
     fields = {f.attname: f for f in merged_fields()}
     labels = []
     for name in merge.undo_kept_later:
         if name in fields:
             labels.append(label_of(Client, fields[name].name))
-        elif name.count(".") == 2:
+        elif MovedSince.parse(name) is None and name.count(".") == 2:
             label, field_name = name.rsplit(".", 1)
             model = apps.get_model(label)
-            labels.append(f"{part_title(model, None, [])}: {label_of(model, field_name)}")
+            labels.append(f"{part_title(model)}: {label_of(model, field_name)}")
     return labels
+
+
+def moved_since_titles(merge: ClientMerge) -> tuple[list[str], list[str]]:
+    """The rows the merge moved that its undo found edited on the survivor since (each with the fields edited), and
+    those removed from it since, named as they were last recorded."""
+    edited, removed = [], []
+    for found in moved_since(merge):
+        model = found.model
+        row = model._base_manager.filter(pk=found.pk).first()
+        if row is None and hasattr(model, "history"):
+            record = model.history.filter(id=found.pk).order_by("-history_date", "-history_id").first()
+            row = record.instance if record is not None else None
+        name = part_title(model, row)
+        if found.removed:
+            removed.append(name)
+        else:
+            fields = ", ".join(label_of(model, field_name) for field_name in found.fields)
+            edited.append(f"{name} ({fields})" if fields else name)
+    return edited, removed

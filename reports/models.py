@@ -54,7 +54,7 @@ class IcareExportRow(models.Model):
 
     export = models.ForeignKey(IcareExport, on_delete=models.CASCADE, related_name="rows")
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="icare_rows")
-    status = models.CharField(max_length=10, choices=IcareStatus.choices, default=IcareStatus.EXPORTED)
+    status = models.CharField(_("Status"), max_length=10, choices=IcareStatus.choices, default=IcareStatus.EXPORTED)
     message = models.TextField(_("iCARE processing details"), blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 

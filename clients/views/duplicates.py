@@ -10,14 +10,11 @@ from django import forms
 from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core import serializers
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import models
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import dateformat, timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -31,12 +28,13 @@ from clients.forms import FlagForm
 from clients.history import (
     EMPTY,
     VALUES_HIDDEN,
+    kept_later_labels,
     label_of,
     merge_changes,
-    part_key,
+    moved_since_titles,
     part_title,
+    removed_titles,
     shown,
-    subject_of,
     value_shown,
 )
 from clients.layout import Col, form_helper
@@ -44,7 +42,6 @@ from clients.merge import (
     OTHER,
     SURVIVOR,
     MergePlan,
-    MovedSince,
     clients_merge,
     default_choice,
     holds_a_value,
@@ -53,7 +50,6 @@ from clients.merge import (
     merge_problems,
     merge_undo,
     merged_fields,
-    moved_since,
 )
 from clients.merge import value_of as row_value
 from clients.models import (
@@ -345,48 +341,6 @@ def duplicate_different(request: HttpRequest, code) -> HttpResponse:
 # The merge ----------------------------------------------------------------------------------------
 
 
-# What moves with a merge, by the model holding the rows (the profile's headings for the parts it shows).
-RELATION_TITLES = {
-    "clients.client": gettext_lazy("Profiles merged into it earlier"),
-    "clients.unlockattempt": gettext_lazy("Sensitive Information unlock log entries"),
-    "reports.icareexportrow": gettext_lazy("iCARE export rows"),
-    "registration.draft": gettext_lazy("Registrations in progress pre-filled from it"),
-}
-
-
-def icare_row_named(row: models.Model) -> str:
-    """An iCARE export row by its file, at the local time the iCARE pages give it."""
-    when = dateformat.format(timezone.localtime(row.export.created_at), "Y-m-d H:i")
-    return _("iCARE file made %(when)s") % {"when": when}
-
-
-# What makes a row of a part another app keeps one of its kind, as these pages say it.
-ROW_NAMES = {"reports.icareexportrow": icare_row_named}
-
-
-def part_named(model: type[models.Model], row: models.Model | None = None, key: list[str] | None = None) -> str:
-    """A part of a profile as these pages name it: as the change history does (clients.history.part_title), but a
-    part another app keeps by its heading here and what makes its row one (ROW_NAMES), never by its model's name."""
-    label = model._meta.label_lower
-    if label not in RELATION_TITLES:
-        return part_title(model, row, key or [])
-    title = str(RELATION_TITLES[label])
-    return f"{title}: {ROW_NAMES[label](row)}" if row is not None and label in ROW_NAMES else title
-
-
-def relation_title(label: str) -> str:
-    return part_named(apps.get_model(label))
-
-
-def row_named(model: type[models.Model], row: models.Model) -> str:
-    """A row of a part, named so that it can be found again: by what makes it one of its kind, or else as the
-    change history names it; Sensitive Information by its heading alone."""
-    key = part_key(model)
-    if key or model in VALUES_HIDDEN or model._meta.label_lower in ROW_NAMES:
-        return part_named(model, row, key)
-    return f"{part_named(model)}: {subject_of(row)}"
-
-
 def side_label(value: str, number: int) -> str:
     return _("%(value)s (client %(number)s)") % {"value": value, "number": number}
 
@@ -420,7 +374,7 @@ class MergeForm(forms.Form):
             names.append(field.name)
         for clash in plan.clashes:
             model = clash.relation.model
-            title = part_named(model, clash.mine, clash.key)
+            title = part_title(model, clash.mine)
             for field in clash.fields():
                 mine, theirs = row_value(clash.mine, field), row_value(clash.theirs, field)
                 label = f"{title}: {capfirst(str(field.verbose_name))}"
@@ -499,14 +453,12 @@ def duplicate_merge(request: HttpRequest, code) -> HttpResponse:
             "survivor": survivor,
             "other": other,
             "form": form,
-            "moves": [(relation_title(relation.label), len(pks)) for relation, pks in plan.moves]
+            "moves": [(part_title(relation.model), len(pks)) for relation, pks in plan.moves]
             # A part held once of which the kept profile holds nothing (a Sensitive Information of blanks): the
             # other's values fill it, as if its row moved.
-            + [(part_named(c.relation.model), 1) for c in plan.clashes if c.holds(c.theirs) and not c.holds(c.mine)],
+            + [(part_title(c.relation.model), 1) for c in plan.clashes if c.holds(c.theirs) and not c.holds(c.mine)],
             "clashes": [
-                part_named(c.relation.model, c.mine, c.key)
-                for c in plan.clashes
-                if c.holds(c.mine) and c.holds(c.theirs)
+                part_title(c.relation.model, c.mine) for c in plan.clashes if c.holds(c.mine) and c.holds(c.theirs)
             ],
             "links": links_shown(plan.links),
         },
@@ -519,70 +471,6 @@ def links_shown(links: dict[str, list[int]]) -> list[tuple[str, str]]:
     return [(label_of(Client, name), value_shown(Client, name, ids)) for name, ids in links.items()]
 
 
-def changes_shown(merge: ClientMerge) -> list[tuple[str, str, str]]:
-    """What the merge changed on the survivor (clients.history.merge_changes), a part another app keeps named as on
-    these pages (part_named) rather than by its model's name."""
-    renamed = {}
-    for label, pk, _changed in merge.parts_changed:
-        if label in RELATION_TITLES:
-            model = apps.get_model(label)
-            row = model._base_manager.filter(pk=pk).first()
-            renamed[f"{part_title(model, row, part_key(model))}: "] = f"{part_named(model, row, part_key(model))}: "
-    changes = []
-    for label, before, after in merge_changes(merge):
-        for old, new in renamed.items():
-            if label.startswith(old):
-                label = new + label.removeprefix(old)
-        changes.append((label, before, after))
-    return changes
-
-
-def removed_shown(merge: ClientMerge) -> list[str]:
-    """The merged client's rows of the parts both held, which the merge took out and keeps for an undo: those that
-    record something (not a Sensitive Information of blanks)."""
-    titles = []
-    for data in merge.parts_removed:
-        (row,) = serializers.deserialize("python", [data])  # read only, never saved here
-        model = type(row.object)
-        key = part_key(model)
-        if key or holds_a_value(row.object) or any((row.m2m_data or {}).values()):
-            titles.append(part_named(model, row.object, key))
-    return titles
-
-
-def kept_later_shown(merge: ClientMerge) -> list[str]:
-    """The values of the survivor and of its rows that an undo left as they were, edited after the merge."""
-    fields = {f.attname: f for f in merged_fields()}
-    labels = []
-    for name in merge.undo_kept_later:
-        if name in fields:
-            labels.append(label_of(Client, fields[name].name))
-        elif MovedSince.parse(name) is None and name.count(".") == 2:
-            label, field_name = name.rsplit(".", 1)
-            model = apps.get_model(label)
-            labels.append(f"{part_named(model)}: {label_of(model, field_name)}")
-    return labels
-
-
-def moved_since_shown(merge: ClientMerge) -> tuple[list[str], list[str]]:
-    """The rows the merge moved that its undo found edited on the survivor since (each with the fields edited), and
-    those removed from it since, named as they were last recorded."""
-    edited, removed = [], []
-    for found in moved_since(merge):
-        model = found.model
-        row = model._base_manager.filter(pk=found.pk).first()
-        if row is None and hasattr(model, "history"):
-            record = model.history.filter(id=found.pk).order_by("-history_date", "-history_id").first()
-            row = record.instance if record is not None else None
-        name = part_named(model) if row is None else row_named(model, row)
-        if found.removed:
-            removed.append(name)
-        else:
-            fields = ", ".join(label_of(model, field_name) for field_name in found.fields)
-            edited.append(f"{name} ({fields})" if fields else name)
-    return edited, removed
-
-
 @login_required
 @require_GET
 def merge_detail(request: HttpRequest, code) -> HttpResponse:
@@ -592,17 +480,17 @@ def merge_detail(request: HttpRequest, code) -> HttpResponse:
         code=code,
     )  # fmt: skip
     require_coordinator(request)
-    moved_edited, moved_removed = moved_since_shown(merge)
+    moved_edited, moved_removed = moved_since_titles(merge)
     return render(
         request,
         "clients/merge_detail.html",
         {
             "merge": merge,
-            "changed": changes_shown(merge),
-            "moves": [(relation_title(label), len(pks)) for label, _attname, pks in merge.moved],
-            "resolved": removed_shown(merge),
+            "changed": merge_changes(merge),
+            "moves": [(part_title(apps.get_model(label)), len(pks)) for label, _attname, pks in merge.moved],
+            "resolved": removed_titles(merge),
             "links": links_shown(merge.links_added),
-            "kept_later": kept_later_shown(merge),
+            "kept_later": kept_later_labels(merge),
             "moved_edited": moved_edited,
             "moved_removed": moved_removed,
         },
@@ -628,14 +516,14 @@ def merge_undo_view(request: HttpRequest, code) -> HttpResponse:
         % {"survivor": merge.survivor.number, "other": merge.merged.number},
     )
     numbers = {"survivor": merge.survivor.number, "other": merge.merged.number}
-    kept = kept_later_shown(merge)
+    kept = kept_later_labels(merge)
     if kept:
         messages.warning(
             request,
             _("Edited on client %(number)s after the merge, so kept as they are now: %(fields)s.")
             % {"number": merge.survivor.number, "fields": "; ".join(kept)},
         )
-    edited, removed = moved_since_shown(merge)
+    edited, removed = moved_since_titles(merge)
     if edited:
         told = _(
             "Edited on client %(survivor)s after the merge, so back on client %(other)s with their later values: "
@@ -651,43 +539,12 @@ def merge_undo_view(request: HttpRequest, code) -> HttpResponse:
 # Flagging, by any caseworker -----------------------------------------------------------------------
 
 
-class FlagPostedForm(FlagForm):
-    """The flag as posted: the number of a client merged into another is told as such, with the profile it leads
-    to, rather than as nobody's. Nothing is flagged then: which profile to flag stays the caseworker's choice."""
-
-    def clean_number(self) -> Client:
-        try:
-            return super().clean_number()
-        except forms.ValidationError:
-            number = self.cleaned_data["number"].strip()
-            tombstone = None
-            if ascii_digits(number):
-                tombstone = (
-                    Client.objects.for_agency(self.client.agency)
-                    .exclude(merged_into=None)
-                    .select_related("merged_into")
-                    .filter(number=int(number))
-                    .first()
-                )
-            if tombstone is None:
-                raise
-            if tombstone.merged_into_id == self.client.pk:
-                message = _("Client %(number)s was merged into this profile already: there is nothing to flag.")
-            else:
-                message = _(
-                    "Client %(number)s was merged into client %(survivor)s: type %(survivor)s to flag that profile."
-                )
-            raise forms.ValidationError(
-                message % {"number": tombstone.number, "survivor": tombstone.merged_into.number}
-            ) from None
-
-
 @login_required
 @require_POST
 def duplicate_flag(request: HttpRequest, code) -> HttpResponse:
     """Staff of the client's agency: flag another profile as possibly the same person, for a coordinator."""
     client = get_profile_client_for(request, code)
-    form = FlagPostedForm(request.POST, client=client)
+    form = FlagForm(request.POST, client=client)
     if not form.is_valid():
         return client_profile(request, client, status=422, flag_form=form)
     other = form.cleaned_data["number"]

@@ -1,12 +1,16 @@
 """A client's change history for managers: who changed which field, old → new, when."""
 
 import re
+from datetime import UTC, datetime
 
 import pytest
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
 from agencies.models import AgencyList, IcareList, IcareValue, Role
+from clients.merge import clients_merge, merge_plan
+from reports.models import IcareExport, IcareExportRow
+from tests.clients.merge_helpers import an_export, client_with_rows
 from tests.clients.pages import parsed, table_rows
 from tests.clients.sensitive_helpers import (
     IDENTITIES,
@@ -177,6 +181,35 @@ def test_it_shows_changed_referral_sources_by_their_labels(manager_client, casew
 
     assert f"{caseworker.display_name} Profile Changed Learned about Program: Family / friends → " in listed[0]
     assert listed[0].endswith("Family / friends; School")
+
+
+def test_it_names_a_merged_icare_export_row_by_its_file_at_local_time_as_the_merge_record_does(
+    manager_client, coordinator
+):
+    export = an_export(coordinator)
+    IcareExport.objects.filter(pk=export.pk).update(created_at=datetime(2026, 12, 8, 3, 4, tzinfo=UTC))
+    survivor = client_with_rows(coordinator, ("icare_row",), 0, export, first_name="Amara")  # exported
+    other = client_with_rows(coordinator, ("icare_row",), 1, export, first_name="Amarah")  # accepted
+    (clash,) = merge_plan(survivor=survivor, other=other).clashes
+    status = clash.choice_name(IcareExportRow._meta.get_field("status"))
+    merge = clients_merge(survivor=survivor, other=other, by=coordinator.user, choices={status: "other"})
+    record_url = reverse("clients:merge-detail", kwargs={"code": merge.code})
+
+    for language, named, values in (
+        # 03:04 UTC, in Toronto
+        ("en", "iCARE export rows: iCARE file made 2026-12-07 22:04: Status", "Exported → Accepted by iCARE"),
+        (
+            "fr",
+            "Lignes d'exportation iCARE: Fichier iCARE créé le 2026-12-07 22:04: Statut",
+            "Exporté → Accepté par iCARE",
+        ),
+    ):
+        manager_client.post(reverse("set_language"), {"language": language})
+        listed = rows(manager_client.get(history_url(survivor)))
+        record = manager_client.get(record_url)
+
+        assert f"{named}: {values}" in listed[0]
+        assertContains(record, f'<th scope="row" class="fw-normal">{named}</th>', html=True)
 
 
 def test_it_links_the_profile_to_the_history_for_managers_only(manager_client, caseworker_client, edited):
