@@ -139,11 +139,6 @@ class AgencyForm(forms.ModelForm):
     province or territory that are real ones, and the privacy statement in English at least (the French one stands
     in for it only on French pages)."""
 
-    phone = PhoneNumberField(
-        label=_("telephone"), region="CA", required=False, widget=forms.TextInput(attrs={"type": "tel"})
-    )
-    province = forms.ChoiceField(label=_("province"), required=False)
-
     class Meta:
         model = Agency
         fields = [
@@ -159,8 +154,16 @@ class AgencyForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        # In place of the model's text boxes, keeping their labels.
+        self.fields["phone"] = PhoneNumberField(
+            label=self.fields["phone"].label, region="CA", required=False, widget=forms.TextInput(attrs={"type": "tel"})
+        )
         provinces = IcareValue.objects.filter(list=IcareList.PROVINCE)
-        self.fields["province"].choices = [("", "---------"), *((value.value, str(value)) for value in provinces)]
+        self.fields["province"] = forms.ChoiceField(
+            label=self.fields["province"].label,
+            required=False,
+            choices=[("", "---------"), *((value.value, str(value)) for value in provinces)],
+        )
         self.fields["privacy_statement"].required = True
 
     def clean_postal_code(self) -> str:
