@@ -185,6 +185,12 @@ class AgencyAdmin(CoordinatorAdmin):
     list_display = ["name", "city", "phone"]
     search_fields = ["name"]
 
+    def get_readonly_fields(self, request: HttpRequest, obj: Model | None = None):
+        # The agency's name is the superuser's to set: a coordinator renaming theirs to another agency's would learn
+        # from the refusal that the other exists.
+        readonly = tuple(super().get_readonly_fields(request, obj))
+        return readonly if request.user.is_superuser else (*readonly, "name")
+
     def has_add_permission(self, request: HttpRequest) -> bool:
         return request.user.is_superuser
 

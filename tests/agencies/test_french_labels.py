@@ -349,3 +349,18 @@ def test_the_agency_details_are_kept_as_the_documents_write_them(coordinator_adm
 
     agency.refresh_from_db()
     assert (agency.postal_code, agency.phone, agency.province) == ("K1A 0B1", "(613) 555-0199", "Québec")
+
+
+def test_a_coordinator_keeps_the_agencys_name_which_is_the_superusers_to_set(coordinator_admin, agency, other_agency):
+    """Renaming it to another agency's name was refused with "Agency with this Name already exists": a way to learn
+    which other agencies use OCMS."""
+    url = reverse("admin:agencies_agency_change", args=[agency.pk])
+    name = agency.name
+    typed = {"name": other_agency.name, "privacy_statement": agency.privacy_statement, "city": "Kingston"}
+
+    response = coordinator_admin.post(url, typed)
+
+    assert response.status_code == 302
+    agency.refresh_from_db()
+    assert (agency.name, agency.city) == (name, "Kingston")
+    assertNotContains(coordinator_admin.get(url), 'name="name"')
