@@ -420,6 +420,17 @@ def test_the_page_asks_for_two_characters_instead_of_listing_everyone(qasim, cas
     assert profile_codes(response) == []
 
 
+def test_a_page_past_the_last_says_so_and_leads_to_the_first_rather_than_telling_to_check_the_spelling(
+    qasim, caseworker_client
+):
+    response = caseworker_client.get(FIND_URL, {"q": "Mohamad Qasim", "page": "999"})
+
+    assert profile_codes(response) == []
+    assertContains(response, "This search has no page 999: it found fewer clients.")
+    assertContains(response, '<a href="?q=Mohamad+Qasim">Go to the first page of results</a>', html=True)
+    assertNotContains(response, "Check the spelling")
+
+
 def test_the_page_lists_nothing_and_asks_nothing_before_a_search(qasim, caseworker_client):
     response = caseworker_client.get(FIND_URL)
 
