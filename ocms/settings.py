@@ -218,6 +218,8 @@ CSRF_COOKIE_HTTPONLY = True
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# django-countries writes two English names as no caseworker would look them up (its "Naoero", "Bahamas (The)").
+COUNTRIES_OVERRIDE = {"NR": _("Nauru"), "BS": _("Bahamas")}
 TIME_ZONE = "America/Toronto"
 USE_I18N = True
 USE_TZ = True

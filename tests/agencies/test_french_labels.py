@@ -9,6 +9,7 @@ from django.contrib.auth.models import Permission
 from django.test import Client as HttpClient
 from django.urls import reverse
 from django.utils import translation
+from django_countries import countries
 from pytest_django.asserts import assertContains, assertNotContains
 
 from agencies.lists import AGENCY_LIST_START, DATA_DIR, icare_lists
@@ -364,3 +365,9 @@ def test_a_coordinator_keeps_the_agencys_name_which_is_the_superusers_to_set(coo
     agency.refresh_from_db()
     assert (agency.name, agency.city) == (name, "Kingston")
     assertNotContains(coordinator_admin.get(url), 'name="name"')
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_countries_are_named_as_caseworkers_look_them_up(language):
+    with translation.override(language):
+        assert (countries.name("NR"), countries.name("BS")) == ("Nauru", "Bahamas")  # not "Naoero", "Bahamas (The)"
