@@ -8,6 +8,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency
+from agencies.templatetags.ocms_format import phone
 from clients.models import CONTACT_FIELDS, Client, Family
 from clients.models.family import family_code_of
 from clients.sections import SectionName
@@ -109,7 +110,7 @@ def as_read(client: Client, field_name: str) -> str:
     if isinstance(value, bool):
         return str(_("Yes")) if value else str(_("No"))
     if hasattr(value, "as_international"):
-        return value.as_international
+        return phone(value)  # as every page writes it: "(613) 481-0323"
     if hasattr(value, "isoformat"):
         return value.isoformat()
     if hasattr(value, "name") and hasattr(value, "code"):  # a country
