@@ -27,7 +27,8 @@ from clients.models import Client, NameWord, identifier_key
 from clients.models.family import looks_like_family_code, normalise_family_code
 from clients.text import fold
 
-DATE_IN_TEXT_RE = re.compile(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")
+# A date of birth as OCMS writes it (1946-03-27) or as the help article does (1946/03/27).
+DATE_IN_TEXT_RE = re.compile(r"(?<!\d)(?P<year>\d{4})(?P<sep>[-/])(?P<month>\d{1,2})(?P=sep)(?P<day>\d{1,2})(?!\d)")
 EMAIL_IN_TEXT_RE = re.compile(r"[^@\s]+@[^@\s]+")
 # Digits with the separators people write them with: phones, identifiers, client numbers.
 NUMBER_IN_TEXT_RE = re.compile(r"(?<![\w@-])\+?\(?\d[\d\-\s().]{4,}\d(?![\w@])")
@@ -77,7 +78,7 @@ def parse_query(text: str) -> ParsedQuery:
 
     def take_date(match: re.Match) -> str:
         with contextlib.suppress(ValueError):  # an impossible date such as 2020-02-31 is ignored
-            parsed.birth_dates.append(date(*(int(part) for part in match.groups())))
+            parsed.birth_dates.append(date(*(int(match[part]) for part in ("year", "month", "day"))))
         return " "
 
     def take_email(match: re.Match) -> str:

@@ -244,8 +244,9 @@ def test_a_one_letter_sound_code_makes_no_variant(agency, caseworker):
 # Every other kind of search ---------------------------------------------------------------------------
 
 
-def test_it_finds_the_clients_born_on_a_date(qasim):
-    born_that_day = found(qasim.agency, "1980-01-15")
+@pytest.mark.parametrize("typed", ["1980-01-15", "1980/01/15"], ids=["as-ocms-writes-it", "as-the-article-does"])
+def test_it_finds_the_clients_born_on_a_date(qasim, typed):
+    born_that_day = found(qasim.agency, typed)
 
     assert qasim in born_that_day
     assert {c.date_of_birth for c in born_that_day} == {date(1980, 1, 15)}
