@@ -60,6 +60,9 @@ def registered_from(*, agency: Agency, code) -> Client | None:
 def anonymous_client_register(*, staff: StaffProfile, client: Client) -> Client:
     client.agency = staff.agency
     client.created_by = staff.user
+    # As a named client's, the worker who registers the client, unless the form said another (the receipt names one).
+    if client.primary_worker_id is None:
+        client.primary_worker = staff
     client.is_anonymous = True
     client.number = client_number_next(agency=staff.agency)
     client.full_clean(exclude=["created_by", "agency"])

@@ -553,6 +553,10 @@ class SummaryForm(SectionForm):
         return str(site) if site else ""
 
 
+# No client registered before this year: an earlier date is a slip of the keyboard (1890 for 1990).
+FIRST_REGISTRATION_YEAR = 1940
+
+
 class AnonymousForm(SectionForm):
     step = "anonymous"
     arrival_year = forms.TypedChoiceField(label=_("Arrival Year"), coerce=int, empty_value=None, required=False)
@@ -597,10 +601,30 @@ class AnonymousForm(SectionForm):
         self.fields["registration_site"].queryset = Site.objects.for_agency(self.agency).filter(is_active=True)
         for name in ("registration_site", "registration_date", "postal_code"):
             self.fields[name].required = True
+            # Said as the wizard says it of a green field left empty.
+            self.fields[name].error_messages["required"] = _(
+                "%(label)s is required by OCMS: fill it in to register the client."
+            ) % {"label": self.fields[name].label}
         self.levels = dict.fromkeys(("postal_code", "registration_date", "registration_site"), Level.OCMS)
         default_site = self.staff.default_site if self.staff else None
         if not self.is_bound and not self.initial.get("registration_site") and default_site:
             self.initial["registration_site"] = default_site.pk
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        registered, arrived = cleaned.get("registration_date"), cleaned.get("arrival_year")
+        if registered and arrived and registered.year < arrived:
+            self.add_error(
+                "registration_date",
+                _("The registration date is before the Arrival Year %(year)s: a client registers after arriving.")
+                % {"year": arrived},
+            )
+        elif registered and registered.year < FIRST_REGISTRATION_YEAR:
+            self.add_error(
+                "registration_date",
+                _("The registration date must be in %(year)s or later.") % {"year": FIRST_REGISTRATION_YEAR},
+            )
+        return cleaned
 
 
 class DuplicateCheckForm(TextChecksMixin, forms.Form):

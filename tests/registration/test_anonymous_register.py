@@ -59,6 +59,7 @@ def test_it_registers_an_anonymous_client(caseworker_client, caseworker, agency)
     assert client.registration_site == caseworker.default_site
     assert client.agency == agency
     assert client.created_by == caseworker.user
+    assert client.primary_worker == caseworker  # the receipt names who to see
     assert len(str(client.number)) == 7
     page = page_after(caseworker_client, response)
     assertContains(
@@ -147,3 +148,36 @@ def test_it_never_opens_a_named_section_of_an_anonymous_client(caseworker_client
     client.refresh_from_db()
     assert client.is_anonymous is True
     assert client.first_name == ""
+
+
+@pytest.mark.parametrize(
+    ("arrival_year", "registered", "message"),
+    [
+        (
+            "2024",
+            "2023-05-01",
+            "The registration date is before the Arrival Year 2024: a client registers after arriving.",
+        ),
+        ("", "1890-01-01", "The registration date must be in 1940 or later."),
+    ],
+    ids=["before-arrival", "a-century-off"],
+)
+def test_it_refuses_a_registration_date_no_client_can_have_and_keeps_it(
+    caseworker_client, caseworker, arrival_year, registered, message
+):
+    data = anonymous_data(caseworker, arrival_year=arrival_year, registration_date=registered)
+
+    response = caseworker_client.post(ANONYMOUS, data)
+
+    assert response.status_code == 200
+    assert field_errors(response, "id_registration_date") == [message]
+    assert input_value(response, "registration_date") == registered
+    assert not Client.objects.exists()
+
+
+def test_an_empty_green_field_is_told_as_the_wizard_tells_it(caseworker_client, caseworker):
+    response = caseworker_client.post(ANONYMOUS, anonymous_data(caseworker, postal_code=""))
+
+    assert field_errors(response, "id_postal_code") == [
+        "Postal Code is required by OCMS: fill it in to register the client."
+    ]
