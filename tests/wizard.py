@@ -411,3 +411,18 @@ def field_marker(response: HttpResponse, field_id: str) -> str | None:
         ):
             return None if "hidden" in dict(span.attributes) else element_text(span)
     return None
+
+
+def icare_badge_html(client: Client, labels: list[str]) -> str:
+    """The iCARE badge of a client who misses these (templates/clients/_icare_badge.html): each a link to the edit of
+    its section."""
+    steps = {str(rule.label): rule.step for rule in RULES}
+    links = ", ".join(
+        f'<a class="icare-fix" href="{reverse("registration:section-edit", args=[client.code, steps[label]])}">'
+        f"{html.escape(label)}</a>"
+        for label in labels
+    )
+    return (
+        '<div class="badge badge-icare-missing text-wrap text-start fs-6 fw-normal" role="status">'
+        f"<strong>Not ready for iCARE</strong> — missing: {links}</div>"
+    )

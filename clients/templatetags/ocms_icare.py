@@ -4,6 +4,7 @@ from django import template
 
 from clients.duplicates import identifier_shared_rule
 from clients.models import Client
+from clients.sections import EDITABLE_SECTIONS
 
 register = template.Library()
 
@@ -15,4 +16,5 @@ def icare_badge(client: Client) -> dict:
     missing = list(client.icare_missing)
     if (shared := identifier_shared_rule(client)) is not None:
         missing.append(shared)
-    return {"client": client, "missing": missing}
+    # Each with whether it links to the edit of its section, where it is filled in.
+    return {"client": client, "missing": [(rule, rule.step in EDITABLE_SECTIONS) for rule in missing]}

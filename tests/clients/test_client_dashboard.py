@@ -81,8 +81,16 @@ def test_it_says_what_keeps_the_client_from_icare(caseworker_client, caseworker)
 
     response = caseworker_client.get(dashboard_url(client))
 
-    # The badge's whole text: the one thing missing, and not the identifier the client has.
-    assertContains(response, "<strong>Not ready for iCARE</strong> — missing: Preferred Official Language", html=True)
+    # The badge's whole text: the one thing missing, and not the identifier the client has; a link to the edit of its
+    # section, where it is filled in.
+    fix = reverse("registration:section-edit", args=[client.code, "primary"])
+    assertContains(
+        response,
+        '<div class="badge badge-icare-missing text-wrap text-start fs-6 fw-normal" role="status">'
+        "<strong>Not ready for iCARE</strong> — missing: "
+        f'<a class="icare-fix" href="{fix}">Preferred Official Language</a></div>',
+        html=True,
+    )
 
 
 def test_it_shows_icare_ready_when_nothing_is_missing(caseworker_client, caseworker):

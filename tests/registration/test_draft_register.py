@@ -16,6 +16,7 @@ from tests.wizard import (
     LAST_NAME,
     draft_start,
     foss_id_type,
+    icare_badge_html,
     message_html,
     official_language,
     page_after,
@@ -65,14 +66,6 @@ def test_it_gives_the_next_registered_client_the_next_number(caseworker_client, 
 IDENTIFIER_RULE = "An iCARE client identifier with its value"
 
 
-def icare_status_html(labels: list[str]) -> str:
-    """The iCARE status of Next Steps for a client who misses these."""
-    return (
-        '<div class="badge badge-icare-missing text-wrap text-start fs-6 fw-normal" role="status">'
-        f"<strong>Not ready for iCARE</strong> — missing: {escape(', '.join(labels))}</div>"
-    )
-
-
 def test_it_warns_about_each_missing_yellow_field_and_still_registers(caseworker_client, caseworker):
     _code, response = walk(caseworker_client, caseworker)
 
@@ -83,7 +76,7 @@ def test_it_warns_about_each_missing_yellow_field_and_still_registers(caseworker
     )
     assertContains(page, message_html(IDENTIFIER_ALERT, "warning"), html=True)
     missing = ["Preferred Official Language", "Consent for Future Research/Consultation", IDENTIFIER_RULE]
-    assertContains(page, icare_status_html(missing), html=True)
+    assertContains(page, icare_badge_html(client, missing), html=True)
     # Said once: the iCARE status lists it, no message says it again.
     assertContains(page, "Not ready for iCARE", count=1)
 
@@ -125,15 +118,15 @@ def test_it_registers_a_client_who_consented_to_research_without_contact_but_war
         "City",
         "Province",
     ]
-    assertContains(page_after(caseworker_client, response), icare_status_html(missing), html=True)
+    assertContains(page_after(caseworker_client, response), icare_badge_html(client, missing), html=True)
 
 
 def test_it_asks_nothing_more_than_the_postal_code_when_the_client_declines_research(caseworker_client, caseworker):
     _code, response = walk(caseworker_client, caseworker, {"immigration": {"research_consent": "false"}})
 
-    registered_client(response)
+    client = registered_client(response)
     page = page_after(caseworker_client, response)
-    assertContains(page, icare_status_html(["Preferred Official Language", IDENTIFIER_RULE]), html=True)
+    assertContains(page, icare_badge_html(client, ["Preferred Official Language", IDENTIFIER_RULE]), html=True)
     assertNotContains(page, "Email or Telephone Number")
 
 

@@ -21,6 +21,7 @@ from tests.wizard import (
     field_errors,
     form_errors,
     foss_id_type,
+    icare_badge_html,
     identifier_rows,
     input_value,
     message_html,
@@ -33,10 +34,6 @@ from tests.wizard import (
 pytestmark = pytest.mark.django_db
 
 # The profile's iCARE badge (templates/clients/_icare_badge.html).
-NOT_READY = (
-    '<div class="badge badge-icare-missing text-wrap text-start fs-6 fw-normal" role="status">'
-    "<strong>Not ready for iCARE</strong> — missing: {missing}</div>"
-)
 ICARE_READY = '<span class="badge badge-icare-ready fs-6" role="status">iCARE ready</span>'
 
 
@@ -174,7 +171,7 @@ def test_it_shows_icare_readiness_on_the_profile_after_an_edit(caseworker_client
         registered_by=caseworker, research_consent=False, with_identifier=True, identifier__value="UCI-1"
     )
     before = caseworker_client.get(detail_url(client))
-    assertContains(before, NOT_READY.format(missing="Preferred Official Language"), count=1, html=True)
+    assertContains(before, icare_badge_html(client, ["Preferred Official Language"]), count=1, html=True)
     assertNotContains(before, ICARE_READY, html=True)
 
     data = {**step_data("primary", staff=caseworker), "official_language": str(official_language("French").pk)}
