@@ -55,7 +55,7 @@ def client_profile(request: HttpRequest, client: Client, *, status: int = 200, *
             "family": family,
             "sessions": sessions,
             "session_count": sessions[0].total if sessions else 0,
-            "mentor_matches": client.mentor_matches.select_related("program"),
+            "mentor_matches": client.mentor_matches.select_related("program").order_by("-start_date", "-pk"),
             **sensitive_section_context(request, client),
             "flag_form": FlagForm(client=client),
             "profile_actions": slots.PROFILE_ACTIONS,
@@ -85,7 +85,7 @@ def client_dashboard(request: HttpRequest, code) -> HttpResponse:
             "family": family,
             "sessions": sessions,
             "family_sessions": family_sessions,
-            "mentor_matches": client.mentor_matches.select_related("program"),
+            "mentor_matches": client.mentor_matches.select_related("program").order_by("-start_date", "-pk"),
             "dashboard_cards": slots.DASHBOARD_CARDS,
         },
     )

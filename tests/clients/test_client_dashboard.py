@@ -217,6 +217,18 @@ def test_it_shows_the_clients_mentor_and_tutor_matches(caseworker_client, casewo
     )
 
 
+@pytest.mark.parametrize("page", ["dashboard", "profile"])
+def test_it_lists_the_matches_newest_first_as_it_does_the_sessions(caseworker_client, caseworker, page):
+    client = ClientFactory(registered_by=caseworker)
+    MentorMatchFactory(client=client, name="Older Match", start_date=date(2024, 1, 10))
+    MentorMatchFactory(client=client, name="Newer Match", start_date=date(2025, 6, 2))
+    url = dashboard_url(client) if page == "dashboard" else reverse("clients:client-detail", args=[client.code])
+
+    shown = caseworker_client.get(url).content.decode()
+
+    assert shown.index("Newer Match") < shown.index("Older Match")
+
+
 def test_it_says_when_there_is_no_session_yet(caseworker_client, caseworker):
     response = caseworker_client.get(dashboard_url(ClientFactory(registered_by=caseworker)))
 
