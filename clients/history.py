@@ -244,7 +244,8 @@ def client_changes(client: Client) -> list[Change]:
 def part_title(model: type[models.Model], row: models.Model | None = None) -> str:
     """How a part of the profile is named, everywhere: by its heading on the profile (UNSHOWN_PARTS for a row it
     shows under none, its model's name for a kind of row added since); a row of it also by what makes it one of its
-    kind ("Emergency Contact & Consent: Emergency Contact", "iCARE export rows: iCARE file made 2026-12-07 22:04"),
+    kind ("Emergency Contact & Consent: Emergency Contact", "iCARE export rows: iCARE file made 2026-12-07 22:04", by
+    its file's own name),
     or else as the change history names it ("Sessions: ..."), so that it can be found again; Sensitive Information
     by its heading alone."""
     label = model._meta.label_lower
@@ -253,9 +254,6 @@ def part_title(model: type[models.Model], row: models.Model | None = None) -> st
         return title
     if model is Identifier:  # its key is the value as compared; the value as typed reads better
         return f"{title}: {row}"
-    if label == "reports.icareexportrow":  # its key is its file, named as the iCARE pages name it, at local time
-        when = shown(type(row.export), "created_at", row.export.created_at)
-        return f"{title}: " + _("iCARE file made %(when)s") % {"when": when}
     key = part_key(model)
     if not key:
         return f"{title}: {subject_of(row)}"

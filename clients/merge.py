@@ -577,6 +577,7 @@ def changed_since(model: type[models.Model], attname: str, pks: list[int], since
         for stamp in stamps:
             later |= models.Q(**{f"{stamp}__gt": since})
         return {pk: [] for pk in model._base_manager.filter(later, pk__in=pks).values_list("pk", flat=True)}
+    order = [f.name for f in own_fields(model)]  # the profile's
     edited: dict[int, list[str]] = {}
     by_row: dict[int, list] = {}
     for record in model.history.filter(id__in=pks).order_by("history_date", "history_id"):
@@ -591,7 +592,6 @@ def changed_since(model: type[models.Model], attname: str, pks: list[int], since
             continue
         delta = after[-1].diff_against(before[-1], excluded_fields=[client_field])
         if delta.changed_fields:
-            order = [f.name for f in own_fields(model)]  # the profile's
             edited[pk] = sorted(delta.changed_fields, key=lambda name: order.index(name) if name in order else -1)
     return edited
 

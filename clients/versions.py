@@ -180,10 +180,13 @@ def with_saved(data: QueryDict, current: dict[str, Posted], keys: Iterable[str])
     return merged
 
 
-def conflict_shown(data: QueryDict, current: dict[str, Posted], changes: list[Change]) -> QueryDict:
-    """What the form shows beside the changes: as typed, but a part the user left alone as saved now, the value the
-    save keeps (it showed the value the page was opened with, which no button would save)."""
-    return with_saved(data, current, [change.key for change in changes if change.left_alone])
+def bound_data(data: QueryDict, current: dict[str, Posted], changes: list[Change]) -> QueryDict:
+    """What a section's form is bound to for a save. Over a version changed since the page was opened: as typed,
+    beside the changes, but a part the user left alone as saved now, the value the save keeps (it showed the value
+    the page was opened with, which no button would save). Otherwise the post as resolved."""
+    if changes:
+        return with_saved(data, current, [change.key for change in changes if change.left_alone])
+    return resolved(data, current)
 
 
 class PartDisplay:

@@ -770,8 +770,7 @@ def section_edit(request: HttpRequest, code, section: str) -> HttpResponse:
         # A post that does not say which version it was opened on (a page from before versions, a form rebuilt by
         # hand) is not applied blindly either: every part it would change is shown, as if someone else had.
         changes = versions.changes_since(opened or {}, current, request.POST, saved)
-        data = versions.conflict_shown(request.POST, current, changes) if changes else None
-        bound = bound_section(request, client, section, data or versions.resolved(request.POST, current))
+        bound = bound_section(request, client, section, versions.bound_data(request.POST, current, changes))
         if not changes and bound.is_valid():
             client_section_update(client=client, section=bound)
             if versions.section_parts(bound_section(request, client, section, None)) == current:

@@ -3,6 +3,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agencies.access import get_for_agency, require_icare_upload
@@ -40,7 +41,9 @@ class IcareExport(Job):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return f"iCARE export {self.created_at:%Y-%m-%d %H:%M}"
+        # As the iCARE pages name a file, at local time (the change history and the merge pages name a row by it).
+        when = timezone.localtime(self.created_at).strftime("%Y-%m-%d %H:%M")
+        return _("iCARE file made %(when)s") % {"when": when}
 
 
 class IcareStatus(models.TextChoices):

@@ -97,6 +97,12 @@ class MatchKind(models.TextChoices):
     TUTOR = "tutor", _("Tutor")
 
 
+class MentorMatchQuerySet(AgencyQuerySet):
+    def of_client(self, client) -> "MentorMatchQuerySet":
+        """The client's matches, newest first as its sessions are listed, each with its program."""
+        return self.filter(client=client).select_related("program").order_by("-start_date", "-pk")
+
+
 class MentorMatch(models.Model):
     """A client matched with a mentor or a tutor."""
 
@@ -111,7 +117,7 @@ class MentorMatch(models.Model):
     notes = models.TextField(_("Notes"), blank=True)
 
     history = HistoricalRecords()
-    objects = AgencyQuerySet.as_manager()
+    objects = MentorMatchQuerySet.as_manager()
 
     class Meta:
         ordering = ["start_date", "pk"]

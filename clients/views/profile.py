@@ -8,7 +8,7 @@ from django.views.decorators.cache import never_cache
 
 from clients import slots
 from clients.forms import FlagForm
-from clients.models import Client, ClientMerge, Session, get_dashboard_client_for, get_profile_client_for
+from clients.models import Client, ClientMerge, MentorMatch, Session, get_dashboard_client_for, get_profile_client_for
 from clients.sections import PROFILE_SECTIONS
 from clients.unlock import sensitive_section_context
 
@@ -55,7 +55,7 @@ def client_profile(request: HttpRequest, client: Client, *, status: int = 200, *
             "family": family,
             "sessions": sessions,
             "session_count": sessions[0].total if sessions else 0,
-            "mentor_matches": client.mentor_matches.select_related("program").order_by("-start_date", "-pk"),
+            "mentor_matches": MentorMatch.objects.of_client(client),
             **sensitive_section_context(request, client),
             "flag_form": FlagForm(client=client),
             "profile_actions": slots.PROFILE_ACTIONS,
@@ -85,7 +85,7 @@ def client_dashboard(request: HttpRequest, code) -> HttpResponse:
             "family": family,
             "sessions": sessions,
             "family_sessions": family_sessions,
-            "mentor_matches": client.mentor_matches.select_related("program").order_by("-start_date", "-pk"),
+            "mentor_matches": MentorMatch.objects.of_client(client),
             "dashboard_cards": slots.DASHBOARD_CARDS,
         },
     )

@@ -240,12 +240,9 @@ def sensitive_update(request: HttpRequest, code) -> HttpResponse:
         current = versions.section_parts(saved)
         opened = versions.opened_fingerprints(request.POST, client=client, section=SENSITIVE_SECTION)
         changes = versions.changes_since(opened or {}, current, request.POST, saved)
-        data = (
-            versions.conflict_shown(request.POST, current, changes)
-            if changes
-            else versions.resolved(request.POST, current)
+        form = SensitiveInfoForm(
+            versions.bound_data(request.POST, current, changes), instance=info, agency=request.agency
         )
-        form = SensitiveInfoForm(data, instance=info, agency=request.agency)
         if not changes and form.is_valid():
             form.save()
             messages.success(request, _("The Sensitive Information is updated. It is locked again."))

@@ -553,7 +553,7 @@ class SummaryForm(SectionForm):
         return str(site) if site else ""
 
 
-# No client registered before this year: an earlier date is a slip of the keyboard (1890 for 1990).
+# No client arrived or registered before this year: an earlier date is a slip of the keyboard (1890 for 1990).
 FIRST_REGISTRATION_YEAR = 1940
 
 
@@ -596,7 +596,7 @@ class AnonymousForm(SectionForm):
         super().__init__(*args, **kwargs)
         this_year = timezone.localdate().year
         self.fields["arrival_year"].choices = [("", _("Unknown"))] + [
-            (year, str(year)) for year in range(this_year, 1939, -1)
+            (year, str(year)) for year in range(this_year, FIRST_REGISTRATION_YEAR - 1, -1)
         ]
         self.fields["registration_site"].queryset = Site.objects.for_agency(self.agency).filter(is_active=True)
         for name in ("registration_site", "registration_date", "postal_code"):
