@@ -19,7 +19,7 @@ from agencies.forms import (
 from agencies.models import Agency, Program, StaffProfile
 from agencies.validators import PostalCodeValidator, ascii_digits, postal_code_compact
 from clients.layout import Col, Field, Include, Row, form_helper
-from clients.models import Client, MentorMatch, SensitiveInfo, Service, Session, UnlockOutcome
+from clients.models import Client, MatchKind, MentorMatch, SensitiveInfo, Service, Session, UnlockOutcome
 from clients.rules import Level
 from clients.validators import NotInFutureValidator
 
@@ -172,6 +172,29 @@ class MentorMatchForm(TextChecksMixin, DateRangeMixin, forms.ModelForm):
 
     def clean_start_date(self):
         return not_before_birth(self.cleaned_data["start_date"], self.instance.client)
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        same = {key: cleaned.get(key) for key in ("kind", "program", "start_date")}
+        name = cleaned.get("name")
+        # The same match saved twice (Save pressed again after a slow answer, or the form sent from two tabs).
+        if name and all(same.values()):
+            held = MentorMatch.objects.filter(client=self.instance.client, name__iexact=name, **same)
+            if held.exclude(pk=self.instance.pk).exists():
+                self.add_error(
+                    "name",
+                    _(
+                        "This client already has this match: %(kind)s %(name)s in %(program)s from %(start)s. "
+                        "It is listed under Mentor/Tutor Matches on the profile."
+                    )
+                    % {
+                        "kind": dict(MatchKind.choices)[same["kind"]],
+                        "name": name,
+                        "program": same["program"],
+                        "start": same["start_date"].isoformat(),
+                    },
+                )
+        return cleaned
 
 
 def not_before_birth(day, client: Client):

@@ -306,5 +306,27 @@ def test_add_mentor_match_refuses_an_end_before_the_start(caseworker_client, reg
     assert not MentorMatch.objects.exists()
 
 
+def test_add_mentor_match_refuses_the_same_match_twice(caseworker_client, registered, agency):
+    program = Program.objects.get(agency=agency, name="Settlement")
+    data = {"kind": "mentor", "name": "Claire Tremblay", "program": program.pk, "start_date": "2026-05-01"}
+    caseworker_client.post(mentor_match_create_url(registered), data)
+
+    again = caseworker_client.post(mentor_match_create_url(registered), {**data, "name": "claire tremblay"})
+
+    assert form_errors(again) == {
+        "name": [
+            "This client already has this match: Mentor claire tremblay in Settlement from 2026-05-01. "
+            "It is listed under Mentor/Tutor Matches on the profile."
+        ]
+    }
+    assert MentorMatch.objects.count() == 1
+    # Another start date (a new match with the same mentor) or another client is not the same match.
+    later = caseworker_client.post(mentor_match_create_url(registered), {**data, "start_date": "2026-06-01"})
+    assert later.status_code == 302
+    other = ClientFactory(agency=agency)
+    assert caseworker_client.post(mentor_match_create_url(other), data).status_code == 302
+    assert MentorMatch.objects.count() == 3
+
+
 def test_add_mentor_match_answers_404_to_the_outsider(outsider_client, registered):
     assert outsider_client.get(mentor_match_create_url(registered)).status_code == 404
