@@ -2,6 +2,7 @@
 Agency Program Table."""
 
 import uuid
+from collections.abc import Callable
 from typing import Any, Self
 
 from django import forms
@@ -119,6 +120,18 @@ class RowFormSet(BaseInlineFormSet):
         helper.render_hidden_fields = True
         return helper
 
+    def refuse_repeated(self, field: str, key: Callable[[dict], Any], message: str) -> None:
+        """A row kept twice: each kept row whose key (from its cleaned data; None when there is nothing to compare)
+        an earlier kept row has gets `message` on its `field`. The database would refuse the second row on saving."""
+        seen = set()
+        for form in self.forms:
+            cleaned = getattr(form, "cleaned_data", None) or {}
+            if cleaned.get("DELETE") or (row_key := key(cleaned)) is None:
+                continue
+            if row_key in seen:
+                form.add_error(field, message)
+            seen.add(row_key)
+
     def rows(self) -> list[dict]:
         """The rows kept: valid, and not marked for removal."""
         return [
@@ -175,15 +188,15 @@ class IdentifierRowFormSet(RowFormSet):
 
     def clean(self) -> None:
         super().clean()
-        seen = set()
-        for form in self.forms:
-            cleaned = getattr(form, "cleaned_data", None) or {}
-            if cleaned.get("DELETE") or not cleaned.get("identifier_type") or not cleaned.get("value"):
-                continue
-            key = (cleaned["identifier_type"].pk, identifier_key(cleaned["value"]))
-            if key in seen:
-                form.add_error("value", _("This identifier is already listed above: remove one of the two rows."))
-            seen.add(key)
+        self.refuse_repeated(
+            "value",
+            lambda row: (
+                (row["identifier_type"].pk, identifier_key(row["value"]))
+                if row.get("identifier_type") and row.get("value")
+                else None
+            ),
+            _("This identifier is already listed above: remove one of the two rows."),
+        )
 
     def typed_identifiers(self) -> list[tuple[Any, str]]:
         """Each row's type and value, as typed (for the duplicate check)."""
@@ -247,6 +260,14 @@ class LanguageRowFormSet(RowFormSet):
     add_label = _("Add language")
     row_legend = _("Language")
     helper = rows_helper("language", "comments", "listening", "speaking", "reading", "writing")
+
+    def clean(self) -> None:
+        super().clean()
+        self.refuse_repeated(
+            "language",
+            lambda row: row["language"].pk if row.get("language") else None,
+            _("This language is already listed above: remove one of the two rows."),
+        )
 
 
 class ChildForm(RowForm):

@@ -64,6 +64,20 @@ class Binding:
     may_change_date: bool = True
 
 
+def date_checks_prepare(form_class: type[forms.ModelForm]) -> None:
+    """Each date field of a form class checks what its model field checks (not in the future, a birth date's range)
+    with the form's own checks, set once, when the class is first used. Left to the model, those checks ran after the
+    checks across fields and sections, and only on a date these had not refused already: a Registration Date in the
+    future was told only as a child's age group that no longer fitted it."""
+    if form_class.__dict__.get("date_checks_prepared"):
+        return
+    model_fields = {field.name: field for field in form_class._meta.model._meta.concrete_fields}
+    for name, field in form_class.base_fields.items():
+        if isinstance(field, forms.DateField) and name in model_fields:
+            field.validators += [check for check in model_fields[name].validators if check not in field.validators]
+    form_class.date_checks_prepared = True
+
+
 class SectionForm(TextChecksMixin, forms.ModelForm):
     """A profile section: agency-scoped lists, Bootstrap widgets, and this section's green rules."""
 
@@ -80,6 +94,7 @@ class SectionForm(TextChecksMixin, forms.ModelForm):
         **kwargs,
     ) -> None:
         list_fields_prepare(type(self))
+        date_checks_prepare(type(self))
         super().__init__(*args, **kwargs)
         self.agency = agency
         self.staff = staff

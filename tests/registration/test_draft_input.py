@@ -4,6 +4,7 @@ stored in one form (a postal code without its space, telephone numbers in E.164)
 import pytest
 from pytest_django.asserts import assertContains, assertNotContains
 
+from agencies.models import IcareList, IcareValue
 from agencies.validators import PostalCodeValidator
 from clients.models import Client
 from clients.validators import BirthDateValidator, NotInFutureValidator
@@ -124,3 +125,21 @@ def test_the_country_drop_downs_say_what_every_other_drop_down_says_before_a_cho
             f'<select name="{name}" class="form-select" id="id_{name}"><option value="" selected>{blank}</option>',
         )
     assertNotContains(response, "---------")
+
+
+def test_it_refuses_the_same_language_twice_on_its_step(caseworker_client, caseworker):
+    arabic = IcareValue.objects.of(IcareList.LANGUAGE).get(value="Arabic")
+    rows = {
+        "languages-TOTAL_FORMS": "2",
+        "languages-0-language": str(arabic.pk),
+        "languages-1-language": str(arabic.pk),
+    }
+
+    code, response = walk(caseworker_client, caseworker, {"language": rows})
+
+    assert response.status_code == 200
+    assert response.request["PATH_INFO"] == step_url(code, "language")
+    assert field_errors(response, "id_languages-1-language") == [
+        "This language is already listed above: remove one of the two rows."
+    ]
+    assert not Client.objects.exists()

@@ -11,7 +11,7 @@ from agencies.models import IcareList, IcareValue
 from clients.models import ClientLanguage, ConsentContact
 from clients.validators import NotInFutureValidator
 from tests.conftest import client_for
-from tests.factories import ClientFactory
+from tests.factories import ChildFactory, ClientFactory, child_age_group
 from tests.registration.edit_pages import Editor, edit_post
 from tests.wizard import (
     RULE_ERRORS,
@@ -227,6 +227,49 @@ def test_it_never_changes_a_saved_language_comment(caseworker_client, caseworker
     assert row.listening == clb_5
 
 
+LANGUAGE_TWICE = "This language is already listed above: remove one of the two rows."
+
+
+def language_rows(*rows: tuple[IcareValue, int | None]) -> dict:
+    """The Language section's rows: each a language and the id of its saved row (None: a row added with [+])."""
+    data = {
+        "languages-TOTAL_FORMS": str(len(rows)),
+        "languages-INITIAL_FORMS": str(sum(1 for _language, pk in rows if pk)),
+        "languages-MIN_NUM_FORMS": "0",
+        "languages-MAX_NUM_FORMS": "1000",
+        "housing_status": "",
+    }
+    for index, (language, pk) in enumerate(rows):
+        data |= {f"languages-{index}-id": str(pk or ""), f"languages-{index}-language": str(language.pk)}
+    return data
+
+
+def test_it_refuses_a_language_the_client_already_has_beside_the_added_row(caseworker_client, caseworker):
+    french = IcareValue.objects.of(IcareList.LANGUAGE).get(value="French")
+    client = ClientFactory(registered_by=caseworker)
+    row = ClientLanguage.objects.create(client=client, language=french)
+
+    response = edit_post(caseworker_client, client, "language", language_rows((french, row.pk), (french, None)))
+
+    assert response.status_code == 200
+    assert field_errors(response, "id_languages-1-language") == [LANGUAGE_TWICE]
+    assert field_errors(response, "id_languages-0-language") == []
+    assert list(client.languages.values_list("pk", flat=True)) == [row.pk]
+
+
+def test_a_language_removed_may_be_added_again_in_the_same_save(caseworker_client, caseworker):
+    french = IcareValue.objects.of(IcareList.LANGUAGE).get(value="French")
+    client = ClientFactory(registered_by=caseworker)
+    row = ClientLanguage.objects.create(client=client, language=french)
+    data = language_rows((french, row.pk), (french, None)) | {"languages-0-DELETE": "on"}
+
+    response = edit_post(caseworker_client, client, "language", data)
+
+    assert response.status_code == 302
+    assert [language.language for language in client.languages.all()] == [french]
+    assert not client.languages.filter(pk=row.pk).exists()
+
+
 def test_it_shows_a_saved_language_comment_read_only(caseworker_client, caseworker):
     english = IcareValue.objects.of(IcareList.LANGUAGE).get(value="English")
     client = ClientFactory(registered_by=caseworker)
@@ -306,6 +349,22 @@ def test_it_refuses_a_registration_date_in_the_future(caseworker_client, casewor
     assert input_value(response, "registration_date") == tomorrow
     client.refresh_from_db()
     assert client.registration_date == timezone.localdate()
+
+
+def test_a_registration_date_in_the_future_is_said_so_for_a_client_with_children(caseworker_client, caseworker):
+    """The date's own check comes first: not a child's age group that a date years ahead would no longer fit."""
+    client = ClientFactory(registered_by=caseworker)
+    ChildFactory(
+        client=client,
+        date_of_birth=client.registration_date - timedelta(days=300),
+        age_group=child_age_group("Infant"),
+    )
+    later = (timezone.localdate() + timedelta(days=4 * 365)).isoformat()
+
+    response = edit_post(caseworker_client, client, "summary", summary_data(client, registration_date=later))
+
+    assert response.status_code == 200
+    assert form_errors(response, "summary") == {"registration_date": [str(NotInFutureValidator.message)]}
 
 
 # The minor's consent, when editing
