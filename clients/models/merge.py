@@ -82,6 +82,11 @@ class DuplicatePair(models.Model):
         """Neither merged yet, into each other or into a third client."""
         return self.status != PairStatus.MERGED and not (self.first.merged_into_id or self.second.merged_into_id)
 
+    @property
+    def seen(self) -> str:
+        """The decision a page shows, sent back with its form: a decision made meanwhile is told before acting."""
+        return f"{self.status}:{self.decided_at.timestamp() if self.decided_at else ''}"
+
     def get_reasons_display(self) -> list[str]:
         labels = dict(PairReason.choices)
         return [str(labels.get(reason, reason)) for reason in self.reasons]

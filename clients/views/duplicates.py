@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 from agencies.access import get_for_agency, require_coordinator
 from agencies.forms import TextChecksMixin
 from agencies.jobs import JobStatus
+from agencies.models import user_display_name
 from agencies.validators import ascii_digits
 from clients.forms import FlagForm
 from clients.history import (
@@ -329,6 +330,13 @@ def duplicate_different(request: HttpRequest, code) -> HttpResponse:
     form = DifferentForm(request.POST)
     if not form.is_valid():
         return pair_page(request, pair, form, status=422)
+    # Decided by another page meanwhile (merged, or recorded as different people): told, nothing recorded over it.
+    if not pair.is_mergeable:
+        messages.error(request, _("These clients were merged while the page was open: nothing was recorded."))
+        return redirect("clients:duplicate-pair", code=pair.code)
+    if pair.status == PairStatus.DIFFERENT:
+        messages.info(request, decided_meanwhile(pair))
+        return redirect("clients:duplicate-pair", code=pair.code)
     pair_decide_different(pair=pair, by=request.user, note=form.cleaned_data["note"])
     messages.success(
         request,
@@ -336,6 +344,14 @@ def duplicate_different(request: HttpRequest, code) -> HttpResponse:
         % {"first": pair.first.number, "second": pair.second.number},
     )
     return redirect("clients:duplicate-queue")
+
+
+def decided_meanwhile(pair: DuplicatePair) -> str:
+    """What another reviewer decided on the pair while this page was open."""
+    return _("While this page was open, %(who)s recorded these clients as different people: “%(note)s”.") % {
+        "who": user_display_name(pair.decided_by),
+        "note": pair.decision_note,
+    }
 
 
 # The merge ----------------------------------------------------------------------------------------
@@ -433,7 +449,11 @@ def duplicate_merge(request: HttpRequest, code) -> HttpResponse:
         return redirect("clients:duplicate-pair", code=pair.code)
     plan = merge_plan(survivor=survivor, other=other)
     form = MergeForm(request.POST if request.method == "POST" and "merge" in request.POST else None, plan=plan)
-    if form.is_bound and form.is_valid():
+    # Recorded as different people since this page was shown: said, and merged only if Merge is pressed again.
+    decided = form.is_bound and request.POST.get("seen") != pair.seen and pair.status == PairStatus.DIFFERENT
+    if decided:
+        messages.warning(request, decided_meanwhile(pair) + " " + _("To merge them all the same, press Merge again."))
+    elif form.is_bound and form.is_valid():
         try:
             merge = clients_merge(survivor=survivor, other=other, by=request.user, choices=form.cleaned_data)
         except ValidationError as error:
@@ -462,7 +482,7 @@ def duplicate_merge(request: HttpRequest, code) -> HttpResponse:
             ],
             "links": links_shown(plan.links),
         },
-        status=422 if form.is_bound else 200,
+        status=409 if decided else 422 if form.is_bound else 200,
     )
 
 

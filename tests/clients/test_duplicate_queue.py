@@ -11,9 +11,11 @@ from django.utils import timezone, translation
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
 from agencies.jobs import JobStatus
+from agencies.models import user_display_name
 from clients.duplicates import likely_duplicates
-from clients.models import DuplicatePair, DuplicateScan, PairReason, PairStatus
-from clients.scan import duplicates_scan, pair_raise
+from clients.merge import clients_merge
+from clients.models import ClientMerge, DuplicatePair, DuplicateScan, PairReason, PairStatus
+from clients.scan import duplicates_scan, pair_decide_different, pair_raise
 from clients.views import duplicates as views
 from tests.factories import ClientFactory
 
@@ -90,6 +92,72 @@ def test_different_people_without_a_reason_asks_for_one_and_records_nothing(coor
     assert response.context["form"].errors["note"] == ["This field is required."]
     assert DuplicatePair.objects.get().status == PairStatus.OPEN
     assert coordinator_client.get(reverse("clients:duplicate-different", kwargs={"code": pair.code})).status_code == 405
+
+
+def flagged_pair(coordinator) -> DuplicatePair:
+    return pair_raise(
+        agency=coordinator.agency,
+        a=ClientFactory(registered_by=coordinator, first_name="Amara"),
+        b=ClientFactory(registered_by=coordinator, first_name="Amarah"),
+        reason=PairReason.FLAGGED,
+    )
+
+
+def test_different_people_is_refused_once_the_pair_was_merged_from_another_page(coordinator, coordinator_client):
+    pair = flagged_pair(coordinator)
+    third = ClientFactory(registered_by=coordinator, first_name="Amira")
+    clients_merge(survivor=third, other=pair.first, by=coordinator.user)  # through another pair
+    different_url = reverse("clients:duplicate-different", kwargs={"code": pair.code})
+
+    response = coordinator_client.post(different_url, {"note": "Twins"}, follow=True)
+
+    assertRedirects(response, reverse("clients:duplicate-pair", kwargs={"code": pair.code}))
+    assertContains(response, "These clients were merged while the page was open: nothing was recorded.")
+    pair.refresh_from_db()
+    assert pair.status == PairStatus.OPEN and pair.decision_note == "" and pair.decided_by is None
+
+
+def test_different_people_recorded_meanwhile_by_another_is_told_and_kept(coordinator, coordinator_client, manager):
+    pair = flagged_pair(coordinator)
+    pair_decide_different(pair=pair, by=manager.user, note="Cousins")
+
+    response = coordinator_client.post(
+        reverse("clients:duplicate-different", kwargs={"code": pair.code}), {"note": "Twins"}, follow=True
+    )
+
+    who = user_display_name(manager.user)
+    assertContains(response, f"While this page was open, {who} recorded these clients as different people: “Cousins”.")
+    pair.refresh_from_db()
+    assert (pair.decision_note, pair.decided_by) == ("Cousins", manager.user)
+
+
+def test_a_merge_page_opened_before_different_people_was_recorded_asks_again(coordinator, coordinator_client, manager):
+    pair = flagged_pair(coordinator)
+    merge_url = reverse("clients:duplicate-merge", kwargs={"code": pair.code})
+    shown = coordinator_client.get(merge_url).context["pair"].seen
+    pair_decide_different(pair=pair, by=manager.user, note="Cousins")
+    post = {"keep": pair.first.number, "merge": "1", "seen": shown}
+
+    response = coordinator_client.post(merge_url, post)
+
+    assert response.status_code == 409
+    who = user_display_name(manager.user)
+    assertContains(
+        response,
+        f"While this page was open, {who} recorded these clients as different people: “Cousins”. "
+        "To merge them all the same, press Merge again.",
+        status_code=409,
+    )
+    assert not ClientMerge.objects.exists()
+    seen = response.context["pair"].seen
+    assertContains(response, f'<input type="hidden" name="seen" value="{seen}">', html=True, status_code=409)
+
+    again = coordinator_client.post(merge_url, {**post, "seen": seen})
+
+    merge = ClientMerge.objects.get()
+    assertRedirects(again, reverse("clients:merge-detail", kwargs={"code": merge.code}))
+    pair.refresh_from_db()
+    assert pair.status == PairStatus.MERGED
 
 
 def test_the_queue_is_paged_highest_score_first_keeping_its_filter(coordinator, coordinator_client, monkeypatch):
