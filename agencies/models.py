@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -44,6 +44,12 @@ def in_page_language(english: str, french: str) -> LocalText:
     if page_is_french():
         return LocalText(french, "fr") if french else LocalText(english, "en")
     return LocalText(english, "en") if english or not french else LocalText(french, "fr")
+
+
+def labelled(label, value) -> str:
+    """A value after its label, as the page's language writes it ("Telephone: 416-555-0199"; in French a space comes
+    before the colon)."""
+    return gettext("%(label)s: %(value)s") % {"label": label, "value": value}
 
 
 def user_display_name(user) -> str:

@@ -16,7 +16,7 @@ from django_countries.fields import Country, CountryField
 from phonenumber_field.modelfields import PhoneNumberField
 from simple_history.models import DeletedObject
 
-from agencies.models import user_display_name
+from agencies.models import labelled, user_display_name
 from agencies.templatetags.ocms_format import phone
 from clients.merge import MovedSince, from_json, holds_a_value, merged_fields, moved_since, relations
 from clients.models import (
@@ -160,6 +160,8 @@ def change_of(model: type[models.Model], part: str, record, before) -> Change | 
                 for name, value in values
                 if value not in (None, "", [])
             ]
+            if not change.fields:  # a row of blanks (the Sensitive Information of a client who gave none)
+                return None
         return change
     if record.history_type == "-":
         change.action = _("Removed")
@@ -190,6 +192,7 @@ def changes_of(model: type[models.Model], part: str, records) -> list[Change]:
     changes = []
     last_of_row: dict[int, object] = {}
     last_change_of_row: dict[int, Change] = {}
+    registered: dict[int, Change] = {}  # the entry of each row's creation
     for record in records.select_related("history_user").order_by("history_date", "history_id"):
         change = change_of(model, part, record, last_of_row.get(record.id))
         last_of_row[record.id] = record
@@ -198,9 +201,14 @@ def changes_of(model: type[models.Model], part: str, records) -> list[Change]:
         previous = last_change_of_row.get(record.id)
         same_save = previous and previous.who == change.who and change.at - previous.at < SAME_SAVE
         if record.history_type == "~" and same_save:
-            previous.fields += change.fields
+            # Part of the save before it; of a registration, one of the values the client was registered with,
+            # which the entry does not list one by one.
+            if not (model is Client and registered.get(record.id) is previous):
+                previous.fields += change.fields
             continue
         last_change_of_row[record.id] = change
+        if record.history_type == "+":
+            registered[record.id] = change
         changes.append(change)
     return changes
 
@@ -253,15 +261,15 @@ def part_title(model: type[models.Model], row: models.Model | None = None) -> st
     if row is None or model in VALUES_HIDDEN:
         return title
     if model is Identifier:  # its key is the value as compared; the value as typed reads better
-        return f"{title}: {row}"
+        return labelled(title, row)
     key = part_key(model)
     if not key:
-        return f"{title}: {subject_of(row)}"
+        return labelled(title, subject_of(row))
     values = []
     for name in key:
         model_field = model._meta.get_field(name)
         values.append(str(getattr(row, name) if model_field.is_relation else shown(model, name, getattr(row, name))))
-    return f"{title}: {' '.join(values)}"
+    return labelled(title, " ".join(values))
 
 
 def value_shown(model: type[models.Model], name: str, value) -> str:
@@ -292,7 +300,7 @@ def merge_changes(merge: ClientMerge) -> list[tuple[str, str, str]]:
         model = apps.get_model(label)
         title = part_title(model, model._base_manager.filter(pk=pk).first())
         for name, (before, after) in changed.items():
-            label_text = f"{title}: {label_of(model, name)}"
+            label_text = labelled(title, label_of(model, name))
             if model in VALUES_HIDDEN:
                 changes.append((label_text, HIDDEN, HIDDEN))
             else:
@@ -332,7 +340,7 @@ def kept_later_labels(merge: ClientMerge) -> list[str]:
         elif MovedSince.parse(name) is None and name.count(".") == 2:
             label, field_name = name.rsplit(".", 1)
             model = apps.get_model(label)
-            labels.append(f"{part_title(model)}: {label_of(model, field_name)}")
+            labels.append(labelled(part_title(model), label_of(model, field_name)))
     return labels
 
 

@@ -9,7 +9,7 @@ from django_countries.fields import CountryField
 from phonenumber_field.modelfields import PhoneNumberField
 from simple_history.models import HistoricalRecords
 
-from agencies.models import Agency, AgencyList, IcareList, Program, agency_list_field, icare_list_field
+from agencies.models import Agency, AgencyList, IcareList, Program, agency_list_field, icare_list_field, labelled
 from clients.models.client import Client, ProgramStatus, VolunteerStatus
 from clients.validators import BirthDateValidator
 
@@ -55,7 +55,7 @@ class Identifier(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.identifier_type}: {self.value}"
+        return labelled(self.identifier_type, self.value)
 
     def save(self, *args, **kwargs) -> None:
         self.value_key = identifier_key(self.value)
@@ -85,7 +85,7 @@ class ClientProgram(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.program}: {self.get_status_display()}"
+        return labelled(self.program, self.get_status_display())
 
 
 class Certificate(models.Model):
@@ -134,7 +134,7 @@ class ContactKind(models.TextChoices):
 
 class ConsentContact(models.Model):
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="consent_contacts")
-    kind = models.CharField(max_length=10, choices=ContactKind.choices)
+    kind = models.CharField(_("Contact type"), max_length=10, choices=ContactKind.choices)
     name = models.CharField(_("Name"), max_length=160, blank=True)
     relationship = agency_list_field(AgencyList.RELATIONSHIP, _("Relationship"))
     phone = PhoneNumberField(_("Telephone"), blank=True)
@@ -147,7 +147,7 @@ class ConsentContact(models.Model):
         constraints = [models.UniqueConstraint(fields=["client", "kind"], name="clients_consentcontact_one_per_kind")]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()}: {self.name}"
+        return labelled(self.get_kind_display(), self.name)
 
 
 class Child(models.Model):

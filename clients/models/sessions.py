@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from agencies.models import Agency, AgencyQuerySet, Program, StaffProfile
+from agencies.models import Agency, AgencyQuerySet, Program, StaffProfile, labelled
 from clients.models.client import Client
 
 
@@ -124,7 +124,7 @@ class MentorMatch(models.Model):
         verbose_name_plural = _("mentor/tutor matches")
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()}: {self.name}"
+        return labelled(self.get_kind_display(), self.name)
 
     @property
     def is_current(self) -> bool:

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 from agencies.access import get_for_agency, require_coordinator
 from agencies.forms import TextChecksMixin
 from agencies.jobs import JobStatus
-from agencies.models import user_display_name
+from agencies.models import labelled, user_display_name
 from agencies.validators import ascii_digits
 from clients.forms import FlagForm
 from clients.history import (
@@ -393,7 +393,7 @@ class MergeForm(forms.Form):
             title = part_title(model, clash.mine)
             for field in clash.fields():
                 mine, theirs = row_value(clash.mine, field), row_value(clash.theirs, field)
-                label = f"{title}: {capfirst(str(field.verbose_name))}"
+                label = labelled(title, capfirst(str(field.verbose_name)))
                 if model in VALUES_HIDDEN:  # offered whenever the other has one, alike or not: nothing is told
                     if is_blank(theirs):
                         continue

@@ -25,7 +25,7 @@ from tests.clients.sensitive_helpers import (
 from tests.conftest import client_for
 from tests.factories import PASSWORD, ClientFactory, IdentifierFactory, StaffFactory
 from tests.registration.edit_pages import edit_post
-from tests.wizard import step_data
+from tests.wizard import contact_person, registered_client, step_data, walk
 
 pytestmark = pytest.mark.django_db
 
@@ -77,6 +77,42 @@ def test_it_lists_only_saves_that_changed_something(manager_client, caseworker, 
 
     assert len(listed) == 1
     assert "Registered" in listed[0]
+
+
+def test_a_registration_is_one_entry_and_a_blank_part_is_not_an_addition(
+    manager_client, caseworker, caseworker_client, agency
+):
+    referral = IcareValue.objects.of(IcareList.REFERRAL_SOURCE).order_by("pk").first()
+    emergency = contact_person("emergency", name="Jean Roy", phone="416-555-0111")
+    _code, response = walk(
+        caseworker_client, caseworker, {"consent": {"referral_sources": [str(referral.pk)], **emergency}}
+    )
+    client = registered_client(response)
+
+    listed = rows(manager_client.get(history_url(client)))
+
+    # Registered with the values the profile shows, its list of referral sources among them: not named one by one as
+    # if it were all that was entered; no Sensitive Information was typed, so none was added.
+    registration = next(row for row in listed if "Registered" in row)
+    assert registration.endswith(f"{caseworker.display_name} Profile Registered")
+    assert not any("Sensitive Information" in row for row in listed)
+    contact = next(row for row in listed if "Added: Emergency Contact: Jean Roy" in row)
+    assert "Contact type: — → Emergency Contact" in contact
+
+
+def test_the_history_in_french_writes_a_label_and_its_value_as_french_does(manager, caseworker, caseworker_client):
+    emergency = contact_person("emergency", name="Jean Roy", phone="416-555-0111")
+    _code, response = walk(caseworker_client, caseworker, {"consent": emergency})
+    client = registered_client(response)
+    http = client_for(manager)
+    http.post(reverse("set_language"), {"language": "fr"})
+
+    page = http.get(history_url(client))
+
+    assert page.status_code == 200
+    text = " ".join(table_rows(parsed(page)))
+    assert "Ajout : Personne à joindre en cas d'urgence : Jean Roy" in text
+    assert "Type de contact : — → Personne à joindre en cas d'urgence" in text
 
 
 def test_it_shows_a_changed_list_value_by_its_label(manager_client, caseworker, caseworker_client, agency):
@@ -200,7 +236,7 @@ def test_it_names_a_merged_icare_export_row_by_its_file_at_local_time_as_the_mer
         ("en", "iCARE export rows: iCARE file made 2026-12-07 22:04: Status", "Exported → Accepted by iCARE"),
         (
             "fr",
-            "Lignes d'exportation iCARE: Fichier iCARE créé le 2026-12-07 22:04: Statut",
+            "Lignes d'exportation iCARE : Fichier iCARE créé le 2026-12-07 22:04 : Statut",
             "Exporté → Accepté par iCARE",
         ),
     ):
@@ -208,7 +244,7 @@ def test_it_names_a_merged_icare_export_row_by_its_file_at_local_time_as_the_mer
         listed = rows(manager_client.get(history_url(survivor)))
         record = manager_client.get(record_url)
 
-        assert f"{named}: {values}" in listed[0]
+        assert f"{named}: {values}".replace(" :", ":") in listed[0]  # as rows() reads it
         assertContains(record, f'<th scope="row" class="fw-normal">{named}</th>', html=True)
 
 

@@ -689,7 +689,7 @@ def test_an_icare_export_row_is_named_by_its_file_at_local_time_in_the_page_s_la
     assertNotContains(record, "Icare export row")
     coordinator_client.post(reverse("set_language"), {"language": "fr"})
     french = coordinator_client.get(merged.url)
-    assertContains(french, "Lignes d&#x27;exportation iCARE: Fichier iCARE créé le 2026-12-07 22:04")
+    assertContains(french, "Lignes d&#x27;exportation iCARE : Fichier iCARE créé le 2026-12-07 22:04")
 
 
 def test_a_merged_pair_leads_to_its_merge_record(coordinator, coordinator_client):
