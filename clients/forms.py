@@ -94,7 +94,8 @@ class SessionForm(TextChecksMixin, forms.ModelForm):
 
     class Meta:
         model = Session
-        fields = ["date", "program", "session_type", "delivery_mode", "services", "duration_minutes", "notes"]
+        # In the order of the layout, which the error summary follows.
+        fields = ["date", "program", "duration_minutes", "session_type", "delivery_mode", "services", "notes"]
         field_classes = {"date": DateField}
         widgets = {
             "program": LangSelect(attrs={"class": "form-select"}),

@@ -12,8 +12,8 @@ from django import forms, template
 from django.forms import BaseForm, BoundField
 from django.forms.formsets import BaseFormSet
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext
 
+from agencies.models import labelled
 from agencies.renderers import escaped
 
 register = template.Library()
@@ -47,11 +47,6 @@ def field_errors(bound: BoundField) -> SafeString:
         return mark_safe("")
     inner = escaped(errors[0]) if len(errors) == 1 else "".join(f"<div>{escaped(error)}</div>" for error in errors)
     return mark_safe(f'<div class="invalid-feedback d-block" id="{escaped(bound.auto_id)}_error">{inner}</div>')
-
-
-def labelled(label: str, text: str) -> str:
-    """'Label: text', spaced as the page's language writes it (French puts a space before the colon)."""
-    return gettext("{label}: {text}").format(label=label, text=text)
 
 
 def said_with_label(label: str, message: str) -> str:

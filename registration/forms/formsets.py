@@ -223,8 +223,15 @@ class CertificateForm(RowForm):
         cleaned = super().clean()
         if (cleaned.get("year") or cleaned.get("country")) and not cleaned.get("institution"):
             self.add_error("institution", _("Type the institution's name, or remove the row."))
-        if cleaned.get("year") and cleaned["year"] > timezone.localdate().year:
+        year, born = cleaned.get("year"), self.facts.get("date_of_birth")
+        if year and year > timezone.localdate().year:
             self.add_error("year", _("The year cannot be in the future."))
+        elif year and born and year < born.year:
+            self.add_error(
+                "year",
+                _("The year is before the client's Date of Birth %(born)s: enter the year of the certificate.")
+                % {"born": born.isoformat()},
+            )
         return cleaned
 
 

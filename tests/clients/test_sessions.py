@@ -240,7 +240,7 @@ def test_the_profile_lists_the_sessions_newest_first(caseworker_client, register
     assertContains(response, "Begin Session with Client</a>", count=1)  # the profile's actions: one link so named
     second, first = session_rows(response)
     assert second.startswith("2026-02-14 ") and "Language Training" in second and "The second" in second
-    assert first.startswith("2026-01-10 ") and "The first visit" in first
+    assert first.startswith("2026-01-10 ") and "Notes: The first visit" in first  # labelled, not read as a service
     assert first.endswith(caseworker2.display_name)
 
 

@@ -143,3 +143,21 @@ def test_it_refuses_the_same_language_twice_on_its_step(caseworker_client, casew
         "This language is already listed above: remove one of the two rows."
     ]
     assert not Client.objects.exists()
+
+
+def test_it_refuses_a_certificate_year_before_the_client_was_born(caseworker_client, caseworker):
+    rows = {
+        "certificates-TOTAL_FORMS": "1",
+        "certificates-0-institution": "University of Lagos",
+        "certificates-0-year": "1950",
+        "certificates-0-country": "NG",
+    }
+
+    code, response = walk(caseworker_client, caseworker, {"employment": rows})
+
+    assert response.request["PATH_INFO"] == step_url(code, "employment")
+    assert field_errors(response, "id_certificates-0-year") == [
+        f"The year is before the client's Date of Birth {DATE_OF_BIRTH}: enter the year of the certificate."
+    ]
+    assert input_value(response, "certificates-0-year") == "1950"
+    assert not Client.objects.exists()
