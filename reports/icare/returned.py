@@ -180,11 +180,12 @@ class PartCount:
             yield index > 0, len(CELL_START.findall(piece))
 
 
-def returned_archive_check(upload: IO[bytes]) -> None:
+def returned_archive_check(upload: IO[bytes]) -> int:
     """Refuse an archive too large to read before openpyxl opens it: too many parts, parts that unpack past
     the limits (a "zip bomb", or one shared string of hundreds of megabytes), or a sheet of more rows or cells
     than iCARE sends back (one row of a million cells costs openpyxl hundreds of megabytes), whatever its dimension
-    says. Each part is unpacked and counted, so a part that lies about its size is caught too."""
+    says. Each part is unpacked and counted, so a part that lies about its size is caught too. Returns the rows of its
+    sheets, counted so."""
     try:
         with zipfile.ZipFile(upload) as archive:
             parts = archive.infolist()
@@ -210,6 +211,7 @@ def returned_archive_check(upload: IO[bytes]) -> None:
         raise ReturnedFileError(NOT_A_WORKBOOK) from error
     finally:
         upload.seek(0)
+    return totals["rows"]
 
 
 def returned_rows(upload: IO[bytes], *, beat=None) -> list[ReturnedRow]:
@@ -218,13 +220,13 @@ def returned_rows(upload: IO[bytes], *, beat=None) -> list[ReturnedRow]:
     Read in streaming mode (openpyxl's read-only workbook, with defusedxml, so no entity expansion), at most
     MAX_ROWS rows; malformed XML is a refusal, not an error.
     """
-    returned_archive_check(upload)
+    counted = returned_archive_check(upload)
     try:
         workbook = load_workbook(upload, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises what its XML parser and zipfile raise, of many kinds
         raise ReturnedFileError(NOT_A_WORKBOOK) from error
     try:
-        return rows_of(workbook, beat)
+        return rows_of(workbook, beat, counted)
     except ReturnedFileError:
         raise
     except Exception as error:  # malformed XML met while streaming the rows
@@ -233,8 +235,9 @@ def returned_rows(upload: IO[bytes], *, beat=None) -> list[ReturnedRow]:
         workbook.close()
 
 
-def rows_of(workbook, beat) -> list[ReturnedRow]:
-    """The client rows of an opened returned file, with its sheet and field codes checked."""
+def rows_of(workbook, beat, counted: int = 0) -> list[ReturnedRow]:
+    """The client rows of an opened returned file, with its sheet and field codes checked; `counted`: the rows of its
+    sheets as the archive check counted them, for the progress of a sheet that does not say its size."""
     if SHEET_NAME not in workbook.sheetnames:
         raise ReturnedFileError(
             _(
@@ -254,8 +257,9 @@ def rows_of(workbook, beat) -> list[ReturnedRow]:
             % {"row": LAYOUT["code_row"], "sheet": SHEET_NAME, "first": CODES[0], "last": CODES[-1]}
         )
     rows = []
-    # Its rows were counted before it was opened (returned_archive_check): at most MAX_ROWS.
-    expected = max((sheet.max_row or 0) - FIRST_DATA_ROW + 1, 0)
+    # Its rows were counted before it was opened (returned_archive_check): at most MAX_ROWS. A sheet written in
+    # streaming mode may not say how many it has (its dimension "A1"): then the count stands for it.
+    expected = max(max(sheet.max_row or 0, counted) - FIRST_DATA_ROW + 1, 0)
     for number, values in enumerate(
         sheet.iter_rows(min_row=FIRST_DATA_ROW, max_col=4, values_only=True), start=FIRST_DATA_ROW
     ):
@@ -287,6 +291,7 @@ def icare_returned_read(*, agency: Agency, upload: IO[bytes], beat=None) -> Retu
     """
     rows = returned_rows(upload, beat=beat)
     summary = ReturnedSummary()
+    verdicts_of: dict[int, str] = {}  # each client's status, by its last row: counted once however often it comes
     processed = []
     for row in rows:
         if not row.details:
@@ -339,10 +344,9 @@ def icare_returned_read(*, agency: Agency, upload: IO[bytes], beat=None) -> Retu
                 export_row.message = row.details
                 export_row.updated_at = now
                 changed.append(export_row)
-                if export_row.status == IcareStatus.ACCEPTED:
-                    summary.accepted += 1
-                else:
-                    summary.rejected += 1
+                verdicts_of[client_id] = export_row.status
             IcareExportRow.objects.bulk_update(changed, ["status", "message", "updated_at"])
+    summary.accepted = sum(1 for status in verdicts_of.values() if status == IcareStatus.ACCEPTED)
+    summary.rejected = len(verdicts_of) - summary.accepted
     summary.unmatched.sort(key=lambda item: item[0])
     return summary

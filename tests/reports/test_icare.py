@@ -36,6 +36,7 @@ from reports.icare import (
     icare_candidates,
     icare_clients,
     phone_text,
+    returned,
     returned_status,
 )
 from reports.models import IcareExport, IcareExportRow, IcareReturn, IcareStatus
@@ -653,6 +654,28 @@ def test_a_returned_row_that_matches_no_client_is_reported_and_the_others_are_ke
         page, "<tr><td>5</td><td>no client of the agency has this identifier and date of birth</td></tr>", html=True
     )
     assert statuses(client) == [(IcareStatus.ACCEPTED, "Record accepted")]
+
+
+def test_a_client_in_the_file_more_than_once_counts_once_with_its_last_verdict(manager_client, manager, monkeypatch):
+    monkeypatch.setattr(returned, "CHUNK", 2)  # the rows read two at a time: the repeated client in several parts
+    first = ready_client(manager, uci="1111-1111")
+    second = ready_client(manager, uci="2222-2222", first_name="Second")
+    content = download(manager_client)
+    verdicts = {"1111-1111": "Record accepted", "2222-2222": "Record accepted"}
+    workbook = load_workbook(io.BytesIO(returned_file(content, verdicts)))
+    sheet = workbook[LAYOUT["sheet_name"]]
+    reason = "Error: The Unique Identifier and Date of Birth do not match a client in iCARE."
+    born = first.date_of_birth.isoformat()
+    for details in ("Record accepted", "Record accepted", reason):
+        sheet.append([details, "FOSS/GCMS Client ID", "1111-1111", born])
+    out = io.BytesIO()
+    workbook.save(out)
+
+    page = upload(manager_client, out.getvalue())
+
+    assertContains(page, read_message(1, 1), html=True)  # the second accepted, the first rejected at last
+    assert statuses(first) == [(IcareStatus.REJECTED, reason)]
+    assert statuses(second) == [(IcareStatus.ACCEPTED, "Record accepted")]
 
 
 def test_it_matches_on_identifier_type_value_and_date_of_birth(manager_client, manager):

@@ -364,3 +364,15 @@ def test_an_upload_that_grows_past_the_limit_as_it_streams_is_stopped_there(rf, 
     assert passed == [chunk] * 3
     assert stopped.value.connection_reset
     assert upload_refused(request)
+
+
+def test_a_sheet_that_does_not_say_its_size_is_still_read_with_its_true_progress():
+    """Its rows, as the archive check counts them, stand for the size the dimension does not give: the progress says
+    2,000 of about 4,000 rows halfway, not 2,000 of 2,000 and on."""
+    beats = []
+    content = rewritten(workbook_bytes(), SHEET, with_rows(4_000, dimension=False))
+
+    returned.returned_rows(io.BytesIO(content), beat=lambda done, total: beats.append((done, total)))
+
+    assert beats and all(total >= 4_000 for _done, total in beats)
+    assert beats[0][0] < beats[0][1] / 2
