@@ -174,6 +174,9 @@ class AgencyForm(forms.ModelForm):
 
     def clean_phone(self) -> str:
         number = self.cleaned_data["phone"]
+        if number and number.country_code != 1:
+            # Kept as Canada dials it (no country code), a number abroad would be printed on every receipt unusable.
+            raise forms.ValidationError(_("Enter the agency's telephone number in Canada, such as 416-555-0199."))
         return number.as_national if number else ""
 
 

@@ -21,6 +21,9 @@ document.addEventListener("click", (event) => {
   const rows = button.closest("[data-formset]").querySelector(".formset-rows");
   rows.insertAdjacentHTML("beforeend", html);
   total.value = String(index + 1);
+  // Numbered as the rows the page came with are ("Identifier 2"): a screen reader tells the rows apart by it.
+  const legend = rows.lastElementChild.querySelector("legend");
+  if (legend) legend.textContent = `${legend.textContent.trim()} ${index + 1}`;
   // No more rows than the form keeps (the server refuses more, saying so).
   if (button.dataset.maxRows && index + 1 >= Number(button.dataset.maxRows)) button.disabled = true;
   const first = rows.lastElementChild.querySelector("select, input:not([type=hidden]), textarea");

@@ -336,6 +336,21 @@ def test_the_agency_details_that_head_every_document_are_checked(coordinator_adm
     assert (agency.postal_code, agency.phone, agency.province) == ("M5V 2T6", "416-555-0100", "Ontario")
 
 
+def test_the_agency_telephone_is_a_number_in_canada(coordinator_admin, agency):
+    """Kept as Canada dials it, without its country code: a number abroad would be printed unusable on receipts."""
+    url = reverse("admin:agencies_agency_change", args=[agency.pk])
+    typed = {"name": agency.name, "postal_code": "M5V 2T6", "phone": "+44 20 7946 0958", "province": "Ontario",
+             "privacy_statement": agency.privacy_statement}  # fmt: skip
+
+    response = coordinator_admin.post(url, typed)
+
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert errors == {"phone": ["Enter the agency's telephone number in Canada, such as 416-555-0199."]}
+    agency.refresh_from_db()
+    assert agency.phone == "416-555-0100"
+
+
 def test_the_agency_details_are_kept_as_the_documents_write_them(coordinator_admin, agency):
     url = reverse("admin:agencies_agency_change", args=[agency.pk])
     typed = {

@@ -89,6 +89,7 @@ def test_it_registers_a_named_client_with_every_section_filled(live_server, page
     page.get_by_label("Identifier Value", exact=False).first.fill("1234-5678")
     page.get_by_role("button", name="Add identifier").click()
     expect(page.get_by_label("Client Identifier", exact=False)).to_have_count(2)
+    expect(page.get_by_role("group", name="Identifier 2", exact=True)).to_be_visible()  # numbered as row 1 is
     page.get_by_label("Client Identifier", exact=False).nth(1).select_option(label="Passport Number")
     page.get_by_label("Identifier Value", exact=False).nth(1).fill("N1234567")
     page.get_by_label("Date of First Agency Visit in Program").fill("2019-07-15")
