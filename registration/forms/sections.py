@@ -6,6 +6,7 @@ tells the rules (`section_facts`) and writes what hangs off the client (`save_ro
 list of its forms (registration/steps.py).
 """
 
+import re
 import uuid
 from dataclasses import dataclass
 from functools import cached_property
@@ -17,6 +18,7 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django_countries.widgets import LazySelect
+from phonenumber_field.formfields import PhoneNumberField
 
 from agencies.forms import (
     DateField,
@@ -64,18 +66,53 @@ class Binding:
     may_change_date: bool = True
 
 
-def date_checks_prepare(form_class: type[forms.ModelForm]) -> None:
-    """Each date field of a form class checks what its model field checks (not in the future, a birth date's range)
-    with the form's own checks, set once, when the class is first used. Left to the model, those checks ran after the
-    checks across fields and sections, and only on a date these had not refused already: a Registration Date in the
-    future was told only as a child's age group that no longer fitted it."""
-    if form_class.__dict__.get("date_checks_prepared"):
+PHONE_INVALID = _("Enter a telephone number such as 416-555-0199, or +44 20 7946 0958 for a number outside Canada.")
+EMAIL_INVALID = _("Enter an email address such as name@example.com.")
+# An extension as French writes it ("poste 12"), which the telephone library does not read as one.
+FRENCH_EXTENSION = re.compile(r"\bposte\b", re.IGNORECASE)
+
+
+class PhoneField(PhoneNumberField):
+    """A telephone number of a profile: one with an extension is refused, not kept without it (a number is stored in
+    E.164, which has no extension: "ext. 12" was dropped without a word)."""
+
+    default_error_messages = {
+        "extension": _(
+            "OCMS keeps a telephone number without an extension: type the number alone, such as 416-555-0199."
+        )
+    }
+
+    def to_python(self, value):
+        if isinstance(value, str) and FRENCH_EXTENSION.search(value):
+            raise forms.ValidationError(self.error_messages["extension"], code="extension")
+        number = super().to_python(value)
+        if getattr(number, "extension", None):
+            raise forms.ValidationError(self.error_messages["extension"], code="extension")
+        return number
+
+
+def field_checks_prepare(form_class: type[forms.ModelForm]) -> None:
+    """The checks every form of a profile makes of a field of its kind, set on the form class once, when it is first
+    used: a date checks what its model field checks (not in the future, a birth date's range) with the form's own
+    checks (left to the model, these ran after the checks across fields and sections, and only on a date they had not
+    refused: a Registration Date in the future was told only as a child's age group that no longer fitted it); a
+    telephone number or an email address is refused with the same words on every tab and section."""
+    if form_class.__dict__.get("field_checks_prepared"):
         return
     model_fields = {field.name: field for field in form_class._meta.model._meta.concrete_fields}
     for name, field in form_class.base_fields.items():
         if isinstance(field, forms.DateField) and name in model_fields:
             field.validators += [check for check in model_fields[name].validators if check not in field.validators]
-    form_class.date_checks_prepared = True
+        elif type(field) is PhoneNumberField:
+            field.__class__ = PhoneField  # as list_fields_prepare swaps a drop-down's class
+            field.error_messages = {
+                **field.error_messages,
+                **PhoneField.default_error_messages,
+                "invalid": PHONE_INVALID,
+            }
+        elif isinstance(field, forms.EmailField):
+            field.error_messages = {**field.error_messages, "invalid": EMAIL_INVALID}
+    form_class.field_checks_prepared = True
 
 
 class SectionForm(TextChecksMixin, forms.ModelForm):
@@ -94,7 +131,7 @@ class SectionForm(TextChecksMixin, forms.ModelForm):
         **kwargs,
     ) -> None:
         list_fields_prepare(type(self))
-        date_checks_prepare(type(self))
+        field_checks_prepare(type(self))
         super().__init__(*args, **kwargs)
         self.agency = agency
         self.staff = staff
@@ -356,10 +393,6 @@ class ContactForm(SectionForm):
         super().__init__(*args, **kwargs)
         for name in ("phone", "phone_alt1", "phone_alt2"):
             self.fields[name].widget.attrs.update({"autocomplete": "off"})
-            self.fields[name].error_messages["invalid"] = _(
-                "Enter a telephone number such as 416-555-0199, or +44 20 7946 0958 for a number outside Canada."
-            )
-        self.fields["email"].error_messages["invalid"] = _("Enter an email address such as name@example.com.")
 
 
 class EmploymentForm(SectionForm):

@@ -161,3 +161,25 @@ def test_it_refuses_a_certificate_year_before_the_client_was_born(caseworker_cli
     ]
     assert input_value(response, "certificates-0-year") == "1950"
     assert not Client.objects.exists()
+
+
+@pytest.mark.parametrize("typed", ["416-555-0199 ext. 12", "416 555 0199 x12", "416 555 0199 poste 12"])
+def test_a_telephone_extension_is_refused_rather_than_dropped(caseworker_client, caseworker, typed):
+    """A number is kept in E.164, which has no extension: "ext. 12" was accepted and lost without a word."""
+    code, response = walk(caseworker_client, caseworker, {"contact": {"phone": typed}})
+
+    assert response.request["PATH_INFO"] == step_url(code, "contact")
+    assert field_errors(response, "id_phone") == [
+        "OCMS keeps a telephone number without an extension: type the number alone, such as 416-555-0199."
+    ]
+    assert not Client.objects.exists()
+
+
+def test_an_emergency_contact_s_telephone_and_email_are_refused_as_the_client_s_are(caseworker_client, caseworker):
+    contact = {"emergency-name": "Jean Roy", "emergency-phone": "416-555", "emergency-email": "jean@"}
+
+    code, response = walk(caseworker_client, caseworker, {"consent": contact})
+
+    assert response.request["PATH_INFO"] == step_url(code, "consent")
+    assert field_errors(response, "id_emergency-phone") == [PHONE_MESSAGE]
+    assert field_errors(response, "id_emergency-email") == [EMAIL_MESSAGE]
