@@ -21,6 +21,7 @@ from django.utils.functional import Promise
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from agencies.models import page_is_french
 from clients.sections import SectionName as S
 from clients.sections import section_named
 
@@ -78,6 +79,13 @@ class Rule:
         if self.level == Level.OCMS:
             return _("%(label)s is required by OCMS: fill it in to register the client.") % {"label": self.label}
         return _("%(label)s is required for iCARE reporting.") % {"label": self.label}
+
+    @property
+    def error_when_editing(self) -> str | Promise:
+        """The error, said on a section edit of a registered client rather than in the wizard."""
+        if self.message or self.level != Level.OCMS:
+            return self.error
+        return _("%(label)s is required by OCMS: fill it in to save the profile.") % {"label": self.label}
 
     @property
     def marked_fields(self) -> tuple[str, ...]:
@@ -241,6 +249,14 @@ def dates_out_of_order(facts: Facts, edited: Collection[str]) -> list[tuple[str,
     def label(name: str) -> str:
         return str(Client._meta.get_field(name).verbose_name)
 
+    def in_sentence(text: str, *, naming: bool = False) -> str:
+        """A label inside the sentence. English labels are in title case: the date the message is about goes to lower
+        case, the other keeps its capitals to name the field. French ones are in sentence case ("Date de retour au
+        Canada"): only their first letter goes to lower case, proper nouns kept."""
+        if page_is_french():
+            return text[:1].lower() + text[1:]
+        return text if naming else text.lower()
+
     errors = []
     for earlier, later in DATE_ORDERS:
         first, second = facts.get(earlier), facts.get(later)
@@ -261,8 +277,8 @@ def dates_out_of_order(facts: Facts, edited: Collection[str]) -> list[tuple[str,
                 field,
                 message
                 % {
-                    "field": label(field).lower(),
-                    "other": label(other),
+                    "field": in_sentence(label(field)),
+                    "other": in_sentence(label(other), naming=True),
                     "value": value.isoformat(),
                     "place": place_text,
                 },

@@ -52,6 +52,7 @@ class Step:
         for name, bind in self.forms:
             form = bind(binding)
             if form is not None:
+                form.editing = binding.client.pk is not None  # a registered client's section: its messages say so
                 bound.forms[name] = form
         for name, bind in self.formsets:
             bound.formsets[name] = bind(binding)

@@ -26,6 +26,8 @@ POSTAL_CODE = "M5V 2T6"
 
 # What a step shows beside a field a rule refuses, by the rule's key (clients/rules.py).
 RULE_ERRORS = {rule.key: str(rule.error) for rule in RULES}
+# The same, as a section edit of a registered client says them.
+RULE_ERRORS_EDITING = {rule.key: str(rule.error_when_editing) for rule in RULES}
 
 Overrides = Mapping[str, Mapping[str, str | list[str] | None]]
 

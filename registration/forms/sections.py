@@ -119,6 +119,7 @@ class SectionForm(TextChecksMixin, forms.ModelForm):
     """A profile section: agency-scoped lists, Bootstrap widgets, and this section's green rules."""
 
     step: SectionName | str = ""
+    editing = False  # a section of a registered client (Step.bind says), rather than a step of the wizard
     # What a drop-down says before anything is chosen, by field, where Django's dashes would say less.
     empty_labels: dict[str, str] = {}
 
@@ -203,7 +204,7 @@ class SectionForm(TextChecksMixin, forms.ModelForm):
         for rule in unmet(facts, Level.OCMS, self.step):
             field = rule.key.removeprefix(prefix)
             if rule.key.startswith(prefix) and field in self.fields and field not in self.errors:
-                self.add_error(field, rule.error)
+                self.add_error(field, rule.error_when_editing if self.editing else rule.error)
 
 
 class PrivacyForm(forms.Form):

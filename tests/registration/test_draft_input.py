@@ -2,6 +2,7 @@
 stored in one form (a postal code without its space, telephone numbers in E.164)."""
 
 import pytest
+from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
 from agencies.models import IcareList, IcareValue
@@ -183,3 +184,14 @@ def test_an_emergency_contact_s_telephone_and_email_are_refused_as_the_client_s_
     assert response.request["PATH_INFO"] == step_url(code, "consent")
     assert field_errors(response, "id_emergency-phone") == [PHONE_MESSAGE]
     assert field_errors(response, "id_emergency-email") == [EMAIL_MESSAGE]
+
+
+def test_a_date_out_of_order_reads_as_french_writes_it(caseworker_client, caseworker):
+    """Labels inside the sentence in lower case but for their proper nouns: "retour au Canada", not "au canada"."""
+    caseworker_client.post(reverse("set_language"), {"language": "fr"})
+
+    code, response = walk(caseworker_client, caseworker, {"immigration": {"reentry_date": "1985-06-01"}})
+
+    assert response.request["PATH_INFO"] == step_url(code, "immigration")
+    (message,) = field_errors(response, "id_reentry_date")
+    assert message.startswith(f"La date de retour au Canada est antérieure à la date de naissance {DATE_OF_BIRTH} (")

@@ -14,7 +14,7 @@ from tests.conftest import client_for
 from tests.factories import ChildFactory, ClientFactory, child_age_group
 from tests.registration.edit_pages import Editor, edit_post
 from tests.wizard import (
-    RULE_ERRORS,
+    RULE_ERRORS_EDITING,
     contact_person,
     elements,
     field_attributes,
@@ -150,7 +150,7 @@ def test_it_keeps_the_green_rules_when_editing(caseworker_client, caseworker, fi
     response = edit_post(caseworker_client, client, "primary", data)
 
     assert response.status_code == 200
-    assert form_errors(response, "primary") == {field: [RULE_ERRORS[field]]}
+    assert form_errors(response, "primary") == {field: [RULE_ERRORS_EDITING[field]]}
     client.refresh_from_db()
     assert getattr(client, field) not in (None, "")
 
@@ -161,7 +161,8 @@ def test_it_keeps_the_postal_code_green_when_editing(caseworker_client, casework
     response = edit_post(caseworker_client, client, "contact", contact_data(caseworker, postal_code=""))
 
     assert response.status_code == 200
-    assert form_errors(response, "contact") == {"postal_code": [RULE_ERRORS["postal_code"]]}
+    assert form_errors(response, "contact") == {"postal_code": [RULE_ERRORS_EDITING["postal_code"]]}
+    assert "fill it in to save the profile" in RULE_ERRORS_EDITING["postal_code"]
     client.refresh_from_db()
     assert client.postal_code == "M5V2T6"
 
@@ -379,7 +380,7 @@ def test_it_requires_the_contacts_when_consent_becomes_required(caseworker_clien
     assert response.status_code == 200
     for kind in ("guardian", "consenter", "emergency"):
         assert form_errors(response, kind) == {
-            field: [RULE_ERRORS[f"{kind}-{field}"]] for field in ("name", "relationship", "phone")
+            field: [RULE_ERRORS_EDITING[f"{kind}-{field}"]] for field in ("name", "relationship", "phone")
         }
     client.refresh_from_db()
     assert client.consent_required is False
