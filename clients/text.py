@@ -10,6 +10,27 @@ SPECIAL_LETTERS = str.maketrans(
 NON_WORD = re.compile(r"[^a-z0-9]+")
 
 
+def accents_folded() -> tuple[str, str]:
+    """The accented Latin letters (either case) and the plain lower-case letter fold() makes of each, as PostgreSQL's
+    translate() takes them: so that text folded in SQL (the registration comments) finds the words fold() made of
+    what was typed. A letter fold() makes two of (ß, æ) is left as it is."""
+    accented, plain = [], []
+    for code in range(0xC0, 0x250):
+        letter = chr(code)
+        folded = fold(letter)
+        if len(folded) == 1 and folded.isascii() and folded.isalpha() and folded != letter:
+            accented.append(letter)
+            plain.append(folded)
+    return "".join(accented), "".join(plain)
+
+
+def comments_folded(column: str = "comments") -> str:
+    """The registration comments as Find Client reads them on PostgreSQL: their words, folded as the typed words are
+    ("réfugié" is "refugie"), as the index of migration clients 0016 holds them."""
+    accented, plain = accents_folded()
+    return f"to_tsvector('simple', translate(lower({column}), '{accented}', '{plain}'))"
+
+
 def fold(text: str) -> str:
     """'Nguyễn Đức' -> 'nguyen duc': lower case, no accents, words separated by single spaces."""
     text = text or ""

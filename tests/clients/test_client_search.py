@@ -329,6 +329,15 @@ def test_it_finds_words_of_the_comments_only_when_asked(qasim):
     assert found(qasim.agency, "tenancy rights", search_comments=True) == [qasim]
 
 
+def test_it_finds_words_of_the_comments_with_or_without_their_accents(qasim):
+    qasim.comments = "Réfugié from Haïti; asked about ÉCOLE registration."
+    qasim.save()
+
+    for typed in ("réfugié", "refugie", "REFUGIE", "Haiti", "haïti école", "ecole"):
+        assert found(qasim.agency, typed, search_comments=True) == [qasim], typed
+    assert found(qasim.agency, "refugee", search_comments=True) == []
+
+
 def test_searching_the_comments_still_finds_names(qasim):
     assert qasim in found(qasim.agency, "Mohammed Qasim", search_comments=True)
 

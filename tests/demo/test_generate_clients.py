@@ -186,7 +186,7 @@ def test_the_search_indexes_exist_on_postgresql():
         cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename IN ('clients_client', 'clients_nameword')")
         names = {row[0] for row in cursor.fetchall()}
 
-    assert {"clients_client_words_gin", "clients_nameword_trgm", "clients_client_comments_fts"} <= names
+    assert {"clients_client_words_gin", "clients_nameword_trgm", "clients_client_comments_folded"} <= names
 
 
 def name_search_plan(agency, typed: str) -> str:
