@@ -37,6 +37,8 @@ def find_panel(
             "clients": clients,
             "query": "" if refused else query,
             "refused": refused,
+            # Find pressed (the panel opened by the Family Code's Find asks no search yet): an empty box is told.
+            "searched": "family_q" in request.GET or "family_q" in request.POST,
             "field_id": field_id,
             "error": error,
             "find_url": find_url or reverse("families:family-find"),

@@ -90,7 +90,7 @@ def test_it_switches_the_page_to_french(caseworker_client):
     )
     assertContains(
         response,
-        '<button class="btn btn-outline-light" name="language" value="en" lang="en"'
+        '<button class="btn btn-outline-light" name="language" value="en" lang="en" aria-pressed="false"'
         ' aria-describedby="language-switch-caption">English</button>',
         html=True,
     )

@@ -147,6 +147,12 @@ def test_it_shows_matching_occupations_to_staff(caseworker_client):
     assertNotContains(response, "Web designers")
 
 
+def test_each_select_button_is_named_by_its_occupation_code_and_title(caseworker_client):
+    response = caseworker_client.get(OCCUPATIONS_URL, {"q": "software engineers", "target": "id_current_profession"})
+
+    assertContains(response, '<span class="visually-hidden"> 21231 Software engineers and designers</span>', html=True)
+
+
 def test_it_asks_for_at_least_two_characters(caseworker_client):
     response = caseworker_client.get(OCCUPATIONS_URL, {"q": "s"})
 

@@ -75,6 +75,16 @@ def test_enter_in_the_family_search_finds_and_select_family_fills_the_code(live_
     expect(family_code).to_be_focused()
     expect(page.get_by_role("status").filter(has_text="The client joins the family of Samir Haddad")).to_have_count(1)
 
+    # Enter on a value offered to copy presses the offer's own button, not the step's Next.
+    offered = page.get_by_role("checkbox", name=re.compile(r"^Last Name: Haddad"))
+    offered.focus()
+    if not offered.is_checked():
+        offered.press("Space")
+    offered.press("Enter")
+    expect_step(page, "About Your Client (Primary Information)")
+    expect(page.get_by_role("textbox", name="Last Name")).to_have_value("Haddad")
+    expect(page.get_by_role("group", name=re.compile("^Copy from"))).to_have_count(0)
+
 
 def test_enter_in_the_noc_search_finds_and_select_fills_the_profession(live_server, page: Page, caseworker):
     on_step(page, live_server, "Employment")

@@ -127,6 +127,15 @@ def test_a_one_character_search_lists_nobody_without_claiming_nobody_matches(cas
     assertContains(response, "Type at least two characters")
 
 
+def test_find_pressed_with_an_empty_box_says_what_to_type_but_the_panel_opening_does_not(caseworker_client):
+    pressed = find(caseworker_client, "  ")
+    opened = caseworker_client.get(FIND, {"field": FIELD})
+
+    assertContains(pressed, "Type at least two characters")
+    assert opened.status_code == 200
+    assertNotContains(opened, "Type at least two characters")
+
+
 def test_it_keeps_the_field_to_fill_and_the_search_typed(caseworker_client, caseworker):
     relative_of(caseworker)
 
