@@ -112,6 +112,13 @@ class QueueFilterForm(forms.Form):
 def duplicate_queue(request: HttpRequest) -> HttpResponse:
     """Coordinators and managers: the pairs that may be one person, highest score first, filterable by reason."""
     require_coordinator(request)
+    scan = DuplicateScan.objects.for_agency(request.agency).first()
+    merges = ClientMerge.objects.for_agency(request.agency).select_related("survivor", "merged", "by")[:10]
+    return render(request, "clients/duplicate_queue.html", {**queue_listed(request), "scan": scan, "merges": merges})
+
+
+def queue_listed(request: HttpRequest) -> dict:
+    """The queue's filters, as asked, and the page of pairs they give."""
     form = QueueFilterForm(request.GET or None)
     reason, status = "", PairStatus.OPEN
     if form.is_valid():
@@ -126,20 +133,8 @@ def duplicate_queue(request: HttpRequest) -> HttpResponse:
         pairs = pairs.filter(first__merged_into=None, second__merged_into=None)
     if reason:
         pairs = pairs.filter(reasons__contains=[reason])
-    scan = DuplicateScan.objects.for_agency(request.agency).first()
-    merges = ClientMerge.objects.for_agency(request.agency).select_related("survivor", "merged", "by")[:10]
     page = Paginator(pairs, QUEUE_PAGE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "clients/duplicate_queue.html",
-        {
-            "form": form,
-            "page": page,
-            "status": status,
-            "scan": scan,
-            "merges": merges,
-        },  # fmt: skip
-    )
+    return {"form": form, "page": page, "status": status}
 
 
 @login_required
@@ -155,13 +150,15 @@ def duplicate_scan_start(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def duplicate_scan_progress(request: HttpRequest, code) -> HttpResponse:
-    """Coordinators and managers: how far the scan is (the queue page asks every second while it runs)."""
+    """Coordinators and managers: how far the scan is (the queue page asks every second while it runs, with its
+    filters). Once it is done, the list of pairs those filters give comes with it, in place of the page's: the page
+    is not reloaded under the reviewer, whose focus and filters stay where they were."""
     scan = get_for_agency(request, DuplicateScan, code=code)
     require_coordinator(request)
-    response = render(request, "clients/_duplicate_scan.html", {"scan": scan})
+    context = {"scan": scan}
     if scan.status == JobStatus.DONE:
-        response["HX-Refresh"] = "true"
-    return response
+        context |= queue_listed(request) | {"oob": True}
+    return render(request, "clients/_duplicate_scan_progress.html", context)
 
 
 # A pair side by side ------------------------------------------------------------------------------

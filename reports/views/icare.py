@@ -140,11 +140,11 @@ def job_context(job, route: str) -> dict:
 
 
 def job_progress(request: HttpRequest, job, route: str) -> HttpResponse:
-    """The progress fragment the detail page asks for; once the job is done, htmx reloads the whole page, which
-    then shows what the job made (its clients, its counts)."""
+    """The progress fragment the detail page asks for; once the job is done, htmx opens the page again, which then
+    shows what the job made (its clients, its counts) with its outcome focused, so that it is said."""
     response = render(request, "reports/_job_progress.html", job_context(job, route))
     if job.status == JobStatus.DONE:
-        response["HX-Refresh"] = "true"
+        response["HX-Redirect"] = reverse(f"reports:{route}-detail", kwargs={"code": job.code}) + "?finished=1"
     return response
 
 

@@ -164,9 +164,9 @@ function focusableFor(element) {
 }
 
 // An error message brought by a redirect (Register with a step still to do) is focused the same way, whichever
-// comes first.
+// comes first, as is the outcome of a background job the page was opened again to show (data-focus-on-load).
 document.addEventListener("DOMContentLoaded", () => {
-  const summary = document.querySelector("[data-error-summary], [data-message-error]");
+  const summary = document.querySelector("[data-error-summary], [data-message-error], [data-focus-on-load]");
   if (summary) summary.focus();
 });
 document.addEventListener("click", (event) => {

@@ -205,3 +205,33 @@ def test_the_last_scan_gives_the_pairs_found_and_the_new_ones_each_their_own_plu
     assert "12 possible pairs, 1 new." in shown
     assert sorted(count for _singular, count in asked) == [1, 12]
     assert all(("%(new)s" in singular) == (count == 1) for singular, count in asked)
+
+
+def test_a_finished_scan_is_said_in_the_page_s_status_region_with_a_link_to_the_list_not_a_reload(
+    coordinator, coordinator_client
+):
+    scan = DuplicateScan.objects.create(
+        agency=coordinator.agency, status=JobStatus.RUNNING, rows_done=3, rows_total=9, beat_at=timezone.now()
+    )
+    queue = coordinator_client.get(reverse("clients:duplicate-queue"), {"reason": PairReason.FLAGGED})
+    progress_url = reverse("clients:duplicate-scan-progress", kwargs={"code": scan.code})
+    # The page's status region holds the scan; the count compared, changing every second, is not read out.
+    assertContains(queue, f'<div role="status">\n<div id="duplicate-scan" hx-get="{progress_url}?reason=flagged"')
+    assertContains(queue, '<p class="mb-1" aria-hidden="true">3 of 9 clients compared</p>', html=True)
+    DuplicateScan.objects.filter(pk=scan.pk).update(status=JobStatus.DONE, finished_at=timezone.now(), pairs_found=2)
+    flagged = flagged_pair(coordinator)
+    unflagged = pair_raise(
+        agency=coordinator.agency,
+        a=ClientFactory(registered_by=coordinator),
+        b=ClientFactory(registered_by=coordinator),
+        reason=PairReason.IDENTIFIER,
+    )
+
+    done = coordinator_client.get(progress_url, {"reason": PairReason.FLAGGED}, headers={"HX-Request": "true"})
+
+    # Not reloaded (focus and filters stay where they were): the list the page's filters give comes in its place.
+    assert "HX-Refresh" not in done and "HX-Redirect" not in done
+    assertNotContains(done, "hx-trigger")
+    assertContains(done, '<div id="duplicate-list" hx-swap-oob="true">')
+    assertContains(done, f'Compare<span class="visually-hidden"> {flagged.first.number} {flagged.second.number}')
+    assertNotContains(done, f"{unflagged.first.number} {unflagged.second.number}</span>")

@@ -74,7 +74,7 @@ def test_the_page_queues_the_file_and_shows_it_waiting_for_the_worker(manager_cl
     # The page asks for the progress every second while the file is not made.
     assertContains(page, f'hx-get="{progress_url(export)}" hx-trigger="every 1s"')
     assertNotContains(page, "Download the iCARE file")
-    assert "HX-Refresh" not in manager_client.get(progress_url(export))
+    assert "HX-Redirect" not in manager_client.get(progress_url(export))
 
 
 def test_the_worker_makes_the_file_and_the_progress_stops_asking(manager_client, queued):
@@ -85,8 +85,10 @@ def test_the_worker_makes_the_file_and_the_progress_stops_asking(manager_client,
     progress = manager_client.get(progress_url(queued))
     assertContains(progress, "The file is ready: 3 clients.")
     assertNotContains(progress, "hx-trigger")
-    # The page then reloads whole, to show the clients of the file.
-    assert progress["HX-Refresh"] == "true"
+    # The page is then opened again, to show the clients of the file, its outcome focused so that it is said.
+    assert progress["HX-Redirect"] == f"{detail_url(queued)}?finished=1"
+    page = manager_client.get(progress["HX-Redirect"])
+    assertContains(page, 'role="status" tabindex="-1" data-focus-on-load>The file is ready: 3 clients.')
     assert Path(queued.file.path).is_file()
 
 
