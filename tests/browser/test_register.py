@@ -428,6 +428,7 @@ def test_enter_in_the_password_box_of_the_locked_sensitive_step_unlocks_it(live_
     page.get_by_label("Your password").press("Enter")
 
     expect(page.get_by_text("Unlocked.")).to_be_visible()
+    expect(page.get_by_role("status").filter(has_text="Unlocked.")).to_be_focused()  # said, not left at the top
     expect(page.get_by_role("heading", level=2, name="Sensitive Information")).to_be_visible()
     expect(page.get_by_label("Racialized person")).to_be_checked()
 

@@ -122,6 +122,8 @@ def test_the_caseworker_edits_the_sensitive_information_with_the_password(live_s
     page.get_by_role("button", name="Unlock").click()
 
     expect(page.get_by_label("Illnesses")).to_have_value(ILLNESSES)
+    # Focus is on what the unlock says, before the fields, not left at the top of the page.
+    expect(page.get_by_role("status").filter(has_text="Unlocked for editing on this page only")).to_be_focused()
     assert_accessible(page, "edit-unlocked")
     page.get_by_label("Illnesses").fill("Hypertension")
     page.get_by_label("Your password").fill(PASSWORD)
