@@ -116,13 +116,14 @@ def calendar_button(language: str | None) -> str:
     )
 
 
-ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# Year first, as OCMS writes a date (2024-03-09) or as the help article does (2024/03/09).
+ISO_DATE = re.compile(r"[0-9]{4}([-/])[0-9]{2}\1[0-9]{2}")
 
 
 class DateField(forms.DateField):
-    """A date read strictly as YYYY-MM-DD, the article's form, whatever the language of the browser or of the page
-    (Django would also take 09/03/2024 on a French page, which an English reader takes for 3 September). A date
-    that cannot be one keeps what was typed and says so, never "required"."""
+    """A date read strictly year first, YYYY-MM-DD (or YYYY/MM/DD, as the help article writes it), whatever the
+    language of the browser or of the page (Django would also take 09/03/2024 on a French page, which an English
+    reader takes for 3 September). A date that cannot be one keeps what was typed and says so, never "required"."""
 
     widget = DateInput
     input_formats = ["%Y-%m-%d"]
@@ -142,7 +143,7 @@ class DateField(forms.DateField):
             return None
         if ISO_DATE.fullmatch(text):
             try:
-                return datetime.date.fromisoformat(text)
+                return datetime.date.fromisoformat(text.replace("/", "-"))
             except ValueError:
                 pass
         raise ValidationError(

@@ -1,3 +1,4 @@
+import re
 import uuid
 from collections.abc import Callable
 
@@ -46,6 +47,8 @@ ROWS_BY_ID = (
     " ORDER BY c.last_name, c.first_name, c.number LIMIT %s OFFSET %s"
 )
 ROWS_BY_ID_EXTRA = ("phone_text", "family_code", "survivor_code", "survivor_number")
+# A date written with its year last (27/03/1946, 03-27-1946, 27.03.1946), which Find Client does not guess at.
+DAY_OR_MONTH_FIRST = re.compile(r"(?<![\d/.-])\d{1,2}([/.-])\d{1,2}\1\d{4}(?![\d/.-])")
 # No one pages further than this: a page number past it (past what the database can count) is this page.
 MAX_PAGE = 10_000
 
@@ -86,6 +89,15 @@ class FindClientForm(TextChecksMixin, forms.Form):
     def clean(self) -> dict:
         cleaned = super().clean()
         text = (cleaned.get("q") or "").strip()
+        if written := DAY_OR_MONTH_FIRST.search(text):
+            # 27/03/1946 is day first in French and Canadian English, 03/27/1946 month first in American English:
+            # read either way, one day in twelve would find the wrong people. Said, not searched as a name.
+            self.add_error(
+                "q",
+                _("Type a date of birth year first, such as 1946-03-27: “%(typed)s” is read day first by some and "
+                  "month first by others.") % {"typed": written.group()},
+            )  # fmt: skip
+            return cleaned
         if (
             len(text) >= 2
             and parse_query(text).is_empty

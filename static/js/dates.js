@@ -5,7 +5,7 @@
 "use strict";
 
 (() => {
-  const ISO = /^(\d{4})-(\d{2})-(\d{2})$/;
+  const ISO = /^(\d{4})([-/])(\d{2})\2(\d{2})$/; // year first: 2024-03-09, or 2024/03/09 as the help article writes it
   const WEEK = 7;
 
   function pad(number, width) {
@@ -20,7 +20,7 @@
   function dateIn(text) {
     const match = ISO.exec((text || "").trim());
     if (!match) return null;
-    const [year, month, day] = match.slice(1).map(Number);
+    const [year, month, day] = [match[1], match[3], match[4]].map(Number);
     const date = new Date(year, month - 1, day);
     return date.getMonth() === month - 1 && date.getDate() === day ? date : null;
   }

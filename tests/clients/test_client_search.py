@@ -456,6 +456,29 @@ def test_the_page_finds_by_date_of_birth_alone(qasim, caseworker_client):
     assert str(qasim.code) in profile_codes(response)
 
 
+@pytest.mark.parametrize("typed", ["15/01/1980", "01/15/1980", "15-01-1980", "15.01.1980", "Qasim 15/01/1980"])
+def test_a_date_of_birth_written_year_last_is_asked_for_year_first_not_searched_as_a_name(
+    qasim, caseworker_client, typed
+):
+    response = caseworker_client.get(FIND_URL, {"q": typed})
+
+    written = typed.removeprefix("Qasim ")
+    assert form_errors(response) == {
+        "q": [
+            f"Type a date of birth year first, such as 1946-03-27: “{written}” is read day first by some and month "
+            "first by others."
+        ]
+    }
+    assert profile_codes(response) == []
+
+
+def test_the_date_of_birth_box_takes_the_date_as_the_article_writes_it_too(qasim, caseworker_client):
+    response = caseworker_client.get(FIND_URL, {"q": "", "date_of_birth": "1980/01/15"})
+
+    assert form_errors(response) == {}
+    assert profile_codes(response) == [str(qasim.code)]
+
+
 def test_a_wrong_date_of_birth_alone_gets_its_own_message_only(qasim, caseworker_client):
     response = caseworker_client.get(FIND_URL, {"q": "", "date_of_birth": "1980-02-30"})
 
