@@ -32,6 +32,8 @@ DATE_IN_TEXT_RE = re.compile(r"(?<!\d)(?P<year>\d{4})(?P<sep>[-/])(?P<month>\d{1
 EMAIL_IN_TEXT_RE = re.compile(r"[^@\s]+@[^@\s]+")
 # Digits with the separators people write them with: phones, identifiers, client numbers.
 NUMBER_IN_TEXT_RE = re.compile(r"(?<![\w@-])\+?\(?\d[\d\-\s().]{4,}\d(?![\w@])")
+# The name every anonymous client is shown by ("Anonymous Client", "Client anonyme"), or part of it, as typed words.
+ANONYMOUS_NAMES = ({"anonymous"}, {"anonymous", "client"}, {"anonyme"}, {"client", "anonyme"})
 # How many spellings of one typed word a search may expand to.
 MAX_EXPANSIONS = 40
 # Words this short match by Levenshtein distance only with their first letter right.
@@ -305,6 +307,10 @@ def clients_matching(
         clients = clients.filter(is_anonymous=False)
     looked_up = whole_identifier(text)  # as an identifier, found_by_number found it nowhere
     parsed = parse_query(text)
+    if include_anonymous and set(parsed.words) in ANONYMOUS_NAMES:
+        # The name an anonymous client is shown by, in either language: those clients (by postal code too, if typed).
+        clients = clients.filter(is_anonymous=True)
+        parsed.words = []
     if not parsed.numbers:
         # The tombstone of a merge is found by its old client number only, and leads to the survivor.
         clients = clients.live()

@@ -479,6 +479,20 @@ def test_the_date_of_birth_box_takes_the_date_as_the_article_writes_it_too(qasim
     assert profile_codes(response) == [str(qasim.code)]
 
 
+@pytest.mark.parametrize("typed", ["Anonymous", "anonymous client", "Client anonyme"])
+def test_anonymous_clients_are_found_by_the_name_they_are_shown_by(qasim, caseworker, caseworker_client, typed):
+    anonymous = ClientFactory(registered_by=caseworker, anonymous=True, postal_code="K1A0B1")
+    elsewhere = ClientFactory(registered_by=caseworker, anonymous=True, postal_code="M5V2T6")
+
+    found_all = caseworker_client.get(FIND_URL, {"q": typed, "include_anonymous": "on"})
+    found_by_postal_code = caseworker_client.get(FIND_URL, {"q": f"{typed} K1A 0B1", "include_anonymous": "on"})
+    left_out = caseworker_client.get(FIND_URL, {"q": typed})
+
+    assert set(profile_codes(found_all)) == {str(anonymous.code), str(elsewhere.code)}
+    assert profile_codes(found_by_postal_code) == [str(anonymous.code)]
+    assert profile_codes(left_out) == []
+
+
 def test_a_wrong_date_of_birth_alone_gets_its_own_message_only(qasim, caseworker_client):
     response = caseworker_client.get(FIND_URL, {"q": "", "date_of_birth": "1980-02-30"})
 
