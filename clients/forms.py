@@ -33,8 +33,10 @@ class PostalCodeField(CAPostalCodeField):
     default_error_messages = {"invalid": PostalCodeValidator.message}
 
     def __init__(self, **kwargs) -> None:
-        kwargs.setdefault("max_length", 7)
-        kwargs.setdefault("widget", forms.TextInput(attrs={"maxlength": 7, "autocomplete": "off"}))
+        # Room for a code pasted with spaces around it (" k1a 0b1 "), which the browser would otherwise cut short
+        # before the field strips them; the code's own pattern holds it to six characters and a space.
+        kwargs.setdefault("max_length", 10)
+        kwargs.setdefault("widget", forms.TextInput(attrs={"maxlength": 10, "autocomplete": "off"}))
         kwargs.pop("empty_value", None)
         super().__init__(**kwargs)
 

@@ -173,6 +173,9 @@ def test_it_shows_the_last_sessions_newest_first(caseworker_client, caseworker, 
     assertContains(response, f"<tbody>{shown}</tbody>", html=True)
     assertNotContains(response, (today - timedelta(days=50)).isoformat())
     assertNotContains(response, (today - timedelta(days=1)).isoformat())
+    # The sixth, and every other, a link away.
+    session_list = reverse("clients:session-list", kwargs={"code": client.code})
+    assertContains(response, f'<a href="{session_list}">See every session, with its notes</a>', html=True)
 
 
 def test_it_shows_the_familys_last_sessions_with_who_had_them(caseworker_client, caseworker, agency):

@@ -12,6 +12,7 @@ from clients.validators import BirthDateValidator, NotInFutureValidator
 from tests.wizard import (
     DATE_OF_BIRTH,
     draft_start,
+    field_attributes,
     field_errors,
     form_errors,
     input_value,
@@ -195,3 +196,14 @@ def test_a_date_out_of_order_reads_as_french_writes_it(caseworker_client, casewo
     assert response.request["PATH_INFO"] == step_url(code, "immigration")
     (message,) = field_errors(response, "id_reentry_date")
     assert message.startswith(f"La date de retour au Canada est antérieure à la date de naissance {DATE_OF_BIRTH} (")
+
+
+def test_a_postal_code_pasted_with_spaces_around_it_is_not_cut_short_by_the_browser(caseworker_client, caseworker):
+    """The box holds " k1a 0b1 " whole (the browser stops typing at its maxlength), and the code is kept as stored."""
+    code = draft_start(caseworker_client)
+    page = caseworker_client.get(step_url(code, "contact"))
+    assert int(field_attributes(page, "postal_code")["maxlength"]) >= len(" k1a 0b1 ")
+
+    _code, response = walk(caseworker_client, caseworker, {"contact": {"postal_code": " k1a 0b1 "}}, code=code)
+
+    assert registered_client(response).postal_code == "K1A0B1"

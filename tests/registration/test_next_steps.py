@@ -34,7 +34,9 @@ def test_it_shows_the_client_number_and_offers_another_client(caseworker_client,
     assertContains(page, f'href="{reverse("clients:client-detail", kwargs={"code": client.code})}"')
 
 
-def test_it_offers_another_family_member_when_the_client_has_a_family_code(caseworker_client, caseworker):
+def test_it_offers_another_family_member_and_another_client_when_the_client_has_a_family_code(
+    caseworker_client, caseworker
+):
     relative = ClientFactory(registered_by=caseworker, with_family=True, first_name="Ngozi")
     family = relative.family
     _code, response = walk(caseworker_client, caseworker, {"primary": {"family_code": family.code}})
@@ -44,7 +46,10 @@ def test_it_offers_another_family_member_when_the_client_has_a_family_code(casew
 
     assertContains(page, "Register Another Family Member")
     assertContains(page, f'<input type="hidden" name="relative" value="{client.code}">', html=True)
-    assertNotContains(page, "Register Another Client")
+    # Or someone of no relation: the next person waiting need not be family.
+    assertContains(
+        page, '<button class="btn btn-outline-primary" type="submit">Register Another Client</button>', html=True
+    )
     assertContains(page, family.code)
     assertContains(page, f"<tr><td>Ngozi {relative.last_name}</td><td>{relative.number}</td></tr>", html=True)
     assertContains(page, f"<tr><td>{client.display_name}</td><td>{client.number}</td></tr>", html=True)
