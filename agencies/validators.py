@@ -88,6 +88,31 @@ def postal_code_compact(value: str) -> str | None:
     return match.group(1) + match.group(2) if match else None
 
 
+# The province or territory each first letter of a postal code belongs to, as iCARE names them (Canada Post's
+# postal code map: one letter for each province, three for Québec, five for Ontario, X for both northern
+# territories).
+POSTAL_CODE_PROVINCES = {
+    "A": ("Newfoundland and Labrador",),
+    "B": ("Nova Scotia",),
+    "C": ("Prince Edward Island",),
+    "E": ("New Brunswick",),
+    **dict.fromkeys("GHJ", ("Québec",)),
+    **dict.fromkeys("KLMNP", ("Ontario",)),
+    "R": ("Manitoba",),
+    "S": ("Saskatchewan",),
+    "T": ("Alberta",),
+    "V": ("British Columbia",),
+    "X": ("Northwest Territories", "Nunavut"),
+    "Y": ("Yukon",),
+}
+
+
+def postal_code_provinces(value: str) -> tuple[str, ...]:
+    """The provinces or territories (iCARE's names) a postal code may be in; none for a code that is not one."""
+    compact = postal_code_compact(value)
+    return POSTAL_CODE_PROVINCES.get(compact[0], ()) if compact else ()
+
+
 @deconstructible
 class PostalCodeValidator:
     message = _("Postal code must look like A1A 1A1 (letters D, F, I, O, Q and U are never used).")

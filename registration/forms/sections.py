@@ -30,8 +30,9 @@ from agencies.forms import (
     scope_list_fields,
     staff_choices,
 )
-from agencies.models import Agency, IcareValue, Site, StaffProfile
+from agencies.models import Agency, IcareList, IcareValue, Site, StaffProfile
 from agencies.rows import icare_values
+from agencies.validators import postal_code_provinces
 from clients.forms import PostalCodeField
 from clients.layout import Col, Field, Include, Row, form_helper
 from clients.models import CONTACT_FIELDS, Client, ConsentContact, ContactKind, Family
@@ -394,6 +395,24 @@ class ContactForm(SectionForm):
         super().__init__(*args, **kwargs)
         for name in ("phone", "phone_alt1", "phone_alt2"):
             self.fields[name].widget.attrs.update({"autocomplete": "off"})
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        code, province = cleaned.get("postal_code"), cleaned.get("province")
+        places = postal_code_provinces(code) if code and province and "province" not in self.errors else ()
+        if places and province.value not in places:
+            # One of the two is mistyped, and iCARE would be sent both.
+            named = IcareValue.objects.filter(list=IcareList.PROVINCE, value__in=places).order_by("position")
+            self.add_error(
+                "province",
+                _("The postal code %(code)s is in %(places)s, not in %(province)s: correct whichever is wrong.")
+                % {
+                    "code": f"{code[:3]} {code[3:]}",
+                    "places": _(" or ").join(str(place) for place in named),
+                    "province": province,
+                },
+            )
+        return cleaned
 
 
 class EmploymentForm(SectionForm):

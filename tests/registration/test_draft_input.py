@@ -207,3 +207,31 @@ def test_a_postal_code_pasted_with_spaces_around_it_is_not_cut_short_by_the_brow
     _code, response = walk(caseworker_client, caseworker, {"contact": {"postal_code": " k1a 0b1 "}}, code=code)
 
     assert registered_client(response).postal_code == "K1A0B1"
+
+
+def province(name: str) -> str:
+    return str(IcareValue.objects.of(IcareList.PROVINCE).get(value=name).pk)
+
+
+def test_a_postal_code_of_another_province_is_refused_beside_the_province(caseworker_client, caseworker):
+    contact = {"postal_code": "C1A 4P3", "province": province("Québec"), "city": "Montréal"}
+
+    code, response = walk(caseworker_client, caseworker, {"contact": contact})
+
+    assert response.request["PATH_INFO"] == step_url(code, "contact")
+    assert field_errors(response, "id_province") == [
+        "The postal code C1A 4P3 is in Prince Edward Island, not in Québec: correct whichever is wrong."
+    ]
+    assert not Client.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("postal_code", "name"),
+    [("H2X 1Y4", "Québec"), ("K1A 0B1", "Ontario"), ("X0A 0H0", "Nunavut"), ("X1A 2L9", "Northwest Territories")],
+)
+def test_a_postal_code_of_its_province_is_kept(caseworker_client, caseworker, postal_code, name):
+    _code, response = walk(
+        caseworker_client, caseworker, {"contact": {"postal_code": postal_code, "province": province(name)}}
+    )
+
+    assert registered_client(response).province.value == name

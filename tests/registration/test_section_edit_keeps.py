@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
-from agencies.models import Occupation
+from agencies.models import IcareList, IcareValue, Occupation
 from clients.history import PARTS, client_changes
 from clients.models import Client, ConsentContact
 from clients.sections import EDITABLE_SECTIONS, SectionName
@@ -129,6 +129,8 @@ def full_client(caseworker_client, caseworker) -> Client:
         # A row added with [+] shows its drop-downs once the page comes back: filled in then.
         for _attempt in range(2):
             fill_in(editor, editor.options)
+            if section == SectionName.CONTACT:  # the province of its postal code, not the list's first
+                editor.type(province=str(IcareValue.objects.of(IcareList.PROVINCE).get(value="Ontario").pk))
             response = editor.save()
             if response.status_code == 302:
                 break
