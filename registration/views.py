@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.html import format_html
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -779,10 +780,23 @@ def section_edit(request: HttpRequest, code, section: str) -> HttpResponse:
                 messages.success(request, _("The profile is updated."))
             if section == SectionName.IDENTIFICATION:
                 identifiers_held_elsewhere(request, bound, exclude=client)
-            return redirect(reverse("clients:client-detail", kwargs={"code": client.code}) + f"#section-{section}")
+            return redirect(edit_return(request) or profile_section_url(client, section))
     return section_edit_page(
         request, client, section, bound, current=current, changes=changes, unknown_version=opened is None
     )
+
+
+def profile_section_url(client: Client, section: str) -> str:
+    return reverse("clients:client-detail", kwargs={"code": client.code}) + f"#section-{section}"
+
+
+def edit_return(request: HttpRequest) -> str:
+    """Where an edit opened from another page (the iCARE check's "Fix in …", with its choice of clients) goes back to
+    on Update or Cancel: that page of OCMS, named by `back` (the form posts to its own address, `back` and all);
+    nothing for an address elsewhere."""
+    back = request.GET.get("back", "")
+    is_local = back.startswith("/") and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()})
+    return back if is_local else ""
 
 
 def bound_section(request: HttpRequest, client: Client, section: str, data) -> BoundStep:
@@ -829,6 +843,7 @@ def section_edit_page(
         "changes": changes,
         "unknown_version": unknown_version,
         "changed_by": last_saved(client, bound) if changes else None,
+        "cancel_url": edit_return(request) or profile_section_url(client, section),
     }
     if section == SectionName.SUMMARY:
         # The reason for registering despite a possible duplicate can be given whenever there is one to give.

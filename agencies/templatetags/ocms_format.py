@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django import template
 from django.conf import settings
 from django.utils.html import conditional_escape, format_html
@@ -73,3 +75,12 @@ def told(message: str) -> SafeString:
     if translated == text:
         return lang_marked(LocalText(text, settings.LANGUAGE_CODE))
     return conditional_escape(translated)
+
+
+@register.filter
+def returning_to(url: str, back: str) -> str:
+    """An address of OCMS whose page, once done with, comes back to `back` (a section edit reads it), its fragment
+    kept last: the iCARE check's "Fix in …" back to the check, with its choice of clients."""
+    path, hash_sign, fragment = str(url).partition("#")
+    joiner = "&" if "?" in path else "?"
+    return f"{path}{joiner}{urlencode({'back': back})}{hash_sign}{fragment}"

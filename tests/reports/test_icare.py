@@ -8,6 +8,7 @@ import re
 import zipfile
 from datetime import date, datetime, timedelta
 from io import StringIO
+from urllib.parse import urlencode
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -41,6 +42,7 @@ from reports.icare import (
 )
 from reports.models import IcareExport, IcareExportRow, IcareReturn, IcareStatus
 from tests.factories import ClientFactory, ProgramFactory
+from tests.registration.edit_pages import form_of
 from tests.wizard import identifier_type
 
 pytestmark = pytest.mark.django_db
@@ -80,8 +82,10 @@ def dashboard_url(client: Client) -> str:
     return reverse("clients:client-dashboard", kwargs={"code": client.code})
 
 
-def fix_url(client: Client, step: str) -> str:
-    return reverse("registration:section-edit", kwargs={"code": client.code, "section": step})
+def fix_url(client: Client, step: str, back: str | None = None) -> str:
+    """A "Fix in …" link: the section's edit, which comes back to the check page (as check_page asks for it)."""
+    edit = reverse("registration:section-edit", kwargs={"code": client.code, "section": step})
+    return f"{edit}?{urlencode({'back': back or f'{CHECK_URL}?{urlencode(CHOICE)}'})}"
 
 
 def ready_client(staff, uci: str = "1234-5678", **fields) -> Client:
@@ -440,6 +444,27 @@ def test_the_fix_link_opens_the_profile_section(manager_client, manager):
     response = manager_client.get(fix_url(client, "primary"))
 
     assertContains(response, "Preferred Official Language")
+
+
+def test_a_fix_made_from_the_check_comes_back_to_the_check_with_its_choice(manager_client, manager):
+    client = ready_client(manager, official_language=None)
+    page = check_page(manager_client)
+    link = fix_url(client, "primary")
+    assertContains(page, f'href="{link}"')
+    edit = manager_client.get(link)
+    cancel = f'<a class="btn btn-outline-secondary" href="{CHECK_URL}?{urlencode(CHOICE)}">Cancel</a>'
+    assertContains(edit, cancel, html=True)
+    english = IcareValue.objects.of(IcareList.OFFICIAL_LANGUAGE).get(value="English")
+    data = form_of(edit) | {"official_language": [str(english.pk)]}
+
+    response = manager_client.post(link, data)
+
+    assertRedirects(response, f"{CHECK_URL}?{urlencode(CHOICE)}", fetch_redirect_response=False)
+    ready = section(manager_client.get(response.url), "ready-heading")
+    assert client_link(client) in ready
+    # An address elsewhere is not followed: the profile, as from any other page.
+    away = manager_client.post(fix_url(client, "primary", back="https://example.org/"), data)
+    assert away.url.startswith(reverse("clients:client-detail", kwargs={"code": client.code}))
 
 
 def test_anonymous_clients_and_clients_of_other_dates_or_agencies_are_never_included(manager_client, manager, outsider):
