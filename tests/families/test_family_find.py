@@ -132,6 +132,8 @@ def test_find_pressed_with_an_empty_box_says_what_to_type_but_the_panel_opening_
     opened = caseworker_client.get(FIND, {"field": FIELD})
 
     assertContains(pressed, "Type at least two characters")
+    # Focus moves to the results after Find: a region named so, for a screen reader to say where it is.
+    assertContains(pressed, 'id="family-results" tabindex="-1" role="region" aria-label="Search results"')
     assert opened.status_code == 200
     assertNotContains(opened, "Type at least two characters")
 
