@@ -191,7 +191,7 @@ class MentorMatchForm(TextChecksMixin, DateRangeMixin, forms.ModelForm):
                         "It is listed under Mentor/Tutor Matches on the profile."
                     )
                     % {
-                        "kind": dict(MatchKind.choices)[same["kind"]],
+                        "kind": MatchKind(same["kind"]).label,
                         "name": name,
                         "program": same["program"],
                         "start": same["start_date"].isoformat(),

@@ -53,6 +53,11 @@ def has_email_or_phone(facts: Facts) -> bool:
     return bool(facts.get("email")) or bool(facts.get("phone"))
 
 
+def required_to_register(label) -> str | Promise:
+    """What a green field left empty says, in the wizard and on the anonymous form alike."""
+    return _("%(label)s is required by OCMS: fill it in to register the client.") % {"label": label}
+
+
 @dataclass(frozen=True)
 class Rule:
     key: str  # the form field the rule marks (or a name for a rule over several fields)
@@ -77,7 +82,7 @@ class Rule:
         if self.message:
             return self.message
         if self.level == Level.OCMS:
-            return _("%(label)s is required by OCMS: fill it in to register the client.") % {"label": self.label}
+            return required_to_register(self.label)
         return _("%(label)s is required for iCARE reporting.") % {"label": self.label}
 
     @property

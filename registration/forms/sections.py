@@ -42,7 +42,7 @@ from clients.models.family import (
     family_code_is_valid,
     normalise_family_code,
 )
-from clients.rules import Facts, Level, across_sections, field_levels, unmet
+from clients.rules import Facts, Level, across_sections, field_levels, required_to_register, unmet
 from clients.sections import SectionName
 from registration.forms.widgets import (
     OccupationWidget,
@@ -402,7 +402,7 @@ class ContactForm(SectionForm):
         places = postal_code_provinces(code) if code and province and "province" not in self.errors else ()
         if places and province.value not in places:
             # One of the two is mistyped, and iCARE would be sent both.
-            named = IcareValue.objects.filter(list=IcareList.PROVINCE, value__in=places).order_by("position")
+            named = [v for v in icare_values().values() if v.list == IcareList.PROVINCE and v.value in places]
             self.add_error(
                 "province",
                 _("The postal code %(code)s is in %(places)s, not in %(province)s: correct whichever is wrong.")
@@ -670,9 +670,7 @@ class AnonymousForm(SectionForm):
         for name in ("registration_site", "registration_date", "postal_code"):
             self.fields[name].required = True
             # Said as the wizard says it of a green field left empty.
-            self.fields[name].error_messages["required"] = _(
-                "%(label)s is required by OCMS: fill it in to register the client."
-            ) % {"label": self.fields[name].label}
+            self.fields[name].error_messages["required"] = required_to_register(self.fields[name].label)
         self.levels = dict.fromkeys(("postal_code", "registration_date", "registration_site"), Level.OCMS)
         default_site = self.staff.default_site if self.staff else None
         if not self.is_bound and not self.initial.get("registration_site") and default_site:
